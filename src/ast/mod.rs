@@ -1,0 +1,274 @@
+//! The typed syntax tree of a policy. Every node keeps its span; statements that may carry
+//! `when` are [`Item`]s. Block-level `when` conditions are pushed down into each item by the
+//! builder, so later stages see one condition per item.
+
+mod cond;
+mod value;
+mod walk;
+
+pub use cond::{CmpOp, CondKind, Condition};
+pub use value::{Date, Duration, Str, Value, ValueKind, Version};
+
+use crate::source::{FileId, Span};
+
+/// A statement with the condition under which it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item<T> {
+    pub value: T,
+    pub span: Span,
+    pub when: Option<Condition>,
+}
+
+impl<T> Item<T> {
+    pub fn new(value: T, span: Span, when: Option<Condition>) -> Self {
+        Item { value, span, when }
+    }
+}
+
+/// A name: a word or a string standing for one (service, task, component, dimension).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// One `.amx` file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub file: FileId,
+    pub span: Span,
+    pub id: Name,
+    pub title: Option<Item<Str>>,
+    pub application: Option<Item<Application>>,
+    pub kb: Option<Item<Kb>>,
+    pub about: Option<Item<Str>>,
+    pub versions: Option<Item<Vec<Date>>>,
+    pub supports: Vec<Item<Supports>>,
+    pub applies_to: Option<Item<AppliesTo>>,
+    /// What holds in every release.
+    pub base: Body,
+    pub exceptions: Vec<Exception>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Application {
+    pub name: Str,
+    pub formerly: Vec<Item<Str>>,
+    pub bits: Option<Item<u8>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kb {
+    pub number: u64,
+    pub title: Option<Str>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Supports {
+    pub dimension: Name,
+    pub values: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppliesTo {
+    All,
+    Releases(Vec<Date>),
+}
+
+/// The statements a policy and an exception have in common.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Body {
+    pub notes: Vec<Item<Str>>,
+    pub paths: Vec<Item<PathDef>>,
+    pub services: Vec<Item<Service>>,
+    pub data: Vec<Item<DataRule>>,
+    pub tasks: Vec<Item<Task>>,
+    pub discovery: Option<Item<Discovery>>,
+    pub advise: Vec<Item<Str>>,
+    pub unsupported: Vec<Item<Str>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exception {
+    pub release: Date,
+    pub span: Span,
+    pub when: Option<Condition>,
+    pub body: Body,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathDef {
+    pub name: Name,
+    pub pattern: Str,
+}
+
+// ------------------------------------------------------------------ services
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Startup {
+    Manual,
+    Automatic,
+    Disabled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceState {
+    Running,
+    Stopped,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureAction {
+    RecoverService,
+    RestartApplications,
+    LogWarning,
+    Switchover,
+    Task(Name),
+}
+
+/// One `service` statement. Settings are lists of conditional items: in a configuration the
+/// last one whose condition holds wins; `startup` starts with the block's defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub name: Name,
+    pub display: Option<Str>,
+    pub after: Vec<Item<Vec<Name>>>,
+    pub startup: Vec<Item<Startup>>,
+    pub active: Vec<Item<ServiceState>>,
+    pub passive: Vec<Item<ServiceState>>,
+    pub monitor: Vec<Item<bool>>,
+    pub manage: Vec<Item<bool>>,
+    pub on_failure: Vec<Item<Vec<FailureAction>>>,
+    pub start_timeout: Vec<Item<Duration>>,
+    pub stop_timeout: Vec<Item<Duration>>,
+}
+
+// ------------------------------------------------------------------ data
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FilterKind {
+    Files,
+    Registry,
+    Snapshot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FilterMode {
+    Include,
+    Exclude,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataClass {
+    Config,
+    Data,
+    Log,
+    Definitions,
+    Other,
+}
+
+impl DataClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataClass::Config => "config",
+            DataClass::Data => "data",
+            DataClass::Log => "log",
+            DataClass::Definitions => "definitions",
+            DataClass::Other => "other",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataRule {
+    Filter {
+        kind: FilterKind,
+        mode: FilterMode,
+        pattern: Str,
+        class: Option<DataClass>,
+        because: Option<Str>,
+    },
+    Unprotected {
+        pattern: Str,
+        class: Option<DataClass>,
+        because: Str,
+    },
+}
+
+impl DataRule {
+    pub fn pattern(&self) -> &Str {
+        match self {
+            DataRule::Filter { pattern, .. } | DataRule::Unprotected { pattern, .. } => pattern,
+        }
+    }
+}
+
+// ------------------------------------------------------------------ tasks
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskKind {
+    Network,
+    PreStart,
+    PostStart,
+    PreStop,
+    PostStop,
+    PreShadow,
+    PostShadow,
+    Periodic(Duration),
+    RuleAction,
+}
+
+impl TaskKind {
+    /// The keyword, and the stem of the script file the kind compiles to.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TaskKind::Network => "network",
+            TaskKind::PreStart => "prestart",
+            TaskKind::PostStart => "poststart",
+            TaskKind::PreStop => "prestop",
+            TaskKind::PostStop => "poststop",
+            TaskKind::PreShadow => "preshadow",
+            TaskKind::PostShadow => "postshadow",
+            TaskKind::Periodic(_) => "periodic",
+            TaskKind::RuleAction => "rule-action",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskSide {
+    Active,
+    Passive,
+    Both,
+    Primary,
+    Secondary,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub program: Str,
+    pub args: Vec<Str>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub name: Name,
+    pub at: Item<TaskKind>,
+    pub on: Option<Item<TaskSide>>,
+    pub run: Item<Run>,
+    pub timeout: Option<Item<Duration>>,
+}
+
+// ------------------------------------------------------------------ discovery
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Discovery {
+    pub automatic: bool,
+    pub reason: Option<Str>,
+}

@@ -1,0 +1,75 @@
+//! Visiting every condition of a policy, for the checks that look at all of them.
+
+use super::*;
+
+fn push<'a, T>(out: &mut Vec<&'a Condition>, items: &'a [Item<T>]) {
+    out.extend(items.iter().filter_map(|i| i.when.as_ref()));
+}
+
+fn body<'a>(out: &mut Vec<&'a Condition>, b: &'a Body) {
+    push(out, &b.notes);
+    push(out, &b.paths);
+    push(out, &b.data);
+    push(out, &b.tasks);
+    push(out, &b.advise);
+    push(out, &b.unsupported);
+    out.extend(b.discovery.iter().filter_map(|d| d.when.as_ref()));
+    for s in &b.services {
+        out.extend(s.when.as_ref());
+        let v = &s.value;
+        push(out, &v.after);
+        push(out, &v.startup);
+        push(out, &v.active);
+        push(out, &v.passive);
+        push(out, &v.monitor);
+        push(out, &v.manage);
+        push(out, &v.on_failure);
+        push(out, &v.start_timeout);
+        push(out, &v.stop_timeout);
+    }
+}
+
+impl Policy {
+    /// Every condition written in the policy, outermost first. Block conditions pushed into
+    /// items appear inside those items' conditions.
+    pub fn conditions(&self) -> Vec<&Condition> {
+        let mut out = Vec::new();
+        out.extend(self.title.iter().filter_map(|i| i.when.as_ref()));
+        out.extend(self.about.iter().filter_map(|i| i.when.as_ref()));
+        out.extend(self.kb.iter().filter_map(|i| i.when.as_ref()));
+        if let Some(a) = &self.application {
+            out.extend(a.when.as_ref());
+            push(&mut out, &a.value.formerly);
+            out.extend(a.value.bits.iter().filter_map(|b| b.when.as_ref()));
+        }
+        push(&mut out, &self.supports);
+        body(&mut out, &self.base);
+        for e in &self.exceptions {
+            out.extend(e.when.as_ref());
+            body(&mut out, &e.body);
+        }
+        out
+    }
+
+    /// Every body: the base first, then each exception's.
+    pub fn bodies(&self) -> impl Iterator<Item = (&Body, Option<&Exception>)> {
+        std::iter::once((&self.base, None))
+            .chain(self.exceptions.iter().map(|e| (&e.body, Some(e))))
+    }
+}
+
+impl Condition {
+    /// This condition and all inside it.
+    pub fn atoms(&self) -> Vec<&Condition> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            match &c.kind {
+                CondKind::Or(xs) | CondKind::And(xs) => stack.extend(xs.iter().rev()),
+                CondKind::Not(x) => stack.push(x),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+}

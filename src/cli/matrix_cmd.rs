@@ -1,0 +1,24 @@
+//! `amxc matrix POLICY`
+
+use super::output::emit;
+use super::DiagArgs;
+use crate::check::load;
+use crate::emit::space_table;
+use crate::inputs::ReadError;
+use crate::source::SourceMap;
+use std::path::Path;
+
+pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> miette::Result<u8> {
+    let mut sources = SourceMap::new();
+    let loaded = match load(&mut sources, policy, matrix) {
+        Ok(l) => l,
+        Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
+        Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+    };
+    let (Some(p), Some(m)) = (&loaded.policy, &loaded.matrix) else {
+        let code = emit(&sources, &loaded.diagnostics, diag, None);
+        return Ok(code.max(1));
+    };
+    print!("{}", space_table(p, m));
+    Ok(0)
+}

@@ -1,0 +1,66 @@
+//! Printing diagnostics as the user asked, and the exit code they imply.
+
+use super::{ColorChoice, DiagArgs, EXIT_FINDINGS};
+use crate::diagnostic::{render, Diagnostic, Format, Severity};
+use crate::source::SourceMap;
+use std::io::{IsTerminal, Write};
+
+/// Whether human output on stderr gets colour.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// Print diagnostics (human and short to stderr, json to stdout) and return the exit code.
+pub fn emit(
+    sources: &SourceMap,
+    diags: &[Diagnostic],
+    args: &DiagArgs,
+    summary: Option<String>,
+) -> u8 {
+    let text = render(sources, diags, args.format, use_color(args.color));
+    match args.format {
+        Format::Json => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+        _ => {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            if args.format == Format::Human {
+                if let Some(s) = summary {
+                    let _ = writeln!(err, "{s}");
+                }
+            }
+        }
+    }
+    exit_code(diags, args.deny_warnings)
+}
+
+pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> u8 {
+    let fails = diags.iter().any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
+    if fails {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+/// `2 errors, 1 warning, 3 notes`
+pub fn counts(diags: &[Diagnostic]) -> String {
+    let n = |s| diags.iter().filter(|d| d.severity == s).count();
+    let plural = |k: usize, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
+    format!(
+        "{}, {}, {}",
+        plural(n(Severity::Error), "error"),
+        plural(n(Severity::Warning), "warning"),
+        plural(n(Severity::Note), "note")
+    )
+}

@@ -1,0 +1,370 @@
+//! Every diagnostic code amxc can emit, with its default severity and the text `amxc explain`
+//! prints. Codes are stable: a code is never reused for another meaning.
+//!
+//! Ranges: `AMX00xx` reading a policy, `AMX01xx` the version matrix, `AMX02xx` names and types,
+//! `AMX03xx` findings over the configuration space, `AMX04xx` target profiles and compilation,
+//! `AMX9999` internal errors.
+
+use super::Severity;
+use std::fmt;
+
+/// A stable diagnostic code, `AMX` followed by four digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(pub u16);
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AMX{:04}", self.0)
+    }
+}
+
+impl Code {
+    pub fn info(self) -> &'static CodeInfo {
+        CODES
+            .iter()
+            .find(|c| c.code == self)
+            .unwrap_or(&CODES[CODES.len() - 1])
+    }
+
+    /// Parse `AMX0001`, `amx0001` or `1`.
+    pub fn parse(text: &str) -> Option<Code> {
+        let t = text.trim();
+        let digits = t
+            .strip_prefix("AMX")
+            .or_else(|| t.strip_prefix("amx"))
+            .unwrap_or(t);
+        let n: u16 = digits.parse().ok()?;
+        CODES.iter().find(|c| c.code.0 == n).map(|c| c.code)
+    }
+}
+
+/// What a code means, for `amxc explain`.
+pub struct CodeInfo {
+    pub code: Code,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub meaning: &'static str,
+    pub example: &'static str,
+    pub fix: &'static str,
+}
+
+/// The text `amxc explain CODE` prints.
+pub fn explain(code: Code) -> String {
+    let i = code.info();
+    let mut s = format!(
+        "{} ({}): {}\n\n{}\n",
+        i.code,
+        i.severity.as_str(),
+        i.title,
+        i.meaning
+    );
+    if !i.example.is_empty() {
+        s.push_str("\nExample that triggers it:\n\n");
+        for line in i.example.lines() {
+            s.push_str("    ");
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
+    s.push_str("\nHow to fix it:\n\n");
+    s.push_str(i.fix);
+    s.push('\n');
+    s
+}
+
+macro_rules! codes {
+    ($( $n:literal $name:ident $sev:ident $title:literal { $meaning:literal } example $ex:literal fix $fix:literal )*) => {
+        $( pub const $name: Code = Code($n); )*
+        /// All codes, in numeric order; the last is the internal error.
+        pub const CODES: &[CodeInfo] = &[
+            $( CodeInfo { code: Code($n), severity: Severity::$sev, title: $title, meaning: $meaning, example: $ex, fix: $fix }, )*
+        ];
+    };
+}
+
+codes! {
+    1 SYNTAX Error "syntax error"
+    { "The policy does not follow the grammar of the .amx language at this point. The message says what was expected there, in words, and points at the token that was found instead." }
+    example "amx \"x\" {\n    versions 2007-07-11,\n    title 42\n}"
+    fix "Write what the message expects at the marked place; LANGUAGE.md lists every statement."
+
+    2 UNTERMINATED_STRING Error "unterminated string"
+    { "A string opened with `\"` or `'` is not closed on the same line. Strings cannot span lines; the diagnostic points where the string opens." }
+    example "amx \"x\" {\n    title \"Symantec Mail Security\n}"
+    fix "Close the string on the line where it starts; write a line break as `\\n` in a double-quoted string."
+
+    3 UNTERMINATED_COMMENT Error "unterminated block comment"
+    { "A `/*` comment is never closed. Block comments nest, so every `/*` inside one needs its own `*/`." }
+    example "amx \"x\" {\n    /* services to add later /* nested */\n}"
+    fix "Add the missing `*/`, or use `//` comments."
+
+    4 UNCLOSED_BRACE Error "unclosed brace"
+    { "A block opened with `{` is never closed before the end of the file." }
+    example "amx \"x\" {\n    services {\n        service A\n}"
+    fix "Add the missing `}`; the diagnostic also points at a `}` whose indentation suggests where one is missing."
+
+    5 UNEXPECTED_CLOSE Error "unexpected closing brace"
+    { "A `}` closes no open block." }
+    example "amx \"x\" {\n}\n}"
+    fix "Remove the extra `}` or add the `{` it was meant to close."
+
+    6 INVALID_DATE Error "invalid date"
+    { "Release versions are calendar dates written `YYYY-MM-DD`; this one does not exist (a month above 12, a day past the end of its month, 29 February in a year that is not a leap year)." }
+    example "amx \"x\" {\n    versions 2007-02-30\n}"
+    fix "Write the real date of the release."
+
+    7 INVALID_ESCAPE Error "invalid escape sequence"
+    { "Double-quoted strings accept the escapes `\\\\`, `\\\"`, `\\n`, `\\t` and `\\u{HEX}` only. Windows paths are easier to write as single-quoted literal strings, which have no escapes." }
+    example "amx \"x\" {\n    about \"C:\\Program Files\"\n}"
+    fix "Write the path as a literal string: 'C:\\Program Files', or double the backslash."
+
+    8 INVALID_UTF8 Error "file is not UTF-8"
+    { "Policies, matrices and target profiles are UTF-8 text. The file holds a byte sequence that is not UTF-8 at the reported place." }
+    example "(a policy saved in Windows-1252 with an accented character)"
+    fix "Save the file as UTF-8."
+
+    9 TOO_DEEP Error "nesting too deep"
+    { "Blocks, parentheses, `not` chains or comments nest deeper than amxc accepts (64 levels). The limit keeps the compiler fast and its stack bounded on hostile input; no real policy comes near it." }
+    example "amx \"x\" {\n    advise \"a\" when ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((management-ip))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))\n}"
+    fix "Flatten the condition or the block structure."
+
+    10 TOO_LARGE Error "input too large"
+    { "The file is larger than amxc accepts (64 MiB for a policy, 4 MiB for a matrix or target profile)." }
+    example "(a 100 MB policy file)"
+    fix "Split the policy; a module this large is almost certainly generated by mistake."
+
+    11 STRING_TOO_LONG Error "string too long"
+    { "A single string is longer than 65,536 bytes. Windows paths are at most 32,767 characters and service names 256." }
+    example "(a string of one million characters)"
+    fix "Shorten the string."
+
+    12 DUPLICATE_STATEMENT Error "statement given twice"
+    { "A statement that may appear once in its block (such as `title`, `versions`, `applies-to`, or `at` in a task) appears twice. The diagnostic points at the second and names the first." }
+    example "amx \"x\" {\n    title \"A\"\n    title \"B\"\n}"
+    fix "Keep one; to vary a value by configuration, give each a `when` condition."
+
+    13 MISSING_STATEMENT Error "required statement missing"
+    { "A block lacks a statement it needs: a task needs `at` and `run`; a policy needs `versions`." }
+    example "amx \"x\" {\n    versions 2007-07-11\n    tasks {\n        task \"update\" { at prestart }\n    }\n}"
+    fix "Add the statement the message names."
+
+    14 INVALID_NUMBER Error "number out of range"
+    { "An integer or duration is too large, or zero where zero means nothing (a `0s` timeout or period)." }
+    example "amx \"x\" {\n    versions 2007-07-11\n    kb 99999999999999999999\n}"
+    fix "Write a value in range."
+
+    15 TOO_MANY_FAILURE_ACTIONS Error "more than three failure actions"
+    { "The HA product runs up to three failure actions, in order; a fourth would never run." }
+    example "amx \"x\" {\n    versions 2007-07-11\n    services {\n        service A { on-failure recover-service, recover-service, log-warning, switchover }\n    }\n}"
+    fix "Keep at most three actions."
+
+    100 MATRIX_NOT_FOUND Warning "no version matrix"
+    { "No version matrix was given with `--matrix` and none lies beside the policy as `<name>.versions.yaml`. Without it amxc checks syntax and names only: conditions cannot be typed and no configuration is checked." }
+    example "amxc check policy.amx   # with no policy.versions.yaml beside it"
+    fix "Add the matrix beside the policy or name it with `--matrix`."
+
+    101 MATRIX_SYNTAX Error "version matrix is not valid YAML"
+    { "The version matrix could not be read as YAML (including YAML whose aliases would expand beyond amxc's limits)." }
+    example "dimensions: { app: [5.0"
+    fix "Fix the YAML at the reported line and column."
+
+    102 MATRIX_SCHEMA Error "version matrix does not follow the schema"
+    { "A key is unknown, missing, or holds a value of the wrong type. `amxc schema matrix` prints the JSON Schema." }
+    example "dimensions:\n  app: { kind: versoin, values: [\"5.0\"] }"
+    fix "Correct the key or value the message names."
+
+    103 MATRIX_INCONSISTENT Error "version matrix contradicts itself"
+    { "The matrix refers to something it does not declare: a platform or support row naming an unknown dimension or a value outside its domain, a `superseded_by` naming no release, or a version dimension whose value is not a dotted number." }
+    example "dimensions:\n  arch: { kind: enum, values: [x86] }\nplatforms:\n  - { arch: x64 }"
+    fix "Declare the value in the dimension, or correct the reference."
+
+    104 TOO_MANY_CONFIGURATIONS Error "configuration space too large"
+    { "The matrix allows more configurations than amxc enumerates (1,000,000). The message names the dimensions and components that multiply the space." }
+    example "(a matrix with 30 optional components: 2^30 component sets)"
+    fix "Constrain the space with `platforms` and per-release `supports`, or drop components that no policy condition names."
+
+    200 UNDEFINED_VARIABLE Error "undefined path variable"
+    { "A `%Name%` refers to no variable: not a built-in, not declared in `paths { … }`, not a matrix dimension." }
+    example "paths { Install = '%ProgramFile%\\App' }"
+    fix "Correct the name or declare the variable in `paths`."
+
+    201 CYCLIC_VARIABLE Error "path variable defined in terms of itself"
+    { "Path variables refer to each other in a cycle, so none of them has a value. The message names the cycle." }
+    example "paths {\n    A = '%B%\\x'\n    B = '%A%\\y'\n}"
+    fix "Break the cycle: one of the variables must start from a built-in or an absolute path."
+
+    202 UNKNOWN_DIMENSION Error "unknown dimension"
+    { "A condition or `supports` names a dimension the version matrix does not declare. `version` (the release version) is always available." }
+    example "advise \"x\" when exchang == 2007"
+    fix "Use a dimension the matrix declares, or declare it."
+
+    203 VALUE_NOT_IN_DOMAIN Error "value outside the dimension's domain"
+    { "A condition or `supports` compares a dimension with a value the matrix does not list for it. Such a comparison would silently never (or always) hold." }
+    example "advise \"x\" when exchange == 2010"
+    fix "Use a value the matrix lists, or add it to the matrix."
+
+    204 UNORDERED_COMPARISON Error "ordering on an unordered dimension"
+    { "`<`, `<=`, `>` and `>=` need a dimension of kind `version`; this one is an `enum`, whose values have no order." }
+    example "advise \"x\" when arch > x86"
+    fix "Use `==` or `!=`, or combine values with `or`."
+
+    205 UNKNOWN_COMPONENT Error "unknown component"
+    { "`has(…)` names a component the matrix's `components` does not declare." }
+    example "advise \"x\" when has(file-av)"
+    fix "Use a declared component, or declare it in the matrix."
+
+    206 UNKNOWN_SERVICE Error "unknown service"
+    { "`after` names a service the policy does not declare." }
+    example "services {\n    service B { after A }\n}"
+    fix "Declare the service or correct its name."
+
+    207 UNKNOWN_TASK Error "unknown or unsuitable task"
+    { "`on-failure task \"…\"` names no task, or a task that is not of kind `rule-action` (only rule-action tasks run as failure actions)." }
+    example "services {\n    service A { on-failure task \"notify\" }\n}"
+    fix "Declare a task with `at rule-action`, or correct the name."
+
+    208 UNKNOWN_RELEASE Error "unknown release version"
+    { "A release version used in an `exception`, `applies-to` or a `version` condition is not in the policy's `versions`, or `versions` lists a release the matrix does not know." }
+    example "versions 2007-07-11\nexception 2007-03-27 { note \"x\" }"
+    fix "List the release in `versions` (and in the matrix), or correct the date."
+
+    209 INVALID_PATTERN Error "invalid filter pattern"
+    { "A file pattern must be an absolute Windows path (a drive letter or a variable that resolves to one); `**` must be a whole path segment; a registry pattern must start with a hive (`HKLM`, `HKCU`, `HKCR`, `HKU`, `HKCC` or a long form). Characters Windows forbids in paths (`\"`, `<`, `>`, `|`, control characters) are rejected, as are `..` segments, UNC and device prefixes." }
+    example "data {\n    files include 'Program Files\\App\\**'\n}"
+    fix "Write an absolute pattern such as '%ProgramFiles%\\App\\**'."
+
+    210 INVALID_TASK_SIDE Error "task runs on a side its kind does not have"
+    { "Network configuration tasks run on the `primary` or `secondary` server; every other kind runs on `active`, `passive` or `both`." }
+    example "task \"ip\" {\n    at network\n    on active\n    run 'C:\\ip.cmd'\n}"
+    fix "Use `primary`/`secondary` for network tasks and `active`/`passive`/`both` for the others."
+
+    211 MATRIX_MISMATCH Warning "matrix belongs to another module"
+    { "The matrix's `amx` key names a different module than the policy's `amx` statement." }
+    example "amx \"sql-server\" { … }   # with a matrix whose amx is symantec-mail-security"
+    fix "Point `--matrix` at the module's own matrix."
+
+    300 DUPLICATE_SERVICE Error "service declared twice in one configuration"
+    { "Two `service` statements with the same name are active together in at least one configuration. A service may be declared more than once only under conditions that never hold together (like the seed's `SAVFMSESpamStatsManager`, renamed between application versions)." }
+    example "service S \"Spam Statistics\"\nservice S \"Utility Service\""
+    fix "Give the declarations conditions that exclude each other, or remove one."
+
+    301 SERVICE_CYCLE Error "service start order has a cycle"
+    { "`after` relations form a cycle, so no start order exists. The message names the cycle." }
+    example "service A { after B }\nservice B { after A }"
+    fix "Remove one `after` of the cycle."
+
+    302 EXCLUSION_NOT_EFFECTIVE Error "exclusion lies in no inclusion"
+    { "The HA product reports an exclusion outside every inclusion as NotSubsetOfInclusion and ignores it: it excludes nothing." }
+    example "files include '%Install%\\data\\**'\nfiles exclude '%Install%\\logs\\**'"
+    fix "Remove the exclusion or include the folder it narrows."
+
+    303 REDUNDANT_INCLUSION Warning "inclusion covered by another"
+    { "Every path this inclusion matches is matched by another inclusion; the product reports it as Covered and uses the superset." }
+    example "files include '%Install%\\**'\nfiles include '%Install%\\logs\\**'"
+    fix "Remove the covered inclusion (or narrow the covering one)."
+
+    304 VETOED_INCLUSION Error "inclusion the product vetoes"
+    { "The product refuses (vetoes) an inclusion of a drive root (`C:\\**`), of the Windows system folder, or of the HA product's own install folder, even when an exclusion would remove the offending part." }
+    example "files include 'C:\\**'"
+    fix "Include the application's own folders instead."
+
+    305 COVERS_UNPROTECTED Error "inclusion covers data declared unprotected"
+    { "The policy states that some data must not be replicated (`unprotected … because …`), yet an inclusion replicates part of it. Inside an `exception` this is allowed: that is what the exception records." }
+    example "files include '%CommonProgramFiles%\\**'\nunprotected '%CommonProgramFiles%\\Defs\\**' because \"updated on each server\""
+    fix "Narrow the inclusion, add an exclusion for the unprotected data, or move the inclusion into an exception."
+
+    306 EXCLUSION_UNSUPPORTED Error "exclusion filters on a product generation without them"
+    { "Heartbeat 5.2 and earlier have inclusion filters only; an exclusion would be ignored and the excluded data replicated." }
+    example "files exclude '%Install%\\logs\\debug\\**'   # in a configuration with heartbeat 5.2"
+    fix "Condition the exclusion on `heartbeat >= 5.3`, or restructure the inclusions so no exclusion is needed there."
+
+    307 SUPPORTS_CONTRADICTED Error "supports claim the matrix contradicts"
+    { "The policy claims support for a dimension value that no release of the matrix supports, or that no platform combination allows." }
+    example "supports exchange 2003, 2010"
+    fix "Correct the claim or the matrix."
+
+    308 SUPERSEDED_RELEASE Note "superseded release version"
+    { "The matrix marks this release as superseded; the advisory names its successor." }
+    example "versions 2007-03-27, 2007-07-11   # 2007-03-27 superseded_by 2007-07-11"
+    fix "Nothing to fix in the policy; plan upgrades of servers that run the old release."
+
+    309 ADVISORY Note "advisory"
+    { "An `advise` statement of the policy holds in at least one configuration; it is shown so that reviewers see it." }
+    example "advise \"upgrade to 2007-07-11\" when version == 2007-03-27"
+    fix "Nothing to fix; the advisory also appears in the compiled summary."
+
+    310 RUNNING_ON_BOTH Warning "service runs on the active and the passive"
+    { "A protected service running on the passive can lock replicated files and stop synchronisation." }
+    example "service A { passive running }"
+    fix "Keep the service stopped on the passive unless it never touches protected data."
+
+    311 CONTRADICTION Error "contradictory statements outside an exception"
+    { "The same pattern is both included and excluded (or both included and declared unprotected) in one configuration of the base policy. Only an `exception` may contradict the base." }
+    example "files include '%Install%\\x\\**'\nfiles exclude '%Install%\\x\\**'"
+    fix "Keep one of the two, or move the override into an exception."
+
+    312 FAILURE_ACTIONS_DIFFER Warning "dependent services with different failure actions"
+    { "The product expects a service and the services it depends on to have the same failure actions." }
+    example "service A { on-failure switchover }\nservice B { after A }"
+    fix "Give both services the same `on-failure` list."
+
+    313 NO_CONFIGURATION Error "policy applies to no configuration"
+    { "No configuration of the matrix satisfies the policy's releases and `supports` claims, so nothing can be checked or compiled." }
+    example "versions 2007-07-11\nsupports exchange 2010   # the matrix has no such platform"
+    fix "Correct `versions`, `supports` or the matrix."
+
+    400 TARGET_SYNTAX Error "target profile is not valid YAML"
+    { "The target profile could not be read as YAML." }
+    example "server: [EXCH01"
+    fix "Fix the YAML at the reported place."
+
+    401 TARGET_SCHEMA Error "target profile does not follow the schema"
+    { "A key is unknown or missing, a dimension of the matrix has no value, or a value has the wrong type. `amxc schema target` prints the JSON Schema." }
+    example "server: EXCH01\nversion: 2007-07-11\narhc: x64"
+    fix "Correct the key the message names."
+
+    402 TARGET_VALUE Error "target value outside the matrix"
+    { "A dimension value, component or release version of the target profile is not one the matrix declares." }
+    example "exchange: \"2010\""
+    fix "Use a value the matrix lists."
+
+    403 TARGET_UNSUPPORTED Error "release does not support this server"
+    { "The release installed on the server does not support one of the server's dimension values, or the policy does not claim to support it." }
+    example "version: 2007-03-27\napp: \"6.0\"   # 2007-03-27 supports app 5.0 only"
+    fix "Install a release that supports the server, or correct the profile."
+
+    404 TARGET_PLATFORM Error "platform combination does not exist"
+    { "The server's values form no platform combination the matrix lists (for example Exchange 2003 on x64)." }
+    example "exchange: \"2003\"\narch: x64"
+    fix "Correct the profile."
+
+    405 MISSING_DRIVE Error "filter on a drive the server lacks"
+    { "A filter resolves to a drive letter the server does not have. The real product would reset its whole filter list to `C:\\Protected\\**`." }
+    example "paths: { Install: 'F:\\App' }   # with drives: [C, E]"
+    fix "Override the path for this server or add the drive to its profile."
+
+    406 UNSAFE_VALUE Error "value cannot be written into a script safely"
+    { "A name, path or argument that reaches a generated script holds a character that cannot exist there on Windows (a `\"` or control character in a path, a line break in a name) or cannot be quoted safely for the shell." }
+    example "service \"A\\nB\""
+    fix "Remove the character; Windows itself does not allow it."
+
+    407 INVALID_SERVER_NAME Error "server name is not a plain folder name"
+    { "The server name becomes an output folder; `..`, path separators, reserved device names (`CON`, `NUL`, …) and empty names are rejected." }
+    example "server: ../etc"
+    fix "Use the server's computer name."
+
+    408 TARGET_MISMATCH Error "target profile is for another module"
+    { "The profile's `amx` key names a different module than the policy." }
+    example "amx: sql-server   # compiling symantec-mail-security"
+    fix "Compile the profile with the module it names."
+
+    409 STALE_OUTPUT Error "compiled outputs are stale"
+    { "`amxc compile --check` found outputs in the output folder that differ from what the policy compiles to now; the diff is printed." }
+    example "(a policy changed after its filters were compiled and committed)"
+    fix "Run `amxc compile` without `--check` and commit the result."
+
+    9999 INTERNAL Error "internal error"
+    { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }
+    example ""
+    fix "Please report it with the input that triggered it."
+}

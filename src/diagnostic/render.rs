@@ -1,0 +1,132 @@
+//! Rendering: `human` (codespan-reporting, colour only when asked), `short` (one line each, for
+//! editors and grep) and `json` (one document for tools).
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term::{self, termcolor};
+
+/// How diagnostics are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source excerpts with labels (default).
+    Human,
+    /// `path:line:col: severity[CODE]: message`, one line each.
+    Short,
+    /// One JSON document with every diagnostic.
+    Json,
+}
+
+/// Version of the JSON shape, bumped on incompatible change.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Render all diagnostics. `color` applies to `human` only.
+pub fn render(sources: &SourceMap, diags: &[Diagnostic], format: Format, color: bool) -> String {
+    match format {
+        Format::Human => human(sources, diags, color),
+        Format::Short => diags.iter().map(|d| short(sources, d) + "\n").collect(),
+        Format::Json => json(sources, diags),
+    }
+}
+
+fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
+    let config = term::Config::default();
+    let mut out: Vec<u8> = Vec::new();
+    for d in diags {
+        let diag = to_codespan(d);
+        let result = if color {
+            let mut w = termcolor::Ansi::new(&mut out);
+            term::emit(&mut w, &config, sources.files(), &diag)
+        } else {
+            let mut w = termcolor::NoColor::new(&mut out);
+            term::emit(&mut w, &config, sources.files(), &diag)
+        };
+        if result.is_err() {
+            out.extend_from_slice(short(sources, d).as_bytes());
+            out.push(b'\n');
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Note => cs::Severity::Note,
+    };
+    let mut labels = Vec::new();
+    if let Some(p) = &d.primary {
+        labels.push(cs::Label::primary(p.file, p.span.range()).with_message(&p.message));
+    }
+    for s in &d.secondary {
+        labels.push(cs::Label::secondary(s.file, s.span.range()).with_message(&s.message));
+    }
+    let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
+    if let Some(h) = &d.help {
+        notes.push(format!("help: {h}"));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(d.code.to_string())
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// `path:line:col: error[AMX0001]: message`
+pub fn short(sources: &SourceMap, d: &Diagnostic) -> String {
+    let sev = d.severity.as_str();
+    match &d.primary {
+        Some(p) => {
+            let lc = sources.line_col(p.file, p.span.start);
+            format!(
+                "{}:{}:{}: {sev}[{}]: {}",
+                sources.name(p.file),
+                lc.line,
+                lc.column,
+                d.code,
+                d.message
+            )
+        }
+        None => format!("{sev}[{}]: {}", d.code, d.message),
+    }
+}
+
+fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let label = |l: &super::Label| {
+        let start = sources.line_col(l.file, l.span.start);
+        let end = sources.line_col(l.file, l.span.end);
+        serde_json::json!({
+            "file": sources.name(l.file),
+            "start": { "offset": l.span.start, "line": start.line, "column": start.column },
+            "end": { "offset": l.span.end, "line": end.line, "column": end.column },
+            "message": l.message,
+        })
+    };
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": d.severity,
+                "code": d.code.to_string(),
+                "message": d.message,
+                "primary": d.primary.as_ref().map(label),
+                "secondary": d.secondary.iter().map(label).collect::<Vec<_>>(),
+                "notes": d.notes,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "diagnostics": items,
+        "summary": {
+            "errors": diags.iter().filter(|d| d.severity == Severity::Error).count(),
+            "warnings": diags.iter().filter(|d| d.severity == Severity::Warning).count(),
+            "notes": diags.iter().filter(|d| d.severity == Severity::Note).count(),
+        }
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,180 @@
+//! Relations between two patterns: subset (every path one matches, the other matches too) and
+//! overlap (some path matches both). Both are dynamic programmes over segments, and within a
+//! segment over characters, so they cost the product of the lengths, never exponential time.
+
+use super::Seg;
+
+/// Does `pattern` (a segment with `*`/`?`) match the literal `name`?
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    char_subset(
+        &pattern.chars().collect::<Vec<_>>(),
+        &name.chars().collect::<Vec<_>>(),
+        true,
+    )
+}
+
+/// Segment-level: is every name `a` matches also matched by `b`?
+fn seg_subset(a: &Seg, b: &Seg) -> bool {
+    match (a, b) {
+        (_, Seg::Any) | (Seg::Any, _) => false,
+        (Seg::Lit(x), Seg::Lit(y)) => x == y,
+        (Seg::Lit(x), Seg::Glob(g)) => glob_match(g, x),
+        (Seg::Glob(_), Seg::Lit(_)) => false,
+        (Seg::Glob(x), Seg::Glob(y)) => char_subset(
+            &y.chars().collect::<Vec<_>>(),
+            &x.chars().collect::<Vec<_>>(),
+            false,
+        ),
+    }
+}
+
+/// Segment-level: does some name match both?
+fn seg_overlap(a: &Seg, b: &Seg) -> bool {
+    match (a, b) {
+        (Seg::Any, _) | (_, Seg::Any) => true,
+        (Seg::Lit(x), Seg::Lit(y)) => x == y,
+        (Seg::Lit(x), Seg::Glob(g)) | (Seg::Glob(g), Seg::Lit(x)) => glob_match(g, x),
+        (Seg::Glob(x), Seg::Glob(y)) => char_overlap(
+            &x.chars().collect::<Vec<_>>(),
+            &y.chars().collect::<Vec<_>>(),
+        ),
+    }
+}
+
+/// Character-level subset: is every string matched by `a` matched by `b`? With `a_literal`
+/// the wildcards of `a` are ordinary characters (literal name against a glob).
+fn char_subset(b: &[char], a: &[char], a_literal: bool) -> bool {
+    // dp[i][j]: a[i..] ⊆ b[j..]
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![false; m + 1]; n + 1];
+    dp[n][m] = true;
+    for j in (0..m).rev() {
+        dp[n][j] = b[j] == '*' && dp[n][j + 1];
+    }
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let ac = a[i];
+            let a_star = !a_literal && ac == '*';
+            let a_q = !a_literal && ac == '?';
+            dp[i][j] = match b[j] {
+                '*' => dp[i][j + 1] || dp[i + 1][j],
+                '?' => !a_star && dp[i + 1][j + 1],
+                bc => !a_star && !a_q && ac == bc && dp[i + 1][j + 1],
+            };
+        }
+    }
+    dp[0][0]
+}
+
+/// Character-level overlap of two globs.
+fn char_overlap(a: &[char], b: &[char]) -> bool {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![false; m + 1]; n + 1];
+    dp[n][m] = true;
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            let mut v = false;
+            if i < n && a[i] == '*' {
+                v |= dp[i + 1][j] || (j < m && dp[i][j + 1]);
+            }
+            if j < m && b[j] == '*' {
+                v |= dp[i][j + 1] || (i < n && dp[i + 1][j]);
+            }
+            if i < n
+                && j < m
+                && a[i] != '*'
+                && b[j] != '*'
+                && (a[i] == b[j] || a[i] == '?' || b[j] == '?')
+            {
+                v |= dp[i + 1][j + 1];
+            }
+            dp[i][j] = v;
+        }
+    }
+    dp[0][0]
+}
+
+/// Is every path `a` matches also matched by `b`?
+pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![false; m + 1]; n + 1];
+    dp[n][m] = true;
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            dp[i][j] = if j < m && b[j] == Seg::Any {
+                dp[i][j + 1] || (i < n && dp[i + 1][j])
+            } else if i < n && j < m {
+                seg_subset(&a[i], &b[j]) && dp[i + 1][j + 1]
+            } else {
+                false
+            };
+        }
+    }
+    dp[0][0]
+}
+
+/// Does some path match both?
+pub fn overlaps(a: &[Seg], b: &[Seg]) -> bool {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![false; m + 1]; n + 1];
+    dp[n][m] = true;
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            let mut v = false;
+            if i < n && a[i] == Seg::Any {
+                v |= dp[i + 1][j] || (j < m && dp[i][j + 1]);
+            }
+            if j < m && b[j] == Seg::Any {
+                v |= dp[i][j + 1] || (i < n && dp[i + 1][j]);
+            }
+            if i < n && j < m && a[i] != Seg::Any && b[j] != Seg::Any {
+                v |= seg_overlap(&a[i], &b[j]) && dp[i + 1][j + 1];
+            }
+            dp[i][j] = v;
+        }
+    }
+    dp[0][0]
+}
+
+/// Does `pattern` match the concrete path (segments lower-cased)?
+pub fn matches_path(pattern: &[Seg], path: &[&str]) -> bool {
+    let lits: Vec<Seg> = path.iter().map(|s| Seg::Lit(s.to_lowercase())).collect();
+    subset(&lits, pattern)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filters::normalize_file;
+
+    fn p(s: &str) -> Vec<Seg> {
+        normalize_file(s).map(|p| p.segs).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_folder_under_a_recursive_inclusion_is_a_subset() {
+        assert!(subset(&p(r"C:\App\logs\**"), &p(r"C:\App\**")));
+        assert!(!subset(&p(r"C:\App\**"), &p(r"C:\App\logs\**")));
+        assert!(subset(&p(r"C:\App\*.xml"), &p(r"C:\App\*")));
+        assert!(!subset(&p(r"C:\App\*"), &p(r"C:\App\*.xml")));
+        assert!(subset(&p(r"C:\APP\X.XML"), &p(r"c:\app\*.xml")));
+        assert!(!subset(&p(r"C:\App\sub\x.xml"), &p(r"C:\App\*.xml")));
+    }
+
+    #[test]
+    fn overlap_needs_a_common_path() {
+        assert!(overlaps(&p(r"C:\**"), &p(r"C:\Windows\System32\**")));
+        assert!(overlaps(&p(r"C:\App\*.log"), &p(r"C:\App\a*")));
+        assert!(!overlaps(&p(r"C:\App\*.log"), &p(r"C:\App\*.xml")));
+        assert!(!overlaps(&p(r"C:\App\**"), &p(r"D:\App\**")));
+    }
+}

@@ -1,0 +1,11 @@
+//! Filter patterns and their relations: normalisation (case-insensitive, `*` one segment,
+//! `**` any depth), subset and overlap of two patterns, and a trie over path segments so
+//! that relations across many filters cost near-linear time, not all pairs.
+
+mod glob;
+mod pattern;
+mod trie;
+
+pub use glob::{matches_path, overlaps, subset};
+pub use pattern::{normalize_file, normalize_registry, Pattern, PatternError, Seg};
+pub use trie::Trie;

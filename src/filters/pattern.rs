@@ -1,0 +1,226 @@
+//! Normalised patterns. File patterns are absolute Windows paths on a drive; registry patterns
+//! start with a hive. Matching is case-insensitive, so segments are kept lower-cased for
+//! comparison and as written for display.
+
+use std::fmt;
+
+/// One path segment of a pattern.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seg {
+    /// A literal name, lower-cased.
+    Lit(String),
+    /// A name with `*` or `?`, lower-cased.
+    Glob(String),
+    /// `**`: any number of segments.
+    Any,
+}
+
+impl Seg {
+    fn text(&self) -> &str {
+        match self {
+            Seg::Lit(s) | Seg::Glob(s) => s,
+            Seg::Any => "**",
+        }
+    }
+}
+
+/// A normalised pattern: its segments for matching and its canonical text for output.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    pub segs: Vec<Seg>,
+    /// Canonical text as written (case kept), `\`-separated, no trailing separator.
+    pub display: String,
+}
+
+impl Pattern {
+    /// The lower-cased canonical form: two patterns are the same filter when these are equal.
+    pub fn key(&self) -> String {
+        self.segs
+            .iter()
+            .map(Seg::text)
+            .collect::<Vec<_>>()
+            .join("\\")
+    }
+
+    /// The drive letter of a file pattern (`C`), if any.
+    pub fn drive(&self) -> Option<char> {
+        match self.segs.first() {
+            Some(Seg::Lit(s)) if s.len() == 2 && s.ends_with(':') => {
+                s.chars().next().map(|c| c.to_ascii_uppercase())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display)
+    }
+}
+
+/// Why a pattern is not acceptable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    pub message: String,
+    pub help: String,
+}
+
+fn err(message: impl Into<String>, help: impl Into<String>) -> PatternError {
+    PatternError {
+        message: message.into(),
+        help: help.into(),
+    }
+}
+
+const RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+fn split(text: &str) -> Result<Vec<&str>, PatternError> {
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '"' | '<' | '>' | '|'))
+    {
+        return Err(err(
+            format!(
+                "the path holds {}, which Windows does not allow in paths",
+                describe_char(c)
+            ),
+            "remove the character",
+        ));
+    }
+    Ok(text.split(['\\', '/']).filter(|s| !s.is_empty()).collect())
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_control() {
+        format!("the control character U+{:04X}", c as u32)
+    } else {
+        format!("`{c}`")
+    }
+}
+
+fn segment(raw: &str) -> Result<Seg, PatternError> {
+    if raw == "**" {
+        return Ok(Seg::Any);
+    }
+    if raw.contains("**") {
+        return Err(err(
+            format!("`**` must be a whole path segment, not part of `{raw}`"),
+            "write `**` alone between separators to match any depth, or `*` to match within one segment",
+        ));
+    }
+    if raw == "." || raw == ".." {
+        return Err(err(
+            format!("`{raw}` segments are not allowed in filter patterns"),
+            "write the absolute path without `.` or `..`",
+        ));
+    }
+    let lower = raw.to_lowercase();
+    let stem = lower.split('.').next().unwrap_or("");
+    if RESERVED.contains(&stem) {
+        return Err(err(
+            format!("`{raw}` is a reserved device name on Windows"),
+            "no file or folder can have this name",
+        ));
+    }
+    if raw.contains(['*', '?']) {
+        Ok(Seg::Glob(lower))
+    } else {
+        Ok(Seg::Lit(lower))
+    }
+}
+
+/// Normalise an absolute file pattern such as `C:\Program Files\App\**`.
+pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
+    let t = text.trim();
+    if t.starts_with("\\\\") || t.starts_with("//") {
+        return Err(err(
+            "UNC and device paths (`\\\\server\\share`, `\\\\?\\`) cannot be protected",
+            "filters apply to local NTFS volumes: write a path on a drive letter",
+        ));
+    }
+    let parts = split(t)?;
+    let Some(first) = parts.first() else {
+        return Err(err(
+            "the pattern is empty",
+            "write an absolute path such as 'C:\\App\\**'",
+        ));
+    };
+    let b = first.as_bytes();
+    if !(b.len() == 2 && b[0].is_ascii_alphabetic() && b[1] == b':') {
+        return Err(err(
+            format!("`{t}` is not an absolute path on a drive"),
+            "start the pattern with a drive letter or a variable such as %ProgramFiles%",
+        ));
+    }
+    let mut segs = vec![Seg::Lit(first.to_ascii_lowercase())];
+    let mut display = vec![first.to_ascii_uppercase()];
+    for raw in &parts[1..] {
+        if raw.contains(':') {
+            return Err(err(
+                format!("`:` is not allowed inside the path segment `{raw}`"),
+                "remove it; alternate data streams cannot be filtered",
+            ));
+        }
+        segs.push(segment(raw)?);
+        display.push(raw.to_string());
+    }
+    Ok(Pattern {
+        segs,
+        display: display.join("\\"),
+    })
+}
+
+/// Long and short hive names, normalised to the short form.
+const HIVES: &[(&str, &str)] = &[
+    ("HKEY_LOCAL_MACHINE", "HKLM"),
+    ("HKEY_CURRENT_USER", "HKCU"),
+    ("HKEY_CLASSES_ROOT", "HKCR"),
+    ("HKEY_USERS", "HKU"),
+    ("HKEY_CURRENT_CONFIG", "HKCC"),
+];
+
+/// Normalise a registry pattern such as `HKLM\SOFTWARE\Vendor\**`.
+pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
+    let parts = split(text.trim())?;
+    let Some(first) = parts.first() else {
+        return Err(err(
+            "the pattern is empty",
+            "write a key such as 'HKLM\\SOFTWARE\\Vendor\\**'",
+        ));
+    };
+    let hive = HIVES
+        .iter()
+        .find(|(long, short)| first.eq_ignore_ascii_case(long) || first.eq_ignore_ascii_case(short))
+        .map(|(_, short)| *short);
+    let Some(hive) = hive else {
+        return Err(err(
+            format!("`{first}` is not a registry hive"),
+            "start with HKLM, HKCU, HKCR, HKU or HKCC (or a long form such as HKEY_LOCAL_MACHINE)",
+        ));
+    };
+    let mut segs = vec![Seg::Lit(hive.to_ascii_lowercase())];
+    let mut display = vec![hive.to_string()];
+    for raw in &parts[1..] {
+        segs.push(if *raw == "**" {
+            Seg::Any
+        } else if raw.contains("**") {
+            return Err(err(
+                format!("`**` must be a whole key segment, not part of `{raw}`"),
+                "write `**` alone between separators",
+            ));
+        } else if raw.contains(['*', '?']) {
+            Seg::Glob(raw.to_lowercase())
+        } else {
+            Seg::Lit(raw.to_lowercase())
+        });
+        display.push(raw.to_string());
+    }
+    Ok(Pattern {
+        segs,
+        display: display.join("\\"),
+    })
+}

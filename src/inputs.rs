@@ -1,0 +1,109 @@
+//! Reading input files into the source map: size limits and UTF-8 checked before any stage
+//! sees the text, so that every later problem can point into the file.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// No text to point into: the file could not be opened or read.
+    Io(PathBuf, std::io::Error),
+    /// The file was read but is unusable; the diagnostic points into it.
+    Invalid(Box<Diagnostic>),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
+            ReadError::Invalid(d) => f.write_str(&d.message),
+        }
+    }
+}
+
+/// Read `path` (at most `limit` bytes) as UTF-8 into `sources`.
+pub fn read(sources: &mut SourceMap, path: &Path, limit: usize) -> Result<FileId, ReadError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
+    if meta.len() > limit as u64 {
+        let id = sources.add(name, String::new());
+        return Err(ReadError::Invalid(Box::new(
+            Diagnostic::new(
+                codes::TOO_LARGE,
+                format!(
+                    "file is {} bytes, more than the limit of {limit}",
+                    meta.len()
+                ),
+            )
+            .at(id, Span::new(0, 0), "this file")
+            .with_help("split it; an input this large is almost certainly a mistake"),
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
+    add_bytes(sources, name, bytes)
+}
+
+/// Add bytes read elsewhere (tests, stdin) under `name`.
+pub fn add_bytes(
+    sources: &mut SourceMap,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<FileId, ReadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(sources.add(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(name, text);
+            Err(ReadError::Invalid(Box::new(
+                Diagnostic::new(
+                    codes::INVALID_UTF8,
+                    format!(
+                        "file is not UTF-8: invalid byte 0x{:02X} at offset {at}",
+                        e.as_bytes()[at]
+                    ),
+                )
+                .at(id, Span::new(at, at + 1), "not UTF-8")
+                .with_help("save the file as UTF-8"),
+            )))
+        }
+    }
+}
+
+/// `.amx` files under each path (folders recursively), sorted, without duplicates.
+pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            if !p.exists() {
+                return Err(ReadError::Io(
+                    p.clone(),
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+                ));
+            }
+            out.push(p.clone());
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ReadError::Io(dir.to_path_buf(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "amx") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}

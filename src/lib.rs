@@ -1,0 +1,20 @@
+//! amxc compiles `.amx` policies — the Application Module eXtensions that teach an
+//! active/passive high-availability pair how to protect one application — into filter sets,
+//! service scripts and review pages, after checking them against the vendor's version matrix
+//! in every supported configuration.
+//!
+//! The pipeline (see ARCHITECTURE.md): [`parse`] → [`validate`] → [`lower`] → [`emit`].
+
+pub mod ast;
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod emit;
+pub mod filters;
+pub mod inputs;
+pub mod lower;
+pub mod matrix;
+pub mod parse;
+pub mod source;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,46 @@
+//! Evaluating a condition in an environment. Conditions were typed by the validator; a
+//! comparison that cannot be decided here (no matrix, unknown dimension) is false.
+
+use super::env::Env;
+use crate::ast::{CondKind, Condition, Date, ValueKind, Version};
+
+pub fn holds(c: Option<&Condition>, env: &Env) -> bool {
+    c.is_none_or(|c| eval(c, env))
+}
+
+pub fn eval(c: &Condition, env: &Env) -> bool {
+    match &c.kind {
+        CondKind::Or(xs) => xs.iter().any(|x| eval(x, env)),
+        CondKind::And(xs) => xs.iter().all(|x| eval(x, env)),
+        CondKind::Not(x) => !eval(x, env),
+        CondKind::Has(n) => env.components.contains(&n.text),
+        CondKind::ManagementIp => env.management_ip,
+        CondKind::Compare {
+            dimension,
+            op,
+            value,
+        } => {
+            if dimension.text == "version" {
+                let Some(d) = (value.kind == ValueKind::Date)
+                    .then(|| Date::parse(&value.text, value.span))
+                    .flatten()
+                else {
+                    return false;
+                };
+                return op.holds(env.release.key().cmp(&d.key()));
+            }
+            let Some(actual) = env.dims.get(&dimension.text) else {
+                return false;
+            };
+            match (&actual.version, Version::parse(&value.text)) {
+                (Some(a), Some(v)) => op.holds(a.cmp(&v)),
+                _ => op.holds(
+                    actual
+                        .text
+                        .to_ascii_lowercase()
+                        .cmp(&value.text.to_ascii_lowercase()),
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,476 @@
+//! Evaluating a policy in one environment: which statements hold, what each path resolves
+//! to, and how the release's exceptions override the base.
+
+use super::cond::holds;
+use super::env::Env;
+use super::paths::{VarError, Vars};
+use crate::ast::*;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::filters::{normalize_file, normalize_registry, subset, Pattern, Seg};
+use crate::source::{FileId, Span};
+
+/// Where an entry comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub span: Span,
+    /// The exception that contributed it, if any.
+    pub exception: Option<Date>,
+    /// The base statement it replaced, if any.
+    pub overrides: Option<Span>,
+}
+
+impl Origin {
+    fn base(span: Span) -> Self {
+        Origin {
+            span,
+            exception: None,
+            overrides: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EvFilter {
+    pub kind: FilterKind,
+    pub mode: FilterMode,
+    pub pattern: Pattern,
+    pub class: DataClass,
+    pub because: Option<String>,
+    pub origin: Origin,
+    /// Span of the pattern string.
+    pub pattern_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EvUnprotected {
+    pub pattern: Pattern,
+    pub class: DataClass,
+    pub because: String,
+    pub origin: Origin,
+    pub pattern_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EvService {
+    pub name: String,
+    pub display: Option<String>,
+    pub name_span: Span,
+    pub startup: Startup,
+    pub active: ServiceState,
+    pub passive: ServiceState,
+    pub monitor: bool,
+    pub manage: bool,
+    pub after: Vec<Name>,
+    pub on_failure: Vec<FailureAction>,
+    pub on_failure_span: Option<Span>,
+    pub passive_span: Option<Span>,
+    pub start_timeout: Option<Duration>,
+    pub stop_timeout: Option<Duration>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct EvTask {
+    pub name: String,
+    pub kind: TaskKind,
+    pub side: TaskSide,
+    pub program: String,
+    pub args: Vec<String>,
+    pub timeout: Option<Duration>,
+    pub origin: Origin,
+}
+
+/// A sentence from the policy (advise, note, unsupported) that holds here.
+#[derive(Clone, Debug)]
+pub struct Text {
+    pub text: String,
+    pub span: Span,
+    pub exception: Option<Date>,
+}
+
+/// Everything that holds in one environment.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluated {
+    pub services: Vec<EvService>,
+    pub filters: Vec<EvFilter>,
+    pub unprotected: Vec<EvUnprotected>,
+    pub tasks: Vec<EvTask>,
+    pub advisories: Vec<Text>,
+    pub notes: Vec<Text>,
+    pub unsupported: Vec<Text>,
+    pub discovery: Option<Discovery>,
+    /// The exceptions that applied (their release dates and spans).
+    pub exceptions: Vec<(Date, Span)>,
+    /// Paths that could not be resolved or are not valid filters here.
+    pub problems: Vec<Diagnostic>,
+}
+
+struct Ctx<'a> {
+    file: FileId,
+    text: &'a str,
+    env: &'a Env,
+    vars: Vars<'a>,
+    x64_32bit: bool,
+    out: Evaluated,
+}
+
+/// Evaluate `policy` (read from `text`) in `env`.
+pub fn evaluate(policy: &Policy, text: &str, env: &Env) -> Evaluated {
+    let bits32 = policy
+        .application
+        .as_ref()
+        .and_then(|a| a.value.bits.as_ref())
+        .is_some_and(|b| b.value == 32 && holds(b.when.as_ref(), env));
+    let exceptions: Vec<&Exception> = policy
+        .exceptions
+        .iter()
+        .filter(|e| e.release.key() == env.release.key() && holds(e.when.as_ref(), env))
+        .collect();
+    let mut defs: Vec<(String, String)> = active(&policy.base.paths, env)
+        .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone()))
+        .collect();
+    for e in &exceptions {
+        defs.extend(
+            active(&e.body.paths, env)
+                .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone())),
+        );
+    }
+    let mut cx = Ctx {
+        file: policy.file,
+        text,
+        env,
+        vars: Vars::new(env, bits32, defs),
+        x64_32bit: bits32 && env.is_x64(),
+        out: Evaluated::default(),
+    };
+    cx.out.exceptions = exceptions.iter().map(|e| (e.release, e.span)).collect();
+    cx.body(&policy.base, None);
+    for e in &exceptions {
+        cx.body(&e.body, Some(e.release));
+    }
+    cx.out
+}
+
+fn active<'a, T>(items: &'a [Item<T>], env: &'a Env) -> impl Iterator<Item = &'a Item<T>> + 'a {
+    items.iter().filter(move |i| holds(i.when.as_ref(), env))
+}
+
+/// The last item that holds, or the default.
+fn last<T: Clone>(items: &[Item<T>], env: &Env, default: T) -> T {
+    items
+        .iter()
+        .rev()
+        .find(|i| holds(i.when.as_ref(), env))
+        .map_or(default, |i| i.value.clone())
+}
+
+impl Ctx<'_> {
+    fn body(&mut self, body: &Body, exception: Option<Date>) {
+        let env = self.env;
+        let origin = |span| Origin {
+            span,
+            exception,
+            overrides: None,
+        };
+        for s in active(&body.services, env) {
+            let sv = &s.value;
+            let ev = EvService {
+                name: sv.name.text.clone(),
+                display: sv.display.as_ref().map(|d| d.value.clone()),
+                name_span: sv.name.span,
+                startup: last(&sv.startup, env, Startup::Manual),
+                active: last(&sv.active, env, ServiceState::Running),
+                passive: last(&sv.passive, env, ServiceState::Stopped),
+                monitor: last(&sv.monitor, env, true),
+                manage: last(&sv.manage, env, true),
+                after: active(&sv.after, env)
+                    .flat_map(|a| a.value.iter().cloned())
+                    .collect(),
+                on_failure: last(&sv.on_failure, env, Vec::new()),
+                on_failure_span: sv
+                    .on_failure
+                    .iter()
+                    .rev()
+                    .find(|i| holds(i.when.as_ref(), env))
+                    .map(|i| i.span),
+                passive_span: sv
+                    .passive
+                    .iter()
+                    .rev()
+                    .find(|i| holds(i.when.as_ref(), env))
+                    .map(|i| i.span),
+                start_timeout: sv
+                    .start_timeout
+                    .iter()
+                    .rev()
+                    .find(|i| holds(i.when.as_ref(), env))
+                    .map(|i| i.value),
+                stop_timeout: sv
+                    .stop_timeout
+                    .iter()
+                    .rev()
+                    .find(|i| holds(i.when.as_ref(), env))
+                    .map(|i| i.value),
+                origin: origin(s.span),
+            };
+            let existing = exception.and_then(|_| {
+                self.out.services.iter().position(|b| {
+                    b.origin.exception.is_none() && b.name.eq_ignore_ascii_case(&ev.name)
+                })
+            });
+            match existing {
+                Some(i) => {
+                    let mut ev = ev;
+                    ev.origin.overrides = Some(self.out.services[i].origin.span);
+                    self.out.services[i] = ev;
+                }
+                None => self.out.services.push(ev),
+            }
+        }
+        for d in active(&body.data, env) {
+            self.data(d, exception);
+        }
+        for t in active(&body.tasks, env) {
+            self.task(t, exception);
+        }
+        let texts = |items: &[Item<Str>]| -> Vec<Text> {
+            active(items, env)
+                .map(|i| Text {
+                    text: i.value.value.clone(),
+                    span: i.span,
+                    exception,
+                })
+                .collect()
+        };
+        self.out.advisories.extend(texts(&body.advise));
+        self.out.notes.extend(texts(&body.notes));
+        self.out.unsupported.extend(texts(&body.unsupported));
+        if let Some(d) = body
+            .discovery
+            .as_ref()
+            .filter(|d| holds(d.when.as_ref(), env))
+        {
+            self.out.discovery = Some(d.value.clone());
+        }
+    }
+
+    /// Resolve a string's variables, reporting failures at the variable's use.
+    fn resolve(&mut self, s: &Str) -> Option<String> {
+        match self.vars.resolve(&s.value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let d = match &e {
+                    VarError::Undefined { name, .. } => Diagnostic::new(codes::UNDEFINED_VARIABLE, format!("path variable `%{name}%` is not defined"))
+                        .at(self.file, self.locate(s, name), "used here")
+                        .with_help("declare it in `paths { … }`, or use a built-in such as %ProgramFiles% or a matrix dimension such as %app%"),
+                    VarError::Cycle { cycle, .. } => Diagnostic::new(codes::CYCLIC_VARIABLE, format!("path variables form a cycle: {}", cycle.iter().map(|c| format!("%{c}%")).collect::<Vec<_>>().join(" → ")))
+                        .at(self.file, s.span, "resolving this needs the cycle")
+                        .with_help("one of the variables must start from a built-in or an absolute path"),
+                };
+                self.out.problems.push(d);
+                None
+            }
+        }
+    }
+
+    /// Span of `%name%` inside the source of `s`, or the whole string.
+    fn locate(&self, s: &Str, name: &str) -> Span {
+        let src = self.text.get(s.span.start..s.span.end).unwrap_or("");
+        let needle = format!("%{name}%");
+        match src.find(&needle) {
+            Some(p) => Span::new(s.span.start + p, s.span.start + p + needle.len()),
+            None => s.span,
+        }
+    }
+
+    fn pattern(&mut self, kind: FilterKind, s: &Str) -> Option<Pattern> {
+        let text = self.resolve(s)?;
+        let registry = kind == FilterKind::Registry;
+        let result = if registry {
+            normalize_registry(&text)
+        } else {
+            normalize_file(&text)
+        };
+        match result {
+            Ok(mut p) => {
+                if registry && self.x64_32bit {
+                    wow64_registry(&mut p);
+                }
+                Some(p)
+            }
+            Err(e) => {
+                let mut d = Diagnostic::new(codes::INVALID_PATTERN, e.message)
+                    .at(self.file, s.span, "this pattern")
+                    .with_help(e.help);
+                if text != s.value {
+                    d = d.with_note(format!("it resolves to `{text}`"));
+                }
+                self.out.problems.push(d);
+                None
+            }
+        }
+    }
+
+    fn data(&mut self, item: &Item<DataRule>, exception: Option<Date>) {
+        let origin = Origin {
+            span: item.span,
+            exception,
+            overrides: None,
+        };
+        match &item.value {
+            DataRule::Filter {
+                kind,
+                mode,
+                pattern,
+                class,
+                because,
+            } => {
+                let registry_kind =
+                    if *kind == FilterKind::Snapshot && looks_like_registry(&pattern.value) {
+                        FilterKind::Registry
+                    } else {
+                        *kind
+                    };
+                let Some(p) = self.pattern(registry_kind, pattern) else {
+                    return;
+                };
+                let mut f = EvFilter {
+                    kind: *kind,
+                    mode: *mode,
+                    pattern: p,
+                    class: class.unwrap_or(DataClass::Data),
+                    because: because.as_ref().map(|b| b.value.clone()),
+                    origin,
+                    pattern_span: pattern.span,
+                };
+                if exception.is_some() {
+                    let key = f.pattern.key();
+                    if let Some(i) = self.out.filters.iter().position(|b| {
+                        b.origin.exception.is_none() && b.kind == f.kind && b.pattern.key() == key
+                    }) {
+                        f.origin.overrides = Some(self.out.filters[i].origin.span);
+                        self.out.filters.remove(i);
+                    }
+                    if f.kind != FilterKind::Snapshot && f.mode == FilterMode::Include {
+                        let segs = f.pattern.segs.clone();
+                        let before = self.out.unprotected.len();
+                        let mut overridden = None;
+                        self.out.unprotected.retain(|u| {
+                            let covered =
+                                u.origin.exception.is_none() && subset(&u.pattern.segs, &segs);
+                            if covered {
+                                overridden = Some(u.origin.span);
+                            }
+                            !covered
+                        });
+                        if self.out.unprotected.len() != before && f.origin.overrides.is_none() {
+                            f.origin.overrides = overridden;
+                        }
+                    }
+                }
+                self.out.filters.push(f);
+            }
+            DataRule::Unprotected {
+                pattern,
+                class,
+                because,
+            } => {
+                let kind = if looks_like_registry(&pattern.value) {
+                    FilterKind::Registry
+                } else {
+                    FilterKind::Files
+                };
+                let Some(p) = self.pattern(kind, pattern) else {
+                    return;
+                };
+                self.out.unprotected.push(EvUnprotected {
+                    pattern: p,
+                    class: class.unwrap_or(DataClass::Data),
+                    because: because.value.clone(),
+                    origin,
+                    pattern_span: pattern.span,
+                });
+            }
+        }
+    }
+
+    fn task(&mut self, item: &Item<Task>, exception: Option<Date>) {
+        let t = &item.value;
+        let Some(program) = self.resolve(&t.run.value.program) else {
+            return;
+        };
+        let mut args = Vec::new();
+        for a in &t.run.value.args {
+            let Some(v) = self.resolve(a) else { return };
+            args.push(v);
+        }
+        let side = t.on.as_ref().map_or(
+            if t.at.value == TaskKind::Network {
+                TaskSide::Primary
+            } else {
+                TaskSide::Active
+            },
+            |o| o.value,
+        );
+        let mut ev = EvTask {
+            name: t.name.text.clone(),
+            kind: t.at.value,
+            side,
+            program,
+            args,
+            timeout: t.timeout.as_ref().map(|x| x.value),
+            origin: Origin {
+                span: item.span,
+                exception,
+                overrides: None,
+            },
+        };
+        if exception.is_some() {
+            if let Some(i) = self
+                .out
+                .tasks
+                .iter()
+                .position(|b| b.origin.exception.is_none() && b.name == ev.name)
+            {
+                ev.origin.overrides = Some(self.out.tasks[i].origin.span);
+                self.out.tasks[i] = ev;
+                return;
+            }
+        }
+        self.out.tasks.push(ev);
+    }
+}
+
+/// A registry pattern starts with a hive name.
+pub fn looks_like_registry(s: &str) -> bool {
+    let first = s
+        .split(['\\', '/'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    first.starts_with("HKEY_")
+        || matches!(first.as_str(), "HKLM" | "HKCU" | "HKCR" | "HKU" | "HKCC")
+}
+
+/// `HKLM\SOFTWARE\X` → `HKLM\SOFTWARE\Wow6432Node\X` for a 32-bit application on x64.
+fn wow64_registry(p: &mut Pattern) {
+    let is = |i: usize, s: &str| matches!(p.segs.get(i), Some(Seg::Lit(x)) if x == s);
+    if is(0, "hklm")
+        && is(1, "software")
+        && !is(2, "wow6432node")
+        && !is(2, "classes")
+        && p.segs.len() > 2
+    {
+        p.segs.insert(2, Seg::Lit("wow6432node".into()));
+        let mut parts: Vec<&str> = p.display.split('\\').collect();
+        parts.insert(2, "Wow6432Node");
+        p.display = parts.join("\\");
+    }
+}
+
+impl Origin {
+    /// Used by emitters: the base origin of a statement.
+    pub fn of(span: Span) -> Self {
+        Origin::base(span)
+    }
+}

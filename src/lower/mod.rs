@@ -1,0 +1,13 @@
+//! Stage 3, lower: a policy evaluated in one environment — a configuration of the matrix or a
+//! real server — giving the services, filters, tasks and advisories that hold there, with
+//! every path resolved and every entry's origin.
+
+mod cond;
+mod env;
+mod evaluate;
+mod paths;
+
+pub use cond::{eval, holds};
+pub use env::{DimVal, Env};
+pub use evaluate::{evaluate, EvFilter, EvService, EvTask, EvUnprotected, Evaluated, Origin, Text};
+pub use paths::{VarError, Vars, BUILTINS};

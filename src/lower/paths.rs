@@ -1,0 +1,174 @@
+//! Path variables (LANGUAGE.md §5): `%Name%` from a target's overrides, the policy's `paths`,
+//! a matrix dimension, or a built-in — with the WOW64 rules for a 32-bit application on x64.
+//! Names are case-insensitive, as in Windows.
+
+use super::env::Env;
+use indexmap::IndexMap;
+
+/// Why a string could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarError {
+    /// `%name%` names nothing; the byte range is within the string.
+    Undefined { name: String, at: (usize, usize) },
+    /// Variables refer to each other in a cycle, listed in order.
+    Cycle {
+        cycle: Vec<String>,
+        at: (usize, usize),
+    },
+}
+
+/// The variables visible in one environment.
+pub struct Vars<'a> {
+    env: &'a Env,
+    bits32: bool,
+    /// The policy's definitions that hold in this environment, by lower-cased name.
+    defs: IndexMap<String, (String, String)>,
+}
+
+pub const BUILTINS: &[&str] = &[
+    "SystemDrive",
+    "SystemRoot",
+    "windir",
+    "ProgramFiles",
+    "ProgramW6432",
+    "CommonProgramFiles",
+    "ProgramData",
+    "ALLUSERSPROFILE",
+];
+
+impl<'a> Vars<'a> {
+    /// `defs`: (name, value) pairs in order; later ones win.
+    pub fn new(
+        env: &'a Env,
+        bits32: bool,
+        defs: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        let mut map = IndexMap::new();
+        for (n, v) in defs {
+            map.insert(n.to_lowercase(), (n, v));
+        }
+        Vars {
+            env,
+            bits32,
+            defs: map,
+        }
+    }
+
+    fn builtin(&self, name: &str) -> Option<String> {
+        let sd = self
+            .get_raw("SystemDrive")
+            .unwrap_or_else(|| self.env.system_drive.clone());
+        let x86_on_x64 = self.bits32 && self.env.is_x64();
+        let legacy = self.env.is_legacy_os();
+        let pf = |wow: bool| {
+            if wow {
+                format!("{sd}\\Program Files (x86)")
+            } else {
+                format!("{sd}\\Program Files")
+            }
+        };
+        let all_users = format!("{sd}\\Documents and Settings\\All Users");
+        Some(match name.to_ascii_lowercase().as_str() {
+            "systemdrive" => sd,
+            "systemroot" | "windir" => format!("{sd}\\Windows"),
+            "programfiles" => pf(x86_on_x64),
+            "programw6432" => pf(false),
+            "programfiles(x86)" if self.env.is_x64() => pf(true),
+            "commonprogramfiles" => format!("{}\\Common Files", pf(x86_on_x64)),
+            "programdata" if legacy => format!("{all_users}\\Application Data"),
+            "programdata" => format!("{sd}\\ProgramData"),
+            "allusersprofile" if legacy => all_users,
+            "allusersprofile" => format!("{sd}\\ProgramData"),
+            _ => return None,
+        })
+    }
+
+    /// A target override of `name`, if any (used raw: overrides are absolute on the server).
+    fn get_raw(&self, name: &str) -> Option<String> {
+        self.env
+            .overrides
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Expand every `%Name%` in `text`.
+    pub fn resolve(&self, text: &str) -> Result<String, VarError> {
+        let mut stack = Vec::new();
+        self.expand(text, &mut stack)
+    }
+
+    fn expand(&self, text: &str, stack: &mut Vec<String>) -> Result<String, VarError> {
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        let mut offset = 0;
+        while let Some(p) = rest.find('%') {
+            out.push_str(&rest[..p]);
+            let after = &rest[p + 1..];
+            let Some(q) = after.find('%') else {
+                out.push_str(&rest[p..]);
+                return Ok(out);
+            };
+            let name = &after[..q];
+            if !is_var_name(name) {
+                // a lone `%`: keep it and continue after it
+                out.push('%');
+                offset += p + 1;
+                rest = after;
+                continue;
+            }
+            let at = (offset + p, offset + p + q + 2);
+            let value = self.lookup(name, stack).map_err(|e| match e {
+                VarError::Undefined { name, .. } => VarError::Undefined { name, at },
+                VarError::Cycle { cycle, .. } => VarError::Cycle { cycle, at },
+            })?;
+            out.push_str(&value);
+            offset += p + q + 2;
+            rest = &after[q + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn lookup(&self, name: &str, stack: &mut Vec<String>) -> Result<String, VarError> {
+        if let Some(v) = self.get_raw(name) {
+            return Ok(v);
+        }
+        let key = name.to_lowercase();
+        if let Some((decl, value)) = self.defs.get(&key) {
+            if let Some(pos) = stack.iter().position(|s| s.to_lowercase() == key) {
+                let mut cycle: Vec<String> = stack[pos..].to_vec();
+                cycle.push(decl.clone());
+                return Err(VarError::Cycle { cycle, at: (0, 0) });
+            }
+            stack.push(decl.clone());
+            let r = self.expand(value, stack);
+            stack.pop();
+            return r;
+        }
+        if let Some((_, v)) = self
+            .env
+            .dims
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            return Ok(v.text.clone());
+        }
+        if name.eq_ignore_ascii_case("version") {
+            return Ok(self.env.release.to_string());
+        }
+        self.builtin(name).ok_or_else(|| VarError::Undefined {
+            name: name.to_string(),
+            at: (0, 0),
+        })
+    }
+}
+
+fn is_var_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$' | '-' | '(' | ')'))
+}

@@ -1,0 +1,925 @@
+//! From pest's concrete tree to the typed AST: unescapes strings, validates dates and numbers,
+//! pushes block conditions into items, and reports statements given twice or missing.
+//! It collects every problem rather than stopping at the first.
+
+use super::grammar::Rule;
+use super::strings;
+use crate::ast::*;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+
+type P<'i> = Pair<'i, Rule>;
+
+pub struct Builder {
+    pub file: FileId,
+    pub diags: Vec<Diagnostic>,
+}
+
+fn span(p: &P) -> Span {
+    Span::new(p.as_span().start(), p.as_span().end())
+}
+
+/// Children that carry meaning: no keywords, separators or braces.
+fn parts<'i>(p: P<'i>) -> Vec<P<'i>> {
+    p.into_inner()
+        .filter(|c| {
+            !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close)
+                && !format!("{:?}", c.as_rule()).starts_with("k_")
+        })
+        .collect()
+}
+
+/// Max failure actions the product runs.
+const MAX_FAILURE_ACTIONS: usize = 3;
+
+impl Builder {
+    pub fn new(file: FileId) -> Self {
+        Builder {
+            file,
+            diags: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn duplicate(&mut self, what: &str, first: Span, second: Span) {
+        let d = Diagnostic::new(
+            codes::DUPLICATE_STATEMENT,
+            format!("`{what}` is given twice"),
+        )
+        .at(self.file, second, "given again here")
+        .with_label(self.file, first, "first given here")
+        .with_help("keep one of them");
+        self.error(d);
+    }
+
+    /// Set a once-only slot, reporting a duplicate.
+    fn once<T>(&mut self, slot: &mut Option<Item<T>>, what: &str, item: Item<T>) {
+        match slot {
+            Some(first) => {
+                let first = first.span;
+                self.duplicate(what, first, item.span);
+            }
+            None => *slot = Some(item),
+        }
+    }
+
+    pub fn policy(&mut self, file_pair: P) -> Option<Policy> {
+        let amx = file_pair.into_inner().find(|p| p.as_rule() == Rule::amx)?;
+        let amx_span = span(&amx);
+        let mut it = parts(amx).into_iter();
+        let id = self.name(it.next()?);
+        let mut policy = Policy {
+            file: self.file,
+            span: amx_span,
+            id,
+            title: None,
+            application: None,
+            kb: None,
+            about: None,
+            versions: None,
+            supports: Vec::new(),
+            applies_to: None,
+            base: Body::default(),
+            exceptions: Vec::new(),
+        };
+        for p in it {
+            let sp = span(&p);
+            match p.as_rule() {
+                Rule::title_stmt => {
+                    let (s, when) = self.str_stmt(p);
+                    self.once(&mut policy.title, "title", Item::new(s, sp, when));
+                }
+                Rule::about_stmt => {
+                    let (s, when) = self.str_stmt(p);
+                    self.once(&mut policy.about, "about", Item::new(s, sp, when));
+                }
+                Rule::application_stmt => {
+                    let item = self.application(p);
+                    self.once(&mut policy.application, "application", item);
+                }
+                Rule::kb_stmt => {
+                    let item = self.kb(p);
+                    self.once(&mut policy.kb, "kb", item);
+                }
+                Rule::versions_stmt => {
+                    let dates = parts(p).into_iter().filter_map(|d| self.date(&d)).collect();
+                    self.once(&mut policy.versions, "versions", Item::new(dates, sp, None));
+                }
+                Rule::supports_stmt => {
+                    let mut ps = parts(p).into_iter();
+                    let Some(dim) = ps.next() else { continue };
+                    let dimension = self.name(dim);
+                    let mut values = Vec::new();
+                    let mut when = None;
+                    for v in ps {
+                        match v.as_rule() {
+                            Rule::when_clause => when = self.when(v),
+                            _ => values.extend(self.value(v)),
+                        }
+                    }
+                    policy
+                        .supports
+                        .push(Item::new(Supports { dimension, values }, sp, when));
+                }
+                Rule::applies_to_stmt => {
+                    let ps = parts(p);
+                    let value = if ps.is_empty() {
+                        AppliesTo::All
+                    } else {
+                        AppliesTo::Releases(ps.iter().filter_map(|d| self.date(d)).collect())
+                    };
+                    self.once(
+                        &mut policy.applies_to,
+                        "applies-to",
+                        Item::new(value, sp, None),
+                    );
+                }
+                Rule::exception_block => {
+                    if let Some(e) = self.exception(p) {
+                        policy.exceptions.push(e);
+                    }
+                }
+                _ => self.body_item(&mut policy.base, p, None),
+            }
+        }
+        Some(policy)
+    }
+
+    fn exception(&mut self, p: P) -> Option<Exception> {
+        let sp = span(&p);
+        let mut it = parts(p).into_iter().peekable();
+        let release = self.date(&it.next()?)?;
+        let when = match it.peek().map(|x| x.as_rule()) {
+            Some(Rule::when_clause) => it.next().and_then(|w| self.when(w)),
+            _ => None,
+        };
+        let mut body = Body::default();
+        for item in it {
+            self.body_item(&mut body, item, None);
+        }
+        Some(Exception {
+            release,
+            span: sp,
+            when,
+            body,
+        })
+    }
+
+    /// Statements shared by the policy and its exceptions.
+    fn body_item(&mut self, body: &mut Body, p: P, outer: Option<&Condition>) {
+        let sp = span(&p);
+        match p.as_rule() {
+            Rule::note_stmt => {
+                let (s, when) = self.str_stmt(p);
+                body.notes
+                    .push(Item::new(s, sp, Condition::conjoin(outer, when)));
+            }
+            Rule::advise_stmt => {
+                let (s, when) = self.str_stmt(p);
+                body.advise
+                    .push(Item::new(s, sp, Condition::conjoin(outer, when)));
+            }
+            Rule::unsupported_stmt => {
+                let (s, when) = self.str_stmt(p);
+                body.unsupported
+                    .push(Item::new(s, sp, Condition::conjoin(outer, when)));
+            }
+            Rule::discovery_stmt => {
+                let mut automatic = false;
+                let mut reason = None;
+                let mut when = None;
+                for c in parts(p) {
+                    match c.as_rule() {
+                        Rule::discovery_mode => automatic = c.as_str() == "automatic",
+                        Rule::string => reason = Some(self.string(c)),
+                        Rule::when_clause => when = self.when(c),
+                        _ => {}
+                    }
+                }
+                let item = Item::new(
+                    Discovery { automatic, reason },
+                    sp,
+                    Condition::conjoin(outer, when),
+                );
+                self.once(&mut body.discovery, "discovery", item);
+            }
+            Rule::paths_block => self.block(
+                p,
+                |b, c, w| {
+                    let sp = span(&c);
+                    let mut ps = parts(c).into_iter();
+                    let (Some(n), Some(s)) = (ps.next(), ps.next()) else {
+                        return;
+                    };
+                    let name = b.name(n);
+                    let pattern = b.string(s);
+                    let when = ps.next().and_then(|x| b.when(x));
+                    body.paths.push(Item::new(
+                        PathDef { name, pattern },
+                        sp,
+                        Condition::conjoin(w, when),
+                    ));
+                },
+                outer,
+            ),
+            Rule::services_block => self.services(body, p, outer),
+            Rule::data_block => self.block(
+                p,
+                |b, c, w| {
+                    if let Some(item) = b.data_rule(c, w) {
+                        body.data.push(item);
+                    }
+                },
+                outer,
+            ),
+            Rule::tasks_block => self.block(
+                p,
+                |b, c, w| {
+                    if let Some(item) = b.task(c, w) {
+                        body.tasks.push(item);
+                    }
+                },
+                outer,
+            ),
+            _ => {}
+        }
+    }
+
+    /// Walk a block `kw when? { items }`, handing each item and the block's condition to `f`.
+    fn block<'i>(
+        &mut self,
+        p: P<'i>,
+        mut f: impl FnMut(&mut Self, P<'i>, Option<&Condition>),
+        outer: Option<&Condition>,
+    ) {
+        let mut when = None;
+        let mut items = Vec::new();
+        for c in parts(p) {
+            if c.as_rule() == Rule::when_clause {
+                when = self.when(c);
+            } else {
+                items.push(c);
+            }
+        }
+        let cond = Condition::conjoin(outer, when);
+        for c in items {
+            f(self, c, cond.as_ref());
+        }
+    }
+
+    fn services(&mut self, body: &mut Body, p: P, outer: Option<&Condition>) {
+        let mut defaults = Vec::new();
+        let mut services = Vec::new();
+        self.block(
+            p,
+            |b, c, w| {
+                let sp = span(&c);
+                match c.as_rule() {
+                    Rule::startup_stmt => {
+                        if let Some((v, when)) = b.startup(c) {
+                            defaults.push(Item::new(v, sp, Condition::conjoin(w, when)));
+                        }
+                    }
+                    _ => {
+                        if let Some(s) = b.service(c, w) {
+                            services.push(s);
+                        }
+                    }
+                }
+            },
+            outer,
+        );
+        for mut s in services {
+            let mut startup = defaults.clone();
+            startup.append(&mut s.value.startup);
+            s.value.startup = startup;
+            body.services.push(s);
+        }
+    }
+
+    fn startup(&mut self, p: P) -> Option<(Startup, Option<Condition>)> {
+        let mut v = None;
+        let mut when = None;
+        for c in parts(p) {
+            match c.as_rule() {
+                Rule::startup_type => {
+                    v = Some(match c.as_str() {
+                        "automatic" => Startup::Automatic,
+                        "disabled" => Startup::Disabled,
+                        _ => Startup::Manual,
+                    })
+                }
+                Rule::when_clause => when = self.when(c),
+                _ => {}
+            }
+        }
+        v.map(|v| (v, when))
+    }
+
+    fn service(&mut self, p: P, outer: Option<&Condition>) -> Option<Item<Service>> {
+        let sp = span(&p);
+        let mut it = parts(p).into_iter();
+        let name = self.name(it.next()?);
+        let mut s = Service {
+            name,
+            display: None,
+            after: Vec::new(),
+            startup: Vec::new(),
+            active: Vec::new(),
+            passive: Vec::new(),
+            monitor: Vec::new(),
+            manage: Vec::new(),
+            on_failure: Vec::new(),
+            start_timeout: Vec::new(),
+            stop_timeout: Vec::new(),
+        };
+        let mut when = None;
+        for c in it {
+            match c.as_rule() {
+                Rule::string => s.display = Some(self.string(c)),
+                Rule::when_clause => when = self.when(c),
+                Rule::service_body => {
+                    for setting in parts(c) {
+                        self.service_setting(&mut s, setting);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(Item::new(s, sp, Condition::conjoin(outer, when)))
+    }
+
+    fn service_setting(&mut self, s: &mut Service, p: P) {
+        let sp = span(&p);
+        let rule = p.as_rule();
+        let mut values = Vec::new();
+        let mut when = None;
+        for c in parts(p) {
+            if c.as_rule() == Rule::when_clause {
+                when = self.when(c);
+            } else {
+                values.push(c);
+            }
+        }
+        let Some(first) = values.first() else { return };
+        match rule {
+            Rule::after_stmt => {
+                let names = values.into_iter().map(|n| self.name(n)).collect();
+                s.after.push(Item::new(names, sp, when));
+            }
+            Rule::startup_stmt => {
+                let v = match first.as_str() {
+                    "automatic" => Startup::Automatic,
+                    "disabled" => Startup::Disabled,
+                    _ => Startup::Manual,
+                };
+                s.startup.push(Item::new(v, sp, when));
+            }
+            Rule::active_stmt | Rule::passive_stmt => {
+                let v = if first.as_str() == "running" {
+                    ServiceState::Running
+                } else {
+                    ServiceState::Stopped
+                };
+                let list = if rule == Rule::active_stmt {
+                    &mut s.active
+                } else {
+                    &mut s.passive
+                };
+                list.push(Item::new(v, sp, when));
+            }
+            Rule::monitor_stmt => s.monitor.push(Item::new(first.as_str() == "yes", sp, when)),
+            Rule::manage_stmt => s.manage.push(Item::new(first.as_str() == "yes", sp, when)),
+            Rule::on_failure_stmt => {
+                if values.len() > MAX_FAILURE_ACTIONS {
+                    let extra = span(&values[MAX_FAILURE_ACTIONS]);
+                    self.error(
+                        Diagnostic::new(
+                            codes::TOO_MANY_FAILURE_ACTIONS,
+                            format!(
+                                "{} failure actions given; the product runs at most three",
+                                values.len()
+                            ),
+                        )
+                        .at(self.file, extra, "this action would never run")
+                        .with_help("keep at most three actions, in the order they should run"),
+                    );
+                }
+                let actions = values
+                    .into_iter()
+                    .filter_map(|a| self.failure_action(a))
+                    .collect();
+                s.on_failure.push(Item::new(actions, sp, when));
+            }
+            Rule::start_timeout_stmt | Rule::stop_timeout_stmt => {
+                if let Some(d) = self.duration(first) {
+                    let list = if rule == Rule::start_timeout_stmt {
+                        &mut s.start_timeout
+                    } else {
+                        &mut s.stop_timeout
+                    };
+                    list.push(Item::new(d, sp, when));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn failure_action(&mut self, p: P) -> Option<FailureAction> {
+        let inner = p.into_inner().next()?;
+        Some(match inner.as_rule() {
+            Rule::task_action => FailureAction::Task(self.name(parts(inner).into_iter().next()?)),
+            _ => match inner.as_str() {
+                "recover-service" => FailureAction::RecoverService,
+                "restart-applications" => FailureAction::RestartApplications,
+                "log-warning" => FailureAction::LogWarning,
+                _ => FailureAction::Switchover,
+            },
+        })
+    }
+
+    fn data_rule(&mut self, p: P, outer: Option<&Condition>) -> Option<Item<DataRule>> {
+        let sp = span(&p);
+        let rule = p.as_rule();
+        let mut mode = FilterMode::Include;
+        let mut pattern = None;
+        let mut class = None;
+        let mut because = None;
+        let mut when = None;
+        for c in parts(p) {
+            match c.as_rule() {
+                Rule::filter_mode if c.as_str() == "exclude" => {
+                    mode = FilterMode::Exclude;
+                }
+                Rule::string => pattern = Some(self.string(c)),
+                Rule::as_clause => {
+                    class = parts(c).first().map(|k| match k.as_str() {
+                        "config" => DataClass::Config,
+                        "log" => DataClass::Log,
+                        "definitions" => DataClass::Definitions,
+                        "other" => DataClass::Other,
+                        _ => DataClass::Data,
+                    })
+                }
+                Rule::because_clause => {
+                    because = parts(c).into_iter().next().map(|s| self.string(s));
+                }
+                Rule::when_clause => when = self.when(c),
+                _ => {}
+            }
+        }
+        let pattern = pattern?;
+        let value = match rule {
+            Rule::unprotected_stmt => DataRule::Unprotected {
+                pattern,
+                class,
+                because: because?,
+            },
+            _ => DataRule::Filter {
+                kind: match rule {
+                    Rule::registry_stmt => FilterKind::Registry,
+                    Rule::snapshot_stmt => FilterKind::Snapshot,
+                    _ => FilterKind::Files,
+                },
+                mode,
+                pattern,
+                class,
+                because,
+            },
+        };
+        Some(Item::new(value, sp, Condition::conjoin(outer, when)))
+    }
+
+    fn task(&mut self, p: P, outer: Option<&Condition>) -> Option<Item<Task>> {
+        let sp = span(&p);
+        let mut it = parts(p).into_iter();
+        let name_pair = it.next()?;
+        let name = self.name(name_pair);
+        let mut when: Option<Condition> = None;
+        let mut at: Option<Item<TaskKind>> = None;
+        let mut on: Option<Item<TaskSide>> = None;
+        let mut run: Option<Item<Run>> = None;
+        let mut timeout: Option<Item<Duration>> = None;
+        let add_when = |w: Option<Condition>, when: &mut Option<Condition>| {
+            if let Some(w) = w {
+                *when = Some(match when.take() {
+                    Some(prev) => Condition::and(prev, w),
+                    None => w,
+                });
+            }
+        };
+        for c in it {
+            match c.as_rule() {
+                Rule::when_clause => {
+                    let w = self.when(c);
+                    add_when(w, &mut when);
+                }
+                Rule::task_body => {
+                    for s in parts(c) {
+                        let ssp = span(&s);
+                        match s.as_rule() {
+                            Rule::when_clause => {
+                                let w = self.when(s);
+                                add_when(w, &mut when);
+                            }
+                            Rule::at_stmt => {
+                                let Some(k) = parts(s).into_iter().next() else {
+                                    continue;
+                                };
+                                let kind = match k.as_rule() {
+                                    Rule::periodic => {
+                                        let Some(d) = parts(k)
+                                            .into_iter()
+                                            .next()
+                                            .and_then(|d| self.duration(&d))
+                                        else {
+                                            continue;
+                                        };
+                                        TaskKind::Periodic(d)
+                                    }
+                                    _ => match k.as_str() {
+                                        "network" => TaskKind::Network,
+                                        "prestart" => TaskKind::PreStart,
+                                        "poststart" => TaskKind::PostStart,
+                                        "prestop" => TaskKind::PreStop,
+                                        "poststop" => TaskKind::PostStop,
+                                        "preshadow" => TaskKind::PreShadow,
+                                        "postshadow" => TaskKind::PostShadow,
+                                        _ => TaskKind::RuleAction,
+                                    },
+                                };
+                                self.once(&mut at, "at", Item::new(kind, ssp, None));
+                            }
+                            Rule::on_stmt => {
+                                let side = match parts(s).first().map(|x| x.as_str()) {
+                                    Some("passive") => TaskSide::Passive,
+                                    Some("both") => TaskSide::Both,
+                                    Some("primary") => TaskSide::Primary,
+                                    Some("secondary") => TaskSide::Secondary,
+                                    _ => TaskSide::Active,
+                                };
+                                self.once(&mut on, "on", Item::new(side, ssp, None));
+                            }
+                            Rule::run_stmt => {
+                                let mut strs = parts(s).into_iter().map(|x| self.string(x));
+                                let Some(program) = strs.next() else { continue };
+                                let args = strs.collect();
+                                self.once(
+                                    &mut run,
+                                    "run",
+                                    Item::new(Run { program, args }, ssp, None),
+                                );
+                            }
+                            Rule::timeout_stmt => {
+                                if let Some(d) = parts(s).first().and_then(|d| self.duration(d)) {
+                                    self.once(&mut timeout, "timeout", Item::new(d, ssp, None));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let missing = |what: &str| {
+            Diagnostic::new(
+                codes::MISSING_STATEMENT,
+                format!("task `{}` has no `{what}`", name.text),
+            )
+            .at(self.file, name.span, format!("this task needs `{what}`"))
+        };
+        let Some(at) = at else {
+            let d = missing("at")
+                .with_help("say when it runs, e.g. `at prestart` or `at periodic every 4h`");
+            self.error(d);
+            return None;
+        };
+        let Some(run) = run else {
+            let d = missing("run")
+                .with_help("say what it runs, e.g. `run '%Install%\\tool.exe' \"-s\"`");
+            self.error(d);
+            return None;
+        };
+        Some(Item::new(
+            Task {
+                name,
+                at,
+                on,
+                run,
+                timeout,
+            },
+            sp,
+            Condition::conjoin(outer, when),
+        ))
+    }
+
+    fn application(&mut self, p: P) -> Item<Application> {
+        let sp = span(&p);
+        let mut app = Application {
+            name: Str {
+                value: String::new(),
+                span: sp,
+                literal: false,
+            },
+            formerly: Vec::new(),
+            bits: None,
+        };
+        let mut when = None;
+        for c in parts(p) {
+            match c.as_rule() {
+                Rule::string => app.name = self.string(c),
+                Rule::when_clause => when = self.when(c),
+                Rule::application_body => {
+                    for s in parts(c) {
+                        let ssp = span(&s);
+                        let rule = s.as_rule();
+                        let mut v = None;
+                        let mut w = None;
+                        for x in parts(s) {
+                            match x.as_rule() {
+                                Rule::when_clause => w = self.when(x),
+                                _ => v = Some(x),
+                            }
+                        }
+                        let Some(v) = v else { continue };
+                        if rule == Rule::formerly_stmt {
+                            let s = self.string(v);
+                            app.formerly.push(Item::new(s, ssp, w));
+                        } else {
+                            let bits = if v.as_str() == "64" { 64 } else { 32 };
+                            let mut slot = app.bits.take();
+                            self.once(&mut slot, "bits", Item::new(bits, ssp, w));
+                            app.bits = slot;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Item::new(app, sp, when)
+    }
+
+    fn kb(&mut self, p: P) -> Item<Kb> {
+        let sp = span(&p);
+        let mut kb = Kb {
+            number: 0,
+            title: None,
+        };
+        let mut when = None;
+        for c in parts(p) {
+            match c.as_rule() {
+                Rule::integer => match c.as_str().parse() {
+                    Ok(n) => kb.number = n,
+                    Err(_) => self.error(
+                        Diagnostic::new(codes::INVALID_NUMBER, "number is too large").at(
+                            self.file,
+                            span(&c),
+                            "this number does not fit in 64 bits",
+                        ),
+                    ),
+                },
+                Rule::string => kb.title = Some(self.string(c)),
+                Rule::when_clause => when = self.when(c),
+                _ => {}
+            }
+        }
+        Item::new(kb, sp, when)
+    }
+
+    /// A statement of the shape `keyword "string" when?`.
+    fn str_stmt(&mut self, p: P) -> (Str, Option<Condition>) {
+        let sp = span(&p);
+        let mut s = Str {
+            value: String::new(),
+            span: sp,
+            literal: false,
+        };
+        let mut when = None;
+        for c in parts(p) {
+            match c.as_rule() {
+                Rule::string => s = self.string(c),
+                Rule::when_clause => when = self.when(c),
+                _ => {}
+            }
+        }
+        (s, when)
+    }
+
+    fn string(&mut self, p: P) -> Str {
+        let sp = span(&p);
+        let inner = match p.as_rule() {
+            Rule::string => p.into_inner().next(),
+            _ => Some(p),
+        };
+        let Some(inner) = inner else {
+            return Str {
+                value: String::new(),
+                span: sp,
+                literal: false,
+            };
+        };
+        let literal = inner.as_rule() == Rule::sq_string;
+        let raw = inner
+            .into_inner()
+            .next()
+            .map(|r| (r.as_str(), r.as_span().start()));
+        let Some((raw, start)) = raw else {
+            return Str {
+                value: String::new(),
+                span: sp,
+                literal,
+            };
+        };
+        let value = if literal {
+            raw.replace("''", "'")
+        } else {
+            match strings::unescape(raw) {
+                Ok(v) => v,
+                Err((at, len, msg)) => {
+                    self.error(
+                        Diagnostic::new(codes::INVALID_ESCAPE, msg)
+                            .at(self.file, Span::new(start + at, start + at + len), "not a valid escape")
+                            .with_help("valid escapes are `\\\\`, `\\\"`, `\\n`, `\\t` and `\\u{HEX}`; write Windows paths as '…' literal strings"),
+                    );
+                    raw.to_string()
+                }
+            }
+        };
+        Str {
+            value,
+            span: sp,
+            literal,
+        }
+    }
+
+    fn name(&mut self, p: P) -> Name {
+        let sp = span(&p);
+        let inner = if p.as_rule() == Rule::name {
+            p.into_inner().next()
+        } else {
+            Some(p)
+        };
+        match inner {
+            Some(i) if i.as_rule() == Rule::string => {
+                let s = self.string(i);
+                Name {
+                    text: s.value,
+                    span: sp,
+                }
+            }
+            Some(i) => Name {
+                text: i.as_str().to_string(),
+                span: sp,
+            },
+            None => Name {
+                text: String::new(),
+                span: sp,
+            },
+        }
+    }
+
+    fn date(&mut self, p: &P) -> Option<Date> {
+        let sp = span(p);
+        let d = Date::parse(p.as_str(), sp);
+        if d.is_none() {
+            self.error(
+                Diagnostic::new(
+                    codes::INVALID_DATE,
+                    format!("`{}` is not a real date", p.as_str()),
+                )
+                .at(self.file, sp, "no such day")
+                .with_help("release versions are calendar dates written YYYY-MM-DD"),
+            );
+        }
+        d
+    }
+
+    fn duration(&mut self, p: &P) -> Option<Duration> {
+        let sp = span(p);
+        match Duration::parse(p.as_str()) {
+            Some(d) if d.seconds > 0 => Some(d),
+            Some(_) => {
+                self.error(
+                    Diagnostic::new(
+                        codes::INVALID_NUMBER,
+                        "a duration of zero means nothing here",
+                    )
+                    .at(self.file, sp, "zero duration")
+                    .with_help("write a positive duration such as 30s or 10m"),
+                );
+                None
+            }
+            None => {
+                self.error(
+                    Diagnostic::new(
+                        codes::INVALID_NUMBER,
+                        format!("duration `{}` is too large", p.as_str()),
+                    )
+                    .at(self.file, sp, "out of range"),
+                );
+                None
+            }
+        }
+    }
+
+    fn value(&mut self, p: P) -> Option<Value> {
+        let sp = span(&p);
+        let inner = if p.as_rule() == Rule::value {
+            p.into_inner().next()?
+        } else {
+            p
+        };
+        let (kind, text) = match inner.as_rule() {
+            Rule::date => {
+                self.date(&inner)?;
+                (ValueKind::Date, inner.as_str().to_string())
+            }
+            Rule::version => (ValueKind::Version, inner.as_str().to_string()),
+            Rule::string => (ValueKind::Str, self.string(inner).value),
+            _ => (ValueKind::Word, inner.as_str().to_string()),
+        };
+        Some(Value {
+            kind,
+            text,
+            span: sp,
+        })
+    }
+
+    pub fn when(&mut self, p: P) -> Option<Condition> {
+        let c = parts(p)
+            .into_iter()
+            .find(|c| c.as_rule() == Rule::condition)?;
+        self.condition(c)
+    }
+
+    fn condition(&mut self, p: P) -> Option<Condition> {
+        let sp = span(&p);
+        match p.as_rule() {
+            Rule::condition | Rule::unary | Rule::atom => {
+                let inner = p.into_inner().next()?;
+                self.condition(inner)
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let is_or = p.as_rule() == Rule::or_expr;
+                let mut xs: Vec<Condition> = Vec::new();
+                for c in parts(p) {
+                    xs.push(self.condition(c)?);
+                }
+                if xs.len() == 1 {
+                    return xs.pop();
+                }
+                let kind = if is_or {
+                    CondKind::Or(xs)
+                } else {
+                    CondKind::And(xs)
+                };
+                Some(Condition { kind, span: sp })
+            }
+            Rule::not_expr => {
+                let inner = parts(p).into_iter().next()?;
+                let c = self.condition(inner)?;
+                Some(Condition {
+                    kind: CondKind::Not(Box::new(c)),
+                    span: sp,
+                })
+            }
+            Rule::paren => {
+                let inner = parts(p).into_iter().next()?;
+                let mut c = self.condition(inner)?;
+                c.span = sp;
+                Some(c)
+            }
+            Rule::has_atom => {
+                let n = parts(p).into_iter().next()?;
+                Some(Condition {
+                    kind: CondKind::Has(self.name(n)),
+                    span: sp,
+                })
+            }
+            Rule::mgmt_atom => Some(Condition {
+                kind: CondKind::ManagementIp,
+                span: sp,
+            }),
+            Rule::compare => {
+                let mut ps = parts(p).into_iter();
+                let dimension = self.name(ps.next()?);
+                let op = CmpOp::parse(ps.next()?.as_str())?;
+                let value = self.value(ps.next()?)?;
+                Some(Condition {
+                    kind: CondKind::Compare {
+                        dimension,
+                        op,
+                        value,
+                    },
+                    span: sp,
+                })
+            }
+            _ => None,
+        }
+    }
+}

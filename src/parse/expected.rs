@@ -1,0 +1,265 @@
+//! Turns a pest failure into a sentence: what was expected, in words, and what was found.
+//! Users never see a grammar rule's name.
+
+use super::grammar::Rule;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// Groups of keywords that stand for "a statement of this block".
+const GROUPS: &[(Rule, &[Rule], &str)] = &[
+    (
+        Rule::k_title,
+        &[
+            Rule::k_title,
+            Rule::k_application,
+            Rule::k_kb,
+            Rule::k_about,
+            Rule::k_versions,
+            Rule::k_supports,
+            Rule::k_paths,
+            Rule::k_services,
+            Rule::k_data,
+            Rule::k_tasks,
+            Rule::k_discovery,
+            Rule::k_exception,
+            Rule::k_advise,
+            Rule::k_unsupported,
+            Rule::k_applies_to,
+        ],
+        "a policy statement such as `title`, `versions`, `services`, `data` or `tasks`",
+    ),
+    (
+        Rule::k_note,
+        &[
+            Rule::k_note,
+            Rule::k_paths,
+            Rule::k_services,
+            Rule::k_data,
+            Rule::k_tasks,
+            Rule::k_discovery,
+            Rule::k_advise,
+            Rule::k_unsupported,
+        ],
+        "an exception statement such as `note`, `data`, `services` or `advise`",
+    ),
+    (
+        Rule::k_after,
+        &[
+            Rule::k_after,
+            Rule::k_startup,
+            Rule::k_active,
+            Rule::k_passive,
+            Rule::k_monitor,
+            Rule::k_manage,
+            Rule::k_on_failure,
+            Rule::k_start_timeout,
+            Rule::k_stop_timeout,
+        ],
+        "a service setting such as `after`, `startup`, `passive` or `on-failure`",
+    ),
+    (
+        Rule::k_files,
+        &[
+            Rule::k_files,
+            Rule::k_registry,
+            Rule::k_snapshot,
+            Rule::k_unprotected,
+        ],
+        "a data statement (`files`, `registry`, `snapshot` or `unprotected`)",
+    ),
+    (
+        Rule::k_at,
+        &[
+            Rule::k_at,
+            Rule::k_on,
+            Rule::k_run,
+            Rule::k_timeout,
+            Rule::k_when,
+        ],
+        "a task setting (`at`, `on`, `run`, `timeout` or `when`)",
+    ),
+    (
+        Rule::k_service,
+        &[Rule::k_service, Rule::k_startup],
+        "`service` or `startup`",
+    ),
+    (
+        Rule::k_formerly,
+        &[Rule::k_formerly, Rule::k_bits],
+        "`formerly` or `bits`",
+    ),
+];
+
+/// Words for one rule, or `None` for rules that say nothing useful on their own.
+fn describe(rule: Rule) -> Option<String> {
+    let s = match rule {
+        Rule::word => "a name",
+        Rule::name => "a name (a word or a quoted string)",
+        Rule::string | Rule::dq_string | Rule::sq_string => "a quoted string",
+        Rule::date => "a release version such as 2007-07-11",
+        Rule::version => "a version such as 6.0",
+        Rule::value => "a value (a version, a date, a word or a string)",
+        Rule::integer => "a number",
+        Rule::duration => "a duration such as 30s, 10m, 4h or 1d",
+        Rule::op => "a comparison (`==`, `!=`, `<`, `<=`, `>` or `>=`)",
+        Rule::condition | Rule::or_expr | Rule::and_expr | Rule::unary | Rule::atom => {
+            "a condition"
+        }
+        Rule::startup_type => "a startup type (`manual`, `automatic` or `disabled`)",
+        Rule::service_state => "`running` or `stopped`",
+        Rule::yes_no => "`yes` or `no`",
+        Rule::failure_action | Rule::simple_action => {
+            "a failure action (`recover-service`, `restart-applications`, `log-warning`, `switchover` or `task \"name\"`)"
+        }
+        Rule::task_kind | Rule::periodic => {
+            "a task kind (`network`, `prestart`, `poststart`, `prestop`, `poststop`, `preshadow`, `postshadow`, `periodic every <duration>` or `rule-action`)"
+        }
+        Rule::task_side => "`active`, `passive`, `both`, `primary` or `secondary`",
+        Rule::data_class => "a data class (`config`, `data`, `log`, `definitions` or `other`)",
+        Rule::bits_value => "`32` or `64`",
+        Rule::discovery_mode => "`none` or `automatic`",
+        Rule::filter_mode => "`include` or `exclude`",
+        Rule::because_clause => "`because` and the reason",
+        Rule::as_clause => "`as` and a data class",
+        Rule::when_clause => "`when` and a condition",
+        Rule::open | Rule::application_body | Rule::service_body | Rule::task_body => "`{`",
+        Rule::close => "`}`",
+        Rule::sep => "the end of the statement (a new line or `;`)",
+        Rule::EOI => "the end of the file",
+        Rule::amx => "`amx`",
+        Rule::paren => "`(`",
+        Rule::has_atom => "`has(…)`",
+        Rule::mgmt_atom => "`management-ip`",
+        Rule::not_expr => "`not`",
+        r => {
+            let name = format!("{r:?}");
+            return name.strip_prefix("k_").map(|k| format!("`{}`", k.replace('_', "-")));
+        }
+    };
+    Some(s.to_string())
+}
+
+/// The keyword text of a `k_` rule.
+fn keyword(rule: Rule) -> Option<String> {
+    format!("{rule:?}")
+        .strip_prefix("k_")
+        .map(|k| k.replace('_', "-"))
+}
+
+pub fn to_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let mut rules: Vec<Rule> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let mut phrases: Vec<String> = Vec::new();
+    for (anchor, members, phrase) in GROUPS {
+        if rules.contains(anchor) && members.iter().filter(|m| rules.contains(m)).count() >= 2 {
+            rules.retain(|r| !members.contains(r));
+            phrases.push(phrase.to_string());
+        }
+    }
+    let keywords: Vec<String> = rules.iter().filter_map(|r| keyword(*r)).collect();
+    for r in &rules {
+        if let Some(p) = describe(*r) {
+            if !phrases.contains(&p) {
+                phrases.push(p);
+            }
+        }
+    }
+    let expected = match phrases.len() {
+        0 => "something else".to_string(),
+        1 => phrases[0].clone(),
+        n => format!("{} or {}", phrases[..n - 1].join(", "), phrases[n - 1]),
+    };
+    let (found, span) = found_at(text, pos);
+    let mut d = Diagnostic::new(codes::SYNTAX, format!("expected {expected}, found {found}")).at(
+        file,
+        span,
+        format!("expected {expected}"),
+    );
+    let token = &text[span.start..span.end];
+    let mut candidates: Vec<String> = keywords;
+    for (_, members, _) in GROUPS {
+        if phrases.iter().any(|p| GROUPS.iter().any(|g| g.2 == p)) {
+            candidates.extend(members.iter().filter_map(|m| keyword(*m)));
+        }
+    }
+    if let Some(best) = closest(token, &candidates) {
+        d = d.with_help(format!("did you mean `{best}`?"));
+    }
+    d
+}
+
+/// The token at `pos`, described, and its span.
+fn found_at(text: &str, pos: usize) -> (String, Span) {
+    let pos = pos.min(text.len());
+    let rest = &text[pos..];
+    let Some(c) = rest.chars().next() else {
+        return ("the end of the file".into(), Span::new(pos, pos));
+    };
+    if c == '\n' || c == '\r' {
+        return (
+            "the end of the line".into(),
+            Span::new(pos, pos + c.len_utf8()),
+        );
+    }
+    let len = if c.is_ascii_alphanumeric() || c == '_' {
+        rest.find(|ch: char| !(ch.is_ascii_alphanumeric() || "_.$-".contains(ch)))
+            .unwrap_or(rest.len())
+    } else if c == '"' || c == '\'' {
+        rest[1..].find(c).map_or(rest.len(), |e| e + 2)
+    } else {
+        c.len_utf8()
+    };
+    let token = &rest[..len];
+    let shown: String = if token.chars().count() > 30 {
+        token.chars().take(30).collect::<String>() + "…"
+    } else {
+        token.to_string()
+    };
+    let shown = shown.replace('`', "'");
+    let printable = shown.chars().all(|ch| !ch.is_control());
+    let desc = if printable {
+        format!("`{shown}`")
+    } else {
+        format!("the character U+{:04X}", c as u32)
+    };
+    (desc, Span::new(pos, pos + len))
+}
+
+/// The candidate within edit distance 2 of `word`, if one is clearly closest.
+fn closest(word: &str, candidates: &[String]) -> Option<String> {
+    if word.is_empty()
+        || word.len() > 40
+        || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return None;
+    }
+    let mut best: Option<(usize, &String)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if d > 0 && d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,123 @@
+//! Service findings in one configuration: duplicates, start-order cycles, services running on
+//! both servers, dependent services with different failure actions.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::lower::{EvService, Evaluated};
+use crate::source::FileId;
+
+pub fn check(file: FileId, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
+    let svcs = &ev.services;
+    let find = |name: &str| svcs.iter().position(|s| s.name.eq_ignore_ascii_case(name));
+    for (i, s) in svcs.iter().enumerate() {
+        if let Some(first) = svcs[..i]
+            .iter()
+            .find(|o| o.name.eq_ignore_ascii_case(&s.name))
+        {
+            out.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_SERVICE,
+                    format!(
+                        "service `{}` is declared twice in one configuration",
+                        s.name
+                    ),
+                )
+                .at(file, s.name_span, "declared again here")
+                .with_label(file, first.name_span, "first declared here")
+                .with_help(
+                    "give the declarations conditions that never hold together, or remove one",
+                ),
+            );
+        }
+        if s.active == crate::ast::ServiceState::Running
+            && s.passive == crate::ast::ServiceState::Running
+        {
+            out.push(
+                Diagnostic::new(codes::RUNNING_ON_BOTH, format!("service `{}` runs on the active and the passive server", s.name))
+                    .at(file, s.passive_span.unwrap_or(s.name_span), "running on the passive")
+                    .with_note("a service running on the passive can lock replicated files and stop synchronisation")
+                    .with_help("use `passive stopped` unless the service never touches protected data"),
+            );
+        }
+        for a in &s.after {
+            let Some(j) = find(&a.text) else { continue };
+            let dep: &EvService = &svcs[j];
+            if dep.on_failure != s.on_failure && j != i {
+                out.push(
+                    Diagnostic::new(
+                        codes::FAILURE_ACTIONS_DIFFER,
+                        format!(
+                            "service `{}` depends on `{}` but has different failure actions",
+                            s.name, dep.name
+                        ),
+                    )
+                    .at(
+                        file,
+                        s.on_failure_span.unwrap_or(s.name_span),
+                        "these failure actions",
+                    )
+                    .with_label(
+                        file,
+                        dep.on_failure_span.unwrap_or(dep.name_span),
+                        format!("`{}` has these", dep.name),
+                    )
+                    .with_help("give dependent services the same `on-failure` list"),
+                );
+            }
+        }
+    }
+    // cycles: iterative DFS with colours, each cycle reported once
+    let n = svcs.len();
+    let edges: Vec<Vec<(usize, crate::source::Span)>> = svcs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.after
+                .iter()
+                .filter_map(|a| find(&a.text).filter(|&j| j != i).map(|j| (j, a.span)))
+                .collect()
+        })
+        .collect();
+    let mut colour = vec![0u8; n];
+    for root in 0..n {
+        if colour[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        colour[root] = 1;
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if *k < edges[v].len() {
+                let (w, span) = edges[v][*k];
+                *k += 1;
+                match colour[w] {
+                    0 => {
+                        colour[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => {
+                        let pos = stack.iter().position(|(x, _)| *x == w).unwrap_or(0);
+                        let mut names: Vec<&str> = stack[pos..]
+                            .iter()
+                            .map(|(x, _)| svcs[*x].name.as_str())
+                            .collect();
+                        names.push(&svcs[w].name);
+                        out.push(
+                            Diagnostic::new(
+                                codes::SERVICE_CYCLE,
+                                format!(
+                                    "services start after each other in a cycle: {}",
+                                    names.join(" → ")
+                                ),
+                            )
+                            .at(file, span, "this `after` closes the cycle")
+                            .with_help("remove one `after` of the cycle"),
+                        );
+                    }
+                    _ => {}
+                }
+            } else {
+                colour[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
