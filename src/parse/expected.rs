@@ -163,6 +163,10 @@ pub fn to_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic 
             phrases.push(phrase.to_string());
         }
     }
+    if !phrases.is_empty() {
+        // at the start of a statement a blank line is always possible: not worth saying
+        rules.retain(|r| *r != Rule::sep);
+    }
     let keywords: Vec<String> = rules.iter().filter_map(|r| keyword(*r)).collect();
     for r in &rules {
         if let Some(p) = describe(*r) {

@@ -1,0 +1,117 @@
+//! The binary as users run it: exit codes, formats, commands.
+
+use std::process::Command;
+
+fn amxc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run amxc");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_seed_policy_checks_clean() {
+    let (code, _, err) = amxc(&["check", "policies/symantec-mail-security.amx"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("error["), "{err}");
+    assert!(!err.contains("warning["), "{err}");
+}
+
+#[test]
+fn every_shipped_policy_checks_clean_with_warnings_denied() {
+    let (code, _, err) = amxc(&["check", "policies", "--deny-warnings"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn errors_exit_1_and_usage_problems_exit_2() {
+    let (code, _, _) = amxc(&["check", "tests/fixtures/diagnostics/amx0001.amx"]);
+    assert_eq!(code, 1);
+    let (code, _, err) = amxc(&["check", "no/such/file.amx"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = amxc(&["check"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = amxc(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let f = "tests/fixtures/diagnostics/amx0100.amx";
+    assert_eq!(amxc(&["check", f]).0, 0);
+    assert_eq!(amxc(&["check", f, "--deny-warnings"]).0, 1);
+}
+
+#[test]
+fn short_format_is_one_line_per_diagnostic() {
+    let (_, _, err) = amxc(&[
+        "check",
+        "--format",
+        "short",
+        "tests/fixtures/diagnostics/amx0002.amx",
+    ]);
+    assert_eq!(
+        err.trim(),
+        "tests/fixtures/diagnostics/amx0002.amx:2:11: error[AMX0002]: string is never closed"
+    );
+}
+
+#[test]
+fn json_format_is_one_document_with_a_format_version() {
+    let (code, out, _) = amxc(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/diagnostics/amx0006.amx",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["diagnostics"][0]["code"], "AMX0006");
+    assert_eq!(v["diagnostics"][0]["primary"]["start"]["line"], 2);
+}
+
+#[test]
+fn human_output_has_no_colour_under_no_color() {
+    let (_, _, err) = amxc(&["check", "tests/fixtures/diagnostics/amx0001.amx"]);
+    assert!(!err.contains('\u{1b}'));
+    let (_, _, err) = amxc(&[
+        "check",
+        "--color",
+        "always",
+        "tests/fixtures/diagnostics/amx0001.amx",
+    ]);
+    assert!(err.contains('\u{1b}'));
+}
+
+#[test]
+fn explain_prints_meaning_example_and_fix() {
+    let (code, out, _) = amxc(&["explain", "AMX0302"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("exclusion lies in no inclusion"));
+    assert!(out.contains("How to fix it"));
+    assert_eq!(amxc(&["explain", "AMX4242"]).0, 2);
+}
+
+#[test]
+fn check_walks_folders_for_policies() {
+    let (_, _, err) = amxc(&["check", "policies"]);
+    assert!(err.contains("checked "), "{err}");
+}
+
+#[test]
+fn matrix_shows_which_release_serves_each_configuration() {
+    let (code, out, _) = amxc(&["matrix", "policies/symantec-mail-security.amx"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("| 6.0 | 2003     | x86  | 5.2       | 2003 | —"),
+        "{out}"
+    );
+    assert!(out.contains("superseded by 2007-07-11"));
+}

@@ -1,0 +1,257 @@
+//! The language, construct by construct: what parses, and into what.
+
+use amxc::ast::*;
+use amxc::parse::parse;
+
+fn ok(src: &str) -> Policy {
+    let p = parse(0, src);
+    assert!(
+        p.diagnostics.is_empty(),
+        "unexpected diagnostics for:\n{src}\n{:#?}",
+        p.diagnostics
+    );
+    p.policy.expect("a policy")
+}
+
+fn wrap(body: &str) -> Policy {
+    ok(&format!("amx \"t\" {{\n{body}\n}}\n"))
+}
+
+fn err_code(src: &str) -> u16 {
+    let p = parse(0, src);
+    p.diagnostics.first().map(|d| d.code.0).unwrap_or(0)
+}
+
+#[test]
+fn header_statements_parse_with_their_values() {
+    let p = wrap("title \"T\"\napplication \"App\" {\n formerly \"Old\"\n bits 32\n}\nkb 563 \"Versions\"\nabout \"About\"\nversions 2007-03-27, 2007-07-11\nsupports exchange 2003, 2007\napplies-to all");
+    assert_eq!(p.id.text, "t");
+    assert_eq!(p.title.as_ref().map(|t| t.value.value.as_str()), Some("T"));
+    let app = p.application.expect("application").value;
+    assert_eq!(app.formerly[0].value.value, "Old");
+    assert_eq!(app.bits.map(|b| b.value), Some(32));
+    assert_eq!(p.kb.map(|k| k.value.number), Some(563));
+    let v = p.versions.expect("versions").value;
+    assert_eq!(
+        v.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        ["2007-03-27", "2007-07-11"]
+    );
+    assert_eq!(p.supports[0].value.values.len(), 2);
+    assert_eq!(p.applies_to.map(|a| a.value), Some(AppliesTo::All));
+}
+
+#[test]
+fn statements_end_at_newline_semicolon_or_closing_brace() {
+    let p = wrap("title \"A\"; about \"B\"\nservices { service S { startup automatic } }");
+    assert_eq!(p.about.map(|a| a.value.value), Some("B".into()));
+    assert_eq!(
+        p.base.services[0].value.startup[0].value,
+        Startup::Automatic
+    );
+}
+
+#[test]
+fn both_string_kinds_unescape_as_specified() {
+    let p = wrap(
+        r#"title "a\"b\\c\n\t\u{48}"
+about 'C:\Program Files\it''s'"#,
+    );
+    assert_eq!(p.title.map(|t| t.value.value), Some("a\"b\\c\n\tH".into()));
+    assert_eq!(
+        p.about.map(|a| a.value.value),
+        Some(r"C:\Program Files\it's".into())
+    );
+}
+
+#[test]
+fn comments_nest_and_count_as_whitespace() {
+    let p = wrap("/* outer /* inner */ still comment */ title \"T\" // trailing\n// whole line");
+    assert_eq!(p.title.map(|t| t.value.value), Some("T".into()));
+}
+
+#[test]
+fn services_take_every_setting_and_the_block_default() {
+    let p = wrap(
+        "services {\n startup manual\n service B \"Bee\" when app >= 6.0 {\n  after A, \"My Service\"\n  active running\n  passive stopped\n  monitor no\n  manage yes\n  on-failure recover-service, task \"notify\", switchover\n  start-timeout 5m\n  stop-timeout 30s\n }\n}",
+    );
+    let s = &p.base.services[0];
+    assert!(s.when.is_some());
+    let v = &s.value;
+    assert_eq!(v.display.as_ref().map(|d| d.value.as_str()), Some("Bee"));
+    assert_eq!(
+        v.after[0]
+            .value
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect::<Vec<_>>(),
+        ["A", "My Service"]
+    );
+    assert_eq!(v.startup[0].value, Startup::Manual);
+    assert_eq!(v.monitor[0].value, false);
+    assert_eq!(v.on_failure[0].value.len(), 3);
+    assert!(matches!(&v.on_failure[0].value[1], FailureAction::Task(n) if n.text == "notify"));
+    assert_eq!(v.start_timeout[0].value.seconds, 300);
+    assert_eq!(v.stop_timeout[0].value.seconds, 30);
+}
+
+#[test]
+fn service_names_may_be_words_with_dollar_or_strings() {
+    let p =
+        wrap("services {\n service MSSQL$SQLEXPRESS\n service \"Name With Spaces\" \"Display\"\n}");
+    assert_eq!(p.base.services[0].value.name.text, "MSSQL$SQLEXPRESS");
+    assert_eq!(p.base.services[1].value.name.text, "Name With Spaces");
+}
+
+#[test]
+fn data_statements_keep_mode_class_reason_and_condition() {
+    let p = wrap("data when arch == x64 {\n registry include 'HKEY_LOCAL_MACHINE\\SOFTWARE\\X\\**'\n files exclude 'C:\\X\\logs\\**' because \"noisy\"\n files include 'C:\\X\\*.xml' as config when heartbeat >= 5.3\n unprotected 'C:\\Defs\\**' as definitions because \"updated locally\"\n snapshot include 'C:\\X\\**'\n}");
+    let d = &p.base.data;
+    assert_eq!(d.len(), 5);
+    assert!(
+        d.iter().all(|i| i.when.is_some()),
+        "the block condition reaches every item"
+    );
+    assert!(
+        matches!(&d[1].value, DataRule::Filter { mode: FilterMode::Exclude, because: Some(b), .. } if b.value == "noisy")
+    );
+    assert!(matches!(
+        &d[2].value,
+        DataRule::Filter {
+            class: Some(DataClass::Config),
+            ..
+        }
+    ));
+    assert!(
+        matches!(&d[3].value, DataRule::Unprotected { because, .. } if because.value == "updated locally")
+    );
+    assert!(matches!(
+        &d[4].value,
+        DataRule::Filter {
+            kind: FilterKind::Snapshot,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn tasks_parse_every_kind_side_and_setting() {
+    for kind in [
+        "network",
+        "prestart",
+        "poststart",
+        "prestop",
+        "poststop",
+        "preshadow",
+        "postshadow",
+        "rule-action",
+        "periodic every 4h",
+    ] {
+        let side = if kind == "network" { "primary" } else { "both" };
+        let p = wrap(&format!("tasks {{\n task \"t\" {{\n  at {kind}\n  on {side}\n  run 'C:\\t.exe' \"-a\" '-b'\n  timeout 10m\n  when management-ip\n }}\n}}"));
+        let t = &p.base.tasks[0];
+        assert!(t.when.is_some());
+        assert_eq!(t.value.run.value.args.len(), 2);
+        assert_eq!(t.value.timeout.as_ref().map(|d| d.value.seconds), Some(600));
+        if kind.starts_with("periodic") {
+            assert_eq!(
+                t.value.at.value,
+                TaskKind::Periodic(Duration { seconds: 4 * 3600 })
+            );
+        }
+    }
+}
+
+#[test]
+fn conditions_bind_not_tighter_than_and_tighter_than_or() {
+    let p = wrap(
+        "advise \"x\" when not has(av) and app < 6.0 or (management-ip and version == 2007-07-11)",
+    );
+    let c = p.base.advise[0].when.as_ref().expect("condition");
+    let CondKind::Or(xs) = &c.kind else {
+        panic!("or at the top: {c}")
+    };
+    assert!(matches!(&xs[0].kind, CondKind::And(ys) if matches!(ys[0].kind, CondKind::Not(_))));
+    assert!(matches!(&xs[1].kind, CondKind::And(_)));
+    assert_eq!(
+        c.to_string(),
+        "(not has(av) and app < 6.0) or (management-ip and version == 2007-07-11)"
+    );
+}
+
+#[test]
+fn every_comparison_operator_parses() {
+    for op in ["==", "!=", "<", "<=", ">", ">="] {
+        let p = wrap(&format!("advise \"x\" when app {op} 6.0"));
+        assert!(p.base.advise[0].when.is_some(), "{op}");
+    }
+}
+
+#[test]
+fn exceptions_hold_their_own_statements() {
+    let p = wrap("versions 2007-03-27\nexception 2007-03-27 {\n note \"n\"\n paths { X = 'C:\\x' }\n services { service S }\n data { files include 'C:\\x\\**' }\n tasks { task \"t\" { at prestart; run 'C:\\t.exe' } }\n discovery automatic\n advise \"a\"\n unsupported \"u\"\n}");
+    let e = &p.exceptions[0];
+    assert_eq!(e.release.to_string(), "2007-03-27");
+    let b = &e.body;
+    assert_eq!(
+        (
+            b.notes.len(),
+            b.paths.len(),
+            b.services.len(),
+            b.data.len(),
+            b.tasks.len()
+        ),
+        (1, 1, 1, 1, 1)
+    );
+    assert!(b.discovery.as_ref().is_some_and(|d| d.value.automatic));
+    assert_eq!((b.advise.len(), b.unsupported.len()), (1, 1));
+}
+
+#[test]
+fn discovery_and_applies_to_take_their_forms() {
+    let p = wrap("versions 2007-07-11\ndiscovery none \"see KB 462\"\napplies-to 2007-07-11");
+    assert!(p
+        .base
+        .discovery
+        .is_some_and(|d| !d.value.automatic && d.value.reason.is_some()));
+    assert!(matches!(p.applies_to.map(|a| a.value), Some(AppliesTo::Releases(r)) if r.len() == 1));
+}
+
+#[test]
+fn versions_compare_numerically_per_component() {
+    assert!(Version::parse("5.10").expect("v") > Version::parse("5.9").expect("v"));
+    assert_eq!(
+        Version::parse("6").expect("v"),
+        Version::parse("6.0").expect("v")
+    );
+}
+
+#[test]
+fn every_node_keeps_its_span() {
+    let src = "amx \"t\" {\n    title \"T\"\n}\n";
+    let p = ok(src);
+    let t = p.title.expect("title");
+    assert_eq!(&src[t.span.start..t.span.end], "title \"T\"");
+    assert_eq!(&src[t.value.span.start..t.value.span.end], "\"T\"");
+}
+
+#[test]
+fn crlf_line_endings_and_a_byte_order_mark_are_accepted() {
+    ok("\u{FEFF}amx \"t\" {\r\n    title \"T\"\r\n}\r\n");
+}
+
+#[test]
+fn impossible_dates_are_rejected() {
+    for d in ["2007-02-30", "2007-13-01", "2007-00-10", "2006-02-29"] {
+        assert_eq!(
+            err_code(&format!("amx \"t\" {{\n versions {d}\n}}")),
+            6,
+            "{d}"
+        );
+    }
+    ok("amx \"t\" {\n versions 2008-02-29\n}");
+}
+
+#[test]
+fn keywords_need_a_word_boundary() {
+    assert_eq!(err_code("amx \"t\" {\n titles \"x\"\n}"), 1);
+}

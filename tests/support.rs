@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests.
+
+use amxc::check::check_paths;
+use amxc::diagnostic::{render, Diagnostic, Format};
+use amxc::source::SourceMap;
+use std::path::{Path, PathBuf};
+
+/// Insta settings that write snapshots into the top-level `snapshots/` folder.
+pub fn snapshot_settings(input: &Path) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.set_input_file(input);
+    s.set_omit_expression(true);
+    s
+}
+
+/// The matrix a fixture names on its first line (`// matrix: FILE`), relative to it.
+pub fn fixture_matrix(path: &Path) -> Option<PathBuf> {
+    let text = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let first = text.lines().next()?;
+    let name = first.strip_prefix("// matrix:")?.trim();
+    Some(path.with_file_name(name))
+}
+
+/// Check one policy and return its diagnostics with the sources to render them.
+pub fn check_file(path: &Path) -> (SourceMap, Vec<Diagnostic>) {
+    let mut sources = SourceMap::new();
+    let matrix = fixture_matrix(path);
+    let report = check_paths(&mut sources, &[path.to_path_buf()], matrix.as_deref());
+    match report {
+        Ok(r) => (sources, r.diagnostics),
+        Err(amxc::inputs::ReadError::Invalid(d)) => (sources, vec![*d]),
+        Err(e) => panic!("cannot read {}: {e}", path.display()),
+    }
+}
+
+pub fn short(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    render(sources, diags, Format::Short, false)
+}
+
+pub fn human(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    render(sources, diags, Format::Human, false)
+}
+
+/// Files in `dir` with extension `ext`, sorted.
+pub fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
