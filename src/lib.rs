@@ -8,13 +8,16 @@
 pub mod ast;
 pub mod check;
 pub mod cli;
+pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod filters;
 pub mod inputs;
 pub mod lower;
 pub mod matrix;
+pub mod output;
 pub mod parse;
 pub mod source;
+pub mod target;
 pub mod validate;
 pub mod yaml;

@@ -55,6 +55,40 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Compile a policy for one server or a fleet into filter sets, scripts and summaries.
+    Compile {
+        policy: PathBuf,
+        /// One server's target profile.
+        #[arg(long, conflicts_with = "targets", required_unless_present = "targets")]
+        target: Option<PathBuf>,
+        /// A folder of target profiles (`*.yaml`): one output folder per server.
+        #[arg(long)]
+        targets: Option<PathBuf>,
+        /// Output folder; each server gets `OUT/<server>/`.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// Script language: by the server's OS (auto), PowerShell, cmd or both.
+        #[arg(long, value_enum, default_value_t = crate::compile::ScriptKind::Auto)]
+        script: crate::compile::ScriptKind,
+        /// Extra output formats (`json` adds filters.json).
+        #[arg(long, value_enum)]
+        emit: Vec<EmitExtra>,
+        /// Write nothing; exit 1 with a diff when the outputs in OUT are stale.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
+    /// Print the KB "Feature List" article generated from a policy (Markdown).
+    Doc {
+        policy: PathBuf,
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Show the configuration space of a policy and the release that serves each configuration.
     Matrix {
         policy: PathBuf,
@@ -63,4 +97,9 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmitExtra {
+    Json,
 }

@@ -3,11 +3,13 @@
 
 mod args;
 mod check_cmd;
+mod compile_cmd;
+mod doc_cmd;
 mod explain_cmd;
 mod matrix_cmd;
 mod output;
 
-pub use args::{Cli, ColorChoice, Command, DiagArgs};
+pub use args::{Cli, ColorChoice, Command, DiagArgs, EmitExtra};
 
 use std::process::ExitCode;
 
@@ -24,6 +26,45 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             diag,
         } => check_cmd::run(&paths, matrix.as_deref(), &diag),
+        Command::Compile {
+            policy,
+            target,
+            targets,
+            out,
+            matrix,
+            script,
+            emit,
+            check,
+            diag,
+        } => {
+            let files = match (target, targets) {
+                (Some(t), _) => Ok(vec![t]),
+                (None, Some(dir)) => compile_cmd::target_files(&dir),
+                (None, None) => Ok(Vec::new()),
+            };
+            match files {
+                Ok(targets) => compile_cmd::run(
+                    compile_cmd::CompileArgs {
+                        policy: &policy,
+                        matrix: matrix.as_deref(),
+                        targets,
+                        out: &out,
+                        options: crate::compile::Options {
+                            scripts: script,
+                            json: emit.contains(&EmitExtra::Json),
+                        },
+                        check,
+                    },
+                    &diag,
+                ),
+                Err(e) => Err(miette::miette!(code = "amxc::io", "{e}")),
+            }
+        }
+        Command::Doc {
+            policy,
+            matrix,
+            diag,
+        } => doc_cmd::run(&policy, matrix.as_deref(), &diag),
         Command::Explain { code, list } => explain_cmd::run(code.as_deref(), list),
         Command::Matrix {
             policy,

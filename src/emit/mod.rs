@@ -1,5 +1,57 @@
-//! Stage 4, emit: evaluated policies rendered as files and tables.
+//! Stage 4, emit: a server's plan rendered as files — filter set, service scripts, summary —
+//! and a policy rendered as its KB feature list. Every file starts with a banner line naming
+//! the policy and amxc's version; nothing depends on time or hash order.
 
+mod cmd;
+mod doc;
+mod filters;
+mod ps1;
+pub mod quote;
+mod recovery;
 mod space_table;
+mod summary;
 
+pub use cmd::cmd_scripts;
+pub use doc::feature_list;
+pub use filters::{filters_json, filters_yaml, FILTERS_FORMAT_VERSION};
+pub use ps1::{ps1_scripts, task_script_stem};
+pub use recovery::recovery_actions;
 pub use space_table::space_table;
+pub use summary::summary;
+
+use crate::ast::TaskSide;
+use crate::compile::Plan;
+use crate::lower::EvTask;
+use std::collections::BTreeMap;
+
+/// The plan's tasks grouped by kind (script stem → tasks in policy order).
+pub(crate) fn tasks_by_kind<'p>(plan: &'p Plan) -> BTreeMap<String, Vec<&'p EvTask>> {
+    let mut out: BTreeMap<String, Vec<&EvTask>> = BTreeMap::new();
+    for t in &plan.ev.tasks {
+        out.entry(task_script_stem(t.kind)).or_default().push(t);
+    }
+    out
+}
+
+pub(crate) fn side_name(s: TaskSide) -> &'static str {
+    match s {
+        TaskSide::Active => "active",
+        TaskSide::Passive => "passive",
+        TaskSide::Both => "active and passive",
+        TaskSide::Primary => "primary",
+        TaskSide::Secondary => "secondary",
+    }
+}
+
+/// `task "LiveUpdate": on the active, every 4h, from policy.amx:50`
+pub(crate) fn task_comment(plan: &Plan, t: &EvTask) -> String {
+    let mut s = format!("task {}: runs on the {}", t.name, side_name(t.side));
+    if let crate::ast::TaskKind::Periodic(d) = t.kind {
+        s.push_str(&format!(", every {d}"));
+    }
+    s.push_str(&format!(", from {}", plan.origin(t.origin.span)));
+    if let Some(e) = t.origin.exception {
+        s.push_str(&format!(" (exception {e})"));
+    }
+    s
+}

@@ -86,3 +86,35 @@ impl Env {
             .and_then(|v| v.version.clone().or_else(|| Version::parse(&v.text)))
     }
 }
+
+impl Env {
+    /// The environment of one real server.
+    pub fn of_target(m: &Matrix, t: &crate::target::Target) -> Env {
+        let mut dims: IndexMap<String, DimVal> = m
+            .dimensions
+            .iter()
+            .filter_map(|d| {
+                let text = t.dims.get(&d.name)?.clone();
+                let version = match d.kind {
+                    DimKind::Version => Version::parse(&text),
+                    DimKind::Enum => None,
+                };
+                Some((d.name.clone(), DimVal { text, version }))
+            })
+            .collect();
+        if let Some(os) = &t.os {
+            dims.entry("os".to_string()).or_insert(DimVal {
+                text: os.clone(),
+                version: Version::parse(os),
+            });
+        }
+        Env {
+            release: t.release,
+            dims,
+            components: t.components.iter().cloned().collect(),
+            management_ip: t.management_ip.is_some(),
+            system_drive: t.system_drive.clone(),
+            overrides: t.paths.clone(),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! `amxc doc POLICY`
+
+use super::output::emit;
+use super::{DiagArgs, EXIT_FINDINGS};
+use crate::check::load;
+use crate::emit::feature_list;
+use crate::inputs::ReadError;
+use crate::source::SourceMap;
+use std::path::Path;
+
+pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> miette::Result<u8> {
+    let mut sources = SourceMap::new();
+    let loaded = match load(&mut sources, policy, matrix) {
+        Ok(l) => l,
+        Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
+        Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+    };
+    let Some(p) = &loaded.policy else {
+        return Ok(emit(&sources, &loaded.diagnostics, diag, None).max(EXIT_FINDINGS));
+    };
+    print!("{}", feature_list(p, loaded.matrix.as_ref()));
+    Ok(0)
+}

@@ -1,0 +1,464 @@
+//! `amxc doc`: the KB "Feature List" article, generated from the policy in the seed article's
+//! shape, so that the article can never drift from what the module does.
+
+use crate::ast::*;
+use crate::matrix::Matrix;
+use std::fmt::Write as _;
+
+pub fn failure_action_name(a: &FailureAction) -> String {
+    match a {
+        FailureAction::RecoverService => "Recover Service".into(),
+        FailureAction::RestartApplications => "Restart Applications".into(),
+        FailureAction::LogWarning => "Log Warning".into(),
+        FailureAction::Switchover => "Switchover".into(),
+        FailureAction::Task(n) => format!("task \"{}\"", n.text),
+    }
+}
+
+/// A condition in words, for readers of the article.
+pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
+    let comp = |n: &str| {
+        m.and_then(|m| m.components.iter().find(|c| c.name == n))
+            .map_or(format!("`{n}`"), |c| c.description.clone())
+    };
+    match &c.kind {
+        CondKind::ManagementIp => "there is a management IP address on the passive".into(),
+        CondKind::Has(n) => format!("the {} is present", comp(&n.text)),
+        CondKind::Not(x) => match &x.kind {
+            CondKind::ManagementIp => "there is no management IP address on the passive".into(),
+            CondKind::Has(n) => format!("the {} is absent", comp(&n.text)),
+            _ => format!("not ({})", words(x, m)),
+        },
+        CondKind::And(xs) => xs
+            .iter()
+            .map(|x| words(x, m))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        CondKind::Or(xs) => xs
+            .iter()
+            .map(|x| words(x, m))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        CondKind::Compare {
+            dimension,
+            op,
+            value,
+        } => {
+            let verb = match op {
+                CmpOp::Eq => "is",
+                CmpOp::Ne => "is not",
+                CmpOp::Lt => "is below",
+                CmpOp::Le => "is at most",
+                CmpOp::Gt => "is above",
+                CmpOp::Ge => "is at least",
+            };
+            let dim = if dimension.text == "version" {
+                "the AM(X) version".to_string()
+            } else {
+                format!("{} version", dimension.text)
+            };
+            format!("{dim} {verb} {}", value.text)
+        }
+    }
+}
+
+fn when(c: &Option<Condition>, m: Option<&Matrix>) -> String {
+    c.as_ref()
+        .map_or(String::new(), |c| format!(" (only where {})", words(c, m)))
+}
+
+fn kind_words(k: TaskKind) -> String {
+    match k {
+        TaskKind::Network => "as a Network Configuration task".into(),
+        TaskKind::PreStart => "as a PreStart task, before the protected services start".into(),
+        TaskKind::PostStart => "as a PostStart task, after the protected services start".into(),
+        TaskKind::PreStop => "as a PreStop task, before the protected services stop".into(),
+        TaskKind::PostStop => "as a PostStop task, after the protected services stop".into(),
+        TaskKind::PreShadow => "before each Data Rollback Module snapshot".into(),
+        TaskKind::PostShadow => "after each Data Rollback Module snapshot".into(),
+        TaskKind::Periodic(d) => format!("periodically, every {d}"),
+        TaskKind::RuleAction => "as a rule action, when a failure action calls it".into(),
+    }
+}
+
+fn side_words(t: &Task) -> &'static str {
+    match t.on.as_ref().map(|o| o.value) {
+        Some(TaskSide::Passive) => "on the passive server",
+        Some(TaskSide::Both) => "on both servers",
+        Some(TaskSide::Primary) => "on the primary server",
+        Some(TaskSide::Secondary) => "on the secondary server",
+        Some(TaskSide::Active) | None => "on the active server",
+    }
+}
+
+fn class_words(classes: &[DataClass]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for c in classes {
+        let w = match c {
+            DataClass::Config => "configuration",
+            DataClass::Data => "data",
+            DataClass::Log => "log",
+            DataClass::Definitions => "definition",
+            DataClass::Other => "other",
+        };
+        if !names.contains(&w) {
+            names.push(w);
+        }
+    }
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].to_string(),
+        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+fn data_lines(s: &mut String, data: &[Item<DataRule>], m: Option<&Matrix>) {
+    for d in data {
+        let w = when(&d.when, m);
+        match &d.value {
+            DataRule::Filter {
+                kind,
+                mode,
+                pattern,
+                class,
+                because,
+            } => {
+                let what = match (kind, mode) {
+                    (FilterKind::Files, FilterMode::Include) => "Files protected",
+                    (FilterKind::Files, FilterMode::Exclude) => "Files excluded from protection",
+                    (FilterKind::Registry, FilterMode::Include) => "Registry keys protected",
+                    (FilterKind::Registry, FilterMode::Exclude) => {
+                        "Registry keys excluded from protection"
+                    }
+                    (FilterKind::Snapshot, FilterMode::Include) => {
+                        "Included in the Data Rollback Module snapshot"
+                    }
+                    (FilterKind::Snapshot, FilterMode::Exclude) => {
+                        "Left out of the Data Rollback Module snapshot"
+                    }
+                };
+                let class = match (kind, class) {
+                    (FilterKind::Snapshot, _) => String::new(),
+                    (_, Some(c)) => format!(" ({})", class_words(&[*c])),
+                    _ => String::new(),
+                };
+                let why = because
+                    .as_ref()
+                    .map_or(String::new(), |b| format!(", because {}", b.value));
+                let _ = writeln!(s, "- {what}: `{}`{class}{why}{w}.", pattern.value);
+            }
+            DataRule::Unprotected {
+                pattern, because, ..
+            } => {
+                let _ = writeln!(
+                    s,
+                    "- `{}` is not protected. This is because {}{w}.",
+                    pattern.value, because.value
+                );
+            }
+        }
+    }
+}
+
+/// The feature list article for `policy`; `matrix` supplies component names.
+pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
+    let mut s = String::new();
+    let title = policy
+        .title
+        .as_ref()
+        .map_or(policy.id.text.clone(), |t| t.value.value.clone());
+    let _ = writeln!(
+        s,
+        "<!-- Generated by amxc {} from the policy `{}`. Do not edit: change the policy. -->",
+        env!("CARGO_PKG_VERSION"),
+        policy.id.text
+    );
+    let _ = writeln!(s, "# {title} - Feature List\n");
+    let short = title
+        .split(" - ")
+        .next()
+        .unwrap_or(&title)
+        .trim()
+        .to_string();
+    let sister = match &policy.kb {
+        Some(kb) => format!(
+            "A sister article, Knowledgebase article #{}{}, lists all the versions of the AM(X) that we have produced to date and the versions of related supported software. In addition, there are links from that sister article to articles that explain the unique features of each version.",
+            kb.value.number,
+            kb.value.title.as_ref().map_or(String::new(), |t| format!(" - '{}'", t.value))
+        ),
+        None => "A sister \"Versions\" article lists all the versions of the AM(X) and the versions of related supported software.".into(),
+    };
+    let _ = writeln!(
+        s,
+        "This Knowledgebase article explains the protection offered by {short} AM(X). {sister}\n"
+    );
+    let _ = writeln!(s, "## More Information\n");
+    if let Some(app) = &policy.application {
+        let formerly: Vec<String> = app
+            .value
+            .formerly
+            .iter()
+            .map(|f| f.value.value.clone())
+            .collect();
+        let mut line = app.value.name.value.clone();
+        if !formerly.is_empty() {
+            let _ = write!(line, " (formerly {})", formerly.join(", "));
+        }
+        if let Some(about) = &policy.about {
+            let a = &about.value.value;
+            let mut cs = a.chars();
+            let lowered = cs.next().map_or(String::new(), |c| {
+                c.to_lowercase().collect::<String>() + cs.as_str()
+            });
+            let _ = write!(line, " {lowered}");
+        }
+        let _ = writeln!(s, "{line}\n");
+        if let Some(b) = &app.value.bits {
+            let _ = writeln!(
+                s,
+                "It is a {}-bit application{}.\n",
+                b.value,
+                if b.value == 32 {
+                    ": on 64-bit servers it is protected under `Program Files (x86)` and the `Wow6432Node` registry branch"
+                } else {
+                    ""
+                }
+            );
+        }
+    } else if let Some(about) = &policy.about {
+        let _ = writeln!(s, "{}\n", about.value.value);
+    }
+
+    let _ = writeln!(s, "## Protected Services\n");
+    let _ = writeln!(s, "This is a list of all services protected by this AM(X). Please note that where an AM(X) supports multiple vendor versions, some services may not be present in a particular version.\n");
+    for sv in &policy.base.services {
+        let v = &sv.value;
+        let display = v
+            .display
+            .as_ref()
+            .map_or(v.name.text.clone(), |d| d.value.clone());
+        let _ = writeln!(s, "- {display} ({}){}", v.name.text, when(&sv.when, m));
+    }
+    let _ = writeln!(s, "\nWhen the AM(X) is installed, all protected services will be set to manual unless otherwise stated.");
+    let mut extra = Vec::new();
+    for sv in &policy.base.services {
+        let v = &sv.value;
+        if let Some(st) = v.startup.last().filter(|st| st.value != Startup::Manual) {
+            extra.push(
+                format!("{} is set to {:?}.", v.name.text, st.value)
+                    .to_lowercase()
+                    .replacen(&v.name.text.to_lowercase(), &v.name.text, 1),
+            );
+        }
+        let after: Vec<String> = v
+            .after
+            .iter()
+            .flat_map(|a| a.value.iter().map(|n| n.text.clone()))
+            .collect();
+        if !after.is_empty() {
+            extra.push(format!(
+                "{} starts after {} and stops before it.",
+                v.name.text,
+                after.join(" and ")
+            ));
+        }
+        if let Some(p) = v
+            .passive
+            .last()
+            .filter(|p| p.value == ServiceState::Running)
+        {
+            let _ = p;
+            extra.push(format!("{} also runs on the passive server.", v.name.text));
+        }
+        if v.monitor.last().is_some_and(|x| !x.value) {
+            extra.push(format!("{} is not monitored.", v.name.text));
+        }
+        if let Some(f) = v.on_failure.last() {
+            let names: Vec<String> = f.value.iter().map(failure_action_name).collect();
+            extra.push(format!(
+                "On failure of {}: {}.",
+                v.name.text,
+                names.join(", then ")
+            ));
+        }
+    }
+    if !extra.is_empty() {
+        let _ = writeln!(s);
+        for e in extra {
+            let _ = writeln!(s, "- {e}");
+        }
+    }
+
+    let _ = writeln!(s, "\n## Protected Data\n");
+    let _ = writeln!(s, "This is a description of the protected data set that was determined when the AM(X) was installed. Please note that exact filters will be based on the configuration of the application when the AM(X) was installed.\n");
+    let protected: Vec<Item<DataRule>> = policy
+        .base
+        .data
+        .iter()
+        .filter(|d| !matches!(d.value, DataRule::Unprotected { .. }))
+        .cloned()
+        .collect();
+    let file_classes: Vec<DataClass> = protected
+        .iter()
+        .filter_map(|d| match &d.value {
+            DataRule::Filter {
+                kind: FilterKind::Files,
+                mode: FilterMode::Include,
+                class,
+                ..
+            } => Some(class.unwrap_or(DataClass::Data)),
+            _ => None,
+        })
+        .collect();
+    if protected.iter().any(|d| {
+        matches!(
+            d.value,
+            DataRule::Filter {
+                kind: FilterKind::Registry,
+                mode: FilterMode::Include,
+                ..
+            }
+        )
+    }) {
+        let _ = writeln!(
+            s,
+            "- Registry filters protect the application's registry configuration;"
+        );
+    }
+    if !file_classes.is_empty() {
+        let _ = writeln!(
+            s,
+            "- File filters protect the {short} {} files.",
+            class_words(&file_classes)
+        );
+    }
+    let _ = writeln!(s);
+    data_lines(&mut s, &protected, m);
+    if !policy.base.paths.is_empty() {
+        let _ = writeln!(s, "\nLocations, as the filters name them:\n");
+        for p in &policy.base.paths {
+            let _ = writeln!(
+                s,
+                "- `%{}%` = `{}`{}",
+                p.value.name.text,
+                p.value.pattern.value,
+                when(&p.when, m)
+            );
+        }
+    }
+
+    let _ = writeln!(s, "\n## Automatic Filter Discovery\n");
+    match &policy.base.discovery {
+        Some(d) if d.value.automatic => {
+            let _ = writeln!(s, "The AM(X) provides a filter discovery component: it finds the application's locations itself{}.", d.value.reason.as_ref().map_or(String::new(), |r| format!("; {}", r.value)));
+        }
+        Some(d) => {
+            let _ = writeln!(
+                s,
+                "The AM(X) does not provide a filter discovery component{}.",
+                d.value
+                    .reason
+                    .as_ref()
+                    .map_or(String::new(), |r| format!(": {}", r.value))
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "The AM(X) does not provide a filter discovery component."
+            );
+        }
+    }
+
+    let _ = writeln!(s, "\n## Other Features\n");
+    let unprotected: Vec<Item<DataRule>> = policy
+        .base
+        .data
+        .iter()
+        .filter(|d| matches!(d.value, DataRule::Unprotected { .. }))
+        .cloned()
+        .collect();
+    data_lines(&mut s, &unprotected, m);
+    for t in &policy.base.tasks {
+        let v = &t.value;
+        let args: Vec<String> = v.run.value.args.iter().map(|a| a.value.clone()).collect();
+        let cmdline = format!(
+            "`{}{}{}`",
+            v.run.value.program.value,
+            if args.is_empty() { "" } else { " " },
+            args.join(" ")
+        );
+        let cond = t
+            .when
+            .as_ref()
+            .map_or(String::new(), |c| format!(", when {}", words(c, m)));
+        let _ = writeln!(
+            s,
+            "- {} runs {} {}{cond}: {cmdline}.",
+            v.name.text,
+            kind_words(v.at.value),
+            side_words(v)
+        );
+    }
+    for a in &policy.base.advise {
+        let _ = writeln!(s, "- Advisory: {}{}.", a.value.value, when(&a.when, m));
+    }
+    for n in &policy.base.notes {
+        let _ = writeln!(s, "- {}", n.value.value);
+    }
+
+    for e in &policy.exceptions {
+        let _ = writeln!(s, "\n## Exception: Version {}\n", e.release);
+        for n in &e.body.notes {
+            let _ = writeln!(s, "- {}", n.value.value);
+        }
+        data_lines(&mut s, &e.body.data, m);
+        for sv in &e.body.services {
+            let _ = writeln!(
+                s,
+                "- Protects the service {} ({}){}.",
+                sv.value
+                    .display
+                    .as_ref()
+                    .map_or(sv.value.name.text.as_str(), |d| d.value.as_str()),
+                sv.value.name.text,
+                when(&sv.when, m)
+            );
+        }
+        for t in &e.body.tasks {
+            let _ = writeln!(
+                s,
+                "- {} runs {} {}.",
+                t.value.name.text,
+                kind_words(t.value.at.value),
+                side_words(&t.value)
+            );
+        }
+        for a in &e.body.advise {
+            let _ = writeln!(s, "- Advisory: {}{}.", a.value.value, when(&a.when, m));
+        }
+        for u in &e.body.unsupported {
+            let _ = writeln!(s, "- Not supported: {}.", u.value.value);
+        }
+    }
+
+    let _ = writeln!(s, "\n## Unsupported Components or Features\n");
+    if policy.base.unsupported.is_empty() {
+        let _ = writeln!(s, "None.");
+    }
+    for u in &policy.base.unsupported {
+        let _ = writeln!(s, "- {}{}", u.value.value, when(&u.when, m));
+    }
+    let _ = writeln!(s, "\n## Applies To\n");
+    match policy.applies_to.as_ref().map(|a| &a.value) {
+        Some(AppliesTo::Releases(ds)) => {
+            for d in ds {
+                let _ = writeln!(s, "- Version {d}");
+            }
+        }
+        _ => {
+            let _ = writeln!(s, "All Versions");
+        }
+    }
+    s
+}

@@ -1,0 +1,142 @@
+//! `filters.yaml` (and `filters.json`): the server's effective filter set, the snapshot set
+//! and the unprotected set, each entry with its origin and any exception that overrode it.
+
+use crate::ast::{FilterKind, FilterMode};
+use crate::compile::Plan;
+use crate::lower::{EvFilter, Origin};
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// Version of the filter-set shape, bumped on incompatible change.
+pub const FILTERS_FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Entry {
+    pattern: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    origin: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exception: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overrides: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+struct Pair {
+    include: Vec<Entry>,
+    exclude: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct FilterSet {
+    format_version: u32,
+    generated_by: String,
+    server: String,
+    amx: String,
+    release: String,
+    configuration: IndexMap<String, serde_json::Value>,
+    files: Pair,
+    registry: Pair,
+    snapshot: Pair,
+    unprotected: Vec<Entry>,
+}
+
+fn entry(
+    plan: &Plan,
+    pattern: String,
+    class: Option<&'static str>,
+    reason: Option<String>,
+    origin: &Origin,
+) -> Entry {
+    Entry {
+        pattern,
+        class,
+        reason,
+        origin: plan.origin(origin.span),
+        exception: origin.exception.map(|d| d.to_string()),
+        overrides: origin.overrides.map(|s| plan.origin(s)),
+    }
+}
+
+fn build(plan: &Plan) -> FilterSet {
+    let mut configuration = IndexMap::new();
+    for (k, v) in &plan.env.dims {
+        configuration.insert(k.clone(), serde_json::Value::String(v.text.clone()));
+    }
+    configuration.insert(
+        "components".into(),
+        serde_json::Value::Array(
+            plan.env
+                .components
+                .iter()
+                .map(|c| serde_json::Value::String(c.clone()))
+                .collect(),
+        ),
+    );
+    configuration.insert(
+        "management_ip".into(),
+        serde_json::Value::Bool(plan.env.management_ip),
+    );
+    let mut set = FilterSet {
+        format_version: FILTERS_FORMAT_VERSION,
+        generated_by: plan.banner(),
+        server: plan.target.server.clone(),
+        amx: plan.input.policy.id.text.clone(),
+        release: plan.target.release.to_string(),
+        configuration,
+        files: Pair::default(),
+        registry: Pair::default(),
+        snapshot: Pair::default(),
+        unprotected: Vec::new(),
+    };
+    for f in &plan.filters {
+        let e = filter_entry(plan, f);
+        let pair = match f.kind {
+            FilterKind::Files => &mut set.files,
+            FilterKind::Registry => &mut set.registry,
+            FilterKind::Snapshot => &mut set.snapshot,
+        };
+        match f.mode {
+            FilterMode::Include => pair.include.push(e),
+            FilterMode::Exclude => pair.exclude.push(e),
+        }
+    }
+    let mut unprotected: Vec<_> = plan.ev.unprotected.iter().collect();
+    unprotected.sort_by_key(|u| u.pattern.key());
+    for u in unprotected {
+        set.unprotected.push(entry(
+            plan,
+            u.pattern.display.clone(),
+            Some(u.class.as_str()),
+            Some(u.because.clone()),
+            &u.origin,
+        ));
+    }
+    set
+}
+
+fn filter_entry(plan: &Plan, f: &EvFilter) -> Entry {
+    let class =
+        (f.kind != FilterKind::Snapshot && f.mode == FilterMode::Include).then(|| f.class.as_str());
+    entry(
+        plan,
+        f.pattern.display.clone(),
+        class,
+        f.because.clone(),
+        &f.origin,
+    )
+}
+
+pub fn filters_yaml(plan: &Plan) -> String {
+    let body = serde_yaml::to_string(&build(plan)).unwrap_or_default();
+    format!("# {}\n{body}", plan.banner())
+}
+
+pub fn filters_json(plan: &Plan) -> String {
+    let mut s = serde_json::to_string_pretty(&build(plan)).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,106 @@
+//! Quoting values for the shells the scripts run in. A value reaches a script only through
+//! these functions; what cannot be quoted safely is refused before any script is written.
+
+/// Why a value cannot be written into a script.
+pub fn unsafe_reason(value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Some(format!("it holds the control character U+{:04X}", c as u32));
+    }
+    if value.contains('"') {
+        return Some("it holds a `\"`, which Windows does not allow in names and paths".into());
+    }
+    None
+}
+
+/// A PowerShell single-quoted literal: nothing inside expands. PowerShell also treats the
+/// typographic single quotes U+2018–U+201B as quote characters, so they are doubled too.
+pub fn ps(value: &str) -> String {
+    let mut s = String::with_capacity(value.len() + 2);
+    s.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            s.push(c);
+        }
+        s.push(c);
+    }
+    s.push('\'');
+    s
+}
+
+/// A cmd `set "NAME=value"` line. Inside the quotes `& | < > ^ ( )` are literal; `%` is
+/// doubled because batch files expand it even there; `!` is literal because every script
+/// runs with delayed expansion disabled. Values holding `"` or control characters never get
+/// here (see [`unsafe_reason`]).
+pub fn cmd_set(var: &str, value: &str) -> String {
+    format!("set \"{var}={}\"", value.replace('%', "%%"))
+}
+
+/// A line of text for a `REM` comment or an `echo`, with every character that cmd would
+/// interpret replaced by a safe stand-in.
+pub fn cmd_comment(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '%' | '^' | '&' | '|' | '<' | '>' | '!' | '"' => '_',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A `#` comment line for PowerShell: a line break would end it.
+pub fn ps_comment(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Windows command-line quoting of one argument (the rules CommandLineToArgvW reverses).
+pub fn win_arg(arg: &str) -> String {
+    if !arg.is_empty() && !arg.contains([' ', '\t', '"']) {
+        return arg.to_string();
+    }
+    let mut s = String::from("\"");
+    let mut backslashes = 0;
+    for c in arg.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                s.push_str(&"\\".repeat(backslashes * 2 + 1));
+                s.push('"');
+                backslashes = 0;
+            }
+            c => {
+                s.push_str(&"\\".repeat(backslashes));
+                s.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    s.push_str(&"\\".repeat(backslashes * 2));
+    s.push('"');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powershell_literals_double_every_kind_of_single_quote() {
+        assert_eq!(ps("it's"), "'it''s'");
+        assert_eq!(ps("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
+        assert_eq!(ps("$(calc)`n"), "'$(calc)`n'");
+    }
+
+    #[test]
+    fn cmd_values_double_percent_and_stay_quoted() {
+        assert_eq!(cmd_set("X", "50% & calc"), "set \"X=50%% & calc\"");
+    }
+
+    #[test]
+    fn windows_arguments_quote_spaces_and_trailing_backslashes() {
+        assert_eq!(win_arg("-s"), "-s");
+        assert_eq!(win_arg("C:\\Program Files\\"), "\"C:\\Program Files\\\\\"");
+        assert_eq!(win_arg(""), "\"\"");
+    }
+}

@@ -1,0 +1,50 @@
+//! Target profiles: one real server — its name, installed release, a value for every matrix
+//! dimension, components, management IP, drives and discovered path overrides — checked
+//! against the matrix and the policy, every problem pointing into the YAML.
+
+mod load;
+
+pub use load::{load, MAX_TARGET_BYTES};
+
+use crate::ast::Date;
+use crate::source::{FileId, Span};
+use indexmap::IndexMap;
+
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub file: FileId,
+    pub server: String,
+    pub server_span: Span,
+    pub release: Date,
+    /// Value text per matrix dimension, in the matrix's order.
+    pub dims: IndexMap<String, String>,
+    pub components: Vec<String>,
+    pub management_ip: Option<String>,
+    /// Drive letters, upper-case, without colon.
+    pub drives: Vec<char>,
+    pub drives_span: Span,
+    pub system_drive: String,
+    pub paths: IndexMap<String, String>,
+    /// Windows Server generation when no `os` dimension says it (`2003`, `2008`, …).
+    pub os: Option<String>,
+}
+
+/// Whether `name` can be a folder of its own on every platform: no separators, no `..`,
+/// no reserved device names, nothing Windows forbids.
+pub fn is_plain_folder_name(name: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    ];
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    !name.is_empty()
+        && name.len() <= 63
+        && name != "."
+        && name != ".."
+        && !name.starts_with('.')
+        && !name.ends_with(['.', ' '])
+        && !RESERVED.contains(&stem.as_str())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
