@@ -12,6 +12,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod filters;
+pub mod fleet;
 pub mod inputs;
 pub mod lower;
 pub mod matrix;

@@ -87,7 +87,7 @@ fn services_take_every_setting_and_the_block_default() {
         ["A", "My Service"]
     );
     assert_eq!(v.startup[0].value, Startup::Manual);
-    assert_eq!(v.monitor[0].value, false);
+    assert!(!v.monitor[0].value);
     assert_eq!(v.on_failure[0].value.len(), 3);
     assert!(matches!(&v.on_failure[0].value[1], FailureAction::Task(n) if n.text == "notify"));
     assert_eq!(v.start_timeout[0].value.seconds, 300);

@@ -1,7 +1,9 @@
 //! All integration tests, in one binary.
 
 mod cli;
+mod compile;
 mod diagnostics;
 mod grammar;
 mod hostile;
+mod injection;
 mod support;

@@ -39,12 +39,12 @@ pub fn run(cli: Cli) -> ExitCode {
         } => {
             let files = match (target, targets) {
                 (Some(t), _) => Ok(vec![t]),
-                (None, Some(dir)) => compile_cmd::target_files(&dir),
+                (None, Some(dir)) => crate::fleet::target_files(&dir),
                 (None, None) => Ok(Vec::new()),
             };
             match files {
                 Ok(targets) => compile_cmd::run(
-                    compile_cmd::CompileArgs {
+                    crate::fleet::FleetArgs {
                         policy: &policy,
                         matrix: matrix.as_deref(),
                         targets,

@@ -13,6 +13,16 @@ fn cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
+/// Text for a Markdown code span inside a table cell: only `|` needs escaping there.
+fn code(s: &str) -> String {
+    format!(
+        "`{}`",
+        s.replace('|', "\\|")
+            .replace('`', "'")
+            .replace(['\n', '\r'], " ")
+    )
+}
+
 /// Text for a Mermaid label inside `["…"]`.
 fn mermaid(s: &str) -> String {
     s.replace('"', "#quot;").replace(['\n', '\r'], " ")
@@ -124,8 +134,8 @@ pub fn summary(plan: &Plan) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "| `{}` | {} | {:?} | {:?} | {:?} | {} | {} |",
-            cell(&sv.name),
+            "| {} | {} | {:?} | {:?} | {:?} | {} | {} |",
+            code(&sv.name),
             cell(sv.display.as_deref().unwrap_or("")),
             sv.startup,
             sv.active,

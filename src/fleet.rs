@@ -1,0 +1,181 @@
+//! Compiling a policy for one server or a fleet: load and validate the policy, load every
+//! target profile, compile the servers in parallel, then write (or compare) each server's
+//! folder. A failing server is reported and the others are still written.
+
+use crate::check::load;
+use crate::compile::{render, Compiled, Input, Options, Plan};
+use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::inputs::{self, ReadError};
+use crate::output::{stale, write_server};
+use crate::source::SourceMap;
+use crate::target::{self, Target};
+use crate::validate::validate;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// What to compile, and where.
+pub struct FleetArgs<'a> {
+    pub policy: &'a Path,
+    pub matrix: Option<&'a Path>,
+    pub targets: Vec<PathBuf>,
+    pub out: &'a Path,
+    pub options: Options,
+    /// Compare with `out` instead of writing.
+    pub check: bool,
+}
+
+#[derive(Default)]
+pub struct FleetReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Servers compiled (and written, unless checking).
+    pub compiled: Vec<Compiled>,
+    /// Whether the policy itself failed, so no server was attempted.
+    pub policy_failed: bool,
+    /// Unified diffs of stale servers, when checking.
+    pub stale: Vec<(String, String)>,
+    /// Servers whose folder could not be written, with the reason.
+    pub write_failures: Vec<String>,
+}
+
+impl FleetReport {
+    pub fn failed(&self, targets: usize) -> bool {
+        self.policy_failed
+            || self.compiled.len() < targets
+            || !self.stale.is_empty()
+            || !self.write_failures.is_empty()
+    }
+}
+
+/// Target profiles in a folder: `*.yaml` and `*.yml`, sorted.
+pub fn target_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ReadError::Io(dir.to_path_buf(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
+    let mut report = FleetReport::default();
+    let loaded = match load(sources, args.policy, args.matrix) {
+        Ok(l) => l,
+        Err(ReadError::Invalid(d)) => {
+            report.diagnostics.push(*d);
+            report.policy_failed = true;
+            return Ok(report);
+        }
+        Err(e) => return Err(e),
+    };
+    report.diagnostics = loaded.diagnostics.clone();
+    let (Some(policy), Some(matrix)) = (&loaded.policy, &loaded.matrix) else {
+        if !report.diagnostics.iter().any(Diagnostic::is_error) {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    codes::MATRIX_NOT_FOUND,
+                    "compiling needs the version matrix",
+                )
+                .with_severity(Severity::Error)
+                .with_help("put it beside the policy or name it with `--matrix`"),
+            );
+        }
+        report.policy_failed = true;
+        return Ok(report);
+    };
+    let text = sources.text(loaded.file).to_string();
+    if !report.diagnostics.iter().any(Diagnostic::is_error) {
+        report
+            .diagnostics
+            .extend(validate(policy, &text, Some(matrix)).diagnostics);
+    }
+    if report.diagnostics.iter().any(Diagnostic::is_error) {
+        report.policy_failed = true;
+        return Ok(report);
+    }
+    let mut targets: Vec<Target> = Vec::new();
+    for path in &args.targets {
+        let file = match inputs::read(sources, path, target::MAX_TARGET_BYTES) {
+            Ok(f) => f,
+            Err(ReadError::Invalid(d)) => {
+                report.diagnostics.push(*d);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let (t, ds) = target::load(file, sources.text(file), policy, matrix);
+        report.diagnostics.extend(ds);
+        let Some(t) = t else { continue };
+        if let Some(first) = targets
+            .iter()
+            .find(|o| o.server.eq_ignore_ascii_case(&t.server))
+        {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    codes::INVALID_SERVER_NAME,
+                    format!("server `{}` is described by two profiles", t.server),
+                )
+                .at(t.file, t.server_span, "described again here")
+                .with_label(first.file, first.server_span, "first described here")
+                .with_help("each server needs one profile; its name is its output folder"),
+            );
+            continue;
+        }
+        targets.push(t);
+    }
+    let name = args
+        .policy
+        .file_name()
+        .map_or("policy.amx".to_string(), |n| {
+            n.to_string_lossy().into_owned()
+        });
+    let input = Input {
+        policy,
+        text: &text,
+        name,
+        matrix,
+    };
+    let results: Vec<Result<Compiled, Vec<Diagnostic>>> = targets
+        .par_iter()
+        .map(|t| Plan::new(&input, t).map(|plan| render(&plan, args.options)))
+        .collect();
+    for r in results {
+        match r {
+            Ok(c) => report.compiled.push(c),
+            Err(ds) => report.diagnostics.extend(ds),
+        }
+    }
+    if args.check {
+        for c in &report.compiled {
+            let d = stale(args.out, c);
+            if !d.is_empty() {
+                report.stale.push((c.server.clone(), d));
+            }
+        }
+        if !report.stale.is_empty() {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    codes::STALE_OUTPUT,
+                    format!(
+                        "{} of {} compiled server folders in `{}` are stale",
+                        report.stale.len(),
+                        report.compiled.len(),
+                        args.out.display()
+                    ),
+                )
+                .with_help("run `amxc compile` without `--check` and commit the result"),
+            );
+        }
+    } else {
+        report.write_failures = report
+            .compiled
+            .par_iter()
+            .filter_map(|c| {
+                write_server(args.out, c)
+                    .err()
+                    .map(|e| format!("{}: {e}", c.server))
+            })
+            .collect();
+    }
+    Ok(report)
+}

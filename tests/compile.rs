@@ -1,0 +1,400 @@
+//! `amxc compile`: every output of the seed policy for four servers snapshotted, scripts that
+//! parse, values that cannot escape their quotes, atomic and deterministic output.
+
+use crate::support::{human, short, snapshot_settings};
+use amxc::compile::{Options, ScriptKind};
+use amxc::fleet::{compile_fleet, target_files, FleetArgs, FleetReport};
+use amxc::source::SourceMap;
+use std::path::{Path, PathBuf};
+
+const SEED: &str = "policies/symantec-mail-security.amx";
+const SEED_TARGETS: &str = "policies/targets/symantec-mail-security";
+
+fn options(scripts: ScriptKind) -> Options {
+    Options {
+        scripts,
+        json: true,
+    }
+}
+
+fn run(
+    policy: &str,
+    matrix: Option<&str>,
+    targets: Vec<PathBuf>,
+    out: &Path,
+    scripts: ScriptKind,
+    check: bool,
+) -> (SourceMap, FleetReport) {
+    let mut sources = SourceMap::new();
+    let args = FleetArgs {
+        policy: Path::new(policy),
+        matrix: matrix.map(Path::new),
+        targets,
+        out,
+        options: options(scripts),
+        check,
+    };
+    let report = compile_fleet(&mut sources, &args).unwrap_or_else(|e| panic!("{e}"));
+    (sources, report)
+}
+
+/// Errors and warnings, rendered (notes are advisories that every run of the seed shows).
+fn problems(sources: &SourceMap, r: &FleetReport) -> String {
+    let ds: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != amxc::diagnostic::Severity::Note)
+        .cloned()
+        .collect();
+    short(sources, &ds)
+}
+
+fn seed_targets() -> Vec<PathBuf> {
+    target_files(Path::new(SEED_TARGETS)).expect("seed targets")
+}
+
+pub fn parse_ps1(text: &str) -> tree_sitter::Tree {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .expect("grammar");
+    parser.parse(text, None).expect("parse")
+}
+
+/// Names of ERROR or MISSING nodes, with their text.
+pub fn ps1_errors(text: &str) -> Vec<String> {
+    let tree = parse_ps1(text);
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            out.push(format!(
+                "{} at {:?}: {:?}",
+                n.kind(),
+                n.start_position(),
+                &text[n.byte_range()]
+            ));
+        }
+        stack.extend(n.children(&mut cursor));
+    }
+    out
+}
+
+#[test]
+fn every_output_of_the_seed_policy_for_four_servers_is_snapshotted() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (sources, report) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Both,
+        false,
+    );
+    assert_eq!(problems(&sources, &report), "");
+    assert_eq!(report.compiled.len(), 4);
+    for c in &report.compiled {
+        for (name, text) in &c.files {
+            snapshot_settings(Path::new(SEED_TARGETS)).bind(|| {
+                insta::assert_snapshot!(format!("compile@{}-{name}", c.server), text);
+            });
+        }
+    }
+}
+
+#[test]
+fn the_servers_get_the_scripts_of_their_windows_generation() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, report) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Auto,
+        false,
+    );
+    for c in &report.compiled {
+        let legacy = c.server == "EXCH2003" || c.server == "EXCH03";
+        assert_eq!(c.files.contains_key("start.cmd"), legacy, "{}", c.server);
+        assert_eq!(c.files.contains_key("start.ps1"), !legacy, "{}", c.server);
+        let folder = dir.path().join(&c.server);
+        for name in c.files.keys() {
+            assert!(folder.join(name).is_file(), "{} was not written", name);
+        }
+    }
+}
+
+#[test]
+fn every_generated_powershell_script_parses() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, report) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Both,
+        false,
+    );
+    for c in &report.compiled {
+        for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
+            assert_eq!(
+                ps1_errors(text),
+                Vec::<String>::new(),
+                "{}/{name}",
+                c.server
+            );
+        }
+    }
+}
+
+#[test]
+fn every_generated_file_starts_with_a_banner_naming_the_policy_and_version() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, report) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Both,
+        false,
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    for c in &report.compiled {
+        for (name, text) in &c.files {
+            let first = if name.ends_with(".cmd") {
+                text.lines().nth(1)
+            } else {
+                text.lines().next()
+            };
+            let first = first.unwrap_or_default();
+            let json_banner = name.ends_with(".json")
+                && text
+                    .lines()
+                    .nth(2)
+                    .is_some_and(|l| l.contains("Generated by amxc"));
+            assert!(
+                json_banner
+                    || (first.contains(&format!("amxc {version}"))
+                        && first.contains("symantec-mail-security.amx")),
+                "{}/{name} starts with {first:?}",
+                c.server
+            );
+        }
+    }
+}
+
+#[test]
+fn compiling_twice_gives_byte_identical_output() {
+    let a = tempfile::tempdir().expect("temp");
+    let b = tempfile::tempdir().expect("temp");
+    let (_, ra) = run(
+        SEED,
+        None,
+        seed_targets(),
+        a.path(),
+        ScriptKind::Both,
+        false,
+    );
+    let (_, rb) = run(
+        SEED,
+        None,
+        seed_targets(),
+        b.path(),
+        ScriptKind::Both,
+        false,
+    );
+    assert_eq!(ra.compiled, rb.compiled);
+}
+
+#[test]
+fn the_stop_order_is_the_exact_reverse_of_the_start_order() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, report) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Ps1,
+        false,
+    );
+    let names = |text: &str, verb: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with(verb))
+            .filter_map(|l| l.split('\'').nth(1).map(str::to_string))
+            .collect()
+    };
+    for c in &report.compiled {
+        let start = names(&c.files["start.ps1"], "Start-AmxService");
+        let mut stop = names(&c.files["stop.ps1"], "Stop-AmxService");
+        stop.reverse();
+        assert_eq!(start, stop);
+        let pos = |n: &str| start.iter().position(|x| x == n);
+        assert!(pos("SMSMSE") < pos("BMISFA"), "BMISFA starts after SMSMSE");
+    }
+}
+
+#[test]
+fn check_mode_passes_on_fresh_outputs_and_fails_with_a_diff_when_stale() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, written) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Auto,
+        false,
+    );
+    assert!(!written.failed(4));
+    let (_, fresh) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Auto,
+        true,
+    );
+    assert!(fresh.stale.is_empty());
+    let f = dir.path().join("EXCH01/filters.yaml");
+    let edited = std::fs::read_to_string(&f)
+        .expect("read")
+        .replace("class: log", "class: data");
+    std::fs::write(&f, edited).expect("write");
+    let before = std::fs::read_to_string(&f).expect("read");
+    let (_, stale) = run(
+        SEED,
+        None,
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Auto,
+        true,
+    );
+    assert_eq!(stale.stale.len(), 1);
+    let diff = &stale.stale[0].1;
+    assert!(
+        diff.contains("--- a/EXCH01/filters.yaml")
+            && diff.contains("-    class: data")
+            && diff.contains("+    class: log"),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        before,
+        "--check writes nothing"
+    );
+}
+
+#[test]
+fn a_failing_server_is_reported_and_the_others_are_still_written() {
+    let dir = tempfile::tempdir().expect("temp");
+    let mut targets = seed_targets();
+    targets.push(PathBuf::from("tests/fixtures/targets/amx0402.target.yaml"));
+    let (sources, report) = run(SEED, None, targets, dir.path(), ScriptKind::Auto, false);
+    assert!(problems(&sources, &report).contains("AMX0402"));
+    assert_eq!(report.compiled.len(), 4);
+    assert!(dir.path().join("EXCH02/filters.yaml").is_file());
+    assert!(report.failed(5));
+}
+
+#[test]
+fn a_policy_that_fails_validation_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let marker = dir.path().join("EXCH01/filters.yaml");
+    std::fs::create_dir_all(marker.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&marker, "old").expect("write");
+    let (_, report) = run(
+        "tests/fixtures/diagnostics/amx0302.amx",
+        Some("tests/fixtures/diagnostics/small.versions.yaml"),
+        seed_targets(),
+        dir.path(),
+        ScriptKind::Auto,
+        false,
+    );
+    assert!(report.policy_failed);
+    assert_eq!(std::fs::read_to_string(&marker).expect("read"), "old");
+    let entries = std::fs::read_dir(dir.path()).expect("dir").count();
+    assert_eq!(entries, 1, "nothing but the old folder");
+}
+
+#[test]
+fn every_target_fixture_triggers_its_code() {
+    for path in crate::support::files("tests/fixtures/targets", "yaml") {
+        let stem = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .trim_end_matches(".target.yaml")
+            .to_string();
+        let code = amxc::diagnostic::Code::parse(&stem)
+            .unwrap_or_else(|| panic!("{stem} is not named after a code"));
+        let own_policy = path.with_file_name(format!("{stem}.amx"));
+        let (policy, matrix) = if own_policy.exists() {
+            (
+                own_policy.to_string_lossy().into_owned(),
+                crate::support::fixture_matrix(&own_policy)
+                    .map(|m| m.to_string_lossy().into_owned()),
+            )
+        } else {
+            (SEED.to_string(), None)
+        };
+        let dir = tempfile::tempdir().expect("temp");
+        let check = stem == "amx0409";
+        let (sources, report) = run(
+            &policy,
+            matrix.as_deref(),
+            vec![path.clone()],
+            dir.path(),
+            ScriptKind::Auto,
+            check,
+        );
+        let rendered =
+            problems(&sources, &report).replace(&dir.path().display().to_string(), "OUT");
+        assert!(
+            report.diagnostics.iter().any(|d| d.code == code),
+            "{stem} should report {code}:\n{rendered}"
+        );
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != amxc::diagnostic::Severity::Note)
+            .cloned()
+            .collect();
+        let human = human(&sources, &errors).replace(&dir.path().display().to_string(), "OUT");
+        snapshot_settings(&path).bind(|| {
+            insta::assert_snapshot!(format!("target@{stem}"), format!("{rendered}\n{human}"));
+        });
+    }
+}
+
+#[test]
+fn the_feature_list_says_what_the_seed_article_says() {
+    let mut sources = SourceMap::new();
+    let loaded = amxc::check::load(&mut sources, Path::new(SEED), None).expect("load");
+    let doc = amxc::emit::feature_list(
+        loaded.policy.as_ref().expect("policy"),
+        loaded.matrix.as_ref(),
+    );
+    for needle in [
+        "Knowledgebase article #563",
+        "Symantec Mail Security Spam Statistics (SAVFMSESpamStatsManager)",
+        "Symantec Mail Security Utility Service (SAVFMSESpamStatsManager)",
+        "Symantec Spam Folder Agent for Exchange (BMISFA)",
+        "all protected services will be set to manual unless otherwise stated",
+        "does not provide a filter discovery component",
+        "KB 462",
+        "is not protected. This is because the update schedule can run on the passive server",
+        "there is a management IP address on the passive",
+        "## Exception: Version 2007-03-27",
+        "only if the Symantec File-Level anti-virus was not present",
+        "Included in the Data Rollback Module snapshot",
+        "## Unsupported Components or Features",
+        "All Versions",
+    ] {
+        assert!(
+            doc.contains(needle),
+            "the feature list lacks {needle:?}:\n{doc}"
+        );
+    }
+    snapshot_settings(Path::new(SEED))
+        .bind(|| insta::assert_snapshot!("doc@symantec-mail-security", doc));
+}

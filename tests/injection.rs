@@ -1,0 +1,221 @@
+//! Values that reach scripts — service names, display names, paths, task arguments — holding
+//! shell metacharacters are either rejected or emitted inert, for both shells.
+
+use crate::compile::{parse_ps1, ps1_errors};
+use amxc::compile::{Options, ScriptKind};
+use amxc::fleet::{compile_fleet, FleetArgs};
+use amxc::source::SourceMap;
+use std::path::Path;
+
+const NASTY: &[&str] = &[
+    "it's",
+    "100% %=%",
+    "a & calc",
+    "a | calc",
+    "a ^ b",
+    "$(calc)",
+    "`calc`",
+    "a\u{2019}; calc",
+    "a > out.txt",
+    "!calc!",
+    "a;calc",
+    "@(calc)",
+];
+
+/// Commands the generated PowerShell may invoke; anything else would be injected.
+const PS_COMMANDS: &[&str] = &[
+    "Set-StrictMode",
+    "Get-Service",
+    "Set-Service",
+    "Start-Service",
+    "Stop-Service",
+    "Write-Host",
+    "New-Object",
+    "Out-Null",
+    "sc.exe",
+    "Set-AmxStartup",
+    "Set-AmxRecovery",
+    "Start-AmxService",
+    "Stop-AmxService",
+    "Invoke-AmxTask",
+];
+
+fn policy_with(value: &str) -> String {
+    let lit = value.replace('\'', "''");
+    format!(
+        "amx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        service '{lit}' '{lit}' {{ on-failure recover-service }}\n    }}\n    tasks {{\n        task '{lit}' {{\n            at prestart\n            run 'C:\\Tools\\{lit}\\run.exe' '{lit}' \"-s\"\n        }}\n    }}\n}}\n"
+    )
+}
+
+fn compile(value: &str) -> (SourceMap, amxc::fleet::FleetReport) {
+    let dir = tempfile::tempdir().expect("temp");
+    let policy = dir.path().join("p.amx");
+    std::fs::write(&policy, policy_with(value)).expect("write");
+    let target = dir.path().join("t.yaml");
+    std::fs::write(&target, "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\nos: \"2008\"\n").ok();
+    std::fs::write(
+        &target,
+        "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let mut sources = SourceMap::new();
+    let args = FleetArgs {
+        policy: &policy,
+        matrix: Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
+        targets: vec![target],
+        out: &out,
+        options: Options {
+            scripts: ScriptKind::Both,
+            json: false,
+        },
+        check: true,
+    };
+    let r = compile_fleet(&mut sources, &args).expect("compile");
+    (sources, r)
+}
+
+/// Unescaped contents of every single-quoted PowerShell literal.
+fn ps_literals(text: &str) -> Vec<String> {
+    let tree = parse_ps1(text);
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "verbatim_string_characters" {
+            let raw = &text[n.byte_range()];
+            let inner = raw
+                .strip_prefix('\'')
+                .and_then(|r| r.strip_suffix('\''))
+                .unwrap_or(raw);
+            let mut s = String::new();
+            let mut chars = inner.chars().peekable();
+            while let Some(c) = chars.next() {
+                s.push(c);
+                if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}')
+                    && chars.peek() == Some(&c)
+                {
+                    chars.next();
+                }
+            }
+            out.push(s);
+        }
+        stack.extend(n.children(&mut cursor));
+    }
+    out
+}
+
+fn ps_commands(text: &str) -> Vec<String> {
+    let tree = parse_ps1(text);
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "command_name" {
+            out.push(text[n.byte_range()].to_string());
+        }
+        stack.extend(n.children(&mut cursor));
+    }
+    out
+}
+
+#[test]
+fn metacharacters_stay_inside_powershell_literals() {
+    for v in NASTY {
+        let (sources, r) = compile(v);
+        let errs: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.code.0 != 409)
+            .cloned()
+            .collect();
+        assert!(
+            errs.is_empty(),
+            "{v}: {}",
+            crate::support::short(&sources, &errs)
+        );
+        let c = &r.compiled[0];
+        for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
+            assert_eq!(ps1_errors(text), Vec::<String>::new(), "{v} in {name}");
+            let lits = ps_literals(text);
+            assert!(
+                lits.iter().any(|l| l == v),
+                "{v} is not a whole literal in {name}:\n{text}"
+            );
+            for cmd in ps_commands(text) {
+                assert!(
+                    PS_COMMANDS.contains(&cmd.as_str()),
+                    "{v}: {name} invokes `{cmd}`"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn metacharacters_reach_cmd_only_inside_quoted_set_lines() {
+    for v in NASTY {
+        let (_, r) = compile(v);
+        let c = &r.compiled[0];
+        let expected = format!("={}\"", v.replace('%', "%%"));
+        for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".cmd")) {
+            assert!(text.contains("DisableDelayedExpansion"), "{name}");
+            let mut seen = false;
+            for line in text.lines() {
+                if line.starts_with("set \"AMX_") {
+                    assert!(
+                        line.ends_with('"') && line.matches('"').count() == 2,
+                        "{v}: {name}: {line}"
+                    );
+                    seen |= line.ends_with(&expected);
+                } else if !line.starts_with("REM ") {
+                    assert!(
+                        !line.contains(v),
+                        "{v} appears outside a set line in {name}: {line}"
+                    );
+                }
+            }
+            assert!(seen, "{v} never set in {name}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn values_that_cannot_be_quoted_are_rejected() {
+    for v in ["a\"b", "a\nb", "a\u{7}b"] {
+        let escaped = v
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+            .replace('\u{7}', "\\u{7}");
+        let dir = tempfile::tempdir().expect("temp");
+        let policy = dir.path().join("p.amx");
+        std::fs::write(&policy, format!("amx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        service \"{escaped}\"\n    }}\n}}\n")).expect("write");
+        let target = dir.path().join("t.yaml");
+        std::fs::write(
+            &target,
+            "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\n",
+        )
+        .expect("write");
+        let out = dir.path().join("out");
+        let mut sources = SourceMap::new();
+        let args = FleetArgs {
+            policy: &policy,
+            matrix: Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
+            targets: vec![target],
+            out: &out,
+            options: Options {
+                scripts: ScriptKind::Both,
+                json: false,
+            },
+            check: false,
+        };
+        let r = compile_fleet(&mut sources, &args).expect("compile");
+        assert!(
+            r.diagnostics.iter().any(|d| d.code.0 == 406),
+            "{v:?} was not rejected"
+        );
+        assert!(r.compiled.is_empty());
+        assert!(!out.exists(), "nothing written for {v:?}");
+    }
+}
