@@ -97,6 +97,15 @@ fn an_overlong_string_is_refused_where_it_opens() {
 fn the_language_reference_lists_every_code() {
     let doc = std::fs::read_to_string("docs/language.md").expect("docs/language.md");
     for info in CODES {
-        assert!(doc.contains(&format!("| {} | {} | {} |", info.code, info.severity.as_str(), info.title)), "docs/language.md lacks {}", info.code);
+        assert!(
+            doc.contains(&format!(
+                "| {} | {} | {} |",
+                info.code,
+                info.severity.as_str(),
+                info.title
+            )),
+            "docs/language.md lacks {}",
+            info.code
+        );
     }
 }
