@@ -398,3 +398,61 @@ fn the_feature_list_says_what_the_seed_article_says() {
     snapshot_settings(Path::new(SEED))
         .bind(|| insta::assert_snapshot!("doc@symantec-mail-security", doc));
 }
+
+#[test]
+fn every_shipped_fleet_compiles_clean() {
+    let mut fleets: Vec<PathBuf> = std::fs::read_dir("policies/targets")
+        .expect("targets")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    fleets.sort();
+    assert!(fleets.len() >= 3);
+    for fleet in fleets {
+        let name = fleet
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let policy = format!("policies/{name}.amx");
+        let dir = tempfile::tempdir().expect("temp");
+        let targets = target_files(&fleet).expect("targets");
+        let n = targets.len();
+        let (sources, report) = run(&policy, None, targets, dir.path(), ScriptKind::Both, false);
+        assert_eq!(problems(&sources, &report), "", "{name}");
+        assert_eq!(report.compiled.len(), n, "{name}");
+        for c in &report.compiled {
+            for (file, text) in c.files.iter().filter(|(f, _)| f.ends_with(".ps1")) {
+                assert_eq!(
+                    ps1_errors(text),
+                    Vec::<String>::new(),
+                    "{}/{file}",
+                    c.server
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_named_sql_instance_gets_its_own_service_names() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, report) = run(
+        "policies/sql-server.amx",
+        None,
+        vec![PathBuf::from("policies/targets/sql-server/SQL02.yaml")],
+        dir.path(),
+        ScriptKind::Ps1,
+        false,
+    );
+    let start = &report.compiled[0].files["start.ps1"];
+    assert!(
+        start.contains("Start-AmxService -Name 'MSSQL$PAYROLL'"),
+        "{start}"
+    );
+    let agent = start.find("'SQLAgent$PAYROLL'").expect("agent");
+    assert!(
+        start.find("'MSSQL$PAYROLL'").expect("engine") < agent,
+        "the agent starts after the engine"
+    );
+    assert!(!start.contains("MSSQLSERVER"));
+}

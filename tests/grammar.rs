@@ -29,7 +29,7 @@ fn header_statements_parse_with_their_values() {
     assert_eq!(p.title.as_ref().map(|t| t.value.value.as_str()), Some("T"));
     let app = p.application.expect("application").value;
     assert_eq!(app.formerly[0].value.value, "Old");
-    assert_eq!(app.bits.map(|b| b.value), Some(32));
+    assert_eq!(app.bits.iter().map(|b| b.value).collect::<Vec<_>>(), [32]);
     assert_eq!(p.kb.map(|k| k.value.number), Some(563));
     let v = p.versions.expect("versions").value;
     assert_eq!(

@@ -54,7 +54,8 @@ pub struct Policy {
 pub struct Application {
     pub name: Str,
     pub formerly: Vec<Item<Str>>,
-    pub bits: Option<Item<u8>>,
+    /// `bits 32|64`, possibly per configuration: the last that holds wins.
+    pub bits: Vec<Item<u8>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

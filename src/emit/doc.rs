@@ -213,16 +213,17 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
             let _ = write!(line, " {lowered}");
         }
         let _ = writeln!(s, "{line}\n");
-        if let Some(b) = &app.value.bits {
+        for b in &app.value.bits {
+            let wow = if b.value == 32 {
+                ": on 64-bit servers it is protected under `Program Files (x86)` and the `Wow6432Node` registry branch"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 s,
-                "It is a {}-bit application{}.\n",
+                "It is a {}-bit application{}{wow}.\n",
                 b.value,
-                if b.value == 32 {
-                    ": on 64-bit servers it is protected under `Program Files (x86)` and the `Wow6432Node` registry branch"
-                } else {
-                    ""
-                }
+                when(&b.when, m)
             );
         }
     } else if let Some(about) = &policy.about {

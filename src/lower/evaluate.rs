@@ -119,8 +119,14 @@ pub fn evaluate(policy: &Policy, text: &str, env: &Env) -> Evaluated {
     let bits32 = policy
         .application
         .as_ref()
-        .and_then(|a| a.value.bits.as_ref())
-        .is_some_and(|b| b.value == 32 && holds(b.when.as_ref(), env));
+        .and_then(|a| {
+            a.value
+                .bits
+                .iter()
+                .rev()
+                .find(|b| holds(b.when.as_ref(), env))
+        })
+        .is_some_and(|b| b.value == 32);
     let exceptions: Vec<&Exception> = policy
         .exceptions
         .iter()
@@ -174,18 +180,31 @@ impl Ctx<'_> {
         };
         for s in active(&body.services, env) {
             let sv = &s.value;
+            // names may use path variables (`'MSSQL$%Instance%'`), resolved per server
+            let Some(name) = self.resolve_name(&sv.name) else {
+                continue;
+            };
+            let display = match &sv.display {
+                Some(d) => match self.resolve(d) {
+                    Some(v) => Some(v),
+                    None => continue,
+                },
+                None => None,
+            };
+            let after: Vec<Name> = active(&sv.after, env)
+                .flat_map(|a| a.value.iter())
+                .filter_map(|n| self.resolve_name(n).map(|text| Name { text, span: n.span }))
+                .collect();
             let ev = EvService {
-                name: sv.name.text.clone(),
-                display: sv.display.as_ref().map(|d| d.value.clone()),
+                name,
+                display,
                 name_span: sv.name.span,
                 startup: last(&sv.startup, env, Startup::Manual),
                 active: last(&sv.active, env, ServiceState::Running),
                 passive: last(&sv.passive, env, ServiceState::Stopped),
                 monitor: last(&sv.monitor, env, true),
                 manage: last(&sv.manage, env, true),
-                after: active(&sv.after, env)
-                    .flat_map(|a| a.value.iter().cloned())
-                    .collect(),
+                after,
                 on_failure: last(&sv.on_failure, env, Vec::new()),
                 on_failure_span: sv
                     .on_failure
@@ -271,6 +290,17 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    fn resolve_name(&mut self, n: &Name) -> Option<String> {
+        if !n.text.contains('%') {
+            return Some(n.text.clone());
+        }
+        self.resolve(&Str {
+            value: n.text.clone(),
+            span: n.span,
+            literal: true,
+        })
     }
 
     /// Span of `%name%` inside the source of `s`, or the whole string.

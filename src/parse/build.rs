@@ -627,7 +627,7 @@ impl Builder {
                 literal: false,
             },
             formerly: Vec::new(),
-            bits: None,
+            bits: Vec::new(),
         };
         let mut when = None;
         for c in parts(p) {
@@ -652,9 +652,14 @@ impl Builder {
                             app.formerly.push(Item::new(s, ssp, w));
                         } else {
                             let bits = if v.as_str() == "64" { 64 } else { 32 };
-                            let mut slot = app.bits.take();
-                            self.once(&mut slot, "bits", Item::new(bits, ssp, w));
-                            app.bits = slot;
+                            if w.is_none() {
+                                if let Some(first) = app.bits.iter().find(|b| b.when.is_none()) {
+                                    let first = first.span;
+                                    self.duplicate("bits", first, ssp);
+                                    continue;
+                                }
+                            }
+                            app.bits.push(Item::new(bits, ssp, w));
                         }
                     }
                 }

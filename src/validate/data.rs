@@ -86,6 +86,11 @@ pub fn check(file: FileId, env: &Env, ev: &Evaluated, out: &mut Vec<Diagnostic>)
         }
         // covered inclusions (unless an exclusion carves into them)
         for (i, f) in incl.iter().enumerate() {
+            if f.origin.overrides.is_some() {
+                // an exception's inclusion that cancels a base exclusion says something even
+                // when another inclusion covers it
+                continue;
+            }
             let key = f.pattern.key();
             let mut by: Option<usize> = None;
             inc_trie.covering(&f.pattern.segs, |j| {
