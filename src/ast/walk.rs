@@ -6,10 +6,12 @@ fn push<'a, T>(out: &mut Vec<&'a Condition>, items: &'a [Item<T>]) {
     out.extend(items.iter().filter_map(|i| i.when.as_ref()));
 }
 
-fn body<'a>(out: &mut Vec<&'a Condition>, b: &'a Body) {
+fn body<'a>(out: &mut Vec<&'a Condition>, b: &'a Body, with_data: bool) {
     push(out, &b.notes);
     push(out, &b.paths);
-    push(out, &b.data);
+    if with_data {
+        push(out, &b.data);
+    }
     push(out, &b.tasks);
     push(out, &b.advise);
     push(out, &b.unsupported);
@@ -33,6 +35,11 @@ impl Policy {
     /// Every condition written in the policy, outermost first. Block conditions pushed into
     /// items appear inside those items' conditions.
     pub fn conditions(&self) -> Vec<&Condition> {
+        self.conditions_of(true)
+    }
+
+    /// Every condition but those of `data` rules (which validation relates on its own).
+    pub fn conditions_of(&self, with_data: bool) -> Vec<&Condition> {
         let mut out = Vec::new();
         out.extend(self.title.iter().filter_map(|i| i.when.as_ref()));
         out.extend(self.about.iter().filter_map(|i| i.when.as_ref()));
@@ -43,10 +50,10 @@ impl Policy {
             out.extend(a.value.bits.iter().filter_map(|b| b.when.as_ref()));
         }
         push(&mut out, &self.supports);
-        body(&mut out, &self.base);
+        body(&mut out, &self.base, with_data);
         for e in &self.exceptions {
             out.extend(e.when.as_ref());
-            body(&mut out, &e.body);
+            body(&mut out, &e.body, with_data);
         }
         out
     }

@@ -6,11 +6,41 @@ use super::Seg;
 
 /// Does `pattern` (a segment with `*`/`?`) match the literal `name`?
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    char_subset(
-        &pattern.chars().collect::<Vec<_>>(),
-        &name.chars().collect::<Vec<_>>(),
-        true,
-    )
+    // the classic two-pointer wildcard match: linear in practice, no allocation
+    let p = pattern.as_bytes();
+    let n = name.as_bytes();
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if pi < p.len() && (p[pi] == n[ni] || (p[pi] == b'?' && !is_continuation(n[ni]))) {
+            pi += 1;
+            ni += 1;
+            // `?` matches a whole character: skip the rest of a multi-byte one
+            if p[pi - 1] == b'?' {
+                while ni < n.len() && is_continuation(n[ni]) {
+                    ni += 1;
+                }
+            }
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            let mut next = sn + 1;
+            while next < n.len() && is_continuation(n[next]) {
+                next += 1;
+            }
+            star = Some((sp, next));
+            ni = next;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// Segment-level: is every name `a` matches also matched by `b`?
@@ -99,6 +129,9 @@ fn char_overlap(a: &[char], b: &[char]) -> bool {
 
 /// Is every path `a` matches also matched by `b`?
 pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
+    if !b.contains(&Seg::Any) {
+        return a.len() == b.len() && a.iter().zip(b).all(|(x, y)| seg_subset(x, y));
+    }
     let (n, m) = (a.len(), b.len());
     let mut dp = vec![vec![false; m + 1]; n + 1];
     dp[n][m] = true;
@@ -121,6 +154,9 @@ pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
 
 /// Does some path match both?
 pub fn overlaps(a: &[Seg], b: &[Seg]) -> bool {
+    if !a.contains(&Seg::Any) && !b.contains(&Seg::Any) {
+        return a.len() == b.len() && a.iter().zip(b).all(|(x, y)| seg_overlap(x, y));
+    }
     let (n, m) = (a.len(), b.len());
     let mut dp = vec![vec![false; m + 1]; n + 1];
     dp[n][m] = true;
@@ -168,6 +204,16 @@ mod tests {
         assert!(!subset(&p(r"C:\App\*"), &p(r"C:\App\*.xml")));
         assert!(subset(&p(r"C:\APP\X.XML"), &p(r"c:\app\*.xml")));
         assert!(!subset(&p(r"C:\App\sub\x.xml"), &p(r"C:\App\*.xml")));
+    }
+
+    #[test]
+    fn wildcards_match_within_one_segment() {
+        assert!(glob_match("*.xml", "config.xml"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("a*b*c", "axxbyy"));
+        assert!(glob_match("?.log", "é.log"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("?", ""));
     }
 
     #[test]

@@ -4,11 +4,35 @@
 
 use super::glob::{glob_match, overlaps, subset};
 use super::Seg;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+
+/// States a query has visited: a short list while small (the common case: one path down
+/// the trie), a hash set once a wildcard fans out.
+#[derive(Default)]
+struct Visited {
+    few: Vec<(usize, usize)>,
+    many: rustc_hash::FxHashSet<(usize, usize)>,
+}
+
+impl Visited {
+    fn insert(&mut self, s: (usize, usize)) -> bool {
+        if self.few.len() < 32 {
+            if self.few.contains(&s) {
+                return false;
+            }
+            self.few.push(s);
+            return true;
+        }
+        if self.few.contains(&s) {
+            return false;
+        }
+        self.many.insert(s)
+    }
+}
 
 #[derive(Default)]
 struct Node {
-    lit: HashMap<String, usize>,
+    lit: FxHashMap<String, usize>,
     glob: Vec<(Seg, usize)>,
     any: Option<usize>,
     /// Ids of the patterns that end here.
@@ -67,7 +91,7 @@ impl Trie {
     /// Ids of patterns that match every path `a` matches (`a` ⊆ pattern), in no set order;
     /// `visit` returns true to stop.
     pub fn covering(&self, a: &[Seg], mut visit: impl FnMut(usize) -> bool) {
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        let mut seen = Visited::default();
         let mut stack = vec![(0usize, 0usize)];
         while let Some((node, i)) = stack.pop() {
             if !seen.insert((node, i)) {
@@ -115,8 +139,8 @@ impl Trie {
 
     /// Ids of patterns that share at least one path with `a`; `visit` returns true to stop.
     pub fn overlapping(&self, a: &[Seg], mut visit: impl FnMut(usize) -> bool) {
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
-        let mut reported: HashSet<usize> = HashSet::new();
+        let mut seen = Visited::default();
+        let mut reported = rustc_hash::FxHashSet::default();
         let mut stack = vec![(0usize, 0usize)];
         while let Some((node, i)) = stack.pop() {
             if !seen.insert((node, i)) {

@@ -105,48 +105,158 @@ pub struct Evaluated {
     pub problems: Vec<Diagnostic>,
 }
 
-struct Ctx<'a> {
+/// Resolves strings and patterns in one environment; failures are diagnostics at the use.
+pub struct Resolver<'a> {
     file: FileId,
     text: &'a str,
-    env: &'a Env,
     vars: Vars<'a>,
     x64_32bit: bool,
+}
+
+/// The exceptions that apply in `env`: its release, and their own condition.
+pub fn applying_exceptions<'p>(policy: &'p Policy, env: &Env) -> Vec<&'p Exception> {
+    policy
+        .exceptions
+        .iter()
+        .filter(|e| e.release.key() == env.release.key() && holds(e.when.as_ref(), env))
+        .collect()
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(policy: &Policy, text: &'a str, env: &'a Env) -> Resolver<'a> {
+        let bits32 = policy
+            .application
+            .as_ref()
+            .and_then(|a| {
+                a.value
+                    .bits
+                    .iter()
+                    .rev()
+                    .find(|b| holds(b.when.as_ref(), env))
+            })
+            .is_some_and(|b| b.value == 32);
+        let mut defs: Vec<(String, String)> = active(&policy.base.paths, env)
+            .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone()))
+            .collect();
+        for e in applying_exceptions(policy, env) {
+            defs.extend(
+                active(&e.body.paths, env)
+                    .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone())),
+            );
+        }
+        Resolver {
+            file: policy.file,
+            text,
+            vars: Vars::new(env, bits32, defs),
+            x64_32bit: bits32 && env.is_x64(),
+        }
+    }
+
+    /// Expand a string's variables.
+    pub fn string(&self, s: &Str) -> Result<String, Diagnostic> {
+        self.vars.resolve(&s.value).map_err(|e| match &e {
+            VarError::Undefined { name, .. } => Diagnostic::new(codes::UNDEFINED_VARIABLE, format!("path variable `%{name}%` is not defined"))
+                .at(self.file, self.locate(s, name), "used here")
+                .with_help("declare it in `paths { … }`, or use a built-in such as %ProgramFiles% or a matrix dimension such as %app%"),
+            VarError::Cycle { cycle, .. } => Diagnostic::new(
+                codes::CYCLIC_VARIABLE,
+                format!("path variables form a cycle: {}", cycle.iter().map(|c| format!("%{c}%")).collect::<Vec<_>>().join(" → ")),
+            )
+            .at(self.file, s.span, "resolving this needs the cycle")
+            .with_help("one of the variables must start from a built-in or an absolute path"),
+        })
+    }
+
+    /// Expand a name's variables (service names may use them).
+    pub fn name(&self, n: &Name) -> Result<String, Diagnostic> {
+        if !n.text.contains('%') {
+            return Ok(n.text.clone());
+        }
+        self.string(&Str {
+            value: n.text.clone(),
+            span: n.span,
+            literal: true,
+        })
+    }
+
+    /// Span of `%name%` inside the source of `s`, or the whole string.
+    fn locate(&self, s: &Str, name: &str) -> Span {
+        let src = self.text.get(s.span.start..s.span.end).unwrap_or("");
+        let needle = format!("%{name}%");
+        match src.find(&needle) {
+            Some(p) => Span::new(s.span.start + p, s.span.start + p + needle.len()),
+            None => s.span,
+        }
+    }
+
+    /// Resolve and normalise a filter pattern; registry patterns of a 32-bit application on
+    /// x64 move under `Wow6432Node`.
+    pub fn pattern(&self, kind: FilterKind, s: &Str) -> Result<Pattern, Diagnostic> {
+        let text = self.string(s)?;
+        let registry = kind == FilterKind::Registry;
+        let result = if registry {
+            normalize_registry(&text)
+        } else {
+            normalize_file(&text)
+        };
+        match result {
+            Ok(mut p) => {
+                if registry && self.x64_32bit {
+                    wow64_registry(&mut p);
+                }
+                Ok(p)
+            }
+            Err(e) => {
+                let mut d = Diagnostic::new(codes::INVALID_PATTERN, e.message)
+                    .at(self.file, s.span, "this pattern")
+                    .with_help(e.help);
+                if text != s.value {
+                    d = d.with_note(format!("it resolves to `{text}`"));
+                }
+                Err(d)
+            }
+        }
+    }
+}
+
+/// The kind a data rule's pattern is resolved as: registry patterns start with a hive.
+pub fn pattern_kind(rule: &DataRule) -> FilterKind {
+    match rule {
+        DataRule::Filter {
+            kind: FilterKind::Snapshot,
+            pattern,
+            ..
+        } if looks_like_registry(&pattern.value) => FilterKind::Registry,
+        DataRule::Filter { kind, .. } => *kind,
+        DataRule::Unprotected { pattern, .. } => {
+            if looks_like_registry(&pattern.value) {
+                FilterKind::Registry
+            } else {
+                FilterKind::Files
+            }
+        }
+    }
+}
+
+struct Ctx<'a> {
+    r: Resolver<'a>,
+    env: &'a Env,
+    with_data: bool,
     out: Evaluated,
 }
 
 /// Evaluate `policy` (read from `text`) in `env`.
 pub fn evaluate(policy: &Policy, text: &str, env: &Env) -> Evaluated {
-    let bits32 = policy
-        .application
-        .as_ref()
-        .and_then(|a| {
-            a.value
-                .bits
-                .iter()
-                .rev()
-                .find(|b| holds(b.when.as_ref(), env))
-        })
-        .is_some_and(|b| b.value == 32);
-    let exceptions: Vec<&Exception> = policy
-        .exceptions
-        .iter()
-        .filter(|e| e.release.key() == env.release.key() && holds(e.when.as_ref(), env))
-        .collect();
-    let mut defs: Vec<(String, String)> = active(&policy.base.paths, env)
-        .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone()))
-        .collect();
-    for e in &exceptions {
-        defs.extend(
-            active(&e.body.paths, env)
-                .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone())),
-        );
-    }
+    evaluate_parts(policy, text, env, true)
+}
+
+/// Evaluate, with or without the data rules (validation relates those on its own).
+pub fn evaluate_parts(policy: &Policy, text: &str, env: &Env, with_data: bool) -> Evaluated {
+    let exceptions = applying_exceptions(policy, env);
     let mut cx = Ctx {
-        file: policy.file,
-        text,
+        r: Resolver::new(policy, text, env),
         env,
-        vars: Vars::new(env, bits32, defs),
-        x64_32bit: bits32 && env.is_x64(),
+        with_data,
         out: Evaluated::default(),
     };
     cx.out.exceptions = exceptions.iter().map(|e| (e.release, e.span)).collect();
@@ -246,8 +356,10 @@ impl Ctx<'_> {
                 None => self.out.services.push(ev),
             }
         }
-        for d in active(&body.data, env) {
-            self.data(d, exception);
+        if self.with_data {
+            for d in active(&body.data, env) {
+                self.data(d, exception);
+            }
         }
         for t in active(&body.tasks, env) {
             self.task(t, exception);
@@ -273,72 +385,20 @@ impl Ctx<'_> {
         }
     }
 
-    /// Resolve a string's variables, reporting failures at the variable's use.
+    /// Resolve a string's variables, keeping the failure as a problem.
     fn resolve(&mut self, s: &Str) -> Option<String> {
-        match self.vars.resolve(&s.value) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let d = match &e {
-                    VarError::Undefined { name, .. } => Diagnostic::new(codes::UNDEFINED_VARIABLE, format!("path variable `%{name}%` is not defined"))
-                        .at(self.file, self.locate(s, name), "used here")
-                        .with_help("declare it in `paths { … }`, or use a built-in such as %ProgramFiles% or a matrix dimension such as %app%"),
-                    VarError::Cycle { cycle, .. } => Diagnostic::new(codes::CYCLIC_VARIABLE, format!("path variables form a cycle: {}", cycle.iter().map(|c| format!("%{c}%")).collect::<Vec<_>>().join(" → ")))
-                        .at(self.file, s.span, "resolving this needs the cycle")
-                        .with_help("one of the variables must start from a built-in or an absolute path"),
-                };
-                self.out.problems.push(d);
-                None
-            }
-        }
+        self.r.string(s).map_err(|d| self.out.problems.push(d)).ok()
     }
 
     fn resolve_name(&mut self, n: &Name) -> Option<String> {
-        if !n.text.contains('%') {
-            return Some(n.text.clone());
-        }
-        self.resolve(&Str {
-            value: n.text.clone(),
-            span: n.span,
-            literal: true,
-        })
-    }
-
-    /// Span of `%name%` inside the source of `s`, or the whole string.
-    fn locate(&self, s: &Str, name: &str) -> Span {
-        let src = self.text.get(s.span.start..s.span.end).unwrap_or("");
-        let needle = format!("%{name}%");
-        match src.find(&needle) {
-            Some(p) => Span::new(s.span.start + p, s.span.start + p + needle.len()),
-            None => s.span,
-        }
+        self.r.name(n).map_err(|d| self.out.problems.push(d)).ok()
     }
 
     fn pattern(&mut self, kind: FilterKind, s: &Str) -> Option<Pattern> {
-        let text = self.resolve(s)?;
-        let registry = kind == FilterKind::Registry;
-        let result = if registry {
-            normalize_registry(&text)
-        } else {
-            normalize_file(&text)
-        };
-        match result {
-            Ok(mut p) => {
-                if registry && self.x64_32bit {
-                    wow64_registry(&mut p);
-                }
-                Some(p)
-            }
-            Err(e) => {
-                let mut d = Diagnostic::new(codes::INVALID_PATTERN, e.message)
-                    .at(self.file, s.span, "this pattern")
-                    .with_help(e.help);
-                if text != s.value {
-                    d = d.with_note(format!("it resolves to `{text}`"));
-                }
-                self.out.problems.push(d);
-                None
-            }
-        }
+        self.r
+            .pattern(kind, s)
+            .map_err(|d| self.out.problems.push(d))
+            .ok()
     }
 
     fn data(&mut self, item: &Item<DataRule>, exception: Option<Date>) {
@@ -355,13 +415,7 @@ impl Ctx<'_> {
                 class,
                 because,
             } => {
-                let registry_kind =
-                    if *kind == FilterKind::Snapshot && looks_like_registry(&pattern.value) {
-                        FilterKind::Registry
-                    } else {
-                        *kind
-                    };
-                let Some(p) = self.pattern(registry_kind, pattern) else {
+                let Some(p) = self.pattern(pattern_kind(&item.value), pattern) else {
                     return;
                 };
                 let mut f = EvFilter {
@@ -405,12 +459,7 @@ impl Ctx<'_> {
                 class,
                 because,
             } => {
-                let kind = if looks_like_registry(&pattern.value) {
-                    FilterKind::Registry
-                } else {
-                    FilterKind::Files
-                };
-                let Some(p) = self.pattern(kind, pattern) else {
+                let Some(p) = self.pattern(pattern_kind(&item.value), pattern) else {
                     return;
                 };
                 self.out.unprotected.push(EvUnprotected {

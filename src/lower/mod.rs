@@ -9,5 +9,8 @@ mod paths;
 
 pub use cond::{eval, holds};
 pub use env::{DimVal, Env};
-pub use evaluate::{evaluate, EvFilter, EvService, EvTask, EvUnprotected, Evaluated, Origin, Text};
+pub use evaluate::{
+    applying_exceptions, evaluate, evaluate_parts, pattern_kind, EvFilter, EvService, EvTask,
+    EvUnprotected, Evaluated, Origin, Resolver, Text,
+};
 pub use paths::{VarError, Vars, BUILTINS};

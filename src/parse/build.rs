@@ -24,10 +24,68 @@ fn span(p: &P) -> Span {
 fn parts<'i>(p: P<'i>) -> Vec<P<'i>> {
     p.into_inner()
         .filter(|c| {
-            !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close)
-                && !format!("{:?}", c.as_rule()).starts_with("k_")
+            !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close) && !is_keyword(c.as_rule())
         })
         .collect()
+}
+
+/// Keyword rules carry no meaning of their own once their statement is known.
+fn is_keyword(r: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        r,
+        k_amx
+            | k_title
+            | k_application
+            | k_formerly
+            | k_bits
+            | k_kb
+            | k_about
+            | k_versions
+            | k_supports
+            | k_paths
+            | k_services
+            | k_service
+            | k_startup
+            | k_after
+            | k_active
+            | k_passive
+            | k_monitor
+            | k_manage
+            | k_on_failure
+            | k_start_timeout
+            | k_stop_timeout
+            | k_data
+            | k_files
+            | k_registry
+            | k_snapshot
+            | k_unprotected
+            | k_include
+            | k_exclude
+            | k_as
+            | k_because
+            | k_tasks
+            | k_task
+            | k_at
+            | k_on
+            | k_run
+            | k_timeout
+            | k_every
+            | k_periodic
+            | k_discovery
+            | k_exception
+            | k_note
+            | k_advise
+            | k_unsupported
+            | k_applies_to
+            | k_all
+            | k_when
+            | k_and
+            | k_or
+            | k_not
+            | k_has
+            | k_management_ip
+    )
 }
 
 /// Max failure actions the product runs.

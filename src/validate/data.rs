@@ -1,13 +1,71 @@
-//! Filter findings in one configuration, computed with the segment trie: exclusions outside
-//! every inclusion, covered inclusions, vetoed inclusions, inclusions of unprotected data,
-//! contradictions, and exclusions on a product generation that has none.
+//! Filter findings over the whole configuration space.
+//!
+//! Relating filters is the expensive part of validation, and it depends only on where the
+//! patterns resolve to. So, per *path environment* (release, platform, the dimension values
+//! and conditions that paths use), every data rule of the policy — active or not — is resolved
+//! once, and the segment tries yield, per rule, the few rules it can relate to. Each group of
+//! configurations then only asks which of those candidates are active: linear work with a small
+//! constant, whatever the number of configurations.
 
-use crate::ast::{FilterKind, FilterMode, Version};
+use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, overlaps, Pattern, Seg, Trie};
-use crate::lower::{Env, EvFilter, Evaluated};
+use crate::filters::{normalize_file, subset, Pattern, Seg, Trie};
+use crate::lower::{pattern_kind, Env, Resolver};
 use crate::source::FileId;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
+/// One data rule of the policy, base or exception.
+pub struct DataRef<'p> {
+    pub item: &'p Item<DataRule>,
+    /// Index into `policy.exceptions`.
+    pub exception: Option<usize>,
+}
+
+/// Every data rule, base first, in source order.
+pub fn data_items(policy: &Policy) -> Vec<DataRef<'_>> {
+    let mut out: Vec<DataRef> = policy
+        .base
+        .data
+        .iter()
+        .map(|item| DataRef {
+            item,
+            exception: None,
+        })
+        .collect();
+    for (k, e) in policy.exceptions.iter().enumerate() {
+        out.extend(e.body.data.iter().map(|item| DataRef {
+            item,
+            exception: Some(k),
+        }));
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Include,
+    Exclude,
+    Unprotected,
+    Snapshot,
+}
+
+fn role(rule: &DataRule) -> Role {
+    match rule {
+        DataRule::Filter {
+            kind: FilterKind::Snapshot,
+            ..
+        } => Role::Snapshot,
+        DataRule::Filter {
+            mode: FilterMode::Include,
+            ..
+        } => Role::Include,
+        DataRule::Filter {
+            mode: FilterMode::Exclude,
+            ..
+        } => Role::Exclude,
+        DataRule::Unprotected { .. } => Role::Unprotected,
+    }
+}
 
 /// Folders the product refuses to protect, with the reason.
 fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
@@ -39,183 +97,363 @@ fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
     .collect()
 }
 
-pub fn check(file: FileId, env: &Env, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
-    for kind in [FilterKind::Files, FilterKind::Registry] {
-        let of_kind: Vec<&EvFilter> = ev.filters.iter().filter(|f| f.kind == kind).collect();
-        let incl: Vec<&EvFilter> = of_kind
+/// The relations among all data rules in one path environment.
+pub struct Relations {
+    roles: Vec<Role>,
+    /// The kind each rule's pattern resolves as (files or registry).
+    kinds: Vec<FilterKind>,
+    patterns: Vec<Option<Pattern>>,
+    /// Why a rule's pattern cannot be used here.
+    pub problems: Vec<Option<Diagnostic>>,
+    /// Include: covering includes (an equal earlier one counts). Exclude: covering includes.
+    /// Unprotected: covering excludes.
+    cover: Vec<Vec<u32>>,
+    /// Include: overlapping excludes. Unprotected: overlapping includes.
+    overlap: Vec<Vec<u32>>,
+    veto: Vec<Option<String>>,
+    /// Exclude: base includes of the same pattern.
+    same: Vec<Vec<u32>>,
+    /// Base rule: exception rules of the same kind and pattern (which replace it).
+    replaced_by: Vec<Vec<u32>>,
+    /// Base unprotected: exception includes covering it (which protect it after all).
+    protected_by: Vec<Vec<u32>>,
+    /// Exception include that overrides some base statement.
+    overrides: Vec<bool>,
+    /// A hash of each resolved pattern, to find equal ones.
+    hashes: Vec<u64>,
+}
+
+impl Relations {
+    pub fn build(policy: &Policy, text: &str, env: &Env, items: &[DataRef]) -> Relations {
+        let n = items.len();
+        let r = Resolver::new(policy, text, env);
+        let mut patterns = Vec::with_capacity(n);
+        let mut problems = Vec::with_capacity(n);
+        for d in items {
+            match r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()) {
+                Ok(p) => {
+                    patterns.push(Some(p));
+                    problems.push(None);
+                }
+                Err(e) => {
+                    patterns.push(None);
+                    problems.push(Some(e));
+                }
+            }
+        }
+        let roles: Vec<Role> = items.iter().map(|d| role(&d.item.value)).collect();
+        let kinds: Vec<FilterKind> = items.iter().map(|d| pattern_kind(&d.item.value)).collect();
+        let hashes: Vec<u64> = patterns
             .iter()
-            .copied()
-            .filter(|f| f.mode == FilterMode::Include)
+            .map(|p| {
+                use std::hash::{Hash, Hasher};
+                let mut h = rustc_hash::FxHasher::default();
+                if let Some(p) = p {
+                    p.segs.hash(&mut h);
+                }
+                h.finish()
+            })
             .collect();
-        let excl: Vec<&EvFilter> = of_kind
-            .iter()
-            .copied()
-            .filter(|f| f.mode == FilterMode::Exclude)
-            .collect();
+        let mut rel = Relations {
+            roles,
+            kinds,
+            patterns,
+            problems,
+            cover: vec![Vec::new(); n],
+            overlap: vec![Vec::new(); n],
+            veto: vec![None; n],
+            same: vec![Vec::new(); n],
+            replaced_by: vec![Vec::new(); n],
+            protected_by: vec![Vec::new(); n],
+            overrides: vec![false; n],
+            hashes,
+        };
+        for kind in [FilterKind::Files, FilterKind::Registry] {
+            rel.relate(items, kind, env);
+        }
+        rel.exceptions(items);
+        rel
+    }
+
+    fn ids(&self, kind: FilterKind, role: Role) -> Vec<usize> {
+        (0..self.roles.len())
+            .filter(|&i| {
+                self.roles[i] == role && self.kinds[i] == kind && self.patterns[i].is_some()
+            })
+            .collect()
+    }
+
+    fn segs(&self, i: usize) -> &[Seg] {
+        self.patterns[i].as_ref().map_or(&[], |p| p.segs.as_slice())
+    }
+
+    fn relate(&mut self, items: &[DataRef], kind: FilterKind, env: &Env) {
+        let inc = self.ids(kind, Role::Include);
+        let exc = self.ids(kind, Role::Exclude);
+        let unp = self.ids(kind, Role::Unprotected);
         let mut inc_trie = Trie::new();
-        for (i, f) in incl.iter().enumerate() {
-            inc_trie.insert(&f.pattern.segs, i);
+        for (k, &i) in inc.iter().enumerate() {
+            inc_trie.insert(self.segs(i), k);
         }
         let mut exc_trie = Trie::new();
-        for (i, f) in excl.iter().enumerate() {
-            exc_trie.insert(&f.pattern.segs, i);
+        for (k, &i) in exc.iter().enumerate() {
+            exc_trie.insert(self.segs(i), k);
         }
-        if kind == FilterKind::Files {
-            vetoes(file, env, &incl, out);
-        }
-        // exclusions must lie inside an inclusion
-        for e in &excl {
-            let mut inside = false;
-            inc_trie.covering(&e.pattern.segs, |_| {
-                inside = true;
-                true
-            });
-            if !inside {
-                out.push(
-                    Diagnostic::new(
-                        codes::EXCLUSION_NOT_EFFECTIVE,
-                        format!("exclusion `{}` lies in no inclusion", e.pattern),
-                    )
-                    .at(file, e.pattern_span, "excludes nothing that is included")
-                    .with_note(
-                        "the product reports such a filter as NotSubsetOfInclusion and ignores it",
-                    )
-                    .with_help("remove the exclusion, or include the folder it narrows"),
-                );
-            }
-        }
-        // covered inclusions (unless an exclusion carves into them)
-        for (i, f) in incl.iter().enumerate() {
-            if f.origin.overrides.is_some() {
-                // an exception's inclusion that cancels a base exclusion says something even
-                // when another inclusion covers it
-                continue;
-            }
-            let key = f.pattern.key();
-            let mut by: Option<usize> = None;
-            inc_trie.covering(&f.pattern.segs, |j| {
-                if j == i || (incl[j].pattern.key() == key && j > i) {
-                    return false;
+        for &i in &inc {
+            let mut cover = Vec::new();
+            inc_trie.covering(self.segs(i), |k| {
+                let j = inc[k];
+                if j != i && (j < i || self.segs(j) != self.segs(i)) {
+                    cover.push(j as u32);
                 }
-                by = Some(j);
-                true
+                false
             });
-            let Some(j) = by else { continue };
-            let mut carved = false;
-            exc_trie.overlapping(&f.pattern.segs, |_| {
-                carved = true;
-                true
+            cover.sort_unstable();
+            let mut carve = Vec::new();
+            exc_trie.overlapping(self.segs(i), |k| {
+                carve.push(exc[k] as u32);
+                false
             });
-            if carved {
-                continue;
-            }
-            let same = incl[j].pattern.key() == key;
-            let msg = if same {
-                format!("inclusion `{}` is given twice", f.pattern)
-            } else {
-                format!(
-                    "inclusion `{}` is covered by `{}`",
-                    f.pattern, incl[j].pattern
-                )
-            };
-            out.push(
-                Diagnostic::new(codes::REDUNDANT_INCLUSION, msg)
-                    .at(file, f.pattern_span, "redundant")
-                    .with_label(file, incl[j].pattern_span, "covered by this inclusion")
-                    .with_help("remove the covered inclusion"),
-            );
+            self.cover[i] = cover;
+            self.overlap[i] = carve;
         }
-        // contradictions: the same pattern included and excluded in the base
-        let mut included: HashMap<String, &EvFilter> = HashMap::new();
-        for f in incl.iter().filter(|f| f.origin.exception.is_none()) {
-            included.entry(f.pattern.key()).or_insert(f);
-        }
-        for e in excl.iter().filter(|f| f.origin.exception.is_none()) {
-            if let Some(i) = included.get(&e.pattern.key()) {
-                out.push(
-                    Diagnostic::new(
-                        codes::CONTRADICTION,
-                        format!("`{}` is both included and excluded", e.pattern),
-                    )
-                    .at(file, e.pattern_span, "excluded here")
-                    .with_label(file, i.pattern_span, "included here")
-                    .with_help("keep one; only an exception may override the base policy"),
-                );
-            }
-        }
-        // unprotected data must not be included (outside an exception)
-        for u in ev
-            .unprotected
-            .iter()
-            .filter(|u| u.origin.exception.is_none())
-        {
-            let is_registry =
-                matches!(u.pattern.segs.first(), Some(Seg::Lit(h)) if h.starts_with("hk"));
-            if is_registry != (kind == FilterKind::Registry) {
-                continue;
-            }
-            let mut excluded = false;
-            exc_trie.covering(&u.pattern.segs, |_| {
-                excluded = true;
-                true
+        for &e in &exc {
+            let mut cover = Vec::new();
+            inc_trie.covering(self.segs(e), |k| {
+                cover.push(inc[k] as u32);
+                false
             });
-            if excluded {
-                continue;
-            }
+            self.cover[e] = cover;
+        }
+        for &u in &unp {
+            let mut cover = Vec::new();
+            exc_trie.covering(self.segs(u), |k| {
+                cover.push(exc[k] as u32);
+                false
+            });
             let mut hits = Vec::new();
-            inc_trie.overlapping(&u.pattern.segs, |j| {
-                hits.push(j);
+            inc_trie.overlapping(self.segs(u), |k| {
+                hits.push(inc[k] as u32);
                 false
             });
             hits.sort_unstable();
-            for j in hits {
-                let f = incl[j];
-                if f.origin.exception.is_some() {
-                    continue;
+            self.cover[u] = cover;
+            self.overlap[u] = hits;
+        }
+        if kind == FilterKind::Files {
+            for &i in &inc {
+                let s = self.segs(i);
+                if s.len() == 2 && s[1] == Seg::Any {
+                    self.veto[i] = Some("the root of a drive".to_string());
                 }
-                out.push(
-                    Diagnostic::new(codes::COVERS_UNPROTECTED, format!("inclusion `{}` replicates data declared unprotected", f.pattern))
-                        .at(file, f.pattern_span, "includes unprotected data")
-                        .with_label(file, u.pattern_span, format!("declared unprotected because {}", u.because))
-                        .with_help("narrow the inclusion, exclude the unprotected data, or move the inclusion into an exception"),
+            }
+            for (root, why) in vetoed_roots(env) {
+                inc_trie.overlapping(&root.segs, |k| {
+                    let i = inc[k];
+                    if self.veto[i].is_none() {
+                        self.veto[i] =
+                            Some(format!("{why} ({})", root.display.trim_end_matches("\\**")));
+                    }
+                    false
+                });
+            }
+        }
+        let mut base_inc: HashMap<u64, Vec<u32>> = HashMap::default();
+        for &i in inc.iter().filter(|&&i| items[i].exception.is_none()) {
+            base_inc.entry(self.hashes[i]).or_default().push(i as u32);
+        }
+        let mut same: Vec<(usize, Vec<u32>)> = Vec::new();
+        for &e in exc.iter().filter(|&&e| items[e].exception.is_none()) {
+            if let Some(v) = base_inc.get(&self.hashes[e]) {
+                let v: Vec<u32> = v
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.segs(i as usize) == self.segs(e))
+                    .collect();
+                if !v.is_empty() {
+                    same.push((e, v));
+                }
+            }
+        }
+        for (e, v) in same {
+            self.same[e] = v;
+        }
+    }
+
+    /// What each exception rule replaces or protects in the base.
+    fn exceptions(&mut self, items: &[DataRef]) {
+        let kind_of = |i: usize| match &items[i].item.value {
+            DataRule::Filter { kind, .. } => Some(*kind),
+            DataRule::Unprotected { .. } => None,
+        };
+        let mut base: HashMap<(FilterKind, u64), Vec<usize>> = HashMap::default();
+        if items.iter().any(|d| d.exception.is_some()) {
+            for (i, d) in items.iter().enumerate() {
+                if let (None, Some(k), Some(_)) = (d.exception, kind_of(i), &self.patterns[i]) {
+                    base.entry((k, self.hashes[i])).or_default().push(i);
+                }
+            }
+        }
+        let mut replaced: Vec<(usize, usize)> = Vec::new();
+        let mut protected: Vec<(usize, usize)> = Vec::new();
+        let base_unprotected: Vec<usize> = (0..items.len())
+            .filter(|&i| {
+                items[i].exception.is_none()
+                    && self.roles[i] == Role::Unprotected
+                    && self.patterns[i].is_some()
+            })
+            .collect();
+        for (x, d) in items.iter().enumerate() {
+            let (Some(_), Some(k), Some(p)) = (d.exception, kind_of(x), &self.patterns[x]) else {
+                continue;
+            };
+            if let Some(bs) = base.get(&(k, self.hashes[x])) {
+                replaced.extend(
+                    bs.iter()
+                        .filter(|&&b| self.segs(b) == p.segs.as_slice())
+                        .map(|&b| (b, x)),
+                );
+            }
+            if self.roles[x] == Role::Include {
+                protected.extend(
+                    base_unprotected
+                        .iter()
+                        .filter(|&&u| subset(self.segs(u), &p.segs))
+                        .map(|&u| (u, x)),
                 );
             }
         }
-        // generations without exclusion filters
-        if let Some(hb) = env.heartbeat() {
-            if hb <= Version(vec![5, 2]) {
-                for e in &excl {
-                    out.push(
-                        Diagnostic::new(codes::EXCLUSION_UNSUPPORTED, format!("exclusion `{}` in a configuration with heartbeat {}", e.pattern, env.dims.get("heartbeat").map_or(String::new(), |v| v.text.clone())))
-                            .at(file, e.pattern_span, "Heartbeat 5.2 and earlier have no exclusion filters")
-                            .with_note("the exclusion would be ignored and the data replicated")
-                            .with_help("condition the exclusion with `when heartbeat >= 5.3`, or restructure the inclusions"),
-                    );
-                }
-            }
+        for (b, x) in replaced {
+            self.replaced_by[b].push(x as u32);
+            self.overrides[x] = true;
+        }
+        for (u, x) in protected {
+            self.protected_by[u].push(x as u32);
+            self.overrides[x] = true;
         }
     }
-}
 
-fn vetoes(file: FileId, env: &Env, incl: &[&EvFilter], out: &mut Vec<Diagnostic>) {
-    let roots = vetoed_roots(env);
-    for f in incl {
-        let segs = &f.pattern.segs;
-        let reason = if segs.len() == 2 && segs[1] == Seg::Any {
-            Some("the root of a drive".to_string())
-        } else {
-            roots
-                .iter()
-                .find(|(r, _)| overlaps(segs, &r.segs))
-                .map(|(r, why)| format!("{why} ({})", r.display.trim_end_matches("\\**")))
+    /// The findings in a group of configurations where `active` rules hold.
+    pub fn check(
+        &self,
+        file: FileId,
+        items: &[DataRef],
+        active: &[bool],
+        hb_old: bool,
+        hb_text: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let n = items.len();
+        // exception rules replace base ones; exception includes protect base unprotected data
+        let on: Vec<bool> = (0..n)
+            .map(|i| {
+                active[i]
+                    && self.patterns[i].is_some()
+                    && !self.replaced_by[i].iter().any(|&x| active[x as usize])
+                    && !self.protected_by[i].iter().any(|&x| active[x as usize])
+            })
+            .collect();
+        let any_on = |v: &[u32]| {
+            v.iter()
+                .copied()
+                .find(|&j| on[j as usize])
+                .map(|j| j as usize)
         };
-        if let Some(reason) = reason {
-            out.push(
-                Diagnostic::new(codes::VETOED_INCLUSION, format!("inclusion `{}` covers {reason}", f.pattern))
-                    .at(file, f.pattern_span, "the product vetoes this filter")
-                    .with_note("a vetoed filter is refused even when an exclusion would remove the offending part")
-                    .with_help("include the application's own folders instead"),
-            );
+        let span = |i: usize| items[i].item.value.pattern().span;
+        let pat = |i: usize| {
+            self.patterns[i]
+                .as_ref()
+                .map_or(String::new(), |p| p.display.clone())
+        };
+        for i in 0..n {
+            if active[i] {
+                if let Some(d) = &self.problems[i] {
+                    out.push(d.clone());
+                }
+            }
+            if !on[i] {
+                continue;
+            }
+            match self.roles[i] {
+                Role::Include => {
+                    if let Some(reason) = &self.veto[i] {
+                        out.push(
+                            Diagnostic::new(codes::VETOED_INCLUSION, format!("inclusion `{}` covers {reason}", pat(i)))
+                                .at(file, span(i), "the product vetoes this filter")
+                                .with_note("a vetoed filter is refused even when an exclusion would remove the offending part")
+                                .with_help("include the application's own folders instead"),
+                        );
+                    }
+                    if self.overrides[i] || any_on(&self.overlap[i]).is_some() {
+                        continue;
+                    }
+                    if let Some(j) = any_on(&self.cover[i]) {
+                        let same = self.segs(j) == self.segs(i);
+                        let msg = if same {
+                            format!("inclusion `{}` is given twice", pat(i))
+                        } else {
+                            format!("inclusion `{}` is covered by `{}`", pat(i), pat(j))
+                        };
+                        out.push(
+                            Diagnostic::new(codes::REDUNDANT_INCLUSION, msg)
+                                .at(file, span(i), "redundant")
+                                .with_label(file, span(j), "covered by this inclusion")
+                                .with_help("remove the covered inclusion"),
+                        );
+                    }
+                }
+                Role::Exclude => {
+                    if any_on(&self.cover[i]).is_none() {
+                        out.push(
+                            Diagnostic::new(codes::EXCLUSION_NOT_EFFECTIVE, format!("exclusion `{}` lies in no inclusion", pat(i)))
+                                .at(file, span(i), "excludes nothing that is included")
+                                .with_note("the product reports such a filter as NotSubsetOfInclusion and ignores it")
+                                .with_help("remove the exclusion, or include the folder it narrows"),
+                        );
+                    }
+                    if let Some(j) = any_on(&self.same[i]) {
+                        out.push(
+                            Diagnostic::new(
+                                codes::CONTRADICTION,
+                                format!("`{}` is both included and excluded", pat(i)),
+                            )
+                            .at(file, span(i), "excluded here")
+                            .with_label(file, span(j), "included here")
+                            .with_help("keep one; only an exception may override the base policy"),
+                        );
+                    }
+                    if hb_old {
+                        out.push(
+                            Diagnostic::new(codes::EXCLUSION_UNSUPPORTED, format!("exclusion `{}` in a configuration with heartbeat {hb_text}", pat(i)))
+                                .at(file, span(i), "Heartbeat 5.2 and earlier have no exclusion filters")
+                                .with_note("the exclusion would be ignored and the data replicated")
+                                .with_help("condition the exclusion with `when heartbeat >= 5.3`, or restructure the inclusions"),
+                        );
+                    }
+                }
+                Role::Unprotected => {
+                    if items[i].exception.is_some() || any_on(&self.cover[i]).is_some() {
+                        continue;
+                    }
+                    let because = match &items[i].item.value {
+                        DataRule::Unprotected { because, .. } => because.value.clone(),
+                        DataRule::Filter { .. } => String::new(),
+                    };
+                    for &j in &self.overlap[i] {
+                        let j = j as usize;
+                        if !on[j] || items[j].exception.is_some() {
+                            continue;
+                        }
+                        out.push(
+                            Diagnostic::new(codes::COVERS_UNPROTECTED, format!("inclusion `{}` replicates data declared unprotected", pat(j)))
+                                .at(file, span(j), "includes unprotected data")
+                                .with_label(file, span(i), format!("declared unprotected because {because}"))
+                                .with_help("narrow the inclusion, exclude the unprotected data, or move the inclusion into an exception"),
+                        );
+                    }
+                }
+                Role::Snapshot => {}
+            }
         }
     }
 }

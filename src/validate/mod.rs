@@ -10,16 +10,19 @@ mod data;
 mod services;
 mod types;
 
-use crate::ast::Policy;
+use crate::ast::{Condition, Exception, Policy, Version};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::lower::{eval, evaluate, Env};
+use crate::lower::{eval, evaluate_parts, Env};
 use crate::matrix::Matrix;
 use indexmap::IndexMap;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Configurations that evaluate alike: release, values of dimensions used in paths,
 /// (x64, legacy OS, old heartbeat), and the truth of every condition.
 type GroupKey = (usize, Vec<usize>, [bool; 3], Vec<bool>);
+/// Configurations whose data rules hold alike: their path key, the truth of each data
+/// condition, which exceptions apply, and whether the product generation lacks exclusions.
+type DataKey = (GroupKey, Vec<bool>, Vec<bool>, bool);
 /// A finding: code, primary span, message.
 type FindingKey = (u16, usize, usize, String);
 
@@ -46,7 +49,7 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
         };
     };
     let total = space.configs.len();
-    let conditions = policy.conditions();
+    let envs: Vec<Env> = space.configs.iter().map(|c| Env::of_config(m, c)).collect();
     let lower_text = text.to_lowercase();
     let path_dims: Vec<usize> = m
         .dimensions
@@ -55,30 +58,26 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
         .filter(|(_, d)| lower_text.contains(&format!("%{}%", d.name.to_lowercase())))
         .map(|(i, _)| i)
         .collect();
-    // group configurations that evaluate alike
+    let mut findings = Findings::default();
+
+    // services, tasks, advisories: grouped by the truth of every condition outside `data`
+    let other = Distinct::new(policy.conditions_of(false));
     let mut groups: IndexMap<GroupKey, Vec<usize>> = IndexMap::new();
-    let envs: Vec<Env> = space.configs.iter().map(|c| Env::of_config(m, c)).collect();
     for (i, (c, env)) in space.configs.iter().zip(&envs).enumerate() {
         let dims: Vec<usize> = path_dims.iter().map(|&d| c.values[d]).collect();
-        let hb_old = env
-            .heartbeat()
-            .is_some_and(|v| v <= crate::ast::Version(vec![5, 2]));
-        let flags = [env.is_x64(), env.is_legacy_os(), hb_old];
-        let bits: Vec<bool> = conditions.iter().map(|cond| eval(cond, env)).collect();
-        groups
-            .entry((c.release, dims, flags, bits))
-            .or_default()
-            .push(i);
+        let key = (
+            c.release,
+            dims,
+            [env.is_x64(), env.is_legacy_os(), false],
+            other.eval(env),
+        );
+        groups.entry(key).or_default().push(i);
     }
-    // findings: key → (diagnostic, configurations where it holds, first configuration)
-    let mut findings: IndexMap<FindingKey, (Diagnostic, usize, usize)> = IndexMap::new();
     for members in groups.values() {
-        let first = members[0];
-        let env = &envs[first];
-        let ev = evaluate(policy, text, env);
+        let env = &envs[members[0]];
+        let ev = evaluate_parts(policy, text, env, false);
         let mut found = ev.problems.clone();
         services::check(policy.file, &ev, &mut found);
-        data::check(policy.file, env, &ev, &mut found);
         for a in &ev.advisories {
             found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
                 policy.file,
@@ -86,28 +85,139 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
                 "advisory",
             ));
         }
+        findings.record(found, members);
+    }
+
+    // data: relations computed once per path environment, checked per group of configurations
+    let items = data::data_items(policy);
+    let exceptions: Vec<&Exception> = policy.exceptions.iter().collect();
+    let mut data_conds = Distinct::new(Vec::new());
+    let item_cond: Vec<Option<usize>> = items
+        .iter()
+        .map(|d| d.item.when.as_ref().map(|c| data_conds.id(c)))
+        .collect();
+    let mut path_conds: Vec<&Condition> = Vec::new();
+    for (b, e) in policy.bodies() {
+        path_conds.extend(b.paths.iter().filter_map(|p| p.when.as_ref()));
+        path_conds.extend(e.and_then(|e| e.when.as_ref()));
+    }
+    if let Some(a) = &policy.application {
+        path_conds.extend(a.value.bits.iter().filter_map(|b| b.when.as_ref()));
+    }
+    let path_conds = Distinct::new(path_conds);
+    let mut data_groups: IndexMap<DataKey, Vec<usize>> = IndexMap::new();
+    for (i, (c, env)) in space.configs.iter().zip(&envs).enumerate() {
+        let dims: Vec<usize> = path_dims.iter().map(|&d| c.values[d]).collect();
+        let path_key = (
+            c.release,
+            dims,
+            [env.is_x64(), env.is_legacy_os(), false],
+            path_conds.eval(env),
+        );
+        let exc: Vec<bool> = exceptions
+            .iter()
+            .map(|e| {
+                e.release.key() == env.release.key() && crate::lower::holds(e.when.as_ref(), env)
+            })
+            .collect();
+        let hb_old = env.heartbeat().is_some_and(|v| v <= Version(vec![5, 2]));
+        data_groups
+            .entry((path_key, data_conds.eval(env), exc, hb_old))
+            .or_default()
+            .push(i);
+    }
+    // one path environment at a time, so that only one set of relations is held in memory
+    let mut by_path: IndexMap<&GroupKey, Vec<(&DataKey, &Vec<usize>)>> = IndexMap::new();
+    for (key, members) in &data_groups {
+        by_path.entry(&key.0).or_default().push((key, members));
+    }
+    for groups in by_path.values() {
+        let rel = data::Relations::build(policy, text, &envs[groups[0].1[0]], &items);
+        for ((_, conds, exc, hb_old), members) in groups.iter().map(|(k, m)| (*k, *m)) {
+            let env = &envs[members[0]];
+            let active: Vec<bool> = items
+                .iter()
+                .zip(&item_cond)
+                .map(|(d, c)| d.exception.is_none_or(|k| exc[k]) && c.is_none_or(|c| conds[c]))
+                .collect();
+            let hb_text = env
+                .dims
+                .get("heartbeat")
+                .map_or(String::new(), |v| v.text.clone());
+            let mut found = Vec::new();
+            rel.check(policy.file, &items, &active, *hb_old, &hb_text, &mut found);
+            findings.record(found, members);
+        }
+    }
+    for (d, count, first) in findings.into_values() {
+        out.push(if count < total {
+            d.with_note(format!(
+                "holds in {count} of {total} configurations, for example {}",
+                space.configs[first].describe(m)
+            ))
+        } else {
+            d
+        });
+    }
+    Validation {
+        diagnostics: dedupe(out),
+        configurations: total,
+    }
+}
+
+/// Distinct conditions (by their text), evaluated once per configuration.
+struct Distinct<'p> {
+    conds: Vec<&'p Condition>,
+    ids: HashMap<String, usize>,
+}
+
+impl<'p> Distinct<'p> {
+    fn new(all: Vec<&'p Condition>) -> Self {
+        let mut d = Distinct {
+            conds: Vec::new(),
+            ids: HashMap::new(),
+        };
+        for c in all {
+            d.id(c);
+        }
+        d
+    }
+
+    fn id(&mut self, c: &'p Condition) -> usize {
+        let next = self.conds.len();
+        let id = *self.ids.entry(c.to_string()).or_insert(next);
+        if id == next {
+            self.conds.push(c);
+        }
+        id
+    }
+
+    fn eval(&self, env: &Env) -> Vec<bool> {
+        self.conds.iter().map(|c| eval(c, env)).collect()
+    }
+}
+
+/// Findings across groups: each once, with how many configurations it holds in.
+#[derive(Default)]
+struct Findings {
+    map: IndexMap<FindingKey, (Diagnostic, usize, usize)>,
+}
+
+impl Findings {
+    fn record(&mut self, found: Vec<Diagnostic>, members: &[usize]) {
         for d in found {
             let (s, e) = d
                 .primary
                 .as_ref()
                 .map_or((0, 0), |p| (p.span.start, p.span.end));
             let key = (d.code.0, s, e, d.message.clone());
-            let entry = findings.entry(key).or_insert((d, 0, first));
+            let entry = self.map.entry(key).or_insert((d, 0, members[0]));
             entry.1 += members.len();
         }
     }
-    for (_, (mut d, count, first)) in findings {
-        if count < total {
-            d = d.with_note(format!(
-                "holds in {count} of {total} configurations, for example {}",
-                space.configs[first].describe(m)
-            ));
-        }
-        out.push(d);
-    }
-    Validation {
-        diagnostics: dedupe(out),
-        configurations: total,
+
+    fn into_values(self) -> impl Iterator<Item = (Diagnostic, usize, usize)> {
+        self.map.into_values()
     }
 }
 

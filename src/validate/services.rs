@@ -7,12 +7,14 @@ use crate::source::FileId;
 
 pub fn check(file: FileId, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
     let svcs = &ev.services;
-    let find = |name: &str| svcs.iter().position(|s| s.name.eq_ignore_ascii_case(name));
+    // first declaration of each name, case-insensitively as Windows compares them
+    let mut by_name: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for (i, s) in svcs.iter().enumerate() {
-        if let Some(first) = svcs[..i]
-            .iter()
-            .find(|o| o.name.eq_ignore_ascii_case(&s.name))
-        {
+        by_name.entry(s.name.to_ascii_lowercase()).or_insert(i);
+    }
+    let find = |name: &str| by_name.get(&name.to_ascii_lowercase()).copied();
+    for (i, s) in svcs.iter().enumerate() {
+        if let Some(first) = find(&s.name).filter(|&f| f < i).map(|f| &svcs[f]) {
             out.push(
                 Diagnostic::new(
                     codes::DUPLICATE_SERVICE,

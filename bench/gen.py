@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Generate large, valid amxc inputs for benchmarks.
+
+  gen.py policy N OUT.amx        N filters, N/20 services, nested folders, conditions,
+                                 exclusions inside inclusions, an exception; writes the
+                                 matrix beside it (OUT.versions.yaml, 24 configurations)
+  gen.py fleet K DIR             K target profiles for a policy made by `gen.py policy`
+  gen.py listing P N OUT.txt     P absolute paths, as `dir /s /b` prints, under N filters' folders
+
+Everything is deterministic: the same arguments give the same bytes.
+"""
+import os
+import sys
+
+MATRIX = """amx: bench
+dimensions:
+  app:       { kind: version, values: ["1.0", "2.0"] }
+  arch:      { kind: enum,    values: [x86, x64] }
+  heartbeat: { kind: version, values: ["5.3", "6.0"] }
+  os:        { kind: version, values: ["2003", "2008"] }
+components:
+  av: "File-level anti-virus"
+platforms:
+  - { arch: x86, os: "2003" }
+  - { arch: x64, os: ["2003", "2008"] }
+versions:
+  "2020-01-01":
+    superseded_by: "2021-01-01"
+  "2021-01-01": {}
+"""
+
+
+def policy(n, out):
+    services = max(1, n // 20)
+    lines = [
+        'amx "bench" {',
+        '    title "Generated benchmark module"',
+        '    application "Bench App" { bits 32 }',
+        "    versions 2020-01-01, 2021-01-01",
+        "    paths {",
+        "        Install = '%ProgramFiles%\\Bench\\%app%'",
+        "        Data    = 'D:\\BenchData'",
+        "    }",
+        "    services {",
+        "        startup manual",
+    ]
+    for s in range(services):
+        after = f" {{ after S{s - 1} }}" if s % 5 and s > 0 else ""
+        cond = " when app >= 2.0" if s % 7 == 3 else ""
+        lines.append(f'        service S{s} "Bench service {s}"{cond}{after}')
+    lines.append("    }")
+    lines.append("    data {")
+    # groups of 10 filters: one recursive inclusion, sibling file inclusions in other
+    # folders, one exclusion inside the first inclusion; some conditional
+    for i in range(n):
+        g, k = divmod(i, 10)
+        root = "%Install%" if g % 2 == 0 else "%Data%"
+        base = f"{root}\\area{g // 100}\\group{g}"
+        cond = " when heartbeat >= 6.0" if k == 9 else ""
+        if k == 0:
+            lines.append(f"        files include '{base}\\main\\**' as data")
+        elif k == 1:
+            lines.append(f"        files exclude '{base}\\main\\cache\\**' because \"rebuilt at start\" when heartbeat >= 5.3")
+        elif k == 2:
+            lines.append(f"        registry include 'HKLM\\SOFTWARE\\Bench\\g{g}\\**' as config")
+        elif k == 3:
+            lines.append(f"        files include '{base}\\logs\\*.log' as log")
+        else:
+            lines.append(f"        files include '{base}\\conf{k}\\*.xml' as config{cond}")
+    lines.append("        unprotected '%CommonProgramFiles%\\Bench Shared\\**' because \"updated on each server\"")
+    lines.append("    }")
+    lines += [
+        "    tasks {",
+        '        task "Refresh" {',
+        "            at prestart",
+        "            run '%Install%\\refresh.exe' \"-q\"",
+        "            timeout 5m",
+        "        }",
+        "    }",
+        "    exception 2020-01-01 {",
+        '        note "The first release also protected the shared folder."',
+        "        data { files include '%CommonProgramFiles%\\Bench Shared\\**' when not has(av) }",
+        "    }",
+        "    applies-to all",
+        "}",
+    ]
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(out[: -len(".amx")] + ".versions.yaml", "w") as f:
+        f.write(MATRIX)
+
+
+def fleet(k, out):
+    os.makedirs(out, exist_ok=True)
+    for i in range(k):
+        x64 = i % 3 != 0
+        with open(os.path.join(out, f"SRV{i:05}.yaml"), "w") as f:
+            f.write(
+                f"server: SRV{i:05}\namx: bench\nversion: 2021-01-01\napp: \"{'2.0' if i % 2 else '1.0'}\"\n"
+                f"arch: {'x64' if x64 else 'x86'}\nheartbeat: \"6.0\"\nos: \"{'2008' if x64 else '2003'}\"\n"
+                f"components: [{'av' if i % 4 else ''}]\nmanagement_ip: {'192.0.2.' + str(i % 250 + 1) if i % 2 else 'null'}\n"
+                f"drives: [C, D]\n"
+            )
+
+
+def listing(p, n, out):
+    groups = max(1, n // 10)
+    with open(out, "w") as f:
+        for i in range(p):
+            g = i % groups
+            root = "C:\\Program Files (x86)\\Bench\\2.0" if g % 2 == 0 else "D:\\BenchData"
+            kind = i % 5
+            if kind == 0:
+                path = f"{root}\\area{g // 100}\\group{g}\\main\\db{i}.dat"
+            elif kind == 1:
+                path = f"{root}\\area{g // 100}\\group{g}\\main\\cache\\c{i}.tmp"
+            elif kind == 2:
+                path = f"{root}\\area{g // 100}\\group{g}\\logs\\app{i}.log"
+            elif kind == 3:
+                path = f"{root}\\area{g // 100}\\group{g}\\conf{4 + i % 6}\\settings{i}.xml"
+            else:
+                path = f"C:\\Windows\\Temp\\other{i}.txt"
+            f.write(path + "\r\n")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "policy":
+        policy(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "fleet":
+        fleet(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "listing":
+        listing(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    else:
+        sys.exit(__doc__)
