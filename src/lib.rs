@@ -18,6 +18,7 @@ pub mod lower;
 pub mod matrix;
 pub mod output;
 pub mod parse;
+pub mod schema;
 pub mod source;
 pub mod target;
 pub mod validate;

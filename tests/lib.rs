@@ -3,6 +3,7 @@
 mod cli;
 mod compile;
 mod diagnostics;
+mod formats;
 mod grammar;
 mod hostile;
 mod injection;

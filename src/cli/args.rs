@@ -89,6 +89,18 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Print the JSON Schema of a YAML input, for editors.
+    Schema {
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
     /// Show the configuration space of a policy and the release that serves each configuration.
     Matrix {
         policy: PathBuf,
@@ -102,4 +114,10 @@ pub enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EmitExtra {
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Matrix,
+    Target,
 }

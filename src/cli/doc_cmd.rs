@@ -18,6 +18,6 @@ pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> miette::Res
     let Some(p) = &loaded.policy else {
         return Ok(emit(&sources, &loaded.diagnostics, diag, None).max(EXIT_FINDINGS));
     };
-    print!("{}", feature_list(p, loaded.matrix.as_ref()));
+    super::output::stdout(&feature_list(p, loaded.matrix.as_ref()));
     Ok(0)
 }

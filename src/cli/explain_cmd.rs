@@ -5,15 +5,17 @@ use crate::diagnostic::{explain, Code, CODES};
 
 pub fn run(code: Option<&str>, list: bool) -> miette::Result<u8> {
     if list || code.is_none() {
-        for c in CODES {
-            println!("{}  {:<8} {}", c.code, c.severity.as_str(), c.title);
-        }
+        let list: String = CODES
+            .iter()
+            .map(|c| format!("{}  {:<8} {}\n", c.code, c.severity.as_str(), c.title))
+            .collect();
+        super::output::stdout(&list);
         return Ok(0);
     }
     let text = code.unwrap_or_default();
     match Code::parse(text) {
         Some(c) => {
-            print!("{}", explain(c));
+            super::output::stdout(&explain(c));
             Ok(0)
         }
         None => {

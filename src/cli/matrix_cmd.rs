@@ -19,6 +19,6 @@ pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> miette::Res
         let code = emit(&sources, &loaded.diagnostics, diag, None);
         return Ok(code.max(1));
     };
-    print!("{}", space_table(p, m));
+    super::output::stdout(&space_table(p, m));
     Ok(0)
 }

@@ -9,7 +9,7 @@ mod explain_cmd;
 mod matrix_cmd;
 mod output;
 
-pub use args::{Cli, ColorChoice, Command, DiagArgs, EmitExtra};
+pub use args::{Cli, ColorChoice, Command, DiagArgs, EmitExtra, SchemaKind};
 
 use std::process::ExitCode;
 
@@ -65,6 +65,35 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             diag,
         } => doc_cmd::run(&policy, matrix.as_deref(), &diag),
+        Command::Schema { kind } => {
+            let v = match kind {
+                SchemaKind::Matrix => crate::schema::matrix(),
+                SchemaKind::Target => crate::schema::target(),
+            };
+            output::stdout(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "amxc", &mut buf);
+            output::stdout(&String::from_utf8_lossy(&buf));
+            Ok(0)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    output::stdout(&String::from_utf8_lossy(&out));
+                    Ok(0)
+                }
+                Err(e) => Err(miette::miette!(
+                    code = "amxc::io",
+                    "cannot render the manual: {e}"
+                )),
+            }
+        }
         Command::Explain { code, list } => explain_cmd::run(code.as_deref(), list),
         Command::Matrix {
             policy,

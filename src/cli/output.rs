@@ -26,7 +26,7 @@ pub fn emit(
 ) -> u8 {
     let text = render(sources, diags, args.format, use_color(args.color));
     match args.format {
-        Format::Json => {
+        Format::Json | Format::Sarif | Format::Github => {
             let _ = std::io::stdout().write_all(text.as_bytes());
         }
         _ => {
@@ -63,4 +63,9 @@ pub fn counts(diags: &[Diagnostic]) -> String {
         plural(n(Severity::Warning), "warning"),
         plural(n(Severity::Note), "note")
     )
+}
+
+/// Write to stdout; a closed pipe (`amxc … | head`) is not an error worth a panic.
+pub fn stdout(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -15,6 +15,10 @@ pub enum Format {
     Short,
     /// One JSON document with every diagnostic.
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands, which annotate a pull request.
+    Github,
 }
 
 /// Version of the JSON shape, bumped on incompatible change.
@@ -26,6 +30,8 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic], format: Format, color: 
         Format::Human => human(sources, diags, color),
         Format::Short => diags.iter().map(|d| short(sources, d) + "\n").collect(),
         Format::Json => json(sources, diags),
+        Format::Sarif => sarif(sources, diags),
+        Format::Github => diags.iter().map(|d| github(sources, d) + "\n").collect(),
     }
 }
 
@@ -129,4 +135,146 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
+}
+
+/// SARIF 2.1.0: one run, the codes as rules, each diagnostic a result.
+fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let location = |l: &super::Label| {
+        let start = sources.line_col(l.file, l.span.start);
+        let end = sources.line_col(l.file, l.span.end.max(l.span.start));
+        let mut loc = serde_json::json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(sources.name(l.file)) },
+                "region": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column.max(if end.line == start.line { start.column } else { 1 }),
+                }
+            }
+        });
+        if !l.message.is_empty() {
+            loc["message"] = serde_json::json!({ "text": l.message });
+        }
+        loc
+    };
+    let mut codes: Vec<super::Code> = diags.iter().map(|d| d.code).collect();
+    codes.sort();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| {
+            let i = c.info();
+            serde_json::json!({
+                "id": c.to_string(),
+                "name": i.title,
+                "shortDescription": { "text": i.title },
+                "fullDescription": { "text": i.meaning },
+                "help": { "text": i.fix },
+                "defaultConfiguration": { "level": sarif_level(i.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            for n in &d.notes {
+                text.push_str(&format!("\nnote: {n}"));
+            }
+            if let Some(h) = &d.help {
+                text.push_str(&format!("\nhelp: {h}"));
+            }
+            let mut r = serde_json::json!({
+                "ruleId": d.code.to_string(),
+                "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": sarif_level(d.severity),
+                "message": { "text": text },
+            });
+            if let Some(p) = &d.primary {
+                r["locations"] = serde_json::json!([location(p)]);
+            }
+            if !d.secondary.is_empty() {
+                let related: Vec<serde_json::Value> = d
+                    .secondary
+                    .iter()
+                    .enumerate()
+                    .map(|(k, l)| {
+                        let mut v = location(l);
+                        v["id"] = serde_json::json!(k);
+                        v
+                    })
+                    .collect();
+                r["relatedLocations"] = serde_json::Value::Array(related);
+            }
+            r
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "amxc",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// A relative URI for a path as given on the command line (`\` becomes `/`, spaces escaped).
+fn uri(path: &str) -> String {
+    path.replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20")
+}
+
+/// `::error file=…,line=…,col=…,title=AMX0001::message`
+pub fn github(sources: &SourceMap, d: &Diagnostic) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut msg = d.message.clone();
+    if let Some(h) = &d.help {
+        msg.push_str(&format!("\nhelp: {h}"));
+    }
+    let title = format!("{}: {}", d.code, d.code.info().title);
+    match &d.primary {
+        Some(p) => {
+            let start = sources.line_col(p.file, p.span.start);
+            let end = sources.line_col(p.file, p.span.end);
+            format!(
+                "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                prop(sources.name(p.file)),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                prop(&title),
+                data(&msg)
+            )
+        }
+        None => format!("::{kind} title={}::{}", prop(&title), data(&msg)),
+    }
 }

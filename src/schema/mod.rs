@@ -1,0 +1,100 @@
+//! JSON Schemas for the YAML inputs (version matrices, target profiles), so that editors
+//! validate them while they are typed (`# yaml-language-server: $schema=…`).
+
+use serde_json::{json, Value};
+
+/// The JSON Schema of a version matrix.
+pub fn matrix() -> Value {
+    let values = json!({
+        "oneOf": [
+            { "type": ["string", "number"] },
+            { "type": "array", "items": { "type": ["string", "number"] }, "minItems": 1 }
+        ]
+    });
+    let restriction = json!({
+        "type": "object",
+        "description": "Dimension name → a value or a list of values.",
+        "additionalProperties": values,
+    });
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "amxc/matrix.schema.json",
+        "title": "amxc version matrix",
+        "description": "The KB \"Versions\" article of an AM(X) as data: dimensions, components, platforms and release versions.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["dimensions", "versions"],
+        "properties": {
+            "amx": { "type": "string", "description": "The module's id, as in the policy's `amx` statement." },
+            "kb": { "type": "integer", "description": "The Versions article's number." },
+            "title": { "type": "string" },
+            "dimensions": {
+                "type": "object",
+                "description": "Each dimension of the configuration space. `version` is reserved for release versions.",
+                "propertyNames": { "not": { "const": "version" } },
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["kind", "values"],
+                    "properties": {
+                        "kind": { "enum": ["version", "enum"], "description": "`version`: ordered dotted numbers; `enum`: unordered names." },
+                        "values": { "type": "array", "minItems": 1, "items": { "type": ["string", "number"] } }
+                    }
+                }
+            },
+            "components": {
+                "type": ["object", "null"],
+                "description": "Optional co-installed components (`has(name)` in conditions) → description.",
+                "additionalProperties": { "type": ["string", "null"] }
+            },
+            "platforms": {
+                "type": ["array", "null"],
+                "description": "The combinations of dimension values that exist; absent means all.",
+                "items": restriction
+            },
+            "versions": {
+                "type": "object",
+                "description": "Release version (YYYY-MM-DD) → what it supports.",
+                "propertyNames": { "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+                "additionalProperties": {
+                    "type": ["object", "null"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "supports": restriction,
+                        "superseded_by": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+                        "known_issues": { "type": "array", "items": { "type": "string" } }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// The JSON Schema of a target profile. Dimension keys depend on the matrix, so any further
+/// key must be a scalar (amxc checks it against the matrix).
+pub fn target() -> Value {
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "amxc/target.schema.json",
+        "title": "amxc target profile",
+        "description": "One real server: its name, installed release, a value for every matrix dimension, components, management IP, drives and discovered locations.",
+        "type": "object",
+        "required": ["server", "version"],
+        "properties": {
+            "server": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$", "description": "The computer name; also the output folder's name." },
+            "amx": { "type": "string", "description": "The module this profile is for." },
+            "version": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The installed release version." },
+            "components": { "type": ["array", "null"], "items": { "type": "string" } },
+            "management_ip": { "type": ["string", "null"], "description": "The passive's management IP address, or null when it has none." },
+            "drives": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z]:?$" }, "description": "Drive letters present on both servers." },
+            "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?$" },
+            "os": { "type": ["string", "number"], "description": "Windows Server generation, when the matrix has no `os` dimension." },
+            "paths": {
+                "type": ["object", "null"],
+                "description": "Path variable → absolute location discovered on this server.",
+                "additionalProperties": { "type": "string" }
+            }
+        },
+        "additionalProperties": { "type": ["string", "number"], "description": "A matrix dimension's value." }
+    })
+}
