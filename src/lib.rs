@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod filters;
 pub mod fleet;
+pub mod format;
 pub mod inputs;
 pub mod lower;
 pub mod matrix;

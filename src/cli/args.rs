@@ -47,6 +47,15 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Rewrite policies in the canonical layout (files, or folders searched for `*.amx`).
+    Fmt {
+        paths: Vec<PathBuf>,
+        /// Write nothing; exit 1 with a diff when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Explain a diagnostic code: what it means, an example, the fix.
     Explain {
         /// A code such as AMX0302.

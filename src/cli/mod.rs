@@ -6,6 +6,7 @@ mod check_cmd;
 mod compile_cmd;
 mod doc_cmd;
 mod explain_cmd;
+mod fmt_cmd;
 mod matrix_cmd;
 mod output;
 
@@ -94,6 +95,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 )),
             }
         }
+        Command::Fmt { paths, check, diag } => fmt_cmd::run(&paths, check, &diag),
         Command::Explain { code, list } => explain_cmd::run(code.as_deref(), list),
         Command::Matrix {
             policy,

@@ -1,0 +1,71 @@
+//! `amxc fmt [--check] [PATH...]`
+
+use super::output::{emit, stdout};
+use super::{DiagArgs, EXIT_FINDINGS};
+use crate::format::format;
+use crate::inputs::{self, ReadError};
+use crate::parse::{self, parse};
+use crate::source::SourceMap;
+use std::path::PathBuf;
+
+pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> miette::Result<u8> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let files =
+        inputs::policy_files(&paths).map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    let mut sources = SourceMap::new();
+    let mut diags = Vec::new();
+    let mut changed = 0;
+    for path in &files {
+        let file = match inputs::read(&mut sources, path, parse::MAX_POLICY_BYTES) {
+            Ok(f) => f,
+            Err(ReadError::Invalid(d)) => {
+                diags.push(*d);
+                continue;
+            }
+            Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+        };
+        let text = sources.text(file);
+        let parsed = parse(file, text);
+        if parsed.policy.is_none() || parsed.diagnostics.iter().any(|d| d.is_error()) {
+            diags.extend(parsed.diagnostics);
+            continue;
+        }
+        let formatted = format(text);
+        if formatted == text {
+            continue;
+        }
+        changed += 1;
+        if check {
+            let name = path.display().to_string();
+            let diff = similar::TextDiff::from_lines(text, formatted.as_str());
+            stdout(&diff.unified_diff().header(&name, &name).to_string());
+        } else {
+            let tmp = path.with_extension("amx.amxc-fmt");
+            let written =
+                std::fs::write(&tmp, &formatted).and_then(|()| std::fs::rename(&tmp, path));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(miette::miette!(
+                    code = "amxc::io",
+                    "cannot rewrite `{}`: {e}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    let summary = if check {
+        format!("{changed} of {} files would be reformatted", files.len())
+    } else {
+        format!("{changed} of {} files reformatted", files.len())
+    };
+    let code = emit(&sources, &diags, diag, Some(summary));
+    Ok(if check && changed > 0 {
+        code.max(EXIT_FINDINGS)
+    } else {
+        code
+    })
+}
