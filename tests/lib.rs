@@ -3,6 +3,7 @@
 mod cli;
 mod compile;
 mod diagnostics;
+mod diff;
 mod fmt;
 mod formats;
 mod grammar;

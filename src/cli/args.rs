@@ -56,6 +56,16 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Compare two compiled output folders (a server's or a fleet's) by meaning.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when there are differences.
+        #[arg(long)]
+        exit_code: bool,
+    },
     /// Explain a diagnostic code: what it means, an example, the fix.
     Explain {
         /// A code such as AMX0302.
@@ -129,4 +139,12 @@ pub enum EmitExtra {
 pub enum SchemaKind {
     Matrix,
     Target,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    /// A pull-request comment: summary line, collapsible details, under 60,000 characters.
+    Markdown,
+    Json,
 }

@@ -4,13 +4,14 @@
 mod args;
 mod check_cmd;
 mod compile_cmd;
+mod diff_cmd;
 mod doc_cmd;
 mod explain_cmd;
 mod fmt_cmd;
 mod matrix_cmd;
 mod output;
 
-pub use args::{Cli, ColorChoice, Command, DiagArgs, EmitExtra, SchemaKind};
+pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, SchemaKind};
 
 use std::process::ExitCode;
 
@@ -95,6 +96,12 @@ pub fn run(cli: Cli) -> ExitCode {
                 )),
             }
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            exit_code,
+        } => diff_cmd::run(&old, &new, format, exit_code),
         Command::Fmt { paths, check, diag } => fmt_cmd::run(&paths, check, &diag),
         Command::Explain { code, list } => explain_cmd::run(code.as_deref(), list),
         Command::Matrix {

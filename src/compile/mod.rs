@@ -48,6 +48,7 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
     if matches!(kind, ScriptKind::Cmd | ScriptKind::Both) {
         files.extend(emit::cmd_scripts(plan));
     }
+    files.insert("services.yaml".to_string(), emit::services_yaml(plan));
     files.insert("summary.md".to_string(), emit::summary(plan));
     Compiled {
         server: plan.target.server.clone(),

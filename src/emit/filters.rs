@@ -5,43 +5,58 @@ use crate::ast::{FilterKind, FilterMode};
 use crate::compile::Plan;
 use crate::lower::{EvFilter, Origin};
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Version of the filter-set shape, bumped on incompatible change.
 pub const FILTERS_FORMAT_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct Entry {
-    pattern: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    class: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
-    origin: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exception: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    overrides: Option<String>,
+/// One filter of the set, with where it came from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub pattern: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub origin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<String>,
 }
 
-#[derive(Serialize, Default)]
-struct Pair {
-    include: Vec<Entry>,
-    exclude: Vec<Entry>,
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+pub struct Pair {
+    #[serde(default)]
+    pub include: Vec<Entry>,
+    #[serde(default)]
+    pub exclude: Vec<Entry>,
 }
 
-#[derive(Serialize)]
-struct FilterSet {
-    format_version: u32,
-    generated_by: String,
-    server: String,
-    amx: String,
-    release: String,
-    configuration: IndexMap<String, serde_json::Value>,
-    files: Pair,
-    registry: Pair,
-    snapshot: Pair,
-    unprotected: Vec<Entry>,
+/// The whole `filters.yaml`.
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+pub struct FilterSet {
+    #[serde(default)]
+    pub format_version: u32,
+    #[serde(default)]
+    pub generated_by: String,
+    #[serde(default)]
+    pub server: String,
+    #[serde(default)]
+    pub amx: String,
+    #[serde(default)]
+    pub release: String,
+    #[serde(default)]
+    pub configuration: IndexMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub files: Pair,
+    #[serde(default)]
+    pub registry: Pair,
+    #[serde(default)]
+    pub snapshot: Pair,
+    #[serde(default)]
+    pub unprotected: Vec<Entry>,
 }
 
 fn entry(
@@ -53,7 +68,7 @@ fn entry(
 ) -> Entry {
     Entry {
         pattern,
-        class,
+        class: class.map(str::to_string),
         reason,
         origin: plan.origin(origin.span),
         exception: origin.exception.map(|d| d.to_string()),
@@ -61,7 +76,8 @@ fn entry(
     }
 }
 
-fn build(plan: &Plan) -> FilterSet {
+/// The filter set of a plan.
+pub fn filter_set(plan: &Plan) -> FilterSet {
     let mut configuration = IndexMap::new();
     for (k, v) in &plan.env.dims {
         configuration.insert(k.clone(), serde_json::Value::String(v.text.clone()));
@@ -131,12 +147,12 @@ fn filter_entry(plan: &Plan, f: &EvFilter) -> Entry {
 }
 
 pub fn filters_yaml(plan: &Plan) -> String {
-    let body = serde_yaml::to_string(&build(plan)).unwrap_or_default();
+    let body = serde_yaml::to_string(&filter_set(plan)).unwrap_or_default();
     format!("# {}\n{body}", plan.banner())
 }
 
 pub fn filters_json(plan: &Plan) -> String {
-    let mut s = serde_json::to_string_pretty(&build(plan)).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&filter_set(plan)).unwrap_or_default();
     s.push('\n');
     s
 }

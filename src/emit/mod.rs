@@ -8,14 +8,18 @@ mod filters;
 mod ps1;
 pub mod quote;
 mod recovery;
+mod services;
 mod space_table;
 mod summary;
 
 pub use cmd::cmd_scripts;
 pub use doc::feature_list;
-pub use filters::{filters_json, filters_yaml, FILTERS_FORMAT_VERSION};
+pub use filters::{
+    filter_set, filters_json, filters_yaml, Entry, FilterSet, Pair, FILTERS_FORMAT_VERSION,
+};
 pub use ps1::{ps1_scripts, task_script_stem};
 pub use recovery::recovery_actions;
+pub use services::{service_set, services_yaml, ServiceEntry, ServiceSet, TaskEntry};
 pub use space_table::space_table;
 pub use summary::summary;
 

@@ -1,0 +1,285 @@
+//! `amxc diff OLD NEW`: what changed between two compiled output folders (one server's, or a
+//! fleet's), in the terms reviewers care about — filters added, removed or changed with their
+//! origins, services added, removed or reordered, tasks changed.
+
+mod render;
+
+pub use render::{markdown, text, MARKDOWN_LIMIT};
+
+use crate::emit::{Entry, FilterSet, ServiceEntry, ServiceSet, TaskEntry};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Version of the JSON shape of a diff.
+pub const DIFF_FORMAT_VERSION: u32 = 1;
+
+/// One server's compiled outputs, as read back.
+pub struct Outputs {
+    pub server: String,
+    pub filters: FilterSet,
+    pub services: ServiceSet,
+}
+
+fn read_server(dir: &Path) -> Result<Outputs, String> {
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|e| format!("cannot read `{}`: {e}", dir.join(name).display()))
+    };
+    let filters: FilterSet = serde_yaml::from_str(&read("filters.yaml")?).map_err(|e| {
+        format!(
+            "`{}` is not a filter set: {e}",
+            dir.join("filters.yaml").display()
+        )
+    })?;
+    let services: ServiceSet = match read("services.yaml") {
+        Ok(t) => serde_yaml::from_str(&t).map_err(|e| {
+            format!(
+                "`{}` is not a service set: {e}",
+                dir.join("services.yaml").display()
+            )
+        })?,
+        Err(_) => ServiceSet::default(),
+    };
+    let server = if filters.server.is_empty() {
+        dir.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        filters.server.clone()
+    };
+    Ok(Outputs {
+        server,
+        filters,
+        services,
+    })
+}
+
+/// A server's folder, or a fleet's folder of server folders.
+pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, String> {
+    if path.join("filters.yaml").is_file() {
+        return Ok(vec![read_server(path)?]);
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("filters.yaml").is_file())
+        .collect();
+    dirs.sort();
+    dirs.iter().map(|d| read_server(d)).collect()
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct FilterChange {
+    /// `files include`, `registry exclude`, `snapshot include`, `unprotected`.
+    pub list: String,
+    pub pattern: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Entry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Entry>,
+}
+
+#[derive(Serialize, Debug, Clone, Default)]
+pub struct ServerDiff {
+    pub server: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<(String, String)>,
+    pub filters_added: Vec<FilterChange>,
+    pub filters_removed: Vec<FilterChange>,
+    pub filters_changed: Vec<FilterChange>,
+    pub services_added: Vec<ServiceEntry>,
+    pub services_removed: Vec<ServiceEntry>,
+    pub services_changed: Vec<(ServiceEntry, ServiceEntry)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_order: Option<(Vec<String>, Vec<String>)>,
+    pub tasks_added: Vec<TaskEntry>,
+    pub tasks_removed: Vec<TaskEntry>,
+    pub tasks_changed: Vec<(TaskEntry, TaskEntry)>,
+}
+
+impl ServerDiff {
+    pub fn is_empty(&self) -> bool {
+        self.release.is_none()
+            && self.filters_added.is_empty()
+            && self.filters_removed.is_empty()
+            && self.filters_changed.is_empty()
+            && self.services_added.is_empty()
+            && self.services_removed.is_empty()
+            && self.services_changed.is_empty()
+            && self.start_order.is_none()
+            && self.tasks_added.is_empty()
+            && self.tasks_removed.is_empty()
+            && self.tasks_changed.is_empty()
+    }
+}
+
+#[derive(Serialize, Debug, Clone, Default)]
+pub struct Diff {
+    pub format_version: u32,
+    pub servers_added: Vec<String>,
+    pub servers_removed: Vec<String>,
+    /// Servers present on both sides that changed.
+    pub servers: Vec<ServerDiff>,
+    pub servers_unchanged: usize,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.servers_added.is_empty() && self.servers_removed.is_empty() && self.servers.is_empty()
+    }
+}
+
+/// All filter entries of a set, by list name.
+fn entries(f: &FilterSet) -> Vec<(String, &Entry)> {
+    let mut v = Vec::new();
+    for (name, pair) in [
+        ("files", &f.files),
+        ("registry", &f.registry),
+        ("snapshot", &f.snapshot),
+    ] {
+        v.extend(pair.include.iter().map(|e| (format!("{name} include"), e)));
+        v.extend(pair.exclude.iter().map(|e| (format!("{name} exclude"), e)));
+    }
+    v.extend(f.unprotected.iter().map(|e| ("unprotected".to_string(), e)));
+    v
+}
+
+/// Two entries mean the same unless what they do differs; a moved origin alone is no change.
+fn same_meaning(a: &Entry, b: &Entry) -> bool {
+    a.class == b.class && a.reason == b.reason && a.exception == b.exception
+}
+
+fn same_service(a: &ServiceEntry, b: &ServiceEntry) -> bool {
+    let strip = |s: &ServiceEntry| ServiceEntry {
+        origin: String::new(),
+        ..s.clone()
+    };
+    strip(a) == strip(b)
+}
+
+fn same_task(a: &TaskEntry, b: &TaskEntry) -> bool {
+    let strip = |t: &TaskEntry| TaskEntry {
+        origin: String::new(),
+        ..t.clone()
+    };
+    strip(a) == strip(b)
+}
+
+pub fn server_diff(old: &Outputs, new: &Outputs) -> ServerDiff {
+    let mut d = ServerDiff {
+        server: new.server.clone(),
+        ..Default::default()
+    };
+    if old.filters.release != new.filters.release {
+        d.release = Some((old.filters.release.clone(), new.filters.release.clone()));
+    }
+    let key = |(list, e): &(String, &Entry)| (list.clone(), e.pattern.to_lowercase());
+    let o = entries(&old.filters);
+    let n = entries(&new.filters);
+    let om: std::collections::BTreeMap<_, &Entry> = o.iter().map(|x| (key(x), x.1)).collect();
+    let nm: std::collections::BTreeMap<_, &Entry> = n.iter().map(|x| (key(x), x.1)).collect();
+    for (k, e) in &nm {
+        match om.get(k) {
+            None => d.filters_added.push(FilterChange {
+                list: k.0.clone(),
+                pattern: e.pattern.clone(),
+                old: None,
+                new: Some((*e).clone()),
+            }),
+            Some(o) if !same_meaning(o, e) => d.filters_changed.push(FilterChange {
+                list: k.0.clone(),
+                pattern: e.pattern.clone(),
+                old: Some((*o).clone()),
+                new: Some((*e).clone()),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (k, e) in &om {
+        if !nm.contains_key(k) {
+            d.filters_removed.push(FilterChange {
+                list: k.0.clone(),
+                pattern: e.pattern.clone(),
+                old: Some((*e).clone()),
+                new: None,
+            });
+        }
+    }
+    let find = |v: &[ServiceEntry], name: &str| {
+        v.iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+            .cloned()
+    };
+    for s in &new.services.services {
+        match find(&old.services.services, &s.name) {
+            None => d.services_added.push(s.clone()),
+            Some(o) if !same_service(&o, s) => d.services_changed.push((o, s.clone())),
+            Some(_) => {}
+        }
+    }
+    for s in &old.services.services {
+        if find(&new.services.services, &s.name).is_none() {
+            d.services_removed.push(s.clone());
+        }
+    }
+    let common = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter()
+            .filter(|x| b.iter().any(|y| y.eq_ignore_ascii_case(x)))
+            .cloned()
+            .collect()
+    };
+    let (os, ns) = (&old.services.start_order, &new.services.start_order);
+    let oc = common(os, ns);
+    let nc = common(ns, os);
+    if oc
+        .iter()
+        .map(|s| s.to_lowercase())
+        .ne(nc.iter().map(|s| s.to_lowercase()))
+    {
+        d.start_order = Some((os.clone(), ns.clone()));
+    }
+    let tkey = |t: &TaskEntry| (t.kind.clone(), t.name.clone());
+    for t in &new.services.tasks {
+        match old.services.tasks.iter().find(|o| tkey(o) == tkey(t)) {
+            None => d.tasks_added.push(t.clone()),
+            Some(o) if !same_task(o, t) => d.tasks_changed.push((o.clone(), t.clone())),
+            Some(_) => {}
+        }
+    }
+    for t in &old.services.tasks {
+        if !new.services.tasks.iter().any(|n| tkey(n) == tkey(t)) {
+            d.tasks_removed.push(t.clone());
+        }
+    }
+    d
+}
+
+/// Compare two trees of compiled outputs.
+pub fn diff(old: &[Outputs], new: &[Outputs]) -> Diff {
+    let mut d = Diff {
+        format_version: DIFF_FORMAT_VERSION,
+        ..Default::default()
+    };
+    for n in new {
+        match old
+            .iter()
+            .find(|o| o.server.eq_ignore_ascii_case(&n.server))
+        {
+            None => d.servers_added.push(n.server.clone()),
+            Some(o) => {
+                let sd = server_diff(o, n);
+                if sd.is_empty() {
+                    d.servers_unchanged += 1;
+                } else {
+                    d.servers.push(sd);
+                }
+            }
+        }
+    }
+    for o in old {
+        if !new.iter().any(|n| n.server.eq_ignore_ascii_case(&o.server)) {
+            d.servers_removed.push(o.server.clone());
+        }
+    }
+    d
+}

@@ -1,0 +1,144 @@
+//! `amxc diff`: a semantic diff of compiled outputs in text, Markdown and JSON.
+
+use crate::support::snapshot_settings;
+use amxc::compile::{Options, ScriptKind};
+use amxc::diff::{diff, markdown, read_tree, text, Outputs, MARKDOWN_LIMIT};
+use amxc::emit::{Entry, FilterSet, ServiceSet};
+use amxc::fleet::{compile_fleet, target_files, FleetArgs};
+use amxc::source::SourceMap;
+use std::path::Path;
+
+fn compile(policy: &Path, out: &Path) {
+    let mut sources = SourceMap::new();
+    let args = FleetArgs {
+        policy,
+        matrix: Some(Path::new("policies/symantec-mail-security.versions.yaml")),
+        targets: target_files(Path::new("policies/targets/symantec-mail-security"))
+            .expect("targets"),
+        out,
+        options: Options {
+            scripts: ScriptKind::Auto,
+            json: false,
+        },
+        check: false,
+    };
+    let r = compile_fleet(&mut sources, &args).expect("compile");
+    assert!(
+        !r.failed(4),
+        "{:?}",
+        r.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+}
+
+/// The seed, and the seed with a class changed, a service added, an exclusion added and a
+/// task removed.
+fn two_trees() -> (tempfile::TempDir, tempfile::TempDir) {
+    let old = tempfile::tempdir().expect("temp");
+    let new = tempfile::tempdir().expect("temp");
+    compile(Path::new("policies/symantec-mail-security.amx"), old.path());
+    let src = std::fs::read_to_string("policies/symantec-mail-security.amx").expect("seed");
+    let changed = src
+        .replace("files include '%Install%\\logs\\**' as log", "files include '%Install%\\logs\\**' as data\n        files exclude '%Install%\\logs\\debug\\**' because \"rewritten every second\" when heartbeat >= 5.3")
+        .replace("        service BMISFA", "        service SMSExtra \"Symantec Mail Security Extra\" {\n            after BMISFA\n        }\n        service BMISFA");
+    let policy = new.path().join("symantec-mail-security.amx");
+    std::fs::write(&policy, changed).expect("write");
+    let out = new.path().join("out");
+    compile(&policy, &out);
+    (old, new)
+}
+
+#[test]
+fn the_diff_names_every_change_with_its_origin_in_every_format() {
+    let (old, new) = two_trees();
+    let o = read_tree(old.path()).expect("old");
+    let n = read_tree(&new.path().join("out")).expect("new");
+    let d = diff(&o, &n);
+    assert_eq!(d.servers.len(), 4);
+    let t = text(&d);
+    assert!(t.contains("~ files include `E:\\Program Files (x86)\\Symantec\\SMSMSE\\6.0\\Server\\logs\\**`: class log → data"), "{t}");
+    assert!(t.contains("+ service `SMSExtra`"), "{t}");
+    let md = markdown(&d);
+    assert!(
+        md.lines()
+            .next()
+            .is_some_and(|l| l.starts_with("**amxc diff**: 4 servers changed")),
+        "{md}"
+    );
+    assert!(md.contains("<details>"));
+    let json = serde_json::to_string_pretty(&d).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["format_version"], 1);
+    snapshot_settings(Path::new("policies/symantec-mail-security.amx")).bind(|| {
+        insta::assert_snapshot!("diff@text", t);
+        insta::assert_snapshot!("diff@markdown", md);
+    });
+}
+
+#[test]
+fn identical_trees_have_no_changes() {
+    let a = tempfile::tempdir().expect("temp");
+    let b = tempfile::tempdir().expect("temp");
+    compile(Path::new("policies/symantec-mail-security.amx"), a.path());
+    compile(Path::new("policies/symantec-mail-security.amx"), b.path());
+    let d = diff(
+        &read_tree(a.path()).expect("a"),
+        &read_tree(b.path()).expect("b"),
+    );
+    assert!(d.is_empty());
+    assert_eq!(d.servers_unchanged, 4);
+    assert_eq!(text(&d), "no changes\n");
+}
+
+#[test]
+fn a_huge_diff_is_truncated_below_the_comment_limit_with_a_note() {
+    let server = |name: &str, n: usize| Outputs {
+        server: name.to_string(),
+        filters: FilterSet {
+            server: name.to_string(),
+            files: amxc::emit::Pair {
+                include: (0..n)
+                    .map(|i| Entry {
+                        pattern: format!("C:\\Data\\folder{i:06}\\**"),
+                        class: Some("data".into()),
+                        reason: None,
+                        origin: format!("p.amx:{i}"),
+                        exception: None,
+                        overrides: None,
+                    })
+                    .collect(),
+                exclude: Vec::new(),
+            },
+            ..FilterSet::default()
+        },
+        services: ServiceSet::default(),
+    };
+    let old: Vec<Outputs> = (0..20).map(|k| server(&format!("S{k:02}"), 0)).collect();
+    let new: Vec<Outputs> = (0..20)
+        .map(|k| server(&format!("S{k:02}"), 2_000))
+        .collect();
+    let md = markdown(&diff(&old, &new));
+    assert!(
+        md.chars().count() <= MARKDOWN_LIMIT,
+        "{} characters",
+        md.chars().count()
+    );
+    assert!(md.starts_with("**amxc diff**: 20 servers changed"));
+    assert!(md.contains("Truncated to stay under 60000 characters"));
+    assert_eq!(md.matches("```").count() % 2, 0, "code blocks are closed");
+}
+
+#[test]
+fn the_cli_diff_reads_server_and_fleet_folders() {
+    let (old, new) = two_trees();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args([
+            "diff",
+            &old.path().join("EXCH01").to_string_lossy(),
+            &new.path().join("out/EXCH01").to_string_lossy(),
+            "--exit-code",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 server changed"));
+}
