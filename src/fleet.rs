@@ -179,3 +179,68 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
     }
     Ok(report)
 }
+
+/// Load, validate and plan one server, then hand the plan to `f`. Diagnostics come back
+/// with the result: when the policy or the target fails, `f` is not called.
+pub fn with_plan<R>(
+    sources: &mut SourceMap,
+    policy: &Path,
+    matrix: Option<&Path>,
+    target_path: &Path,
+    f: impl FnOnce(&Plan) -> R,
+) -> Result<(Option<R>, Vec<Diagnostic>), ReadError> {
+    let loaded = match load(sources, policy, matrix) {
+        Ok(l) => l,
+        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(e) => return Err(e),
+    };
+    let mut diags = loaded.diagnostics.clone();
+    let (Some(p), Some(m)) = (&loaded.policy, &loaded.matrix) else {
+        if !diags.iter().any(Diagnostic::is_error) {
+            diags.push(
+                Diagnostic::new(
+                    codes::MATRIX_NOT_FOUND,
+                    "this command needs the version matrix",
+                )
+                .with_severity(Severity::Error),
+            );
+        }
+        return Ok((None, diags));
+    };
+    let text = sources.text(loaded.file).to_string();
+    if !diags.iter().any(Diagnostic::is_error) {
+        diags.extend(
+            validate(p, &text, Some(m))
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error),
+        );
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok((None, diags));
+    }
+    let file = match inputs::read(sources, target_path, target::MAX_TARGET_BYTES) {
+        Ok(f) => f,
+        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(e) => return Err(e),
+    };
+    let (t, ds) = target::load(file, sources.text(file), p, m);
+    diags.extend(ds);
+    let Some(t) = t else { return Ok((None, diags)) };
+    let name = policy.file_name().map_or("policy.amx".to_string(), |n| {
+        n.to_string_lossy().into_owned()
+    });
+    let input = Input {
+        policy: p,
+        text: &text,
+        name,
+        matrix: m,
+    };
+    match Plan::new(&input, &t) {
+        Ok(plan) => Ok((Some(f(&plan)), diags)),
+        Err(ds) => {
+            diags.extend(ds);
+            Ok((None, diags))
+        }
+    }
+}

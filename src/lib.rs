@@ -9,6 +9,7 @@ pub mod ast;
 pub mod check;
 pub mod cli;
 pub mod compile;
+pub mod coverage;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod compile;
+mod coverage;
 mod diagnostics;
 mod diff;
 mod fmt;

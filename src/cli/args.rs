@@ -66,6 +66,33 @@ pub enum Command {
         #[arg(long)]
         exit_code: bool,
     },
+    /// Classify a server's paths (`dir /s /b` output, registry keys) against its filters.
+    Coverage {
+        policy: PathBuf,
+        #[arg(long)]
+        target: PathBuf,
+        /// A listing: one absolute path or registry key per line.
+        #[arg(long)]
+        paths: PathBuf,
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// Counts per class and per rule, and the rules that matched nothing.
+        #[arg(long)]
+        summary: bool,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
+    /// Say how one path is treated on a server, and by which rule.
+    ExplainPath {
+        path: String,
+        policy: PathBuf,
+        #[arg(long)]
+        target: PathBuf,
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Explain a diagnostic code: what it means, an example, the fix.
     Explain {
         /// A code such as AMX0302.

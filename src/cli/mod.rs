@@ -4,6 +4,7 @@
 mod args;
 mod check_cmd;
 mod compile_cmd;
+mod coverage_cmd;
 mod diff_cmd;
 mod doc_cmd;
 mod explain_cmd;
@@ -102,6 +103,21 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             exit_code,
         } => diff_cmd::run(&old, &new, format, exit_code),
+        Command::Coverage {
+            policy,
+            target,
+            paths,
+            matrix,
+            summary,
+            diag,
+        } => coverage_cmd::coverage(&policy, matrix.as_deref(), &target, &paths, summary, &diag),
+        Command::ExplainPath {
+            path,
+            policy,
+            target,
+            matrix,
+            diag,
+        } => coverage_cmd::explain_path(&path, &policy, matrix.as_deref(), &target, &diag),
         Command::Fmt { paths, check, diag } => fmt_cmd::run(&paths, check, &diag),
         Command::Explain { code, list } => explain_cmd::run(code.as_deref(), list),
         Command::Matrix {

@@ -88,6 +88,74 @@ impl Trie {
         self.nodes[at].ends.push(id);
     }
 
+    /// Ids of the patterns that match a concrete path (lower-cased segments), in no set
+    /// order; `visit` returns true to stop. The hot path of coverage: no allocation but the
+    /// work list.
+    pub fn matching(&self, path: &[&str], mut visit: impl FnMut(usize) -> bool) {
+        let mut seen = Visited::default();
+        let mut stack: Vec<(usize, usize)> = Vec::with_capacity(8);
+        stack.push((0, 0));
+        while let Some((node, i)) = stack.pop() {
+            let n = &self.nodes[node];
+            if n.any.is_some() && !seen.insert((node, i)) {
+                continue;
+            }
+            if i == path.len() {
+                for &id in &n.ends {
+                    if visit(id) {
+                        return;
+                    }
+                }
+            }
+            if let Some(c) = n.any {
+                for k in i..=path.len() {
+                    stack.push((c, k));
+                }
+            }
+            let Some(seg) = path.get(i) else { continue };
+            if let Some(&c) = n.lit.get(*seg) {
+                stack.push((c, i + 1));
+            }
+            for (g, c) in &n.glob {
+                if let Seg::Glob(gs) = g {
+                    if glob_match(gs, seg) {
+                        stack.push((*c, i + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether some pattern continues below the concrete folder `path` (the folder lies on the
+    /// way to a filter, which protects it implicitly).
+    pub fn below(&self, path: &[&str]) -> bool {
+        let mut stack = vec![(0usize, 0usize)];
+        let mut seen = Visited::default();
+        while let Some((node, i)) = stack.pop() {
+            if !seen.insert((node, i)) {
+                continue;
+            }
+            let n = &self.nodes[node];
+            if i == path.len() {
+                if !n.lit.is_empty() || !n.glob.is_empty() || n.any.is_some() {
+                    return true;
+                }
+                continue;
+            }
+            if let Some(&c) = n.lit.get(path[i]) {
+                stack.push((c, i + 1));
+            }
+            for (g, c) in &n.glob {
+                if let Seg::Glob(gs) = g {
+                    if glob_match(gs, path[i]) {
+                        stack.push((*c, i + 1));
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// Ids of patterns that match every path `a` matches (`a` ⊆ pattern), in no set order;
     /// `visit` returns true to stop.
     pub fn covering(&self, a: &[Seg], mut visit: impl FnMut(usize) -> bool) {

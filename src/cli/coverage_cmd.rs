@@ -1,0 +1,120 @@
+//! `amxc coverage POLICY --target FILE --paths LISTING` and `amxc explain-path PATH`.
+
+use super::output::{emit, stdout};
+use super::{DiagArgs, EXIT_FINDINGS};
+use crate::coverage::{Class, Classifier, Summary};
+use crate::fleet::with_plan;
+use crate::source::SourceMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn describe(c: &Classifier, v: crate::coverage::Verdict) -> String {
+    match (v.rule, v.implied) {
+        (Some(r), _) => {
+            let r = &c.rules[r];
+            format!("{} {} ({})", r.kind, r.pattern, r.origin)
+        }
+        (None, true) => "a folder on the way to a filter".into(),
+        (None, false) => match v.class {
+            Class::Invalid => "not an absolute path or registry key".into(),
+            _ => "no filter".into(),
+        },
+    }
+}
+
+pub fn coverage(
+    policy: &Path,
+    matrix: Option<&Path>,
+    target: &Path,
+    listing: &Path,
+    summary: bool,
+    diag: &DiagArgs,
+) -> miette::Result<u8> {
+    let text = std::fs::read(listing).map_err(|e| {
+        miette::miette!(
+            code = "amxc::io",
+            "cannot read `{}`: {e}",
+            listing.display()
+        )
+    })?;
+    let text = String::from_utf8_lossy(&text);
+    let mut sources = SourceMap::new();
+    let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
+        let c = Classifier::new(plan);
+        let mut sum = Summary::new(c.rules.len());
+        let mut out = String::new();
+        let mut buf = String::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v = c.classify(line, &mut buf);
+            sum.add(v);
+            if !summary {
+                let _ = writeln!(out, "{:<11} {}  <- {}", v.class.as_str(), line.trim(), describe(&c, v));
+            }
+        }
+        if summary {
+            let _ = writeln!(out, "{} paths: {} replicated, {} excluded, {} unprotected, {} outside every filter, {} invalid", sum.paths, sum.replicated, sum.excluded, sum.unprotected, sum.outside, sum.invalid);
+            let _ = writeln!(out, "\nper rule:");
+            for (i, r) in c.rules.iter().enumerate() {
+                let _ = writeln!(out, "{:>9}  {} {} ({})", sum.by_rule[i], r.kind, r.pattern, r.origin);
+            }
+            let unused: Vec<usize> = (0..c.rules.len()).filter(|&i| sum.by_rule[i] == 0).collect();
+            if !unused.is_empty() {
+                let _ = writeln!(out, "\nrules that matched nothing on this server (check them):");
+                for i in unused {
+                    let r = &c.rules[i];
+                    let _ = writeln!(out, "  {} {} ({})", r.kind, r.pattern, r.origin);
+                }
+            }
+        }
+        out
+    })
+    .map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    let errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
+    match out {
+        Some(o) => {
+            stdout(&o);
+            Ok(emit(&sources, &errors, diag, None))
+        }
+        None => Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS)),
+    }
+}
+
+pub fn explain_path(
+    path: &str,
+    policy: &Path,
+    matrix: Option<&Path>,
+    target: &Path,
+    diag: &DiagArgs,
+) -> miette::Result<u8> {
+    let mut sources = SourceMap::new();
+    let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
+        let c = Classifier::new(plan);
+        let mut buf = String::new();
+        let v = c.classify(path, &mut buf);
+        let mut out = format!(
+            "{}: {}\n  decided by {}\n",
+            path,
+            v.class.as_str(),
+            describe(&c, v)
+        );
+        let all = c.matching_rules(path);
+        if !all.is_empty() {
+            out.push_str("  every rule that matches it:\n");
+            for i in all {
+                let r = &c.rules[i];
+                let mark = if Some(i) == v.rule { "*" } else { " " };
+                let _ = writeln!(out, "  {mark} {} {} ({})", r.kind, r.pattern, r.origin);
+            }
+        }
+        out
+    })
+    .map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    let errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
+    match out {
+        Some(o) => {
+            stdout(&o);
+            Ok(emit(&sources, &errors, diag, None))
+        }
+        None => Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS)),
+    }
+}

@@ -1,0 +1,148 @@
+//! `amxc coverage`: a generated listing whose answers are known, classified path by path.
+
+use amxc::coverage::{Class, Classifier, Summary};
+use amxc::fleet::with_plan;
+use amxc::source::SourceMap;
+use std::path::Path;
+
+const SEED: &str = "policies/symantec-mail-security.amx";
+
+/// (path, expected class, pattern of the deciding rule if any)
+fn listing() -> Vec<(String, Class, Option<&'static str>)> {
+    let install = "E:\\Program Files (x86)\\Symantec\\SMSMSE\\6.0\\Server";
+    let defs = "C:\\Program Files (x86)\\Common Files\\Symantec Shared\\VirusDefs";
+    let mut v = Vec::new();
+    for i in 0..200 {
+        v.push((
+            format!("{install}\\rules{i}.xml"),
+            Class::Replicated,
+            Some("*.xml"),
+        ));
+        v.push((
+            format!("{install}\\logs\\day{i}\\smsmse{i}.log"),
+            Class::Replicated,
+            Some("logs\\**"),
+        ));
+        v.push((
+            format!("{install}\\BM_RULESETS\\set{i}.dat"),
+            Class::Replicated,
+            Some("BM_Rulesets\\**"),
+        ));
+        v.push((
+            format!("{install}\\sub{i}\\rules.xml"),
+            Class::Outside,
+            None,
+        ));
+        v.push((
+            format!("{defs}\\{i:08}.vdb"),
+            Class::Unprotected,
+            Some("VirusDefs\\**"),
+        ));
+        v.push((format!("C:\\Windows\\Temp\\f{i}.tmp"), Class::Outside, None));
+        v.push((
+            format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Symantec\\SMSMSE\\6.0\\Key{i}"),
+            Class::Replicated,
+            Some("SMSMSE\\**"),
+        ));
+        v.push((
+            format!("HKLM\\SOFTWARE\\Symantec\\SMSMSE\\6.0\\Key{i}"),
+            Class::Outside,
+            None,
+        ));
+    }
+    v.push((
+        "E:\\Program Files (x86)\\Symantec".into(),
+        Class::Replicated,
+        None,
+    ));
+    v.push(("not a path".into(), Class::Invalid, None));
+    v
+}
+
+#[test]
+fn a_generated_listing_is_classified_as_known() {
+    let mut sources = SourceMap::new();
+    let (result, diags) = with_plan(
+        &mut sources,
+        Path::new(SEED),
+        None,
+        Path::new("policies/targets/symantec-mail-security/EXCH01.yaml"),
+        |plan| {
+            let c = Classifier::new(plan);
+            let mut buf = String::new();
+            let mut sum = Summary::new(c.rules.len());
+            for (path, class, rule) in listing() {
+                let v = c.classify(&path, &mut buf);
+                sum.add(v);
+                assert_eq!(v.class, class, "{path}");
+                match rule {
+                    Some(r) => assert!(
+                        v.rule.is_some_and(|i| c.rules[i].pattern.ends_with(r)),
+                        "{path} decided by {:?}",
+                        v.rule.map(|i| &c.rules[i])
+                    ),
+                    None => assert!(v.rule.is_none() || class == Class::Invalid, "{path}"),
+                }
+            }
+            let unused: Vec<String> = (0..c.rules.len())
+                .filter(|&i| sum.by_rule[i] == 0)
+                .map(|i| c.rules[i].pattern.clone())
+                .collect();
+            (
+                sum.paths,
+                sum.replicated,
+                sum.unprotected,
+                sum.outside,
+                unused,
+            )
+        },
+    )
+    .expect("plan");
+    assert!(diags.iter().all(|d| !d.is_error()));
+    let (paths, replicated, unprotected, outside, unused) = result.expect("classified");
+    assert_eq!(
+        (paths, replicated, unprotected, outside),
+        (1602, 801, 200, 600)
+    );
+    assert!(
+        unused.iter().any(|p| p.ends_with("*.sequence")),
+        "{unused:?}"
+    );
+}
+
+#[test]
+fn exclusions_win_inside_their_inclusion() {
+    let dir = tempfile::tempdir().expect("temp");
+    let policy = dir.path().join("p.amx");
+    std::fs::write(
+        &policy,
+        "amx \"fixture\" {\n    versions 2007-07-11\n    data {\n        files include 'C:\\App\\**'\n        files exclude 'C:\\App\\cache\\**' because \"rebuilt\"\n    }\n}\n",
+    )
+    .expect("write");
+    let target = dir.path().join("t.yaml");
+    std::fs::write(
+        &target,
+        "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\n",
+    )
+    .expect("write");
+    let mut sources = SourceMap::new();
+    let (r, _) = with_plan(
+        &mut sources,
+        &policy,
+        Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
+        &target,
+        |plan| {
+            let c = Classifier::new(plan);
+            let mut buf = String::new();
+            [
+                ("C:\\App\\a.txt", Class::Replicated),
+                ("c:/app/CACHE/x", Class::Excluded),
+                ("C:\\Other", Class::Outside),
+            ]
+            .iter()
+            .all(|(p, want)| c.classify(p, &mut buf).class == *want)
+        },
+    )
+    .expect("plan");
+    assert_eq!(r, Some(true));
+}
