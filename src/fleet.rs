@@ -135,15 +135,28 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         name,
         matrix,
     };
-    let results: Vec<Result<Compiled, Vec<Diagnostic>>> = targets
+    // each server is written as soon as it is compiled: a server's folder is replaced
+    // atomically, and an interrupted fleet leaves the servers not yet reached untouched
+    type Outcome = (Result<Compiled, Vec<Diagnostic>>, Option<String>);
+    let results: Vec<Outcome> = targets
         .par_iter()
-        .map(|t| Plan::new(&input, t).map(|plan| render(&plan, args.options)))
+        .map(|t| {
+            let compiled = Plan::new(&input, t).map(|plan| render(&plan, args.options));
+            let failure = match (&compiled, args.check) {
+                (Ok(c), false) => write_server(args.out, c)
+                    .err()
+                    .map(|e| format!("{}: {e}", c.server)),
+                _ => None,
+            };
+            (compiled, failure)
+        })
         .collect();
-    for r in results {
+    for (r, failure) in results {
         match r {
             Ok(c) => report.compiled.push(c),
             Err(ds) => report.diagnostics.extend(ds),
         }
+        report.write_failures.extend(failure);
     }
     if args.check {
         for c in &report.compiled {
@@ -166,16 +179,6 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
                 .with_help("run `amxc compile` without `--check` and commit the result"),
             );
         }
-    } else {
-        report.write_failures = report
-            .compiled
-            .par_iter()
-            .filter_map(|c| {
-                write_server(args.out, c)
-                    .err()
-                    .map(|e| format!("{}: {e}", c.server))
-            })
-            .collect();
     }
     Ok(report)
 }

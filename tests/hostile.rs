@@ -99,3 +99,98 @@ fn a_one_megabyte_line_is_handled() {
     let src = format!("amx \"t\" {{ {} }}", "x ".repeat(1 << 19));
     assert_eq!(first_code(&src).0, 1);
 }
+
+fn bomb() -> String {
+    let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        s.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    s
+}
+
+#[test]
+fn a_yaml_alias_bomb_in_a_matrix_is_refused_quickly() {
+    let (m, diags) = amxc::matrix::load(0, &bomb());
+    assert!(m.is_none());
+    assert_eq!(diags[0].code.0, 101, "{:?}", diags[0].message);
+    assert!(
+        diags[0].message.contains("aliases expand"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
+fn a_yaml_alias_bomb_in_a_target_is_refused() {
+    let p = parse(0, "amx \"fixture\" {\n versions 2007-07-11\n}\n")
+        .policy
+        .expect("policy");
+    let (m, _) = amxc::matrix::load(
+        1,
+        &std::fs::read_to_string("tests/fixtures/diagnostics/small.versions.yaml").expect("matrix"),
+    );
+    let m = m.expect("matrix");
+    let (t, diags) = amxc::target::load(2, &format!("server: A\n{}", bomb()), &p, &m);
+    assert!(t.is_none());
+    assert_eq!(diags[0].code.0, 400);
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused() {
+    let text = format!(
+        "amx: x\ndimensions: {}{}\n",
+        "[".repeat(500),
+        "]".repeat(500)
+    );
+    let (m, diags) = amxc::matrix::load(0, &text);
+    assert!(m.is_none());
+    assert_eq!(diags[0].code.0, 101);
+}
+
+#[test]
+fn dangerous_paths_are_rejected_with_a_located_diagnostic() {
+    for (pattern, why) in [
+        ("C:\\App\\..\\Windows\\**", "`..` segments"),
+        ("\\\\server\\share\\**", "UNC"),
+        ("\\\\?\\C:\\App\\**", "UNC"),
+        ("C:\\App\\CON\\**", "reserved device name"),
+        ("C:\\App\\nul.txt", "reserved device name"),
+        ("C:\\App\\a|b", "Windows does not allow"),
+        ("C:\\App\\x**y", "whole path segment"),
+        ("App\\**", "not an absolute path"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("p.amx");
+        let lit = pattern.replace('\'', "''");
+        std::fs::write(&path, format!("// matrix: m.versions.yaml\namx \"fixture\" {{\n    versions 2007-07-11\n    data {{\n        files include '{lit}'\n    }}\n}}\n")).expect("write");
+        std::fs::copy(
+            "tests/fixtures/diagnostics/small.versions.yaml",
+            dir.path().join("m.versions.yaml"),
+        )
+        .expect("copy");
+        let (sources, diags) = crate::support::check_file(&path);
+        let d = diags
+            .iter()
+            .find(|d| d.code.0 == 209)
+            .unwrap_or_else(|| panic!("{pattern}: {}", crate::support::short(&sources, &diags)));
+        assert!(d.message.contains(why), "{pattern}: {}", d.message);
+        let at = d.primary.as_ref().expect("located");
+        assert_eq!(
+            sources.line_col(at.file, at.span.start).line,
+            5,
+            "{pattern}"
+        );
+    }
+}
+
+#[test]
+fn nested_comments_and_conditions_at_the_limit_are_accepted() {
+    let depth = amxc::parse::MAX_DEPTH - 1;
+    let src = format!(
+        "amx \"t\" {{\n advise \"a\" when {}management-ip{}\n}}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    assert!(parse(0, &src).diagnostics.is_empty());
+}

@@ -219,3 +219,51 @@ fn values_that_cannot_be_quoted_are_rejected() {
         assert!(!out.exists(), "nothing written for {v:?}");
     }
 }
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters Windows allows in service names, paths and arguments that matter to a
+    /// shell, with ordinary ones and non-ASCII ones.
+    fn value() -> impl Strategy<Value = String> {
+        proptest::string::string_regex(
+            "[A-Za-z0-9 '%&|^$()`;!<>@#{}\\[\\]~,.=+\\-\u{2018}\u{2019}\u{00e9}\u{4e2d}]{1,24}",
+        )
+        .expect("regex")
+        .prop_filter("not blank", |s| !s.trim().is_empty())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_value_is_rejected_or_emitted_inert_in_both_shells(v in value()) {
+            let (_, r) = compile(&v);
+            if r.compiled.is_empty() {
+                // refused: it must be for a reason amxc names (a `%name%` that is no variable)
+                prop_assert!(r.diagnostics.iter().any(|d| d.code.0 == 200), "{v:?} refused without AMX0200");
+                return Ok(());
+            }
+            let c = &r.compiled[0];
+            for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
+                prop_assert_eq!(ps1_errors(text), Vec::<String>::new(), "{:?} in {}", v, name);
+                for cmd in ps_commands(text) {
+                    prop_assert!(PS_COMMANDS.contains(&cmd.as_str()), "{:?}: {} invokes `{}`", v, name, cmd);
+                }
+                if name == "start.ps1" {
+                    prop_assert!(ps_literals(text).iter().any(|l| l == &v), "{:?} is not a literal in {}", v, name);
+                }
+            }
+            for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".cmd")) {
+                for line in text.lines() {
+                    if line.starts_with("set \"AMX_") {
+                        prop_assert!(line.ends_with('"') && line.matches('"').count() == 2, "{:?}: {}: {}", v, name, line);
+                    } else if !line.starts_with("REM ") && v.len() > 3 {
+                        prop_assert!(!line.contains(v.as_str()), "{:?} outside a set line in {}: {}", v, name, line);
+                    }
+                }
+            }
+        }
+    }
+}

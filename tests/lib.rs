@@ -10,4 +10,5 @@ mod formats;
 mod grammar;
 mod hostile;
 mod injection;
+mod integrity;
 mod support;
