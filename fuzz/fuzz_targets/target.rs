@@ -1,0 +1,20 @@
+//! Any YAML as a target profile (and as a matrix): loading ends in a value or diagnostics.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+const POLICY: &str = "amx \"fixture\" {\n    versions 2007-03-27, 2007-07-11\n    data {\n        files include '%ProgramFiles%\\App\\**'\n    }\n}\n";
+const MATRIX: &str = include_str!("../../tests/fixtures/diagnostics/small.versions.yaml");
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = amxc::matrix::load(0, text);
+    let Some(policy) = amxc::parse::parse(1, POLICY).policy else { return };
+    let (Some(matrix), _) = amxc::matrix::load(2, MATRIX) else { return };
+    let (target, _) = amxc::target::load(3, text, &policy, &matrix);
+    if let Some(t) = target {
+        let input = amxc::compile::Input { policy: &policy, text: POLICY, name: "fuzz.amx".into(), matrix: &matrix };
+        if let Ok(plan) = amxc::compile::Plan::new(&input, &t) {
+            let _ = amxc::compile::render(&plan, amxc::compile::Options { scripts: amxc::compile::ScriptKind::Both, json: true });
+        }
+    }
+});
