@@ -129,12 +129,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         .map_or("policy.amx".to_string(), |n| {
             n.to_string_lossy().into_owned()
         });
-    let input = Input {
-        policy,
-        text: &text,
-        name,
-        matrix,
-    };
+    let input = Input::new(policy, &text, name, matrix);
     // each server is written as soon as it is compiled: a server's folder is replaced
     // atomically, and an interrupted fleet leaves the servers not yet reached untouched
     type Outcome = (Result<Compiled, Vec<Diagnostic>>, Option<String>);
@@ -233,12 +228,7 @@ pub fn with_plan<R>(
     let name = policy.file_name().map_or("policy.amx".to_string(), |n| {
         n.to_string_lossy().into_owned()
     });
-    let input = Input {
-        policy: p,
-        text: &text,
-        name,
-        matrix: m,
-    };
+    let input = Input::new(p, &text, name, m);
     match Plan::new(&input, &t) {
         Ok(plan) => Ok((Some(f(&plan)), diags)),
         Err(ds) => {

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let (Some(matrix), _) = amxc::matrix::load(2, MATRIX) else { return };
     let (target, _) = amxc::target::load(3, text, &policy, &matrix);
     if let Some(t) = target {
-        let input = amxc::compile::Input { policy: &policy, text: POLICY, name: "fuzz.amx".into(), matrix: &matrix };
+        let input = amxc::compile::Input::new(&policy, POLICY, "fuzz.amx".into(), &matrix);
         if let Ok(plan) = amxc::compile::Plan::new(&input, &t) {
             let _ = amxc::compile::render(&plan, amxc::compile::Options { scripts: amxc::compile::ScriptKind::Both, json: true });
         }

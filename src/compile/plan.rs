@@ -29,6 +29,28 @@ pub struct Input<'a> {
     /// The policy's file name, as origins name it (`policy.amx`).
     pub name: String,
     pub matrix: &'a Matrix,
+    /// Offset of each line's start, for `origin`.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(policy: &'a Policy, text: &'a str, name: String, matrix: &'a Matrix) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Input {
+            policy,
+            text,
+            name,
+            matrix,
+            line_starts,
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
 }
 
 pub struct Plan<'a> {
@@ -148,13 +170,7 @@ impl<'a> Plan<'a> {
 
     /// `policy.amx:LINE` for a span of the policy.
     pub fn origin(&self, span: Span) -> String {
-        let text = self.input.text;
-        let line = text.as_bytes()[..span.start.min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        format!("{}:{line}", self.input.name)
+        format!("{}:{}", self.input.name, self.input.line_of(span.start))
     }
 
     /// The first line of every generated file, without comment markers.
