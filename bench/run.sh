@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks of the whole program on generated inputs; prints a table of figures.
+#   bench/run.sh            (about five minutes on 2 cores)
+# Needs Python 3 (bench/gen.py) and GNU time (/usr/bin/time) for peak memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin amxc --example perf
+amxc=target/release/amxc
+perf=target/release/examples/perf
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# wall seconds and peak KB of a command
+measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+
+echo "| measure | value | peak memory |"
+echo "|---|---|---|"
+
+# seed policy: mean wall time of 50 runs of `amxc check`, process start included
+start=$(date +%s%N)
+for _ in $(seq 50); do $amxc check policies/symantec-mail-security.amx >/dev/null 2>&1; done
+end=$(date +%s%N)
+read -r _ mem <<<"$(measure $amxc check policies/symantec-mail-security.amx)"
+echo "| check seed policy (72 configurations), wall | $(( (end - start) / 50000 )) µs | ${mem} KB |"
+
+prev=""
+for n in 1000 10000 100000; do
+  python3 bench/gen.py policy $n "$work/p$n.amx"
+  read -r secs mem <<<"$(measure $amxc check "$work/p$n.amx")"
+  ratio=""
+  [ -n "$prev" ] && ratio=" (×$(python3 -c "print(round($secs/max($prev,0.001),1))"))"
+  echo "| check $n filters (96 configurations) | ${secs} s${ratio} | ${mem} KB |"
+  prev=$secs
+done
+
+# a 10 MB policy end to end
+python3 bench/gen.py policy 130000 "$work/big.amx"
+bytes=$(stat -c %s "$work/big.amx")
+read -r secs mem <<<"$(measure $amxc check "$work/big.amx")"
+echo "| check a $(( bytes / 1000000 )) MB policy end to end | $(python3 -c "print(round($bytes/1e6/$secs,1))") MB/s | ${mem} KB ($(python3 -c "print(round($mem*1024/$bytes,1))")× input) |"
+echo "| parse only (best of 5) | $($perf parse "$work/big.amx" | awk '{print $2}') MB/s | |"
+
+# fleet compile
+python3 bench/gen.py fleet 1000 "$work/fleet"
+read -r secs mem <<<"$(measure $amxc compile "$work/p1000.amx" --targets "$work/fleet" --out "$work/out")"
+echo "| fleet compile, 1,000 targets × 1,000 filters | $(python3 -c "print(round(1000/$secs))") targets/s (${secs} s) | ${mem} KB |"
+
+# coverage
+python3 bench/gen.py listing 1000000 10000 "$work/list.txt"
+out=$($perf coverage "$work/p10000.amx" "$work/fleet/SRV00001.yaml" "$work/list.txt")
+a=$(echo "$out" | awk '/amxc_paths_per_s/ {print $2}')
+g=$(echo "$out" | awk '/globset_paths_per_s/ {print $2}')
+read -r secs mem <<<"$(measure $amxc coverage "$work/p10000.amx" --target "$work/fleet/SRV00001.yaml" --paths "$work/list.txt" --summary)"
+echo "| coverage, 1,000,000 paths × 10,000 filters | ${a} paths/s (globset: ${g}) | ${mem} KB (whole command: ${secs} s) |"
