@@ -69,14 +69,7 @@ pub fn coverage(
         out
     })
     .map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
-    let errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
-    match out {
-        Some(o) => {
-            stdout(&o);
-            Ok(emit(&sources, &errors, diag, None))
-        }
-        None => Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS)),
-    }
+    Ok(finish(&sources, out, diags, diag))
 }
 
 pub fn explain_path(
@@ -109,12 +102,22 @@ pub fn explain_path(
         out
     })
     .map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    Ok(finish(&sources, out, diags, diag))
+}
+
+/// Print the report, or the errors that prevented it; the exit code follows.
+fn finish(
+    sources: &SourceMap,
+    out: Option<String>,
+    diags: Vec<crate::diagnostic::Diagnostic>,
+    diag: &DiagArgs,
+) -> u8 {
     let errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
     match out {
         Some(o) => {
             stdout(&o);
-            Ok(emit(&sources, &errors, diag, None))
+            emit(sources, &errors, diag, None)
         }
-        None => Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS)),
+        None => emit(sources, &errors, diag, None).max(EXIT_FINDINGS),
     }
 }
