@@ -152,6 +152,11 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Whether registry patterns move under `Wow6432Node` (a 32-bit application on x64).
+    pub fn wow64(&self) -> bool {
+        self.x64_32bit
+    }
+
     /// Expand a string's variables.
     pub fn string(&self, s: &Str) -> Result<String, Diagnostic> {
         self.vars.resolve(&s.value).map_err(|e| match &e {

@@ -10,9 +10,9 @@ mod data;
 mod services;
 mod types;
 
-use crate::ast::{Condition, Exception, Policy, Version};
+use crate::ast::{Condition, Exception, Policy, Str, Version};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::lower::{eval, evaluate_parts, Env};
+use crate::lower::{eval, evaluate_parts, Env, Resolver};
 use crate::matrix::Matrix;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
@@ -22,7 +22,10 @@ use std::collections::{HashMap, HashSet};
 type GroupKey = (usize, Vec<usize>, [bool; 3], Vec<bool>);
 /// Configurations whose data rules hold alike: their path key, the truth of each data
 /// condition, which exceptions apply, and whether the product generation lacks exclusions.
-type DataKey = (GroupKey, Vec<bool>, Vec<bool>, bool);
+type DataKey = (PathKey, Vec<bool>, Vec<bool>, bool);
+/// Where data patterns resolve to: each variable they use, and whether registry keys move
+/// under Wow6432Node.
+type PathKey = (Vec<Option<String>>, bool);
 /// A finding: code, primary span, message.
 type FindingKey = (u16, usize, usize, String);
 
@@ -96,24 +99,23 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
         .iter()
         .map(|d| d.item.when.as_ref().map(|c| data_conds.id(c)))
         .collect();
-    let mut path_conds: Vec<&Condition> = Vec::new();
-    for (b, e) in policy.bodies() {
-        path_conds.extend(b.paths.iter().filter_map(|p| p.when.as_ref()));
-        path_conds.extend(e.and_then(|e| e.when.as_ref()));
-    }
-    if let Some(a) = &policy.application {
-        path_conds.extend(a.value.bits.iter().filter_map(|b| b.when.as_ref()));
-    }
-    let path_conds = Distinct::new(path_conds);
+    // the variables data patterns use: configurations where they resolve alike share relations
+    let vars = data_variables(&items);
     let mut data_groups: IndexMap<DataKey, Vec<usize>> = IndexMap::new();
-    for (i, (c, env)) in space.configs.iter().zip(&envs).enumerate() {
-        let dims: Vec<usize> = path_dims.iter().map(|&d| c.values[d]).collect();
-        let path_key = (
-            c.release,
-            dims,
-            [env.is_x64(), env.is_legacy_os(), false],
-            path_conds.eval(env),
-        );
+    for (i, env) in envs.iter().enumerate() {
+        let r = Resolver::new(policy, text, env);
+        let values: Vec<Option<String>> = vars
+            .iter()
+            .map(|v| {
+                r.string(&Str {
+                    value: format!("%{v}%"),
+                    span: Default::default(),
+                    literal: true,
+                })
+                .ok()
+            })
+            .collect();
+        let path_key = (values, r.wow64());
         let exc: Vec<bool> = exceptions
             .iter()
             .map(|e| {
@@ -127,7 +129,7 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
             .push(i);
     }
     // one path environment at a time, so that only one set of relations is held in memory
-    let mut by_path: IndexMap<&GroupKey, Vec<(&DataKey, &Vec<usize>)>> = IndexMap::new();
+    let mut by_path: IndexMap<&PathKey, Vec<(&DataKey, &Vec<usize>)>> = IndexMap::new();
     for (key, members) in &data_groups {
         by_path.entry(&key.0).or_default().push((key, members));
     }
@@ -163,6 +165,26 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
         diagnostics: dedupe(out),
         configurations: total,
     }
+}
+
+/// Names of the `%variables%` that data patterns use, sorted.
+fn data_variables(items: &[data::DataRef]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in items {
+        let text = &d.item.value.pattern().value;
+        let mut parts = text.split('%');
+        parts.next();
+        while let (Some(name), Some(_)) = (parts.next(), parts.clone().next()) {
+            if !name.is_empty()
+                && !name.contains(['\\', ' '])
+                && !out.iter().any(|o| o.eq_ignore_ascii_case(name))
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Distinct conditions (by their text), evaluated once per configuration.
