@@ -48,11 +48,17 @@ fn policy_with(value: &str) -> String {
 }
 
 fn compile(value: &str) -> (SourceMap, amxc::fleet::FleetReport) {
+    let (sources, report, _) = compile_text(&policy_with(value), true);
+    (sources, report)
+}
+
+/// Compile a policy for one x64 server against the small matrix, with both script kinds;
+/// the flag says whether anything was written.
+fn compile_text(policy_text: &str, check: bool) -> (SourceMap, amxc::fleet::FleetReport, bool) {
     let dir = tempfile::tempdir().expect("temp");
     let policy = dir.path().join("p.amx");
-    std::fs::write(&policy, policy_with(value)).expect("write");
+    std::fs::write(&policy, policy_text).expect("write");
     let target = dir.path().join("t.yaml");
-    std::fs::write(&target, "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\nos: \"2008\"\n").ok();
     std::fs::write(
         &target,
         "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\n",
@@ -69,10 +75,10 @@ fn compile(value: &str) -> (SourceMap, amxc::fleet::FleetReport) {
             scripts: ScriptKind::Both,
             json: false,
         },
-        check: true,
+        check,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
-    (sources, r)
+    (sources, r, out.exists())
 }
 
 /// Unescaped contents of every single-quoted PowerShell literal.
@@ -188,35 +194,14 @@ fn values_that_cannot_be_quoted_are_rejected() {
             .replace('"', "\\\"")
             .replace('\n', "\\n")
             .replace('\u{7}', "\\u{7}");
-        let dir = tempfile::tempdir().expect("temp");
-        let policy = dir.path().join("p.amx");
-        std::fs::write(&policy, format!("amx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        service \"{escaped}\"\n    }}\n}}\n")).expect("write");
-        let target = dir.path().join("t.yaml");
-        std::fs::write(
-            &target,
-            "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\n",
-        )
-        .expect("write");
-        let out = dir.path().join("out");
-        let mut sources = SourceMap::new();
-        let args = FleetArgs {
-            policy: &policy,
-            matrix: Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
-            targets: vec![target],
-            out: &out,
-            options: Options {
-                scripts: ScriptKind::Both,
-                json: false,
-            },
-            check: false,
-        };
-        let r = compile_fleet(&mut sources, &args).expect("compile");
+        let policy = format!("amx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        service \"{escaped}\"\n    }}\n}}\n");
+        let (_, r, written) = compile_text(&policy, false);
         assert!(
             r.diagnostics.iter().any(|d| d.code.0 == 406),
             "{v:?} was not rejected"
         );
         assert!(r.compiled.is_empty());
-        assert!(!out.exists(), "nothing written for {v:?}");
+        assert!(!written, "nothing written for {v:?}");
     }
 }
 

@@ -181,12 +181,6 @@ pub fn overlaps(a: &[Seg], b: &[Seg]) -> bool {
     dp[0][0]
 }
 
-/// Does `pattern` match the concrete path (segments lower-cased)?
-pub fn matches_path(pattern: &[Seg], path: &[&str]) -> bool {
-    let lits: Vec<Seg> = path.iter().map(|s| Seg::Lit(s.to_lowercase())).collect();
-    subset(&lits, pattern)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

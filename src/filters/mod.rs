@@ -6,6 +6,6 @@ mod glob;
 mod pattern;
 mod trie;
 
-pub use glob::{matches_path, overlaps, subset};
+pub use glob::{overlaps, subset};
 pub use pattern::{normalize_file, normalize_registry, Pattern, PatternError, Seg};
 pub use trie::Trie;

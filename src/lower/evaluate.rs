@@ -19,16 +19,6 @@ pub struct Origin {
     pub overrides: Option<Span>,
 }
 
-impl Origin {
-    fn base(span: Span) -> Self {
-        Origin {
-            span,
-            exception: None,
-            overrides: None,
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct EvFilter {
     pub kind: FilterKind,
@@ -549,12 +539,5 @@ fn wow64_registry(p: &mut Pattern) {
         let mut parts: Vec<&str> = p.display.split('\\').collect();
         parts.insert(2, "Wow6432Node");
         p.display = parts.join("\\");
-    }
-}
-
-impl Origin {
-    /// Used by emitters: the base origin of a statement.
-    pub fn of(span: Span) -> Self {
-        Origin::base(span)
     }
 }

@@ -13,4 +13,4 @@ pub use evaluate::{
     applying_exceptions, evaluate, evaluate_parts, pattern_kind, EvFilter, EvService, EvTask,
     EvUnprotected, Evaluated, Origin, Resolver, Text,
 };
-pub use paths::{VarError, Vars, BUILTINS};
+pub use paths::{VarError, Vars};

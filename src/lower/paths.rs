@@ -25,17 +25,6 @@ pub struct Vars<'a> {
     defs: IndexMap<String, (String, String)>,
 }
 
-pub const BUILTINS: &[&str] = &[
-    "SystemDrive",
-    "SystemRoot",
-    "windir",
-    "ProgramFiles",
-    "ProgramW6432",
-    "CommonProgramFiles",
-    "ProgramData",
-    "ALLUSERSPROFILE",
-];
-
 impl<'a> Vars<'a> {
     /// `defs`: (name, value) pairs in order; later ones win.
     pub fn new(
