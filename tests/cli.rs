@@ -115,3 +115,11 @@ fn matrix_shows_which_release_serves_each_configuration() {
     );
     assert!(out.contains("superseded by 2007-07-11"));
 }
+
+#[test]
+fn a_folder_without_policies_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (code, _, err) = amxc(&["check", &dir.path().to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no `.amx` policy found"), "{err}");
+}

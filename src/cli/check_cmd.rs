@@ -14,6 +14,15 @@ pub fn run(paths: &[PathBuf], matrix: Option<&Path>, diag: &DiagArgs) -> miette:
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
         Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
     };
+    if report.policies == 0 {
+        let list: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(miette::miette!(
+            code = "amxc::usage",
+            help = "name .amx files, or folders that hold them",
+            "no `.amx` policy found in {}",
+            list.join(", ")
+        ));
+    }
     let summary = format!(
         "checked {} {} in {} configurations: {}",
         report.policies,
