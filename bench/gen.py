@@ -5,6 +5,7 @@
                                  exclusions inside inclusions, an exception; writes the
                                  matrix beside it (OUT.versions.yaml, 24 configurations)
   gen.py fleet K DIR             K target profiles for a policy made by `gen.py policy`
+  gen.py seed-fleet K DIR        K target profiles for the shipped seed policy
   gen.py listing P N OUT.txt     P absolute paths, as `dir /s /b` prints, under N filters' folders
 
 Everything is deterministic: the same arguments give the same bytes.
@@ -103,6 +104,21 @@ def fleet(k, out):
             )
 
 
+def seed_fleet(k, out):
+    """K target profiles for the shipped seed policy (symantec-mail-security)."""
+    os.makedirs(out, exist_ok=True)
+    for i in range(k):
+        x64 = i % 3 != 0
+        with open(os.path.join(out, f"S{i:05}.yaml"), "w") as f:
+            f.write(
+                f"server: S{i:05}\namx: symantec-mail-security\nversion: 2007-07-11\n"
+                f"app: \"{'6.0' if i % 2 else '5.0'}\"\nexchange: \"{'2007' if x64 else '2003'}\"\n"
+                f"arch: {'x64' if x64 else 'x86'}\nheartbeat: \"6.0\"\nos: \"{'2008' if x64 else '2003'}\"\n"
+                f"components: [{'file-level-av' if i % 4 else ''}]\n"
+                f"management_ip: {'192.0.2.1' if i % 2 else 'null'}\ndrives: [C]\n"
+            )
+
+
 def listing(p, n, out):
     groups = max(1, n // 10)
     with open(out, "w") as f:
@@ -129,6 +145,8 @@ if __name__ == "__main__":
         policy(int(sys.argv[2]), sys.argv[3])
     elif cmd == "fleet":
         fleet(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "seed-fleet":
+        seed_fleet(int(sys.argv[2]), sys.argv[3])
     elif cmd == "listing":
         listing(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:

@@ -43,7 +43,7 @@ fn coverage(policy: &str, target: &str, listing: &str) {
         Path::new(target),
         |plan| {
             let c = Classifier::new(plan);
-            let mut buf = String::new();
+            let mut buf = amxc::coverage::Scratch::default();
             let t = Instant::now();
             let mut replicated = 0usize;
             for l in &lines {

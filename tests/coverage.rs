@@ -69,7 +69,7 @@ fn a_generated_listing_is_classified_as_known() {
         Path::new("policies/targets/symantec-mail-security/EXCH01.yaml"),
         |plan| {
             let c = Classifier::new(plan);
-            let mut buf = String::new();
+            let mut buf = amxc::coverage::Scratch::default();
             let mut sum = Summary::new(c.rules.len());
             for (path, class, rule) in listing() {
                 let v = c.classify(&path, &mut buf);
@@ -133,7 +133,7 @@ fn exclusions_win_inside_their_inclusion() {
         &target,
         |plan| {
             let c = Classifier::new(plan);
-            let mut buf = String::new();
+            let mut buf = amxc::coverage::Scratch::default();
             [
                 ("C:\\App\\a.txt", Class::Replicated),
                 ("c:/app/CACHE/x", Class::Excluded),

@@ -43,7 +43,7 @@ pub fn coverage(
         let c = Classifier::new(plan);
         let mut sum = Summary::new(c.rules.len());
         let mut out = String::new();
-        let mut buf = String::new();
+        let mut buf = crate::coverage::Scratch::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v = c.classify(line, &mut buf);
             sum.add(v);
@@ -82,7 +82,7 @@ pub fn explain_path(
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
         let c = Classifier::new(plan);
-        let mut buf = String::new();
+        let mut buf = crate::coverage::Scratch::default();
         let v = c.classify(path, &mut buf);
         let mut out = format!(
             "{}: {}\n  decided by {}\n",

@@ -177,8 +177,9 @@ impl Classifier {
         Some((true, segs))
     }
 
-    /// Classify one path. `buf` is reused between calls to avoid allocation.
-    pub fn classify(&self, path: &str, buf: &mut String) -> Verdict {
+    /// Classify one path. `scratch` is reused between calls to avoid allocation.
+    pub fn classify(&self, path: &str, scratch: &mut Scratch) -> Verdict {
+        let Scratch { buf, stack } = scratch;
         let Some((registry, segs)) = Self::split(path, buf) else {
             return Verdict {
                 class: Class::Invalid,
@@ -191,9 +192,9 @@ impl Classifier {
         } else {
             &self.files
         };
-        let best = |trie: &Trie, ids: &[usize]| -> Option<usize> {
+        let mut best = |trie: &Trie, ids: &[usize]| -> Option<usize> {
             let mut found: Option<usize> = None;
-            trie.matching(&segs, |k| {
+            trie.matching_in(&segs, stack, |k| {
                 let r = ids[k];
                 if found.is_none_or(|f| {
                     side.depth[r] > side.depth[f] || side.depth[r] == side.depth[f] && r < f
@@ -265,6 +266,13 @@ impl Classifier {
         out.dedup();
         out
     }
+}
+
+/// Buffers a classification reuses from one path to the next.
+#[derive(Default)]
+pub struct Scratch {
+    buf: String,
+    stack: Vec<(usize, usize)>,
 }
 
 /// Counts per class and per rule over a listing.

@@ -91,9 +91,19 @@ impl Trie {
     /// Ids of the patterns that match a concrete path (lower-cased segments), in no set
     /// order; `visit` returns true to stop. The hot path of coverage: no allocation but the
     /// work list.
-    pub fn matching(&self, path: &[&str], mut visit: impl FnMut(usize) -> bool) {
+    pub fn matching(&self, path: &[&str], visit: impl FnMut(usize) -> bool) {
+        self.matching_in(path, &mut Vec::new(), visit);
+    }
+
+    /// [`Trie::matching`] with a caller's work list, reused across paths.
+    pub fn matching_in(
+        &self,
+        path: &[&str],
+        stack: &mut Vec<(usize, usize)>,
+        mut visit: impl FnMut(usize) -> bool,
+    ) {
         let mut seen = Visited::default();
-        let mut stack: Vec<(usize, usize)> = Vec::with_capacity(8);
+        stack.clear();
         stack.push((0, 0));
         while let Some((node, i)) = stack.pop() {
             let n = &self.nodes[node];
