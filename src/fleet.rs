@@ -57,53 +57,86 @@ pub fn target_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     Ok(v)
 }
 
-pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
-    let mut report = FleetReport::default();
-    let loaded = match load(sources, args.policy, args.matrix) {
+/// A policy that parsed and validated without errors, with its matrix.
+struct Checked {
+    policy: crate::ast::Policy,
+    matrix: crate::matrix::Matrix,
+    text: String,
+    /// The file name origins use (`policy.amx`).
+    name: String,
+}
+
+/// Load and validate a policy for a command that needs a clean one (compile, coverage).
+fn load_checked(
+    sources: &mut SourceMap,
+    policy: &Path,
+    matrix: Option<&Path>,
+) -> Result<(Option<Checked>, Vec<Diagnostic>), ReadError> {
+    let loaded = match load(sources, policy, matrix) {
         Ok(l) => l,
-        Err(ReadError::Invalid(d)) => {
-            report.diagnostics.push(*d);
-            report.policy_failed = true;
-            return Ok(report);
-        }
+        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
         Err(e) => return Err(e),
     };
-    report.diagnostics = loaded.diagnostics.clone();
-    let (Some(policy), Some(matrix)) = (&loaded.policy, &loaded.matrix) else {
-        if !report.diagnostics.iter().any(Diagnostic::is_error) {
-            report.diagnostics.push(
+    let mut diags = loaded.diagnostics;
+    let (Some(p), Some(m)) = (loaded.policy, loaded.matrix) else {
+        if !diags.iter().any(Diagnostic::is_error) {
+            diags.push(
                 Diagnostic::new(
                     codes::MATRIX_NOT_FOUND,
-                    "compiling needs the version matrix",
+                    "this command needs the version matrix",
                 )
                 .with_severity(Severity::Error)
                 .with_help("put it beside the policy or name it with `--matrix`"),
             );
         }
+        return Ok((None, diags));
+    };
+    let text = sources.text(loaded.file).to_string();
+    if !diags.iter().any(Diagnostic::is_error) {
+        diags.extend(validate(&p, &text, Some(&m)).diagnostics);
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok((None, diags));
+    }
+    let name = policy.file_name().map_or("policy.amx".to_string(), |n| {
+        n.to_string_lossy().into_owned()
+    });
+    Ok((
+        Some(Checked {
+            policy: p,
+            matrix: m,
+            text,
+            name,
+        }),
+        diags,
+    ))
+}
+
+/// Read and check one target profile against a checked policy.
+fn load_target(
+    sources: &mut SourceMap,
+    path: &Path,
+    c: &Checked,
+) -> Result<(Option<Target>, Vec<Diagnostic>), ReadError> {
+    let file = match inputs::read(sources, path, target::MAX_TARGET_BYTES) {
+        Ok(f) => f,
+        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(e) => return Err(e),
+    };
+    Ok(target::load(file, sources.text(file), &c.policy, &c.matrix))
+}
+
+pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
+    let mut report = FleetReport::default();
+    let (checked, diags) = load_checked(sources, args.policy, args.matrix)?;
+    report.diagnostics = diags;
+    let Some(checked) = checked else {
         report.policy_failed = true;
         return Ok(report);
     };
-    let text = sources.text(loaded.file).to_string();
-    if !report.diagnostics.iter().any(Diagnostic::is_error) {
-        report
-            .diagnostics
-            .extend(validate(policy, &text, Some(matrix)).diagnostics);
-    }
-    if report.diagnostics.iter().any(Diagnostic::is_error) {
-        report.policy_failed = true;
-        return Ok(report);
-    }
     let mut targets: Vec<Target> = Vec::new();
     for path in &args.targets {
-        let file = match inputs::read(sources, path, target::MAX_TARGET_BYTES) {
-            Ok(f) => f,
-            Err(ReadError::Invalid(d)) => {
-                report.diagnostics.push(*d);
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let (t, ds) = target::load(file, sources.text(file), policy, matrix);
+        let (t, ds) = load_target(sources, path, &checked)?;
         report.diagnostics.extend(ds);
         let Some(t) = t else { continue };
         if let Some(first) = targets
@@ -123,13 +156,12 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         }
         targets.push(t);
     }
-    let name = args
-        .policy
-        .file_name()
-        .map_or("policy.amx".to_string(), |n| {
-            n.to_string_lossy().into_owned()
-        });
-    let input = Input::new(policy, &text, name, matrix);
+    let input = Input::new(
+        &checked.policy,
+        &checked.text,
+        checked.name.clone(),
+        &checked.matrix,
+    );
     // each server is written as soon as it is compiled: a server's folder is replaced
     // atomically, and an interrupted fleet leaves the servers not yet reached untouched
     type Outcome = (Result<Compiled, Vec<Diagnostic>>, Option<String>);
@@ -187,48 +219,16 @@ pub fn with_plan<R>(
     target_path: &Path,
     f: impl FnOnce(&Plan) -> R,
 ) -> Result<(Option<R>, Vec<Diagnostic>), ReadError> {
-    let loaded = match load(sources, policy, matrix) {
-        Ok(l) => l,
-        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
-        Err(e) => return Err(e),
-    };
-    let mut diags = loaded.diagnostics.clone();
-    let (Some(p), Some(m)) = (&loaded.policy, &loaded.matrix) else {
-        if !diags.iter().any(Diagnostic::is_error) {
-            diags.push(
-                Diagnostic::new(
-                    codes::MATRIX_NOT_FOUND,
-                    "this command needs the version matrix",
-                )
-                .with_severity(Severity::Error),
-            );
-        }
+    let (checked, diags) = load_checked(sources, policy, matrix)?;
+    // the policy's notes and warnings belong to `check`; here only what stops the command
+    let mut diags: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+    let Some(c) = checked else {
         return Ok((None, diags));
     };
-    let text = sources.text(loaded.file).to_string();
-    if !diags.iter().any(Diagnostic::is_error) {
-        diags.extend(
-            validate(p, &text, Some(m))
-                .diagnostics
-                .into_iter()
-                .filter(Diagnostic::is_error),
-        );
-    }
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok((None, diags));
-    }
-    let file = match inputs::read(sources, target_path, target::MAX_TARGET_BYTES) {
-        Ok(f) => f,
-        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
-        Err(e) => return Err(e),
-    };
-    let (t, ds) = target::load(file, sources.text(file), p, m);
+    let (t, ds) = load_target(sources, target_path, &c)?;
     diags.extend(ds);
     let Some(t) = t else { return Ok((None, diags)) };
-    let name = policy.file_name().map_or("policy.amx".to_string(), |n| {
-        n.to_string_lossy().into_owned()
-    });
-    let input = Input::new(p, &text, name, m);
+    let input = Input::new(&c.policy, &c.text, c.name.clone(), &c.matrix);
     match Plan::new(&input, &t) {
         Ok(plan) => Ok((Some(f(&plan)), diags)),
         Err(ds) => {

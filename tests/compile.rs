@@ -49,6 +49,20 @@ fn problems(sources: &SourceMap, r: &FleetReport) -> String {
     short(sources, &ds)
 }
 
+/// Every PowerShell script of every compiled server parses.
+fn assert_ps1_parse(report: &FleetReport) {
+    for c in &report.compiled {
+        for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
+            assert_eq!(
+                ps1_errors(text),
+                Vec::<String>::new(),
+                "{}/{name}",
+                c.server
+            );
+        }
+    }
+}
+
 fn seed_targets() -> Vec<PathBuf> {
     target_files(Path::new(SEED_TARGETS)).expect("seed targets")
 }
@@ -136,16 +150,7 @@ fn every_generated_powershell_script_parses() {
         ScriptKind::Both,
         false,
     );
-    for c in &report.compiled {
-        for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
-            assert_eq!(
-                ps1_errors(text),
-                Vec::<String>::new(),
-                "{}/{name}",
-                c.server
-            );
-        }
-    }
+    assert_ps1_parse(&report);
 }
 
 #[test]
@@ -420,16 +425,7 @@ fn every_shipped_fleet_compiles_clean() {
         let (sources, report) = run(&policy, None, targets, dir.path(), ScriptKind::Both, false);
         assert_eq!(problems(&sources, &report), "", "{name}");
         assert_eq!(report.compiled.len(), n, "{name}");
-        for c in &report.compiled {
-            for (file, text) in c.files.iter().filter(|(f, _)| f.ends_with(".ps1")) {
-                assert_eq!(
-                    ps1_errors(text),
-                    Vec::<String>::new(),
-                    "{}/{file}",
-                    c.server
-                );
-            }
-        }
+        assert_ps1_parse(&report);
     }
 }
 

@@ -103,13 +103,7 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     files.insert("stop.cmd".into(), s);
 
     for (stem, tasks) in super::tasks_by_kind(plan) {
-        let mut s = header(
-            plan,
-            &format!(
-                "Run the {} tasks, in the order the policy lists them.",
-                tasks[0].kind.keyword()
-            ),
-        );
+        let mut s = header(plan, &super::task_script_purpose(tasks[0].kind));
         for t in tasks {
             let _ = write!(s, "REM {}\r\n", cmd_comment(&super::task_comment(plan, t)));
             let _ = write!(

@@ -47,6 +47,14 @@ pub(crate) fn side_name(s: TaskSide) -> &'static str {
     }
 }
 
+/// The second line of a task script: what it runs, in which order.
+pub(crate) fn task_script_purpose(kind: crate::ast::TaskKind) -> String {
+    format!(
+        "Run the {} tasks, in the order the policy lists them.",
+        kind.keyword()
+    )
+}
+
 /// `task "LiveUpdate": on the active, every 4h, from policy.amx:50`
 pub(crate) fn task_comment(plan: &Plan, t: &EvTask) -> String {
     let mut s = format!("task {}: runs on the {}", t.name, side_name(t.side));

@@ -142,13 +142,7 @@ pub fn ps1_scripts(plan: &Plan) -> BTreeMap<String, String> {
     files.insert("stop.ps1".into(), s);
 
     for (stem, tasks) in super::tasks_by_kind(plan) {
-        let mut s = header(
-            plan,
-            &format!(
-                "Run the {} tasks, in the order the policy lists them.",
-                tasks[0].kind.keyword()
-            ),
-        );
+        let mut s = header(plan, &super::task_script_purpose(tasks[0].kind));
         s.push_str(TASK_FN);
         s.push('\n');
         for t in tasks {
