@@ -4,6 +4,7 @@
 
 use super::env::Env;
 use indexmap::IndexMap;
+use std::cell::RefCell;
 
 /// Why a string could not be resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +24,9 @@ pub struct Vars<'a> {
     bits32: bool,
     /// The policy's definitions that hold in this environment, by lower-cased name.
     defs: IndexMap<String, (String, String)>,
+    /// Values already expanded, by name. A value that expanded once expands the same way
+    /// wherever it is used (a cycle through it would have failed the first time too).
+    known: RefCell<Vec<(String, String)>>,
 }
 
 impl<'a> Vars<'a> {
@@ -40,6 +44,7 @@ impl<'a> Vars<'a> {
             env,
             bits32,
             defs: map,
+            known: RefCell::new(Vec::new()),
         }
     }
 
@@ -120,6 +125,22 @@ impl<'a> Vars<'a> {
     }
 
     fn lookup(&self, name: &str, stack: &mut Vec<String>) -> Result<String, VarError> {
+        if let Some((_, v)) = self
+            .known
+            .borrow()
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            return Ok(v.clone());
+        }
+        let value = self.lookup_uncached(name, stack)?;
+        self.known
+            .borrow_mut()
+            .push((name.to_string(), value.clone()));
+        Ok(value)
+    }
+
+    fn lookup_uncached(&self, name: &str, stack: &mut Vec<String>) -> Result<String, VarError> {
         if let Some(v) = self.get_raw(name) {
             return Ok(v);
         }

@@ -60,10 +60,6 @@ fn is_keyword(r: Rule) -> bool {
             | k_registry
             | k_snapshot
             | k_unprotected
-            | k_include
-            | k_exclude
-            | k_as
-            | k_because
             | k_tasks
             | k_task
             | k_at
@@ -253,7 +249,7 @@ impl Builder {
                 for c in parts(p) {
                     match c.as_rule() {
                         Rule::discovery_mode => automatic = c.as_str() == "automatic",
-                        Rule::string => reason = Some(self.string(c)),
+                        Rule::dq_string | Rule::sq_string => reason = Some(self.string(c)),
                         Rule::when_clause => when = self.when(c),
                         _ => {}
                     }
@@ -398,7 +394,7 @@ impl Builder {
         let mut when = None;
         for c in it {
             match c.as_rule() {
-                Rule::string => s.display = Some(self.string(c)),
+                Rule::dq_string | Rule::sq_string => s.display = Some(self.string(c)),
                 Rule::when_clause => when = self.when(c),
                 Rule::service_body => {
                     for setting in parts(c) {
@@ -513,7 +509,7 @@ impl Builder {
                 Rule::filter_mode if c.as_str() == "exclude" => {
                     mode = FilterMode::Exclude;
                 }
-                Rule::string => pattern = Some(self.string(c)),
+                Rule::dq_string | Rule::sq_string => pattern = Some(self.string(c)),
                 Rule::as_clause => {
                     class = parts(c).first().map(|k| match k.as_str() {
                         "config" => DataClass::Config,
@@ -690,7 +686,7 @@ impl Builder {
         let mut when = None;
         for c in parts(p) {
             match c.as_rule() {
-                Rule::string => app.name = self.string(c),
+                Rule::dq_string | Rule::sq_string => app.name = self.string(c),
                 Rule::when_clause => when = self.when(c),
                 Rule::application_body => {
                     for s in parts(c) {
@@ -746,7 +742,7 @@ impl Builder {
                         ),
                     ),
                 },
-                Rule::string => kb.title = Some(self.string(c)),
+                Rule::dq_string | Rule::sq_string => kb.title = Some(self.string(c)),
                 Rule::when_clause => when = self.when(c),
                 _ => {}
             }
@@ -765,7 +761,7 @@ impl Builder {
         let mut when = None;
         for c in parts(p) {
             match c.as_rule() {
-                Rule::string => s = self.string(c),
+                Rule::dq_string | Rule::sq_string => s = self.string(c),
                 Rule::when_clause => when = self.when(c),
                 _ => {}
             }
@@ -773,31 +769,16 @@ impl Builder {
         (s, when)
     }
 
+    /// A `dq_string` or `sq_string`: its value, with escapes or doubled quotes resolved.
     fn string(&mut self, p: P) -> Str {
         let sp = span(&p);
-        let inner = match p.as_rule() {
-            Rule::string => p.into_inner().next(),
-            _ => Some(p),
-        };
-        let Some(inner) = inner else {
-            return Str {
-                value: String::new(),
-                span: sp,
-                literal: false,
-            };
-        };
-        let literal = inner.as_rule() == Rule::sq_string;
-        let raw = inner
-            .into_inner()
-            .next()
-            .map(|r| (r.as_str(), r.as_span().start()));
-        let Some((raw, start)) = raw else {
-            return Str {
-                value: String::new(),
-                span: sp,
-                literal,
-            };
-        };
+        let literal = p.as_rule() == Rule::sq_string;
+        // the text between the quotes
+        let quoted = p.as_str();
+        let raw = quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .unwrap_or_default();
+        let start = sp.start + 1;
         let value = if literal {
             raw.replace("''", "'")
         } else {
@@ -828,7 +809,7 @@ impl Builder {
             Some(p)
         };
         match inner {
-            Some(i) if i.as_rule() == Rule::string => {
+            Some(i) if matches!(i.as_rule(), Rule::dq_string | Rule::sq_string) => {
                 let s = self.string(i);
                 Name {
                     text: s.value,
@@ -903,7 +884,7 @@ impl Builder {
                 (ValueKind::Date, inner.as_str().to_string())
             }
             Rule::version => (ValueKind::Version, inner.as_str().to_string()),
-            Rule::string => (ValueKind::Str, self.string(inner).value),
+            Rule::dq_string | Rule::sq_string => (ValueKind::Str, self.string(inner).value),
             _ => (ValueKind::Word, inner.as_str().to_string()),
         };
         Some(Value {
@@ -916,17 +897,13 @@ impl Builder {
     pub fn when(&mut self, p: P) -> Option<Condition> {
         let c = parts(p)
             .into_iter()
-            .find(|c| c.as_rule() == Rule::condition)?;
+            .find(|c| c.as_rule() == Rule::or_expr)?;
         self.condition(c)
     }
 
     fn condition(&mut self, p: P) -> Option<Condition> {
         let sp = span(&p);
         match p.as_rule() {
-            Rule::condition | Rule::unary | Rule::atom => {
-                let inner = p.into_inner().next()?;
-                self.condition(inner)
-            }
             Rule::or_expr | Rule::and_expr => {
                 let is_or = p.as_rule() == Rule::or_expr;
                 let mut xs: Vec<Condition> = Vec::new();

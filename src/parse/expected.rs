@@ -96,14 +96,14 @@ fn describe(rule: Rule) -> Option<String> {
     let s = match rule {
         Rule::word => "a name",
         Rule::name => "a name (a word or a quoted string)",
-        Rule::string | Rule::dq_string | Rule::sq_string => "a quoted string",
+        Rule::dq_string | Rule::sq_string => "a quoted string",
         Rule::date => "a release version such as 2007-07-11",
         Rule::version => "a version such as 6.0",
         Rule::value => "a value (a version, a date, a word or a string)",
         Rule::integer => "a number",
         Rule::duration => "a duration such as 30s, 10m, 4h or 1d",
         Rule::op => "a comparison (`==`, `!=`, `<`, `<=`, `>` or `>=`)",
-        Rule::condition | Rule::or_expr | Rule::and_expr | Rule::unary | Rule::atom => {
+        Rule::or_expr | Rule::and_expr => {
             "a condition"
         }
         Rule::startup_type => "a startup type (`manual`, `automatic` or `disabled`)",
@@ -120,8 +120,8 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::bits_value => "`32` or `64`",
         Rule::discovery_mode => "`none` or `automatic`",
         Rule::filter_mode => "`include` or `exclude`",
-        Rule::because_clause => "`because` and the reason",
-        Rule::as_clause => "`as` and a data class",
+        Rule::because_clause => "`because`",
+        Rule::as_clause => "`as`",
         Rule::when_clause => "`when` and a condition",
         Rule::open | Rule::application_body | Rule::service_body | Rule::task_body => "`{`",
         Rule::close => "`}`",
@@ -140,8 +140,13 @@ fn describe(rule: Rule) -> Option<String> {
     Some(s.to_string())
 }
 
-/// The keyword text of a `k_` rule.
+/// The keyword text of a `k_` rule, or of a clause that starts with its keyword.
 fn keyword(rule: Rule) -> Option<String> {
+    match rule {
+        Rule::as_clause => return Some("as".to_string()),
+        Rule::because_clause => return Some("because".to_string()),
+        _ => {}
+    }
     format!("{rule:?}")
         .strip_prefix("k_")
         .map(|k| k.replace('_', "-"))
