@@ -255,3 +255,93 @@ fn impossible_dates_are_rejected() {
 fn keywords_need_a_word_boundary() {
     assert_eq!(err_code("amx \"t\" {\n titles \"x\"\n}"), 1);
 }
+
+/// A data block of `n` filter lines, each naming its line number, under a condition.
+fn big_data_block(n: usize) -> String {
+    let mut s = String::from("amx \"t\" {\n    data when app >= 2.0 {\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "        files include 'C:\\App\\f{i}\\**' as data\n"
+        ));
+    }
+    s.push_str("    }\n}\n");
+    s
+}
+
+#[test]
+fn large_data_bodies_parse_in_chunks_into_the_same_items() {
+    // well over one 64 KiB chunk
+    let src = big_data_block(5000);
+    let p = ok(&src);
+    assert_eq!(p.base.data.len(), 5000);
+    for (i, item) in p.base.data.iter().enumerate() {
+        let DataRule::Filter { pattern, .. } = &item.value else {
+            panic!("a filter")
+        };
+        assert_eq!(pattern.value, format!("C:\\App\\f{i}\\**"));
+        // spans point into the whole file, and the block's condition reaches every item
+        assert_eq!(
+            &src[pattern.span.start..pattern.span.end],
+            format!("'C:\\App\\f{i}\\**'")
+        );
+        assert_eq!(
+            item.when.as_ref().map(|c| c.to_string()).as_deref(),
+            Some("app >= 2.0")
+        );
+    }
+}
+
+#[test]
+fn a_syntax_error_deep_in_a_large_body_is_located_and_worded_as_in_a_small_one() {
+    let mut src = big_data_block(5000);
+    let bad = src.find("'C:\\App\\f4321\\**' as data").expect("line");
+    src.replace_range(
+        bad + "'C:\\App\\f4321\\**' ".len()..bad + "'C:\\App\\f4321\\**' as data".len(),
+        "bogus",
+    );
+    let p = parse(0, &src);
+    assert_eq!(p.diagnostics.len(), 1);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code.0, 1);
+    assert_eq!(
+        d.primary.as_ref().map(|l| l.span.start),
+        Some(bad + "'C:\\App\\f4321\\**' ".len())
+    );
+    assert_eq!(
+        d.message,
+        "expected the end of the statement (a new line or `;`), `when`, `}`, `as` or `because`, found `bogus`"
+    );
+}
+
+#[test]
+fn the_earliest_syntax_error_wins_between_a_body_and_the_rest() {
+    // an error after the data block, and one inside it: the one inside comes first
+    let mut src = big_data_block(3000).replace("    }\n}\n", "    }\n    title oops\n}\n");
+    assert_eq!(err_code(&src), 1);
+    let late = src.find("oops").expect("oops");
+    let p = parse(0, &src);
+    assert_eq!(
+        p.diagnostics[0].primary.as_ref().map(|l| l.span.start),
+        Some(late)
+    );
+    let early = src.find("as data").expect("as data");
+    src.replace_range(early..early + 2, "xx");
+    let p = parse(0, &src);
+    assert_eq!(
+        p.diagnostics[0].primary.as_ref().map(|l| l.span.start),
+        Some(early)
+    );
+}
+
+#[test]
+fn a_nul_after_a_brace_is_an_error_not_a_skipped_body() {
+    let p = parse(
+        0,
+        "amx \"t\" {\n    data {\0 files include 'C:\\A\\**'\n    }\n}\n",
+    );
+    assert!(
+        p.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        p.diagnostics
+    );
+}

@@ -8,16 +8,18 @@ use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
+use rustc_hash::FxHashMap;
 
 type P<'i> = Pair<'i, Rule>;
 
 pub struct Builder {
     pub file: FileId,
     pub diags: Vec<Diagnostic>,
-}
-
-fn span(p: &P) -> Span {
-    Span::new(p.as_span().start(), p.as_span().end())
+    /// Where the parsed text starts in the file (a data body chunk starts inside it).
+    base: usize,
+    /// Data bodies parsed on their own, by the offset of their first byte: their items and
+    /// the problems found building them.
+    prebuilt: FxHashMap<usize, (Vec<Item<DataRule>>, Vec<Diagnostic>)>,
 }
 
 /// Children that carry meaning: no keywords, separators or braces.
@@ -92,7 +94,43 @@ impl Builder {
         Builder {
             file,
             diags: Vec::new(),
+            base: 0,
+            prebuilt: FxHashMap::default(),
         }
+    }
+
+    /// A builder for text that starts at `base` in the file.
+    pub fn at(file: FileId, base: usize) -> Self {
+        Builder {
+            base,
+            ..Builder::new(file)
+        }
+    }
+
+    /// Hand over the items of data bodies parsed on their own (keyed by body offset).
+    pub fn with_bodies(
+        mut self,
+        bodies: FxHashMap<usize, (Vec<Item<DataRule>>, Vec<Diagnostic>)>,
+    ) -> Self {
+        self.prebuilt = bodies;
+        self
+    }
+
+    fn span(&self, p: &P) -> Span {
+        Span::new(
+            self.base + p.as_span().start(),
+            self.base + p.as_span().end(),
+        )
+    }
+
+    /// The statements of one chunk of a data body (rule `data_items`), without the block's
+    /// condition, which [`Builder::policy`] adds when it reaches the block.
+    pub fn data_items(&mut self, p: P) -> Vec<Item<DataRule>> {
+        parts(p)
+            .into_iter()
+            .filter(|c| c.as_rule() != Rule::EOI)
+            .filter_map(|c| self.data_rule(c, None))
+            .collect()
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -123,7 +161,7 @@ impl Builder {
 
     pub fn policy(&mut self, file_pair: P) -> Option<Policy> {
         let amx = file_pair.into_inner().find(|p| p.as_rule() == Rule::amx)?;
-        let amx_span = span(&amx);
+        let amx_span = self.span(&amx);
         let mut it = parts(amx).into_iter();
         let id = self.name(it.next()?);
         let mut policy = Policy {
@@ -141,7 +179,7 @@ impl Builder {
             exceptions: Vec::new(),
         };
         for p in it {
-            let sp = span(&p);
+            let sp = self.span(&p);
             match p.as_rule() {
                 Rule::title_stmt => {
                     let (s, when) = self.str_stmt(p);
@@ -204,7 +242,7 @@ impl Builder {
     }
 
     fn exception(&mut self, p: P) -> Option<Exception> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let mut it = parts(p).into_iter().peekable();
         let release = self.date(&it.next()?)?;
         let when = match it.peek().map(|x| x.as_rule()) {
@@ -225,7 +263,7 @@ impl Builder {
 
     /// Statements shared by the policy and its exceptions.
     fn body_item(&mut self, body: &mut Body, p: P, outer: Option<&Condition>) {
-        let sp = span(&p);
+        let sp = self.span(&p);
         match p.as_rule() {
             Rule::note_stmt => {
                 let (s, when) = self.str_stmt(p);
@@ -264,7 +302,7 @@ impl Builder {
             Rule::paths_block => self.block(
                 p,
                 |b, c, w| {
-                    let sp = span(&c);
+                    let sp = b.span(&c);
                     let mut ps = parts(c).into_iter();
                     let (Some(n), Some(s)) = (ps.next(), ps.next()) else {
                         return;
@@ -281,15 +319,33 @@ impl Builder {
                 outer,
             ),
             Rule::services_block => self.services(body, p, outer),
-            Rule::data_block => self.block(
-                p,
-                |b, c, w| {
-                    if let Some(item) = b.data_rule(c, w) {
+            Rule::data_block => {
+                let (cond, items) = self.block_parts(p, outer);
+                for c in items {
+                    if c.as_rule() == Rule::parsed_body {
+                        let at = self.span(&c).start + 1;
+                        let Some((data, diags)) = self.prebuilt.remove(&at) else {
+                            // a NUL the scanner did not put there: not a statement
+                            self.error(
+                                Diagnostic::new(
+                                    codes::SYNTAX,
+                                    "expected a data statement, found a NUL character",
+                                )
+                                .at(self.file, Span::new(at, at + 1), "not valid in a policy")
+                                .with_help("remove the character"),
+                            );
+                            continue;
+                        };
+                        self.diags.extend(diags);
+                        body.data.extend(data.into_iter().map(|mut item| {
+                            item.when = Condition::conjoin(cond.as_ref(), item.when.take());
+                            item
+                        }));
+                    } else if let Some(item) = self.data_rule(c, cond.as_ref()) {
                         body.data.push(item);
                     }
-                },
-                outer,
-            ),
+                }
+            }
             Rule::tasks_block => self.block(
                 p,
                 |b, c, w| {
@@ -310,6 +366,18 @@ impl Builder {
         mut f: impl FnMut(&mut Self, P<'i>, Option<&Condition>),
         outer: Option<&Condition>,
     ) {
+        let (cond, items) = self.block_parts(p, outer);
+        for c in items {
+            f(self, c, cond.as_ref());
+        }
+    }
+
+    /// A block's condition (with the outer one) and its items.
+    fn block_parts<'i>(
+        &mut self,
+        p: P<'i>,
+        outer: Option<&Condition>,
+    ) -> (Option<Condition>, Vec<P<'i>>) {
         let mut when = None;
         let mut items = Vec::new();
         for c in parts(p) {
@@ -319,10 +387,7 @@ impl Builder {
                 items.push(c);
             }
         }
-        let cond = Condition::conjoin(outer, when);
-        for c in items {
-            f(self, c, cond.as_ref());
-        }
+        (Condition::conjoin(outer, when), items)
     }
 
     fn services(&mut self, body: &mut Body, p: P, outer: Option<&Condition>) {
@@ -331,7 +396,7 @@ impl Builder {
         self.block(
             p,
             |b, c, w| {
-                let sp = span(&c);
+                let sp = b.span(&c);
                 match c.as_rule() {
                     Rule::startup_stmt => {
                         if let Some((v, when)) = b.startup(c) {
@@ -375,7 +440,7 @@ impl Builder {
     }
 
     fn service(&mut self, p: P, outer: Option<&Condition>) -> Option<Item<Service>> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let mut it = parts(p).into_iter();
         let name = self.name(it.next()?);
         let mut s = Service {
@@ -408,7 +473,7 @@ impl Builder {
     }
 
     fn service_setting(&mut self, s: &mut Service, p: P) {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let rule = p.as_rule();
         let mut values = Vec::new();
         let mut when = None;
@@ -450,7 +515,7 @@ impl Builder {
             Rule::manage_stmt => s.manage.push(Item::new(first.as_str() == "yes", sp, when)),
             Rule::on_failure_stmt => {
                 if values.len() > MAX_FAILURE_ACTIONS {
-                    let extra = span(&values[MAX_FAILURE_ACTIONS]);
+                    let extra = self.span(&values[MAX_FAILURE_ACTIONS]);
                     self.error(
                         Diagnostic::new(
                             codes::TOO_MANY_FAILURE_ACTIONS,
@@ -497,7 +562,7 @@ impl Builder {
     }
 
     fn data_rule(&mut self, p: P, outer: Option<&Condition>) -> Option<Item<DataRule>> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let rule = p.as_rule();
         let mut mode = FilterMode::Include;
         let mut pattern = None;
@@ -549,7 +614,7 @@ impl Builder {
     }
 
     fn task(&mut self, p: P, outer: Option<&Condition>) -> Option<Item<Task>> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let mut it = parts(p).into_iter();
         let name_pair = it.next()?;
         let name = self.name(name_pair);
@@ -574,7 +639,7 @@ impl Builder {
                 }
                 Rule::task_body => {
                     for s in parts(c) {
-                        let ssp = span(&s);
+                        let ssp = self.span(&s);
                         match s.as_rule() {
                             Rule::when_clause => {
                                 let w = self.when(s);
@@ -673,7 +738,7 @@ impl Builder {
     }
 
     fn application(&mut self, p: P) -> Item<Application> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let mut app = Application {
             name: Str {
                 value: String::new(),
@@ -690,7 +755,7 @@ impl Builder {
                 Rule::when_clause => when = self.when(c),
                 Rule::application_body => {
                     for s in parts(c) {
-                        let ssp = span(&s);
+                        let ssp = self.span(&s);
                         let rule = s.as_rule();
                         let mut v = None;
                         let mut w = None;
@@ -724,7 +789,7 @@ impl Builder {
     }
 
     fn kb(&mut self, p: P) -> Item<Kb> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let mut kb = Kb {
             number: 0,
             title: None,
@@ -737,7 +802,7 @@ impl Builder {
                     Err(_) => self.error(
                         Diagnostic::new(codes::INVALID_NUMBER, "number is too large").at(
                             self.file,
-                            span(&c),
+                            self.span(&c),
                             "this number does not fit in 64 bits",
                         ),
                     ),
@@ -752,7 +817,7 @@ impl Builder {
 
     /// A statement of the shape `keyword "string" when?`.
     fn str_stmt(&mut self, p: P) -> (Str, Option<Condition>) {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let mut s = Str {
             value: String::new(),
             span: sp,
@@ -771,7 +836,7 @@ impl Builder {
 
     /// A `dq_string` or `sq_string`: its value, with escapes or doubled quotes resolved.
     fn string(&mut self, p: P) -> Str {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let literal = p.as_rule() == Rule::sq_string;
         // the text between the quotes
         let quoted = p.as_str();
@@ -802,7 +867,7 @@ impl Builder {
     }
 
     fn name(&mut self, p: P) -> Name {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let inner = if p.as_rule() == Rule::name {
             p.into_inner().next()
         } else {
@@ -828,7 +893,7 @@ impl Builder {
     }
 
     fn date(&mut self, p: &P) -> Option<Date> {
-        let sp = span(p);
+        let sp = self.span(p);
         let d = Date::parse(p.as_str(), sp);
         if d.is_none() {
             self.error(
@@ -844,7 +909,7 @@ impl Builder {
     }
 
     fn duration(&mut self, p: &P) -> Option<Duration> {
-        let sp = span(p);
+        let sp = self.span(p);
         match Duration::parse(p.as_str()) {
             Some(d) if d.seconds > 0 => Some(d),
             Some(_) => {
@@ -872,7 +937,7 @@ impl Builder {
     }
 
     fn value(&mut self, p: P) -> Option<Value> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         let inner = if p.as_rule() == Rule::value {
             p.into_inner().next()?
         } else {
@@ -902,7 +967,7 @@ impl Builder {
     }
 
     fn condition(&mut self, p: P) -> Option<Condition> {
-        let sp = span(&p);
+        let sp = self.span(&p);
         match p.as_rule() {
             Rule::or_expr | Rule::and_expr => {
                 let is_or = p.as_rule() == Rule::or_expr;

@@ -123,7 +123,7 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::because_clause => "`because`",
         Rule::as_clause => "`as`",
         Rule::when_clause => "`when` and a condition",
-        Rule::open | Rule::application_body | Rule::service_body | Rule::task_body => "`{`",
+        Rule::open | Rule::parsed_body | Rule::application_body | Rule::service_body | Rule::task_body => "`{`",
         Rule::close => "`}`",
         Rule::sep => "the end of the statement (a new line or `;`)",
         Rule::EOI => "the end of the file",
@@ -153,14 +153,31 @@ fn keyword(rule: Rule) -> Option<String> {
 }
 
 pub fn to_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
-    let pos = match err.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+    in_body(file, text, 0, err)
+}
+
+/// [`to_diagnostic`] for an error in a chunk of a data body that starts at `base` in
+/// `text`: the chunk's end stands for the body's `}`.
+pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diagnostic {
+    let pos = base
+        + match err.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
     let mut rules: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    if base > 0 {
+        for r in &mut rules {
+            if *r == Rule::EOI {
+                *r = Rule::close;
+            }
+        }
+    }
+    // in grammar order, whatever order pest tried them in
+    rules.sort();
+    rules.dedup();
     let mut phrases: Vec<String> = Vec::new();
     for (anchor, members, phrase) in GROUPS {
         if rules.contains(anchor) && members.iter().filter(|m| rules.contains(m)).count() >= 2 {

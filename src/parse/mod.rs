@@ -1,8 +1,10 @@
 //! Stage 1, parse: policy text → typed AST ([`crate::ast::Policy`]).
 //!
-//! scan (strings, comments, braces, depth) → pest grammar → builder (values, duplicates).
+//! scan (strings, comments, braces, depth) → data bodies, chunk by chunk in parallel
+//! (bodies.rs) → pest grammar on the rest → builder (values, duplicates).
 //! A syntax error stops the stage with one diagnostic; the builder collects all it finds.
 
+mod bodies;
 mod build;
 mod expected;
 mod grammar;
@@ -12,10 +14,12 @@ mod strings;
 pub use grammar::{AmxParser, Rule};
 pub use scan::{MAX_DEPTH, MAX_STRING};
 
-use crate::ast::Policy;
+use crate::ast::{DataRule, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 /// Largest policy accepted, in bytes.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024 * 1024;
@@ -52,15 +56,78 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Ok(s) => s,
         Err(d) => return fail(d),
     };
-    let pairs = match AmxParser::parse(Rule::file, &scanned.text) {
+    let found = bodies::find(&scanned.text);
+    let (prebuilt, body_error) = parse_bodies(file, &scanned.text, &found);
+    let outline = bodies::blank(scanned.text, &found);
+    let pairs = match AmxParser::parse(Rule::file, &outline) {
         Ok(p) => p,
-        Err(e) => return fail(expected::to_diagnostic(file, &scanned.text, &e)),
+        Err(e) => {
+            // the first error in the text: the outline's, or a body's before it
+            let d = expected::to_diagnostic(file, &outline, &e);
+            let start = |d: &Diagnostic| d.primary.as_ref().map_or(0, |p| p.span.start);
+            return fail(match body_error {
+                Some(b) if start(&b) < start(&d) => b,
+                _ => d,
+            });
+        }
     };
-    let mut builder = build::Builder::new(file);
+    if let Some(d) = body_error {
+        return fail(d);
+    }
+    let mut builder = build::Builder::new(file).with_bodies(prebuilt);
     let policy = pairs.into_iter().next().and_then(|p| builder.policy(p));
     Parsed {
         policy,
         diagnostics: builder.diags,
         comments: scanned.comments,
     }
+}
+
+/// The items of a data body (or a chunk of one) and the problems found building them.
+type BodyItems = (Vec<Item<DataRule>>, Vec<Diagnostic>);
+/// Each data body's items, by the body's offset.
+type Prebuilt = FxHashMap<usize, BodyItems>;
+
+/// Parse and build every data body chunk by chunk, in parallel; the first syntax error, if
+/// any, in place of the rest.
+fn parse_bodies(
+    file: FileId,
+    text: &str,
+    found: &[bodies::Body],
+) -> (Prebuilt, Option<Diagnostic>) {
+    let work: Vec<(usize, usize, usize)> = found
+        .iter()
+        .flat_map(|&b| {
+            bodies::chunks(text, b, bodies::CHUNK)
+                .into_iter()
+                .map(move |(s, e)| (b.start, s, e))
+        })
+        .collect();
+    let results: Vec<Result<BodyItems, Diagnostic>> = work
+        .par_iter()
+        .map(|&(_, s, e)| {
+            let pairs = AmxParser::parse(Rule::data_items, &text[s..e])
+                .map_err(|err| expected::in_body(file, text, s, &err))?;
+            let mut b = build::Builder::at(file, s);
+            let items = pairs
+                .into_iter()
+                .next()
+                .map(|p| b.data_items(p))
+                .unwrap_or_default();
+            Ok((items, b.diags))
+        })
+        .collect();
+    let mut prebuilt = Prebuilt::default();
+    for ((body, _, _), r) in work.iter().zip(results) {
+        match r {
+            Ok((items, diags)) => {
+                let entry = prebuilt.entry(*body).or_default();
+                entry.0.extend(items);
+                entry.1.extend(diags);
+            }
+            // chunks are in text order: the first error is the earliest
+            Err(d) => return (prebuilt, Some(d)),
+        }
+    }
+    (prebuilt, None)
 }
