@@ -12,7 +12,11 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::filters::{normalize_file, subset, Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
 use crate::source::FileId;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+
+/// Rules per parallel task: below this, splitting costs more than it saves.
+const PAR_MIN: usize = 2048;
 
 /// One data rule of the policy, base or exception.
 pub struct DataRef<'p> {
@@ -103,8 +107,8 @@ pub struct Relations {
     /// The kind each rule's pattern resolves as (files or registry).
     kinds: Vec<FilterKind>,
     patterns: Vec<Option<Pattern>>,
-    /// Why a rule's pattern cannot be used here.
-    pub problems: Vec<Option<Diagnostic>>,
+    /// Why a rule's pattern cannot be used here, for the few rules where it cannot.
+    problems: HashMap<usize, Diagnostic>,
     /// Include: covering includes (an equal earlier one counts). Exclude: covering includes.
     /// Unprotected: covering excludes.
     cover: Vec<Vec<u32>>,
@@ -126,18 +130,23 @@ pub struct Relations {
 impl Relations {
     pub fn build(policy: &Policy, text: &str, env: &Env, items: &[DataRef]) -> Relations {
         let n = items.len();
-        let r = Resolver::new(policy, text, env);
+        // resolving is independent per rule: spread over the cores, one resolver each
+        let resolved: Vec<Result<Pattern, Diagnostic>> = items
+            .par_iter()
+            .with_min_len(PAR_MIN)
+            .map_init(
+                || Resolver::new(policy, text, env),
+                |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
+            )
+            .collect();
         let mut patterns = Vec::with_capacity(n);
-        let mut problems = Vec::with_capacity(n);
-        for d in items {
-            match r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()) {
-                Ok(p) => {
-                    patterns.push(Some(p));
-                    problems.push(None);
-                }
+        let mut problems = HashMap::default();
+        for (i, r) in resolved.into_iter().enumerate() {
+            match r {
+                Ok(p) => patterns.push(Some(p)),
                 Err(e) => {
                     patterns.push(None);
-                    problems.push(Some(e));
+                    problems.insert(i, e);
                 }
             }
         }
@@ -199,30 +208,47 @@ impl Relations {
         for (k, &i) in exc.iter().enumerate() {
             exc_trie.insert(self.segs(i), k);
         }
-        for &i in &inc {
-            let mut cover = Vec::new();
-            inc_trie.covering(self.segs(i), |k| {
-                let j = inc[k];
-                if j != i && (j < i || self.segs(j) != self.segs(i)) {
-                    cover.push(j as u32);
-                }
-                false
-            });
-            cover.sort_unstable();
-            let mut carve = Vec::new();
-            exc_trie.overlapping(self.segs(i), |k| {
-                carve.push(exc[k] as u32);
-                false
-            });
+        // the queries only read the tries: spread over the cores
+        let this = &*self;
+        let found: Vec<(Vec<u32>, Vec<u32>)> = inc
+            .par_iter()
+            .with_min_len(PAR_MIN)
+            .map(|&i| {
+                let mut cover = Vec::new();
+                inc_trie.covering(this.segs(i), |k| {
+                    let j = inc[k];
+                    if j != i && (j < i || this.segs(j) != this.segs(i)) {
+                        cover.push(j as u32);
+                    }
+                    false
+                });
+                cover.sort_unstable();
+                let mut carve = Vec::new();
+                exc_trie.overlapping(this.segs(i), |k| {
+                    carve.push(exc[k] as u32);
+                    false
+                });
+                (cover, carve)
+            })
+            .collect();
+        for (&i, (cover, carve)) in inc.iter().zip(found) {
             self.cover[i] = cover;
             self.overlap[i] = carve;
         }
-        for &e in &exc {
-            let mut cover = Vec::new();
-            inc_trie.covering(self.segs(e), |k| {
-                cover.push(inc[k] as u32);
-                false
-            });
+        let this = &*self;
+        let found: Vec<Vec<u32>> = exc
+            .par_iter()
+            .with_min_len(PAR_MIN)
+            .map(|&e| {
+                let mut cover = Vec::new();
+                inc_trie.covering(this.segs(e), |k| {
+                    cover.push(inc[k] as u32);
+                    false
+                });
+                cover
+            })
+            .collect();
+        for (&e, cover) in exc.iter().zip(found) {
             self.cover[e] = cover;
         }
         for &u in &unp {
@@ -367,7 +393,7 @@ impl Relations {
         };
         for i in 0..n {
             if active[i] {
-                if let Some(d) = &self.problems[i] {
+                if let Some(d) = self.problems.get(&i) {
                     out.push(d.clone());
                 }
             }

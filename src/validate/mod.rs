@@ -15,6 +15,7 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::{eval, evaluate_parts, Env, Resolver};
 use crate::matrix::Matrix;
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// Configurations that evaluate alike: release, values of dimensions used in paths,
@@ -135,19 +136,26 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
     }
     for groups in by_path.values() {
         let rel = data::Relations::build(policy, text, &envs[groups[0].1[0]], &items);
-        for ((_, conds, exc, hb_old), members) in groups.iter().map(|(k, m)| (*k, *m)) {
-            let env = &envs[members[0]];
-            let active: Vec<bool> = items
-                .iter()
-                .zip(&item_cond)
-                .map(|(d, c)| d.exception.is_none_or(|k| exc[k]) && c.is_none_or(|c| conds[c]))
-                .collect();
-            let hb_text = env
-                .dims
-                .get("heartbeat")
-                .map_or(String::new(), |v| v.text.clone());
-            let mut found = Vec::new();
-            rel.check(policy.file, &items, &active, *hb_old, &hb_text, &mut found);
+        // groups are checked independently (in parallel), their findings recorded in order
+        let found: Vec<Vec<Diagnostic>> = groups
+            .par_iter()
+            .map(|&((_, conds, exc, hb_old), members)| {
+                let env = &envs[members[0]];
+                let active: Vec<bool> = items
+                    .iter()
+                    .zip(&item_cond)
+                    .map(|(d, c)| d.exception.is_none_or(|k| exc[k]) && c.is_none_or(|c| conds[c]))
+                    .collect();
+                let hb_text = env
+                    .dims
+                    .get("heartbeat")
+                    .map_or(String::new(), |v| v.text.clone());
+                let mut found = Vec::new();
+                rel.check(policy.file, &items, &active, *hb_old, &hb_text, &mut found);
+                found
+            })
+            .collect();
+        for (found, (_, members)) in found.into_iter().zip(groups) {
             findings.record(found, members);
         }
     }
