@@ -43,9 +43,8 @@ pub fn coverage(
         let c = Classifier::new(plan);
         let mut sum = Summary::new(c.rules.len());
         let mut out = String::new();
-        let mut buf = crate::coverage::Scratch::default();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let v = c.classify(line, &mut buf);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        for (line, v) in lines.iter().zip(c.classify_all(&lines)) {
             sum.add(v);
             if !summary {
                 let _ = writeln!(out, "{:<11} {}  <- {}", v.class.as_str(), line.trim(), describe(&c, v));

@@ -5,6 +5,7 @@
 use crate::ast::{FilterKind, FilterMode};
 use crate::compile::Plan;
 use crate::filters::Trie;
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -151,17 +152,13 @@ impl Classifier {
     fn split<'b>(path: &str, buf: &'b mut String) -> Option<(bool, Vec<&'b str>)> {
         let p = path.trim_end_matches(['\r', '\n']).trim();
         buf.clear();
-        for ch in p.chars() {
-            buf.push(if ch == '/' {
-                '\\'
-            } else {
-                ch.to_ascii_lowercase()
-            });
-        }
-        if !buf.is_ascii() {
+        buf.push_str(p);
+        if buf.is_ascii() {
+            buf.make_ascii_lowercase();
+        } else {
             *buf = buf.to_lowercase();
         }
-        let mut segs: Vec<&str> = buf.split('\\').filter(|s| !s.is_empty()).collect();
+        let mut segs: Vec<&str> = buf.split(['\\', '/']).filter(|s| !s.is_empty()).collect();
         let first = *segs.first()?;
         if first.len() == 2 && first.ends_with(':') && first.as_bytes()[0].is_ascii_alphabetic() {
             return Some((false, segs));
@@ -238,6 +235,15 @@ impl Classifier {
             rule: None,
             implied: false,
         }
+    }
+
+    /// Classify paths, in order, spread over the cores.
+    pub fn classify_all(&self, paths: &[&str]) -> Vec<Verdict> {
+        paths
+            .par_iter()
+            .with_min_len(4096)
+            .map_init(Scratch::default, |scratch, p| self.classify(p, scratch))
+            .collect()
     }
 
     /// Every rule that matches `path`, in rule order, for `explain-path`.
