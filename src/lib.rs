@@ -20,6 +20,7 @@ pub mod inputs;
 pub mod lower;
 pub mod matrix;
 pub mod output;
+pub mod par;
 pub mod parse;
 pub mod schema;
 pub mod source;

@@ -5,7 +5,6 @@
 use crate::ast::{FilterKind, FilterMode};
 use crate::compile::Plan;
 use crate::filters::Trie;
-use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -239,11 +238,9 @@ impl Classifier {
 
     /// Classify paths, in order, spread over the cores.
     pub fn classify_all(&self, paths: &[&str]) -> Vec<Verdict> {
-        paths
-            .par_iter()
-            .with_min_len(4096)
-            .map_init(Scratch::default, |scratch, p| self.classify(p, scratch))
-            .collect()
+        crate::par::map_init(paths, 4096, Scratch::default, |scratch, p| {
+            self.classify(p, scratch)
+        })
     }
 
     /// Every rule that matches `path`, in rule order, for `explain-path`.

@@ -18,7 +18,6 @@ use crate::ast::{DataRule, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// Largest policy accepted, in bytes.
@@ -103,20 +102,18 @@ fn parse_bodies(
                 .map(move |(s, e)| (b.start, s, e))
         })
         .collect();
-    let results: Vec<Result<BodyItems, Diagnostic>> = work
-        .par_iter()
-        .map(|&(_, s, e)| {
-            let pairs = AmxParser::parse(Rule::data_items, &text[s..e])
-                .map_err(|err| expected::in_body(file, text, s, &err))?;
-            let mut b = build::Builder::at(file, s);
-            let items = pairs
-                .into_iter()
-                .next()
-                .map(|p| b.data_items(p))
-                .unwrap_or_default();
-            Ok((items, b.diags))
-        })
-        .collect();
+    // a few chunks (most policies): no threads to start
+    let results: Vec<Result<BodyItems, Diagnostic>> = crate::par::map(&work, 4, |&(_, s, e)| {
+        let pairs = AmxParser::parse(Rule::data_items, &text[s..e])
+            .map_err(|err| expected::in_body(file, text, s, &err))?;
+        let mut b = build::Builder::at(file, s);
+        let items = pairs
+            .into_iter()
+            .next()
+            .map(|p| b.data_items(p))
+            .unwrap_or_default();
+        Ok((items, b.diags))
+    });
     let mut prebuilt = Prebuilt::default();
     for ((body, _, _), r) in work.iter().zip(results) {
         match r {

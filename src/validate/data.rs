@@ -11,12 +11,9 @@ use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::filters::{normalize_file, subset, Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
+use crate::par;
 use crate::source::FileId;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-
-/// Rules per parallel task: below this, splitting costs more than it saves.
-const PAR_MIN: usize = 2048;
 
 /// One data rule of the policy, base or exception.
 pub struct DataRef<'p> {
@@ -131,14 +128,12 @@ impl Relations {
     pub fn build(policy: &Policy, text: &str, env: &Env, items: &[DataRef]) -> Relations {
         let n = items.len();
         // resolving is independent per rule: spread over the cores, one resolver each
-        let resolved: Vec<Result<Pattern, Diagnostic>> = items
-            .par_iter()
-            .with_min_len(PAR_MIN)
-            .map_init(
-                || Resolver::new(policy, text, env),
-                |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
-            )
-            .collect();
+        let resolved: Vec<Result<Pattern, Diagnostic>> = par::map_init(
+            items,
+            par::MIN_PARALLEL,
+            || Resolver::new(policy, text, env),
+            |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
+        );
         let mut patterns = Vec::with_capacity(n);
         let mut problems = HashMap::default();
         for (i, r) in resolved.into_iter().enumerate() {
@@ -210,44 +205,36 @@ impl Relations {
         }
         // the queries only read the tries: spread over the cores
         let this = &*self;
-        let found: Vec<(Vec<u32>, Vec<u32>)> = inc
-            .par_iter()
-            .with_min_len(PAR_MIN)
-            .map(|&i| {
-                let mut cover = Vec::new();
-                inc_trie.covering(this.segs(i), |k| {
-                    let j = inc[k];
-                    if j != i && (j < i || this.segs(j) != this.segs(i)) {
-                        cover.push(j as u32);
-                    }
-                    false
-                });
-                cover.sort_unstable();
-                let mut carve = Vec::new();
-                exc_trie.overlapping(this.segs(i), |k| {
-                    carve.push(exc[k] as u32);
-                    false
-                });
-                (cover, carve)
-            })
-            .collect();
+        let found: Vec<(Vec<u32>, Vec<u32>)> = par::map(&inc, par::MIN_PARALLEL, |&i| {
+            let mut cover = Vec::new();
+            inc_trie.covering(this.segs(i), |k| {
+                let j = inc[k];
+                if j != i && (j < i || this.segs(j) != this.segs(i)) {
+                    cover.push(j as u32);
+                }
+                false
+            });
+            cover.sort_unstable();
+            let mut carve = Vec::new();
+            exc_trie.overlapping(this.segs(i), |k| {
+                carve.push(exc[k] as u32);
+                false
+            });
+            (cover, carve)
+        });
         for (&i, (cover, carve)) in inc.iter().zip(found) {
             self.cover[i] = cover;
             self.overlap[i] = carve;
         }
         let this = &*self;
-        let found: Vec<Vec<u32>> = exc
-            .par_iter()
-            .with_min_len(PAR_MIN)
-            .map(|&e| {
-                let mut cover = Vec::new();
-                inc_trie.covering(this.segs(e), |k| {
-                    cover.push(inc[k] as u32);
-                    false
-                });
-                cover
-            })
-            .collect();
+        let found: Vec<Vec<u32>> = par::map(&exc, par::MIN_PARALLEL, |&e| {
+            let mut cover = Vec::new();
+            inc_trie.covering(this.segs(e), |k| {
+                cover.push(inc[k] as u32);
+                false
+            });
+            cover
+        });
         for (&e, cover) in exc.iter().zip(found) {
             self.cover[e] = cover;
         }

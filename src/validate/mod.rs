@@ -14,8 +14,8 @@ use crate::ast::{Condition, Exception, Policy, Str, Version};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::{eval, evaluate_parts, Env, Resolver};
 use crate::matrix::Matrix;
+use crate::par;
 use indexmap::IndexMap;
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// Configurations that evaluate alike: release, values of dimensions used in paths,
@@ -137,9 +137,14 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
     for groups in by_path.values() {
         let rel = data::Relations::build(policy, text, &envs[groups[0].1[0]], &items);
         // groups are checked independently (in parallel), their findings recorded in order
-        let found: Vec<Vec<Diagnostic>> = groups
-            .par_iter()
-            .map(|&((_, conds, exc, hb_old), members)| {
+        // (in parallel only when the groups are big enough to pay for it)
+        let min = if items.len() >= par::MIN_PARALLEL {
+            1
+        } else {
+            usize::MAX
+        };
+        let found: Vec<Vec<Diagnostic>> =
+            par::map(groups, min, |&((_, conds, exc, hb_old), members)| {
                 let env = &envs[members[0]];
                 let active: Vec<bool> = items
                     .iter()
@@ -153,8 +158,7 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
                 let mut found = Vec::new();
                 rel.check(policy.file, &items, &active, *hb_old, &hb_text, &mut found);
                 found
-            })
-            .collect();
+            });
         for (found, (_, members)) in found.into_iter().zip(groups) {
             findings.record(found, members);
         }
