@@ -30,13 +30,14 @@ impl Visited {
     }
 }
 
+/// A node; children and ids are `u32` to keep large tries small.
 #[derive(Default)]
 struct Node {
-    lit: FxHashMap<String, usize>,
-    glob: Vec<(Seg, usize)>,
-    any: Option<usize>,
+    lit: FxHashMap<Box<str>, u32>,
+    glob: Vec<(Seg, u32)>,
+    any: Option<u32>,
     /// Ids of the patterns that end here.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 /// Patterns by id, arranged for subset and overlap queries.
@@ -57,11 +58,12 @@ impl Trie {
         Self::default()
     }
 
+    /// Add pattern `id` (ids and node counts must fit in `u32`).
     pub fn insert(&mut self, segs: &[Seg], id: usize) {
         let mut at = 0;
         for s in segs {
             let next = match s {
-                Seg::Lit(x) => self.nodes[at].lit.get(x).copied(),
+                Seg::Lit(x) => self.nodes[at].lit.get(x.as_str()).copied(),
                 Seg::Glob(_) => self.nodes[at]
                     .glob
                     .iter()
@@ -70,22 +72,23 @@ impl Trie {
                 Seg::Any => self.nodes[at].any,
             };
             at = match next {
-                Some(c) => c,
+                Some(c) => c as usize,
                 None => {
                     let c = self.nodes.len();
                     self.nodes.push(Node::default());
+                    let c32 = c as u32;
                     match s {
                         Seg::Lit(x) => {
-                            self.nodes[at].lit.insert(x.clone(), c);
+                            self.nodes[at].lit.insert(x.as_str().into(), c32);
                         }
-                        Seg::Glob(_) => self.nodes[at].glob.push((s.clone(), c)),
-                        Seg::Any => self.nodes[at].any = Some(c),
+                        Seg::Glob(_) => self.nodes[at].glob.push((s.clone(), c32)),
+                        Seg::Any => self.nodes[at].any = Some(c32),
                     }
                     c
                 }
             };
         }
-        self.nodes[at].ends.push(id);
+        self.nodes[at].ends.push(id as u32);
     }
 
     /// Ids of the patterns that match a concrete path (lower-cased segments), in no set
@@ -112,24 +115,24 @@ impl Trie {
             }
             if i == path.len() {
                 for &id in &n.ends {
-                    if visit(id) {
+                    if visit(id as usize) {
                         return;
                     }
                 }
             }
             if let Some(c) = n.any {
                 for k in i..=path.len() {
-                    stack.push((c, k));
+                    stack.push((c as usize, k));
                 }
             }
             let Some(seg) = path.get(i) else { continue };
             if let Some(&c) = n.lit.get(*seg) {
-                stack.push((c, i + 1));
+                stack.push((c as usize, i + 1));
             }
             for (g, c) in &n.glob {
                 if let Seg::Glob(gs) = g {
                     if glob_match(gs, seg) {
-                        stack.push((*c, i + 1));
+                        stack.push((*c as usize, i + 1));
                     }
                 }
             }
@@ -153,12 +156,12 @@ impl Trie {
                 continue;
             }
             if let Some(&c) = n.lit.get(path[i]) {
-                stack.push((c, i + 1));
+                stack.push((c as usize, i + 1));
             }
             for (g, c) in &n.glob {
                 if let Seg::Glob(gs) = g {
                     if glob_match(gs, path[i]) {
-                        stack.push((*c, i + 1));
+                        stack.push((*c as usize, i + 1));
                     }
                 }
             }
@@ -178,7 +181,7 @@ impl Trie {
             let n = &self.nodes[node];
             if i == a.len() {
                 for &id in &n.ends {
-                    if visit(id) {
+                    if visit(id as usize) {
                         return;
                     }
                 }
@@ -186,19 +189,19 @@ impl Trie {
             if let Some(c) = n.any {
                 // the pattern's `**` absorbs a[i..k]
                 for k in i..=a.len() {
-                    stack.push((c, k));
+                    stack.push((c as usize, k));
                 }
             }
             let Some(seg) = a.get(i) else { continue };
             match seg {
                 Seg::Lit(x) => {
-                    if let Some(&c) = n.lit.get(x) {
-                        stack.push((c, i + 1));
+                    if let Some(&c) = n.lit.get(x.as_str()) {
+                        stack.push((c as usize, i + 1));
                     }
                     for (g, c) in &n.glob {
                         if let Seg::Glob(gs) = g {
                             if glob_match(gs, x) {
-                                stack.push((*c, i + 1));
+                                stack.push((*c as usize, i + 1));
                             }
                         }
                     }
@@ -206,7 +209,7 @@ impl Trie {
                 Seg::Glob(_) => {
                     for (g, c) in &n.glob {
                         if subset(std::slice::from_ref(seg), std::slice::from_ref(g)) {
-                            stack.push((*c, i + 1));
+                            stack.push((*c as usize, i + 1));
                         }
                     }
                 }
@@ -227,14 +230,14 @@ impl Trie {
             let n = &self.nodes[node];
             if a[i..].iter().all(|s| *s == Seg::Any) {
                 for &id in &n.ends {
-                    if reported.insert(id) && visit(id) {
+                    if reported.insert(id) && visit(id as usize) {
                         return;
                     }
                 }
             }
             if let Some(c) = n.any {
                 for k in i..=a.len() {
-                    stack.push((c, k));
+                    stack.push((c as usize, k));
                 }
             }
             let Some(seg) = a.get(i) else { continue };
@@ -242,31 +245,31 @@ impl Trie {
                 Seg::Any => {
                     stack.push((node, i + 1));
                     for &c in n.lit.values() {
-                        stack.push((c, i));
+                        stack.push((c as usize, i));
                     }
                     for (_, c) in &n.glob {
-                        stack.push((*c, i));
+                        stack.push((*c as usize, i));
                     }
                 }
                 Seg::Lit(x) => {
-                    if let Some(&c) = n.lit.get(x) {
-                        stack.push((c, i + 1));
+                    if let Some(&c) = n.lit.get(x.as_str()) {
+                        stack.push((c as usize, i + 1));
                     }
                     for (g, c) in &n.glob {
                         if overlaps(std::slice::from_ref(seg), std::slice::from_ref(g)) {
-                            stack.push((*c, i + 1));
+                            stack.push((*c as usize, i + 1));
                         }
                     }
                 }
                 Seg::Glob(gs) => {
                     for (name, &c) in &n.lit {
                         if glob_match(gs, name) {
-                            stack.push((c, i + 1));
+                            stack.push((c as usize, i + 1));
                         }
                     }
                     for (g, c) in &n.glob {
                         if overlaps(std::slice::from_ref(seg), std::slice::from_ref(g)) {
-                            stack.push((*c, i + 1));
+                            stack.push((*c as usize, i + 1));
                         }
                     }
                 }

@@ -98,34 +98,45 @@ fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
     .collect()
 }
 
+/// The list kept for rule `i` in a sparse map, or none.
+fn list(m: &HashMap<usize, Vec<u32>>, i: usize) -> &[u32] {
+    m.get(&i).map_or(&[], Vec::as_slice)
+}
+
 /// The relations among all data rules in one path environment.
-pub struct Relations {
+pub struct Relations<'a> {
+    /// What resolves patterns again for the text of a finding.
+    policy: &'a Policy,
+    text: &'a str,
+    env: &'a Env,
     roles: Vec<Role>,
     /// The kind each rule's pattern resolves as (files or registry).
     kinds: Vec<FilterKind>,
-    patterns: Vec<Option<Pattern>>,
+    /// Each rule's resolved segments (display text is made again only for a finding).
+    patterns: Vec<Option<Box<[Seg]>>>,
     /// Why a rule's pattern cannot be used here, for the few rules where it cannot.
     problems: HashMap<usize, Diagnostic>,
     /// Include: covering includes (an equal earlier one counts). Exclude: covering includes.
     /// Unprotected: covering excludes.
-    cover: Vec<Vec<u32>>,
+    cover: Vec<Box<[u32]>>,
     /// Include: overlapping excludes. Unprotected: overlapping includes.
-    overlap: Vec<Vec<u32>>,
-    veto: Vec<Option<String>>,
+    overlap: Vec<Box<[u32]>>,
+    /// The few rules below, by rule: kept sparsely.
+    veto: HashMap<usize, String>,
     /// Exclude: base includes of the same pattern.
-    same: Vec<Vec<u32>>,
+    same: HashMap<usize, Vec<u32>>,
     /// Base rule: exception rules of the same kind and pattern (which replace it).
-    replaced_by: Vec<Vec<u32>>,
+    replaced_by: HashMap<usize, Vec<u32>>,
     /// Base unprotected: exception includes covering it (which protect it after all).
-    protected_by: Vec<Vec<u32>>,
+    protected_by: HashMap<usize, Vec<u32>>,
     /// Exception include that overrides some base statement.
     overrides: Vec<bool>,
     /// A hash of each resolved pattern, to find equal ones.
     hashes: Vec<u64>,
 }
 
-impl Relations {
-    pub fn build(policy: &Policy, text: &str, env: &Env, items: &[DataRef]) -> Relations {
+impl<'a> Relations<'a> {
+    pub fn build(policy: &'a Policy, text: &'a str, env: &'a Env, items: &[DataRef]) -> Self {
         let n = items.len();
         // resolving is independent per rule: spread over the cores, one resolver each
         let resolved: Vec<Result<Pattern, Diagnostic>> = par::map_init(
@@ -138,7 +149,7 @@ impl Relations {
         let mut problems = HashMap::default();
         for (i, r) in resolved.into_iter().enumerate() {
             match r {
-                Ok(p) => patterns.push(Some(p)),
+                Ok(p) => patterns.push(Some(p.segs.into_boxed_slice())),
                 Err(e) => {
                     patterns.push(None);
                     problems.insert(i, e);
@@ -153,22 +164,25 @@ impl Relations {
                 use std::hash::{Hash, Hasher};
                 let mut h = rustc_hash::FxHasher::default();
                 if let Some(p) = p {
-                    p.segs.hash(&mut h);
+                    p.hash(&mut h);
                 }
                 h.finish()
             })
             .collect();
         let mut rel = Relations {
+            policy,
+            text,
+            env,
             roles,
             kinds,
             patterns,
             problems,
-            cover: vec![Vec::new(); n],
-            overlap: vec![Vec::new(); n],
-            veto: vec![None; n],
-            same: vec![Vec::new(); n],
-            replaced_by: vec![Vec::new(); n],
-            protected_by: vec![Vec::new(); n],
+            cover: vec![Box::default(); n],
+            overlap: vec![Box::default(); n],
+            veto: HashMap::default(),
+            same: HashMap::default(),
+            replaced_by: HashMap::default(),
+            protected_by: HashMap::default(),
             overrides: vec![false; n],
             hashes,
         };
@@ -188,7 +202,7 @@ impl Relations {
     }
 
     fn segs(&self, i: usize) -> &[Seg] {
-        self.patterns[i].as_ref().map_or(&[], |p| p.segs.as_slice())
+        self.patterns[i].as_deref().unwrap_or_default()
     }
 
     fn relate(&mut self, items: &[DataRef], kind: FilterKind, env: &Env) {
@@ -223,8 +237,8 @@ impl Relations {
             (cover, carve)
         });
         for (&i, (cover, carve)) in inc.iter().zip(found) {
-            self.cover[i] = cover;
-            self.overlap[i] = carve;
+            self.cover[i] = cover.into();
+            self.overlap[i] = carve.into();
         }
         let this = &*self;
         let found: Vec<Vec<u32>> = par::map(&exc, par::MIN_PARALLEL, |&e| {
@@ -236,7 +250,7 @@ impl Relations {
             cover
         });
         for (&e, cover) in exc.iter().zip(found) {
-            self.cover[e] = cover;
+            self.cover[e] = cover.into();
         }
         for &u in &unp {
             let mut cover = Vec::new();
@@ -250,23 +264,22 @@ impl Relations {
                 false
             });
             hits.sort_unstable();
-            self.cover[u] = cover;
-            self.overlap[u] = hits;
+            self.cover[u] = cover.into();
+            self.overlap[u] = hits.into();
         }
         if kind == FilterKind::Files {
             for &i in &inc {
                 let s = self.segs(i);
                 if s.len() == 2 && s[1] == Seg::Any {
-                    self.veto[i] = Some("the root of a drive".to_string());
+                    self.veto.insert(i, "the root of a drive".to_string());
                 }
             }
             for (root, why) in vetoed_roots(env) {
                 inc_trie.overlapping(&root.segs, |k| {
                     let i = inc[k];
-                    if self.veto[i].is_none() {
-                        self.veto[i] =
-                            Some(format!("{why} ({})", root.display.trim_end_matches("\\**")));
-                    }
+                    self.veto.entry(i).or_insert_with(|| {
+                        format!("{why} ({})", root.display.trim_end_matches("\\**"))
+                    });
                     false
                 });
             }
@@ -289,7 +302,7 @@ impl Relations {
             }
         }
         for (e, v) in same {
-            self.same[e] = v;
+            self.same.insert(e, v);
         }
     }
 
@@ -323,7 +336,7 @@ impl Relations {
             if let Some(bs) = base.get(&(k, self.hashes[x])) {
                 replaced.extend(
                     bs.iter()
-                        .filter(|&&b| self.segs(b) == p.segs.as_slice())
+                        .filter(|&&b| self.segs(b) == &p[..])
                         .map(|&b| (b, x)),
                 );
             }
@@ -331,17 +344,17 @@ impl Relations {
                 protected.extend(
                     base_unprotected
                         .iter()
-                        .filter(|&&u| subset(self.segs(u), &p.segs))
+                        .filter(|&&u| subset(self.segs(u), p))
                         .map(|&u| (u, x)),
                 );
             }
         }
         for (b, x) in replaced {
-            self.replaced_by[b].push(x as u32);
+            self.replaced_by.entry(b).or_default().push(x as u32);
             self.overrides[x] = true;
         }
         for (u, x) in protected {
-            self.protected_by[u].push(x as u32);
+            self.protected_by.entry(u).or_default().push(x as u32);
             self.overrides[x] = true;
         }
     }
@@ -362,8 +375,12 @@ impl Relations {
             .map(|i| {
                 active[i]
                     && self.patterns[i].is_some()
-                    && !self.replaced_by[i].iter().any(|&x| active[x as usize])
-                    && !self.protected_by[i].iter().any(|&x| active[x as usize])
+                    && !list(&self.replaced_by, i)
+                        .iter()
+                        .any(|&x| active[x as usize])
+                    && !list(&self.protected_by, i)
+                        .iter()
+                        .any(|&x| active[x as usize])
             })
             .collect();
         let any_on = |v: &[u32]| {
@@ -373,10 +390,12 @@ impl Relations {
                 .map(|j| j as usize)
         };
         let span = |i: usize| items[i].item.value.pattern().span;
+        let resolver = std::cell::OnceCell::new();
         let pat = |i: usize| {
-            self.patterns[i]
-                .as_ref()
-                .map_or(String::new(), |p| p.display.clone())
+            let r = resolver.get_or_init(|| Resolver::new(self.policy, self.text, self.env));
+            let rule = &items[i].item.value;
+            r.pattern(pattern_kind(rule), rule.pattern())
+                .map_or(String::new(), |p| p.display)
         };
         for i in 0..n {
             if active[i] {
@@ -389,7 +408,7 @@ impl Relations {
             }
             match self.roles[i] {
                 Role::Include => {
-                    if let Some(reason) = &self.veto[i] {
+                    if let Some(reason) = self.veto.get(&i) {
                         out.push(
                             Diagnostic::new(codes::VETOED_INCLUSION, format!("inclusion `{}` covers {reason}", pat(i)))
                                 .at(file, span(i), "the product vetoes this filter")
@@ -424,7 +443,7 @@ impl Relations {
                                 .with_help("remove the exclusion, or include the folder it narrows"),
                         );
                     }
-                    if let Some(j) = any_on(&self.same[i]) {
+                    if let Some(j) = any_on(list(&self.same, i)) {
                         out.push(
                             Diagnostic::new(
                                 codes::CONTRADICTION,
