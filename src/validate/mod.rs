@@ -54,12 +54,12 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
     };
     let total = space.configs.len();
     let envs: Vec<Env> = space.configs.iter().map(|c| Env::of_config(m, c)).collect();
-    let lower_text = text.to_lowercase();
+    let used = percent_names(text);
     let path_dims: Vec<usize> = m
         .dimensions
         .iter()
         .enumerate()
-        .filter(|(_, d)| lower_text.contains(&format!("%{}%", d.name.to_lowercase())))
+        .filter(|(_, d)| used.contains(&d.name.to_ascii_lowercase()))
         .map(|(i, _)| i)
         .collect();
     let mut findings = Findings::default();
@@ -177,6 +177,22 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
         diagnostics: dedupe(out),
         configurations: total,
     }
+}
+
+/// Every `%name%` written anywhere in the text, lower-cased (without copying the text).
+fn percent_names(text: &str) -> HashSet<String> {
+    let b = text.as_bytes();
+    let mut out = HashSet::new();
+    for (i, _) in text.match_indices('%') {
+        let rest = &b[i + 1..];
+        let end = rest.iter().take(128).position(|&c| c == b'%' || c == b'\n');
+        if let Some(end) = end.filter(|&e| e > 0 && rest[e] == b'%') {
+            if let Ok(name) = std::str::from_utf8(&rest[..end]) {
+                out.insert(name.to_ascii_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// Names of the `%variables%` that data patterns use, sorted.
