@@ -118,9 +118,13 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
             "write the absolute path without `.` or `..`",
         ));
     }
-    let lower = raw.to_lowercase();
+    let lower = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.to_lowercase()
+    };
     let stem = lower.split('.').next().unwrap_or("");
-    if RESERVED.contains(&stem) {
+    if matches!(stem.len(), 3 | 4) && RESERVED.contains(&stem) {
         return Err(err(
             format!("`{raw}` is a reserved device name on Windows"),
             "no file or folder can have this name",
@@ -156,8 +160,10 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
             "start the pattern with a drive letter or a variable such as %ProgramFiles%",
         ));
     }
-    let mut segs = vec![Seg::Lit(first.to_ascii_lowercase())];
-    let mut display = vec![first.to_ascii_uppercase()];
+    let mut segs = Vec::with_capacity(parts.len());
+    segs.push(Seg::Lit(first.to_ascii_lowercase()));
+    let mut display = String::with_capacity(t.len());
+    display.push_str(&first.to_ascii_uppercase());
     for raw in &parts[1..] {
         if raw.contains(':') {
             return Err(err(
@@ -166,12 +172,10 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
             ));
         }
         segs.push(segment(raw)?);
-        display.push(raw.to_string());
+        display.push('\\');
+        display.push_str(raw);
     }
-    Ok(Pattern {
-        segs,
-        display: display.join("\\"),
-    })
+    Ok(Pattern { segs, display })
 }
 
 /// Long and short hive names, normalised to the short form.
@@ -212,10 +216,17 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
                 format!("`**` must be a whole key segment, not part of `{raw}`"),
                 "write `**` alone between separators",
             ));
-        } else if raw.contains(['*', '?']) {
-            Seg::Glob(raw.to_lowercase())
         } else {
-            Seg::Lit(raw.to_lowercase())
+            let lower = if raw.is_ascii() {
+                raw.to_ascii_lowercase()
+            } else {
+                raw.to_lowercase()
+            };
+            if raw.contains(['*', '?']) {
+                Seg::Glob(lower)
+            } else {
+                Seg::Lit(lower)
+            }
         });
         display.push(raw.to_string());
     }
