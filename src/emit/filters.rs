@@ -147,7 +147,7 @@ fn filter_entry(plan: &Plan, f: &EvFilter) -> Entry {
 }
 
 pub fn filters_yaml(plan: &Plan) -> String {
-    let body = serde_yaml::to_string(&filter_set(plan)).unwrap_or_default();
+    let body = super::yaml::to_string(&filter_set(plan));
     format!("# {}\n{body}", plan.banner())
 }
 

@@ -11,6 +11,7 @@ mod recovery;
 mod services;
 mod space_table;
 mod summary;
+mod yaml;
 
 pub use cmd::cmd_scripts;
 pub use doc::feature_list;

@@ -119,6 +119,6 @@ pub fn service_set(plan: &Plan) -> ServiceSet {
 }
 
 pub fn services_yaml(plan: &Plan) -> String {
-    let body = serde_yaml::to_string(&service_set(plan)).unwrap_or_default();
+    let body = super::yaml::to_string(&service_set(plan));
     format!("# {}\n{body}", plan.banner())
 }
