@@ -11,4 +11,5 @@ mod grammar;
 mod hostile;
 mod injection;
 mod integrity;
+mod reuse;
 mod support;

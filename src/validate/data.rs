@@ -12,7 +12,6 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::filters::{normalize_file, subset, Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
 use crate::par;
-use crate::source::FileId;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One data rule of the policy, base or exception.
@@ -69,7 +68,7 @@ fn role(rule: &DataRule) -> Role {
 }
 
 /// Folders the product refuses to protect, with the reason.
-fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
+pub(super) fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
     let sd = &env.system_drive;
     [
         (
@@ -108,7 +107,6 @@ pub struct Relations<'a> {
     /// What resolves patterns again for the text of a finding.
     policy: &'a Policy,
     text: &'a str,
-    env: &'a Env,
     roles: Vec<Role>,
     /// The kind each rule's pattern resolves as (files or registry).
     kinds: Vec<FilterKind>,
@@ -172,7 +170,6 @@ impl<'a> Relations<'a> {
         let mut rel = Relations {
             policy,
             text,
-            env,
             roles,
             kinds,
             patterns,
@@ -201,7 +198,23 @@ impl<'a> Relations<'a> {
             .collect()
     }
 
-    fn segs(&self, i: usize) -> &[Seg] {
+    /// The vetoed inclusions of the environment these relations were built for.
+    pub fn vetoes(&self) -> &HashMap<usize, String> {
+        &self.veto
+    }
+
+    /// Whether rule `i`'s pattern failed to resolve.
+    pub fn problem(&self, i: usize) -> bool {
+        self.problems.contains_key(&i)
+    }
+
+    /// Whether rule `i` is a file or registry inclusion.
+    pub fn is_include(&self, i: usize) -> bool {
+        self.roles[i] == Role::Include
+    }
+
+    /// Rule `i`'s resolved segments (none when it did not resolve).
+    pub fn segs(&self, i: usize) -> &[Seg] {
         self.patterns[i].as_deref().unwrap_or_default()
     }
 
@@ -359,16 +372,20 @@ impl<'a> Relations<'a> {
         }
     }
 
-    /// The findings in a group of configurations where `active` rules hold.
+    /// The findings in a group of configurations where `active` rules hold: `env` is one of
+    /// them, `veto` the vetoed inclusions of its path environment.
+    #[allow(clippy::too_many_arguments)]
     pub fn check(
         &self,
-        file: FileId,
+        env: &Env,
+        veto: &HashMap<usize, String>,
         items: &[DataRef],
         active: &[bool],
         hb_old: bool,
         hb_text: &str,
         out: &mut Vec<Diagnostic>,
     ) {
+        let file = self.policy.file;
         let n = items.len();
         // exception rules replace base ones; exception includes protect base unprotected data
         let on: Vec<bool> = (0..n)
@@ -392,7 +409,7 @@ impl<'a> Relations<'a> {
         let span = |i: usize| items[i].item.value.pattern().span;
         let resolver = std::cell::OnceCell::new();
         let pat = |i: usize| {
-            let r = resolver.get_or_init(|| Resolver::new(self.policy, self.text, self.env));
+            let r = resolver.get_or_init(|| Resolver::new(self.policy, self.text, env));
             let rule = &items[i].item.value;
             r.pattern(pattern_kind(rule), rule.pattern())
                 .map_or(String::new(), |p| p.display)
@@ -408,7 +425,7 @@ impl<'a> Relations<'a> {
             }
             match self.roles[i] {
                 Role::Include => {
-                    if let Some(reason) = self.veto.get(&i) {
+                    if let Some(reason) = veto.get(&i) {
                         out.push(
                             Diagnostic::new(codes::VETOED_INCLUSION, format!("inclusion `{}` covers {reason}", pat(i)))
                                 .at(file, span(i), "the product vetoes this filter")

@@ -7,6 +7,7 @@
 
 mod claims;
 mod data;
+mod rebase;
 mod services;
 mod types;
 
@@ -37,6 +38,16 @@ pub struct Validation {
 }
 
 pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validation {
+    validate_with(policy, text, matrix, true)
+}
+
+/// [`validate`] relating every path environment from scratch: the reference that reusing
+/// relations (rebase.rs) must agree with, for tests.
+pub fn validate_fresh(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validation {
+    validate_with(policy, text, matrix, false)
+}
+
+fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bool) -> Validation {
     let mut out = types::check(policy, matrix);
     let Some(m) = matrix else {
         return Validation {
@@ -134,8 +145,30 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
     for (key, members) in &data_groups {
         by_path.entry(&key.0).or_default().push((key, members));
     }
+    // environments alike in WOW64 side by side, so that relations can pass from one to the next
+    by_path.sort_by(|a, _, b, _| a.1.cmp(&b.1));
+    // relations are built for one path environment and reused in the next when only the
+    // folders that lead patterns moved (rebase.rs); else built again
+    let shapes = rebase::Shapes::of(&items);
+    let mut built: Option<(data::Relations, &Env)> = None;
     for groups in by_path.values() {
-        let rel = data::Relations::build(policy, text, &envs[groups[0].1[0]], &items);
+        let env = &envs[groups[0].1[0]];
+        let reused = built.as_ref().filter(|_| reuse).and_then(|(rel, at)| {
+            rebase::vetoes_if_reusable(policy, text, &items, &shapes, rel, at, env)
+        });
+        let veto = match reused {
+            Some(v) => v,
+            None => {
+                drop(built.take()); // one set of relations in memory at a time
+                let rel = data::Relations::build(policy, text, env, &items);
+                let v = rel.vetoes().clone();
+                built = Some((rel, env));
+                v
+            }
+        };
+        let Some((rel, _)) = built.as_ref() else {
+            continue;
+        };
         // groups are checked independently (in parallel), their findings recorded in order
         // (in parallel only when the groups are big enough to pay for it)
         let min = if items.len() >= par::MIN_PARALLEL {
@@ -156,7 +189,7 @@ pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validat
                     .get("heartbeat")
                     .map_or(String::new(), |v| v.text.clone());
                 let mut found = Vec::new();
-                rel.check(policy.file, &items, &active, *hb_old, &hb_text, &mut found);
+                rel.check(env, &veto, &items, &active, *hb_old, &hb_text, &mut found);
                 found
             });
         for (found, (_, members)) in found.into_iter().zip(groups) {
@@ -263,6 +296,8 @@ impl Findings {
             let key = (d.code.0, s, e, d.message.clone());
             let entry = self.map.entry(key).or_insert((d, 0, members[0]));
             entry.1 += members.len();
+            // the example is the first configuration it holds in, whatever the order of work
+            entry.2 = entry.2.min(members[0]);
         }
     }
 

@@ -1,0 +1,214 @@
+//! Reusing one path environment's relations in another.
+//!
+//! Path environments usually differ only in the value of a variable that leads some
+//! patterns — `%Install%` is `…\Bench\1.0` in one and `…\Bench\2.0` in the other. Prefixing
+//! patterns with the same literal folders changes no relation among them (a literal prefix
+//! matches only itself). So when every variable whose value changed leads its patterns,
+//! resolves to a literal folder in both environments, and that folder is disjoint from every
+//! other pattern and every other changed folder in both, the relations of the first
+//! environment hold in the second, apart from the vetoes, which are computed again here.
+//! Anything else — a variable inside a pattern, a registry prefix, a folder that another
+//! pattern reaches into, a pattern that did not resolve — rebuilds the relations instead.
+
+use super::data::{vetoed_roots, DataRef, Relations};
+use crate::ast::{FilterKind, Policy, Str};
+use crate::filters::{normalize_file, overlaps, Seg};
+use crate::lower::{pattern_kind, Env, Resolver};
+use rustc_hash::FxHashMap as HashMap;
+
+/// How a data pattern uses variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// None: it resolves alike everywhere (but for WOW64 on registry keys).
+    Static,
+    /// `%Name%\rest` with no other variable: index into [`Shapes::roots`].
+    Root(usize),
+    /// Variables elsewhere.
+    Other,
+}
+
+/// The shape of every data pattern, computed once per policy.
+pub struct Shapes {
+    pub shape: Vec<Shape>,
+    /// Leading variable names, lower-cased.
+    pub roots: Vec<String>,
+}
+
+impl Shapes {
+    pub fn of(items: &[DataRef]) -> Shapes {
+        let mut roots: Vec<String> = Vec::new();
+        let shape = items
+            .iter()
+            .map(|d| {
+                let text = &d.item.value.pattern().value;
+                if !text.contains('%') {
+                    return Shape::Static;
+                }
+                let Some(rest) = text.strip_prefix('%') else {
+                    return Shape::Other;
+                };
+                let Some(end) = rest.find('%') else {
+                    return Shape::Other;
+                };
+                let (name, after) = (&rest[..end], &rest[end + 1..]);
+                let leads = name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.$-()".contains(c))
+                    && !name.is_empty();
+                if !leads
+                    || after.contains('%')
+                    || !(after.is_empty() || after.starts_with(['\\', '/']))
+                {
+                    return Shape::Other;
+                }
+                let key = name.to_ascii_lowercase();
+                let k = roots.iter().position(|r| *r == key).unwrap_or_else(|| {
+                    roots.push(key);
+                    roots.len() - 1
+                });
+                Shape::Root(k)
+            })
+            .collect();
+        Shapes { shape, roots }
+    }
+}
+
+/// Literal folder segments of a variable's value in `env`, if it has such a value.
+fn folder(r: &Resolver, name: &str) -> Option<Vec<Seg>> {
+    let value = r.string(&var(name)).ok()?;
+    let p = normalize_file(&value).ok()?;
+    p.segs
+        .iter()
+        .all(|s| matches!(s, Seg::Lit(_)))
+        .then_some(p.segs)
+}
+
+/// Whether `a` starts with `b` or `b` with `a`.
+fn nested(a: &[Seg], b: &[Seg]) -> bool {
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
+}
+
+/// Whether some path lies both in `segs` and under the literal `folder`.
+fn reaches(segs: &[Seg], folder: &[Seg]) -> bool {
+    for (s, f) in segs.iter().zip(folder) {
+        match s {
+            Seg::Lit(x) if matches!(f, Seg::Lit(y) if y == x) => continue,
+            Seg::Lit(_) => return false,
+            _ => {
+                let mut under = folder.to_vec();
+                under.push(Seg::Any);
+                return overlaps(segs, &under);
+            }
+        }
+    }
+    // one is a prefix of the other: they share paths
+    true
+}
+
+/// The vetoes of `env_b` when `rel` (built for `env_a`) holds there too; `None` when it
+/// may not.
+#[allow(clippy::too_many_arguments)]
+pub fn vetoes_if_reusable(
+    policy: &Policy,
+    text: &str,
+    items: &[DataRef],
+    shapes: &Shapes,
+    rel: &Relations,
+    env_a: &Env,
+    env_b: &Env,
+) -> Option<HashMap<usize, String>> {
+    if env_a.system_drive != env_b.system_drive {
+        return None;
+    }
+    let ra = Resolver::new(policy, text, env_a);
+    let rb = Resolver::new(policy, text, env_b);
+    if ra.wow64() != rb.wow64() {
+        return None;
+    }
+    // patterns with variables elsewhere must resolve alike
+    for (d, s) in items.iter().zip(&shapes.shape) {
+        if *s == Shape::Other
+            && ra.string(d.item.value.pattern()).ok()? != rb.string(d.item.value.pattern()).ok()?
+        {
+            return None;
+        }
+    }
+    // the folders of the roots whose value changed, in both environments
+    let mut changed: Vec<(usize, Vec<Seg>, Vec<Seg>)> = Vec::new();
+    for (k, name) in shapes.roots.iter().enumerate() {
+        let va = ra.string(&var(name)).ok()?;
+        let vb = rb.string(&var(name)).ok()?;
+        if va.eq_ignore_ascii_case(&vb) {
+            continue;
+        }
+        changed.push((k, folder(&ra, name)?, folder(&rb, name)?));
+    }
+    if changed.is_empty() {
+        return Some(rel.vetoes().clone());
+    }
+    for (i, (k, a, b)) in changed.iter().enumerate() {
+        for (k2, a2, b2) in &changed[i + 1..] {
+            if k != k2 && (nested(a, a2) || nested(b, b2)) {
+                return None;
+            }
+        }
+    }
+    let root_of = |i: usize| match shapes.shape[i] {
+        Shape::Root(k) => changed.iter().position(|c| c.0 == k),
+        _ => None,
+    };
+    for (i, d) in items.iter().enumerate() {
+        match root_of(i) {
+            Some(_) => {
+                // only file patterns that resolved, and whose prefix is the folder
+                if pattern_kind(&d.item.value) != FilterKind::Files || rel.problem(i) {
+                    return None;
+                }
+            }
+            None => {
+                let segs = rel.segs(i);
+                if !segs.is_empty()
+                    && changed
+                        .iter()
+                        .any(|(_, a, b)| reaches(segs, a) || reaches(segs, b))
+                {
+                    return None;
+                }
+            }
+        }
+    }
+    // vetoes: unchanged for every other rule; computed again under the new folders
+    let mut veto = rel.vetoes().clone();
+    let roots = vetoed_roots(env_b);
+    for i in 0..items.len() {
+        let Some(c) = root_of(i) else { continue };
+        veto.remove(&i);
+        if !rel.is_include(i) {
+            continue;
+        }
+        let (_, a, b) = &changed[c];
+        let segs = rel.segs(i);
+        let rest = segs.get(a.len()..).filter(|_| segs.starts_with(a))?;
+        let full: Vec<Seg> = b.iter().chain(rest).cloned().collect();
+        if full.len() == 2 && full[1] == Seg::Any {
+            veto.insert(i, "the root of a drive".to_string());
+            continue;
+        }
+        if let Some((root, why)) = roots.iter().find(|(root, _)| overlaps(&full, &root.segs)) {
+            veto.insert(
+                i,
+                format!("{why} ({})", root.display.trim_end_matches("\\**")),
+            );
+        }
+    }
+    Some(veto)
+}
+
+fn var(name: &str) -> Str {
+    Str {
+        value: format!("%{name}%"),
+        span: Default::default(),
+        literal: true,
+    }
+}

@@ -1,0 +1,138 @@
+//! Relations built for one path environment are reused in the next only when that cannot
+//! change a finding: every case here must give exactly what relating each environment from
+//! scratch gives.
+
+use amxc::diagnostic::Diagnostic;
+use amxc::{matrix, parse, validate};
+
+const MATRIX: &str = r#"amx: reuse
+dimensions:
+  app:       { kind: version, values: ["1.0", "2.0"] }
+  arch:      { kind: enum,    values: [x86, x64] }
+  heartbeat: { kind: version, values: ["5.3", "6.0"] }
+  os:        { kind: version, values: ["2003", "2008"] }
+platforms:
+  - { arch: x86, os: "2003" }
+  - { arch: x64, os: ["2003", "2008"] }
+versions:
+  "2021-01-01": {}
+"#;
+
+fn policy(paths: &str, data: &str) -> String {
+    format!(
+        "amx \"reuse\" {{\n    title \"Reuse\"\n    application \"App\" {{ bits 32 }}\n    versions 2021-01-01\n    paths {{\n{paths}\n    }}\n    services {{\n        service S \"Service\"\n    }}\n    data {{\n{data}\n    }}\n    applies-to all\n}}\n"
+    )
+}
+
+/// What a user sees of each finding.
+fn seen(ds: &[Diagnostic]) -> Vec<String> {
+    ds.iter()
+        .map(|d| {
+            format!(
+                "{} {:?} {} {:?} {:?}",
+                d.code.0,
+                d.primary.as_ref().map(|p| (p.span.start, p.span.end)),
+                d.message,
+                d.secondary
+                    .iter()
+                    .map(|l| (l.span.start, &l.message))
+                    .collect::<Vec<_>>(),
+                d.notes
+            )
+        })
+        .collect()
+}
+
+/// The findings, after asserting that reuse and relating from scratch agree.
+fn agree(paths: &str, data: &str) -> Vec<String> {
+    let text = policy(paths, data);
+    let parsed = parse::parse(0, &text);
+    assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
+    let p = parsed.policy.expect("policy");
+    let (m, ds) = matrix::load(1, MATRIX);
+    assert!(ds.is_empty(), "{ds:#?}");
+    let m = m.expect("matrix");
+    let reused = seen(&validate::validate(&p, &text, Some(&m)).diagnostics);
+    let fresh = seen(&validate::validate_fresh(&p, &text, Some(&m)).diagnostics);
+    assert_eq!(
+        reused, fresh,
+        "reusing relations changed the findings of\n{text}"
+    );
+    reused
+}
+
+#[test]
+fn moved_install_folders_keep_their_relations() {
+    let found = agree(
+        "        Install = '%ProgramFiles%\\App\\%app%'\n        Data = 'D:\\AppData'",
+        "        files include '%Install%\\**'\n        files include '%Install%\\logs\\*.log'\n        files exclude '%Install%\\cache\\**' because \"rebuilt\"\n        files exclude '%Install%\\other\\**' because \"x\"\n        files include '%Data%\\**'",
+    );
+    // the covered inclusion is found once, in every configuration
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("301") || f.contains("is covered by")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_pattern_that_reaches_into_one_version_only_is_related_again() {
+    // covers the installation of 1.0 but not of 2.0
+    let found = agree(
+        "        Install = '%ProgramFiles%\\App\\%app%'",
+        "        files include '%Install%\\data\\**'\n        files include 'C:\\Program Files\\App\\1.0\\**'\n        files include 'C:\\Program Files (x86)\\App\\1.0\\**'",
+    );
+    assert!(found.iter().any(|f| f.contains("holds in")), "{found:#?}");
+}
+
+#[test]
+fn vetoes_follow_the_folder_into_each_environment() {
+    let found = agree(
+        "        Root = 'C:\\Windows\\System32\\App' when app == 1.0\n        Root = 'D:\\Apps' when app == 2.0\n        Top = 'E:' when app == 1.0\n        Top = 'E:\\Top' when app == 2.0",
+        "        files include '%Root%\\data\\**'\n        files include '%Top%\\**'",
+    );
+    assert!(
+        found.iter().any(|f| f.contains("Windows system folder")),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f.contains("root of a drive")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn folders_that_nest_in_one_environment_are_related_again() {
+    // A is inside B for 2.0 only
+    let found = agree(
+        "        A = 'D:\\X\\Y' when app == 1.0\n        A = 'D:\\B\\Y' when app == 2.0\n        B = 'D:\\B'",
+        "        files include '%A%\\**'\n        files include '%B%\\**'\n        files exclude '%B%\\Z\\tmp\\**' because \"t\"",
+    );
+    // the exclusion lies in an inclusion either way; %A% is covered by %B% for 2.0 only
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("is covered by") && f.contains("holds in")),
+        "{found:#?}"
+    );
+    // both folders move, and nest only for 2.0
+    let found = agree(
+        "        A = 'D:\\X\\Y' when app == 1.0\n        A = 'D:\\B2\\Y' when app == 2.0\n        B = 'D:\\B1' when app == 1.0\n        B = 'D:\\B2' when app == 2.0",
+        "        files include '%A%\\**'\n        files include '%B%\\**'",
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("is covered by") && f.contains("holds in")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn registry_and_inner_variables_are_never_rebased() {
+    agree(
+        "        Key = 'HKLM\\SOFTWARE\\App\\%app%'\n        Install = '%ProgramFiles%\\App'",
+        "        registry include '%Key%\\**'\n        registry exclude 'HKLM\\SOFTWARE\\App\\1.0\\Cache\\**' because \"c\"\n        files include '%Install%\\%app%\\**'\n        files exclude 'C:\\Program Files\\App\\2.0\\tmp\\**' because \"t\"",
+    );
+}
