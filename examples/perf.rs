@@ -52,10 +52,14 @@ fn coverage(policy: &str, target: &str, listing: &str) {
                 }
             }
             let single_s = t.elapsed().as_secs_f64();
-            // as `amxc coverage` runs: every core
-            let t = Instant::now();
-            let all = c.classify_all(&lines);
-            let amxc_s = t.elapsed().as_secs_f64();
+            // as `amxc coverage` runs: every core; best of three
+            let mut amxc_s = f64::MAX;
+            let mut all = Vec::new();
+            for _ in 0..3 {
+                let t = Instant::now();
+                all = c.classify_all(&lines);
+                amxc_s = amxc_s.min(t.elapsed().as_secs_f64());
+            }
             assert_eq!(
                 all.iter().filter(|v| v.class == Class::Replicated).count(),
                 replicated
