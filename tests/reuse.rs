@@ -136,3 +136,89 @@ fn registry_and_inner_variables_are_never_rebased() {
         "        registry include '%Key%\\**'\n        registry exclude 'HKLM\\SOFTWARE\\App\\1.0\\Cache\\**' because \"c\"\n        files include '%Install%\\%app%\\**'\n        files exclude 'C:\\Program Files\\App\\2.0\\tmp\\**' because \"t\"",
     );
 }
+
+mod random {
+    use super::agree;
+    use proptest::prelude::*;
+
+    const FOLDERS: &[&str] = &[
+        "C:\\P",
+        "C:\\P\\Q",
+        "D:\\X",
+        "C:\\Windows\\System32\\App",
+        "E:",
+        "C:\\P\\%app%",
+        "D:\\X\\Y",
+    ];
+    const ROOTS: &[&str] = &[
+        "%A%",
+        "%B%",
+        "C:\\P",
+        "D:\\X",
+        "%ProgramFiles%",
+        "C:\\%app%",
+    ];
+    const SEGS: &[&str] = &["a", "b", "*.log", "**", "q", "Y"];
+    const KINDS: &[&str] = &[
+        "files include",
+        "files exclude",
+        "unprotected",
+        "registry include",
+    ];
+
+    fn line(kind: usize, root: usize, rest: &[usize]) -> String {
+        let kind = KINDS[kind];
+        let mut pattern = if kind.starts_with("registry") {
+            "HKLM\\SOFTWARE\\App".to_string()
+        } else {
+            ROOTS[root].to_string()
+        };
+        for &s in rest {
+            pattern.push('\\');
+            pattern.push_str(SEGS[s]);
+        }
+        let because = if kind == "files include" || kind == "registry include" {
+            ""
+        } else {
+            " because \"r\""
+        };
+        format!("        {kind} '{pattern}'{because}")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Random folders and filters: reusing relations never changes a finding.
+        #[test]
+        fn reuse_agrees_with_relating_from_scratch(
+            a1 in 0..FOLDERS.len(), a2 in 0..FOLDERS.len(), b1 in 0..FOLDERS.len(), b2 in 0..FOLDERS.len(),
+            lines in proptest::collection::vec((0..KINDS.len(), 0..ROOTS.len(), proptest::collection::vec(0..SEGS.len(), 0..3)), 1..8),
+        ) {
+            let paths = format!(
+                "        A = '{}' when app == 1.0\n        A = '{}' when app == 2.0\n        B = '{}' when app == 1.0\n        B = '{}' when app == 2.0",
+                FOLDERS[a1], FOLDERS[a2], FOLDERS[b1], FOLDERS[b2]
+            );
+            let data: Vec<String> = lines.iter().map(|(k, r, rest)| line(*k, *r, rest)).collect();
+            agree(&paths, &data.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn registry_keys_move_under_wow6432node_without_meeting_others() {
+    // keys that all move alike: relations pass between 32- and 64-bit environments
+    agree(
+        "        Install = '%ProgramFiles%\\App'",
+        "        registry include 'HKLM\\SOFTWARE\\App\\**'\n        registry exclude 'HKLM\\SOFTWARE\\App\\Cache\\**' because \"c\"\n        registry include 'HKLM\\SOFTWARE\\Classes\\App\\**'\n        files include '%Install%\\**'",
+    );
+    // a key written under Wow6432Node meets the moved ones on x64 only
+    let found = agree(
+        "        Install = '%ProgramFiles%\\App'",
+        "        registry include 'HKLM\\SOFTWARE\\App\\**'\n        registry exclude 'HKLM\\SOFTWARE\\Wow6432Node\\App\\Cache\\**' because \"c\"\n        files include '%Install%\\**'",
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("lies in no inclusion") && f.contains("holds in")),
+        "{found:#?}"
+    );
+}

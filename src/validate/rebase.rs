@@ -12,7 +12,7 @@
 
 use super::data::{vetoed_roots, DataRef, Relations};
 use crate::ast::{FilterKind, Policy, Str};
-use crate::filters::{normalize_file, overlaps, Seg};
+use crate::filters::{normalize_file, normalize_registry, overlaps, Seg};
 use crate::lower::{pattern_kind, Env, Resolver};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -106,6 +106,41 @@ fn reaches(segs: &[Seg], folder: &[Seg]) -> bool {
     true
 }
 
+/// Whether switching WOW64 on or off changes no relation: it moves registry keys under
+/// `HKLM\SOFTWARE\X` to `HKLM\SOFTWARE\Wow6432Node\X` — a prefix changed for all of them
+/// alike — so it is harmless when they name `X` literally and no other registry pattern
+/// reaches under `HKLM\SOFTWARE` (but for `Classes`, which never moves). Registry patterns
+/// with variables are not examined: they rebuild.
+fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
+    let software = [Seg::Lit("hklm".into()), Seg::Lit("software".into())];
+    let lit = |s: Option<&Seg>, x: &str| matches!(s, Some(Seg::Lit(y)) if y == x);
+    for (d, shape) in items.iter().zip(&shapes.shape) {
+        if pattern_kind(&d.item.value) != FilterKind::Registry {
+            continue;
+        }
+        if *shape != Shape::Static {
+            return false;
+        }
+        let Ok(p) = normalize_registry(&d.item.value.pattern().value) else {
+            continue; // a problem in every environment alike
+        };
+        let segs = &p.segs;
+        let moves = segs.len() > 2
+            && segs.starts_with(&software)
+            && !lit(segs.get(2), "wow6432node")
+            && !lit(segs.get(2), "classes");
+        let ok = if moves {
+            matches!(segs[2], Seg::Lit(_))
+        } else {
+            lit(segs.get(2), "classes") && segs.starts_with(&software) || !reaches(segs, &software)
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
 /// The vetoes of `env_b` when `rel` (built for `env_a`) holds there too; `None` when it
 /// may not.
 #[allow(clippy::too_many_arguments)]
@@ -123,7 +158,7 @@ pub fn vetoes_if_reusable(
     }
     let ra = Resolver::new(policy, text, env_a);
     let rb = Resolver::new(policy, text, env_b);
-    if ra.wow64() != rb.wow64() {
+    if ra.wow64() != rb.wow64() && !wow64_moves_apart(items, shapes) {
         return None;
     }
     // patterns with variables elsewhere must resolve alike
@@ -181,21 +216,39 @@ pub fn vetoes_if_reusable(
     // vetoes: unchanged for every other rule; computed again under the new folders
     let mut veto = rel.vetoes().clone();
     let roots = vetoed_roots(env_b);
+    // per changed folder: the vetoed roots it can reach, and whether it is a drive's root
+    let near: Vec<(Vec<usize>, bool)> = changed
+        .iter()
+        .map(|(_, _, b)| {
+            let reach = (0..roots.len())
+                .filter(|&k| {
+                    let r = &roots[k].0.segs;
+                    nested(b, r.strip_suffix(&[Seg::Any]).unwrap_or(r))
+                })
+                .collect();
+            (reach, b.len() == 1)
+        })
+        .collect();
     for i in 0..items.len() {
         let Some(c) = root_of(i) else { continue };
         veto.remove(&i);
-        if !rel.is_include(i) {
-            continue;
-        }
         let (_, a, b) = &changed[c];
         let segs = rel.segs(i);
         let rest = segs.get(a.len()..).filter(|_| segs.starts_with(a))?;
+        let (reach, drive) = &near[c];
+        if !rel.is_include(i) || reach.is_empty() && !drive {
+            continue;
+        }
         let full: Vec<Seg> = b.iter().chain(rest).cloned().collect();
         if full.len() == 2 && full[1] == Seg::Any {
             veto.insert(i, "the root of a drive".to_string());
             continue;
         }
-        if let Some((root, why)) = roots.iter().find(|(root, _)| overlaps(&full, &root.segs)) {
+        if let Some((root, why)) = reach
+            .iter()
+            .map(|&k| &roots[k])
+            .find(|(root, _)| overlaps(&full, &root.segs))
+        {
             veto.insert(
                 i,
                 format!("{why} ({})", root.display.trim_end_matches("\\**")),
