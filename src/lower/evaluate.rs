@@ -423,9 +423,11 @@ impl Ctx<'_> {
                     pattern_span: pattern.span,
                 };
                 if exception.is_some() {
-                    let key = f.pattern.key();
+                    // equal segments are equal keys: compared without building the keys
                     if let Some(i) = self.out.filters.iter().position(|b| {
-                        b.origin.exception.is_none() && b.kind == f.kind && b.pattern.key() == key
+                        b.origin.exception.is_none()
+                            && b.kind == f.kind
+                            && b.pattern.segs == f.pattern.segs
                     }) {
                         f.origin.overrides = Some(self.out.filters[i].origin.span);
                         self.out.filters.remove(i);

@@ -251,6 +251,10 @@ fn names(policy: &Policy, out: &mut Vec<Diagnostic>) {
         .bodies()
         .flat_map(|(b, _)| b.tasks.iter().map(|t| &t.value))
         .collect();
+    let declared: std::collections::HashSet<String> = services
+        .iter()
+        .map(|s| s.name.text.to_ascii_lowercase())
+        .collect();
     for s in &services {
         for a in s.after.iter().flat_map(|a| a.value.iter()) {
             if a.text.eq_ignore_ascii_case(&s.name.text) {
@@ -262,10 +266,7 @@ fn names(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     .at(file, a.span, "names the service itself")
                     .with_help("remove this `after`"),
                 );
-            } else if !services
-                .iter()
-                .any(|o| o.name.text.eq_ignore_ascii_case(&a.text))
-            {
+            } else if !declared.contains(&a.text.to_ascii_lowercase()) {
                 out.push(
                     Diagnostic::new(
                         codes::UNKNOWN_SERVICE,
