@@ -137,20 +137,25 @@ impl<'a> Relations<'a> {
     pub fn build(policy: &'a Policy, text: &'a str, env: &'a Env, items: &[DataRef]) -> Self {
         let n = items.len();
         // resolving is independent per rule: spread over the cores, one resolver each
-        let resolved: Vec<Result<Pattern, Diagnostic>> = par::map_init(
+        // (only segments are kept, and a failure boxed: the list stays small)
+        let resolved: Vec<Result<Box<[Seg]>, Box<Diagnostic>>> = par::map_init(
             items,
             par::MIN_PARALLEL,
             || Resolver::new(policy, text, env),
-            |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
+            |r, d| {
+                r.pattern(pattern_kind(&d.item.value), d.item.value.pattern())
+                    .map(|p| p.segs.into_boxed_slice())
+                    .map_err(Box::new)
+            },
         );
         let mut patterns = Vec::with_capacity(n);
         let mut problems = HashMap::default();
         for (i, r) in resolved.into_iter().enumerate() {
             match r {
-                Ok(p) => patterns.push(Some(p.segs.into_boxed_slice())),
+                Ok(segs) => patterns.push(Some(segs)),
                 Err(e) => {
                     patterns.push(None);
-                    problems.insert(i, e);
+                    problems.insert(i, *e);
                 }
             }
         }
