@@ -222,3 +222,41 @@ fn registry_keys_move_under_wow6432node_without_meeting_others() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_large_policy_gives_the_same_findings_reused_and_in_parallel() {
+    // past the size where rules are resolved and related on every core; with findings
+    let mut data = Vec::new();
+    for g in 0..400 {
+        let root = if g % 2 == 0 { "%Install%" } else { "%Data%" };
+        data.push(format!("        files include '{root}\\g{g}\\**'"));
+        data.push(format!("        files include '{root}\\g{g}\\logs\\*.log'"));
+        data.push(format!(
+            "        files exclude '{root}\\g{g}\\cache\\**' because \"c\" when heartbeat >= 6.0"
+        ));
+        data.push(format!(
+            "        files exclude '{root}\\h{g}\\tmp\\**' because \"t\""
+        ));
+        data.push(format!(
+            "        registry include 'HKLM\\SOFTWARE\\App\\g{g}\\**'"
+        ));
+        data.push(format!(
+            "        files include 'C:\\Windows\\System32\\g{g}\\*.dll' when app == 2.0"
+        ));
+    }
+    let found = agree(
+        "        Install = '%ProgramFiles%\\App\\%app%'\n        Data = 'D:\\AppData'",
+        &data.join("\n"),
+    );
+    assert!(
+        found.iter().any(|f| f.contains("is covered by")),
+        "no covered inclusion"
+    );
+    assert!(
+        found.iter().any(|f| f.contains("lies in no inclusion")),
+        "no stray exclusion"
+    );
+    assert!(found
+        .iter()
+        .any(|f| f.contains("Windows system folder") && f.contains("holds in")));
+}
