@@ -12,6 +12,14 @@ fn listing() -> Vec<(String, Class, Option<&'static str>)> {
     let install = "E:\\Program Files (x86)\\Symantec\\SMSMSE\\6.0\\Server";
     let defs = "C:\\Program Files (x86)\\Common Files\\Symantec Shared\\VirusDefs";
     let mut v = Vec::new();
+    // deeper than the segments a path keeps on the stack
+    let deep: String = (0..40).map(|k| format!("\\d{k}")).collect();
+    v.push((
+        format!("{install}\\logs{deep}\\x.log"),
+        Class::Replicated,
+        Some("logs\\**"),
+    ));
+    v.push((format!("{install}\\sub{deep}\\x.xml"), Class::Outside, None));
     for i in 0..200 {
         v.push((
             format!("{install}\\rules{i}.xml"),
@@ -102,7 +110,7 @@ fn a_generated_listing_is_classified_as_known() {
     let (paths, replicated, unprotected, outside, unused) = result.expect("classified");
     assert_eq!(
         (paths, replicated, unprotected, outside),
-        (1602, 801, 200, 600)
+        (1604, 802, 200, 601)
     );
     assert!(
         unused.iter().any(|p| p.ends_with("*.sequence")),

@@ -148,7 +148,7 @@ impl Classifier {
 
     /// Lower-case a listed path into `buf` and split it; `None` when it is neither an
     /// absolute file path nor a registry key. The flag is true for registry keys.
-    fn split<'b>(path: &str, buf: &'b mut String) -> Option<(bool, Vec<&'b str>)> {
+    fn split<'b>(path: &str, buf: &'b mut String) -> Option<(bool, Segs<'b>)> {
         let p = path.trim_end_matches(['\r', '\n']).trim();
         buf.clear();
         buf.push_str(p);
@@ -157,7 +157,10 @@ impl Classifier {
         } else {
             *buf = buf.to_lowercase();
         }
-        let mut segs: Vec<&str> = buf.split(['\\', '/']).filter(|s| !s.is_empty()).collect();
+        let mut segs = Segs::default();
+        for part in buf.split(['\\', '/']).filter(|s| !s.is_empty()) {
+            segs.push(part);
+        }
         let first = *segs.first()?;
         if first.len() == 2 && first.ends_with(':') && first.as_bytes()[0].is_ascii_alphabetic() {
             return Some((false, segs));
@@ -268,6 +271,56 @@ impl Classifier {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// A listed path's segments: on the stack for all but very deep paths, since classifying
+/// is the hot loop of coverage. (Large by design: it lives on the stack for one call.)
+#[allow(clippy::large_enum_variant)]
+enum Segs<'b> {
+    Few([&'b str; 32], usize),
+    Many(Vec<&'b str>),
+}
+
+impl Default for Segs<'_> {
+    fn default() -> Self {
+        Segs::Few([""; 32], 0)
+    }
+}
+
+impl<'b> Segs<'b> {
+    fn push(&mut self, s: &'b str) {
+        match self {
+            Segs::Few(a, n) if *n < a.len() => {
+                a[*n] = s;
+                *n += 1;
+            }
+            Segs::Few(a, n) => {
+                let mut v = a[..*n].to_vec();
+                v.push(s);
+                *self = Segs::Many(v);
+            }
+            Segs::Many(v) => v.push(s),
+        }
+    }
+}
+
+impl<'b> std::ops::Deref for Segs<'b> {
+    type Target = [&'b str];
+    fn deref(&self) -> &[&'b str] {
+        match self {
+            Segs::Few(a, n) => &a[..*n],
+            Segs::Many(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Segs<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Segs::Few(a, n) => &mut a[..*n],
+            Segs::Many(v) => v,
+        }
     }
 }
 
