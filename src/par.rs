@@ -8,11 +8,7 @@ pub const MIN_PARALLEL: usize = 2048;
 
 /// `items.map(f)`, in order; in parallel when there are at least `min` items.
 pub fn map<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
-    if items.len() < min {
-        items.iter().map(f).collect()
-    } else {
-        items.par_iter().with_min_len(min).map(f).collect()
-    }
+    map_init(items, min, || (), |_, t| f(t))
 }
 
 /// [`map`] with per-thread state made by `init`.

@@ -11,6 +11,8 @@
 //! Inside a data body a line end always ends a statement (strings cannot span lines), so the
 //! chunks together accept exactly what the body would have accepted whole.
 
+use super::scan::{is_word_byte, string_close};
+
 /// Bytes per chunk, at least (a chunk ends at the first line end after this many).
 pub const CHUNK: usize = 64 * 1024;
 
@@ -21,23 +23,9 @@ pub struct Body {
     pub end: usize,
 }
 
-fn is_word_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'-')
-}
-
-/// The end (exclusive) of the string that opens at `i`; the text end if it never closes.
+/// The end of the string that opens at `i`: past its quote, or where its line ends.
 fn string_end(b: &[u8], i: usize) -> usize {
-    let quote = b[i];
-    let mut j = i + 1;
-    while j < b.len() {
-        match b[j] {
-            b'\\' if quote == b'"' => j += 2,
-            c if c == quote => return j + 1,
-            b'\n' | b'\r' => return j,
-            _ => j += 1,
-        }
-    }
-    b.len()
+    string_close(b, i).unwrap_or_else(|at| at)
 }
 
 /// The bodies of `data` blocks whose `{` is followed by white space, in text order.

@@ -170,7 +170,7 @@ fn blank(out: &mut [u8], at: usize, n: usize) {
     }
 }
 
-fn is_word_byte(c: u8) -> bool {
+pub(super) fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'-')
 }
 
@@ -201,16 +201,17 @@ fn too_deep(file: FileId, at: usize, what: &str) -> Diagnostic {
     )
 }
 
-/// Offset just past the string that opens at `start`, or the diagnostic for it.
-fn string_end(file: FileId, b: &[u8], start: usize) -> Result<usize, Diagnostic> {
+/// Where the string that opens at `start` ends: `Ok` just past its closing quote, or `Err`
+/// at the line end (or text end) reached without one. Shared with `bodies.rs`.
+pub(super) fn string_close(b: &[u8], start: usize) -> Result<usize, usize> {
     let quote = b[start];
     let mut i = start + 1;
     while i < b.len() {
         match b[i] {
-            b'\n' | b'\r' => break,
+            b'\n' | b'\r' => return Err(i),
             b'\\' if quote == b'"' => {
                 if matches!(b.get(i + 1), Some(b'\n' | b'\r') | None) {
-                    break;
+                    return Err(i);
                 }
                 i += 2;
                 continue;
@@ -220,22 +221,29 @@ fn string_end(file: FileId, b: &[u8], start: usize) -> Result<usize, Diagnostic>
                     i += 2;
                     continue;
                 }
-                if i - start - 1 > MAX_STRING {
-                    return Err(Diagnostic::new(
-                        codes::STRING_TOO_LONG,
-                        format!(
-                            "string is {} bytes long, more than the limit of {MAX_STRING}",
-                            i - start - 1
-                        ),
-                    )
-                    .at(file, Span::new(start, start + 1), "this string")
-                    .with_help("shorten it; no Windows path or name comes near this length"));
-                }
                 return Ok(i + 1);
             }
             _ => {}
         }
         i += 1;
+    }
+    Err(b.len())
+}
+
+/// Offset just past the string that opens at `start`, or the diagnostic for it.
+fn string_end(file: FileId, b: &[u8], start: usize) -> Result<usize, Diagnostic> {
+    let quote = b[start];
+    if let Ok(end) = string_close(b, start) {
+        let len = end - start - 2;
+        if len > MAX_STRING {
+            return Err(Diagnostic::new(
+                codes::STRING_TOO_LONG,
+                format!("string is {len} bytes long, more than the limit of {MAX_STRING}"),
+            )
+            .at(file, Span::new(start, start + 1), "this string")
+            .with_help("shorten it; no Windows path or name comes near this length"));
+        }
+        return Ok(end);
     }
     let q = if quote == b'"' { "\"" } else { "'" };
     Err(

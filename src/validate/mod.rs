@@ -214,28 +214,17 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
 
 /// Every `%name%` written anywhere in the text, lower-cased (without copying the text).
 fn percent_names(text: &str) -> HashSet<String> {
-    let b = text.as_bytes();
-    let mut out = HashSet::new();
-    for (i, _) in text.match_indices('%') {
-        let rest = &b[i + 1..];
-        let end = rest.iter().take(128).position(|&c| c == b'%' || c == b'\n');
-        if let Some(end) = end.filter(|&e| e > 0 && rest[e] == b'%') {
-            if let Ok(name) = std::str::from_utf8(&rest[..end]) {
-                out.insert(name.to_ascii_lowercase());
-            }
-        }
-    }
-    out
+    between_percents(text)
+        .filter(|n| !n.is_empty() && !n.contains('\n'))
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// Names of the `%variables%` that data patterns use, sorted.
 fn data_variables(items: &[data::DataRef]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for d in items {
-        let text = &d.item.value.pattern().value;
-        let mut parts = text.split('%');
-        parts.next();
-        while let (Some(name), Some(_)) = (parts.next(), parts.clone().next()) {
+        for name in between_percents(&d.item.value.pattern().value) {
             if !name.is_empty()
                 && !name.contains(['\\', ' '])
                 && !out.iter().any(|o| o.eq_ignore_ascii_case(name))
@@ -246,6 +235,16 @@ fn data_variables(items: &[data::DataRef]) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// The texts between consecutive `%` signs: every `%name%` a text may mean.
+fn between_percents(text: &str) -> impl Iterator<Item = &str> {
+    let mut parts = text.split('%');
+    parts.next();
+    std::iter::from_fn(move || {
+        let name = parts.next()?;
+        parts.clone().next().map(|_| name)
+    })
 }
 
 /// Distinct conditions (by their text), evaluated once per configuration.

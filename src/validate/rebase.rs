@@ -73,10 +73,9 @@ impl Shapes {
     }
 }
 
-/// Literal folder segments of a variable's value in `env`, if it has such a value.
-fn folder(r: &Resolver, name: &str) -> Option<Vec<Seg>> {
-    let value = r.string(&var(name)).ok()?;
-    let p = normalize_file(&value).ok()?;
+/// The segments of a variable's value, if it is a literal folder.
+fn folder(value: &str) -> Option<Vec<Seg>> {
+    let p = normalize_file(value).ok()?;
     p.segs
         .iter()
         .all(|s| matches!(s, Seg::Lit(_)))
@@ -177,7 +176,7 @@ pub fn vetoes_if_reusable(
         if va.eq_ignore_ascii_case(&vb) {
             continue;
         }
-        changed.push((k, folder(&ra, name)?, folder(&rb, name)?));
+        changed.push((k, folder(&va)?, folder(&vb)?));
     }
     if changed.is_empty() {
         return Some(rel.vetoes().clone());
