@@ -4,8 +4,10 @@
 
 mod glob;
 mod pattern;
+mod sym;
 mod trie;
 
 pub use glob::{overlaps, subset};
 pub use pattern::{normalize_file, normalize_registry, Pattern, PatternError, Seg};
+pub use sym::Sym;
 pub use trie::Trie;

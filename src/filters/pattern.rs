@@ -2,15 +2,16 @@
 //! start with a hive. Matching is case-insensitive, so segments are kept lower-cased for
 //! comparison and as written for display.
 
+use super::Sym;
 use std::fmt;
 
 /// One path segment of a pattern.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
     /// A literal name, lower-cased.
-    Lit(String),
+    Lit(Sym),
     /// A name with `*` or `?`, lower-cased.
-    Glob(String),
+    Glob(Sym),
     /// `**`: any number of segments.
     Any,
 }
@@ -18,7 +19,7 @@ pub enum Seg {
 impl Seg {
     fn text(&self) -> &str {
         match self {
-            Seg::Lit(s) | Seg::Glob(s) => s,
+            Seg::Lit(s) | Seg::Glob(s) => s.as_str(),
             Seg::Any => "**",
         }
     }
@@ -102,6 +103,20 @@ fn describe_char(c: char) -> String {
     }
 }
 
+/// The interned lower-case form of a name (short ASCII names without allocating).
+fn lower_sym(raw: &str) -> Sym {
+    let mut buf = [0u8; 64];
+    if raw.is_ascii() && raw.len() <= buf.len() {
+        let out = &mut buf[..raw.len()];
+        out.copy_from_slice(raw.as_bytes());
+        out.make_ascii_lowercase();
+        if let Ok(text) = std::str::from_utf8(out) {
+            return Sym::new(text);
+        }
+    }
+    Sym::new(&raw.to_lowercase())
+}
+
 fn segment(raw: &str) -> Result<Seg, PatternError> {
     if raw == "**" {
         return Ok(Seg::Any);
@@ -118,11 +133,7 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
             "write the absolute path without `.` or `..`",
         ));
     }
-    let lower = if raw.is_ascii() {
-        raw.to_ascii_lowercase()
-    } else {
-        raw.to_lowercase()
-    };
+    let lower = lower_sym(raw);
     let stem = lower.split('.').next().unwrap_or("");
     if matches!(stem.len(), 3 | 4) && RESERVED.contains(&stem) {
         return Err(err(
@@ -161,7 +172,7 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
         ));
     }
     let mut segs = Vec::with_capacity(parts.len());
-    segs.push(Seg::Lit(first.to_ascii_lowercase()));
+    segs.push(Seg::Lit(lower_sym(first)));
     let mut display = String::with_capacity(t.len());
     display.push_str(&first.to_ascii_uppercase());
     for raw in &parts[1..] {
@@ -206,7 +217,7 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
             "start with HKLM, HKCU, HKCR, HKU or HKCC (or a long form such as HKEY_LOCAL_MACHINE)",
         ));
     };
-    let mut segs = vec![Seg::Lit(hive.to_ascii_lowercase())];
+    let mut segs = vec![Seg::Lit(lower_sym(hive))];
     let mut display = vec![hive.to_string()];
     for raw in &parts[1..] {
         segs.push(if *raw == "**" {
@@ -217,11 +228,7 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
                 "write `**` alone between separators",
             ));
         } else {
-            let lower = if raw.is_ascii() {
-                raw.to_ascii_lowercase()
-            } else {
-                raw.to_lowercase()
-            };
+            let lower = lower_sym(raw);
             if raw.contains(['*', '?']) {
                 Seg::Glob(lower)
             } else {

@@ -3,7 +3,7 @@
 //! filter to all others costs near-linear time in the number of filters.
 
 use super::glob::{glob_match, overlaps, subset};
-use super::Seg;
+use super::{Seg, Sym};
 use rustc_hash::FxHashMap;
 
 /// States a query has visited: a short list while small (the common case: one path down
@@ -30,27 +30,63 @@ impl Visited {
     }
 }
 
-/// A node; children and ids are `u32` to keep large tries small.
-#[derive(Default)]
+/// No node, edge or id: the end of a list.
+const NONE: u32 = u32::MAX;
+
+/// A node, 48 bytes: literal children by name; wildcard children and the ids of the
+/// patterns that end here are lists threaded through the trie's arrays (most nodes have
+/// neither), so that a trie of a million nodes allocates little beyond its arrays.
 struct Node {
-    lit: FxHashMap<Box<str>, u32>,
-    glob: Vec<(Seg, u32)>,
-    any: Option<u32>,
-    /// Ids of the patterns that end here.
-    ends: Vec<u32>,
+    lit: FxHashMap<Sym, u32>,
+    /// First of the wildcard-segment edges (`Trie::globs`).
+    glob: u32,
+    /// The `**` child.
+    any: u32,
+    /// First of the ids that end here (`Trie::ends`).
+    ends: u32,
+}
+
+impl Default for Node {
+    fn default() -> Self {
+        Node {
+            lit: FxHashMap::default(),
+            glob: NONE,
+            any: NONE,
+            ends: NONE,
+        }
+    }
+}
+
+/// An edge to a child by a segment with `*` or `?`, and the next edge of the same node.
+struct GlobEdge {
+    seg: Seg,
+    child: u32,
+    next: u32,
 }
 
 /// Patterns by id, arranged for subset and overlap queries.
 pub struct Trie {
     nodes: Vec<Node>,
+    globs: Vec<GlobEdge>,
+    /// (id, next) lists of the ids ending at each node.
+    ends: Vec<(u32, u32)>,
 }
 
 impl Default for Trie {
     fn default() -> Self {
         Trie {
             nodes: vec![Node::default()],
+            globs: Vec::new(),
+            ends: Vec::new(),
         }
     }
+}
+
+/// Follows a list threaded through an array from `first`.
+fn chain<T>(items: &[T], first: u32, next: impl Fn(&T) -> u32) -> impl Iterator<Item = &T> {
+    std::iter::successors(items.get(first as usize), move |t| {
+        items.get(next(t) as usize)
+    })
 }
 
 impl Trie {
@@ -62,33 +98,54 @@ impl Trie {
     pub fn insert(&mut self, segs: &[Seg], id: usize) {
         let mut at = 0;
         for s in segs {
+            let n = &self.nodes[at];
             let next = match s {
-                Seg::Lit(x) => self.nodes[at].lit.get(x.as_str()).copied(),
-                Seg::Glob(_) => self.nodes[at]
-                    .glob
-                    .iter()
-                    .find(|(g, _)| g == s)
-                    .map(|(_, c)| *c),
-                Seg::Any => self.nodes[at].any,
+                Seg::Lit(x) => n.lit.get(x).copied(),
+                Seg::Glob(_) => self.glob_edges(n).find(|e| e.seg == *s).map(|e| e.child),
+                Seg::Any => (n.any != NONE).then_some(n.any),
             };
             at = match next {
                 Some(c) => c as usize,
                 None => {
-                    let c = self.nodes.len();
+                    let c = self.nodes.len() as u32;
                     self.nodes.push(Node::default());
-                    let c32 = c as u32;
                     match s {
                         Seg::Lit(x) => {
-                            self.nodes[at].lit.insert(x.as_str().into(), c32);
+                            self.nodes[at].lit.insert(*x, c);
                         }
-                        Seg::Glob(_) => self.nodes[at].glob.push((s.clone(), c32)),
-                        Seg::Any => self.nodes[at].any = Some(c32),
+                        Seg::Glob(_) => {
+                            let first = self.nodes[at].glob;
+                            self.nodes[at].glob = self.globs.len() as u32;
+                            self.globs.push(GlobEdge {
+                                seg: *s,
+                                child: c,
+                                next: first,
+                            });
+                        }
+                        Seg::Any => self.nodes[at].any = c,
                     }
-                    c
+                    c as usize
                 }
             };
         }
-        self.nodes[at].ends.push(id as u32);
+        let first = self.nodes[at].ends;
+        self.nodes[at].ends = self.ends.len() as u32;
+        self.ends.push((id as u32, first));
+    }
+
+    /// The wildcard-segment edges of a node.
+    fn glob_edges(&self, n: &Node) -> impl Iterator<Item = &GlobEdge> {
+        chain(&self.globs, n.glob, |e| e.next)
+    }
+
+    /// The ids of the patterns that end at a node.
+    fn ends_at(&self, n: &Node) -> impl Iterator<Item = usize> + '_ {
+        chain(&self.ends, n.ends, |e| e.1).map(|e| e.0 as usize)
+    }
+
+    /// The `**` child of a node.
+    fn any(n: &Node) -> Option<usize> {
+        (n.any != NONE).then_some(n.any as usize)
     }
 
     /// Ids of the patterns that match a concrete path (lower-cased segments), in no set
@@ -110,29 +167,29 @@ impl Trie {
         stack.push((0, 0));
         while let Some((node, i)) = stack.pop() {
             let n = &self.nodes[node];
-            if n.any.is_some() && !seen.insert((node, i)) {
+            if n.any != NONE && !seen.insert((node, i)) {
                 continue;
             }
             if i == path.len() {
-                for &id in &n.ends {
-                    if visit(id as usize) {
+                for id in self.ends_at(n) {
+                    if visit(id) {
                         return;
                     }
                 }
             }
-            if let Some(c) = n.any {
+            if let Some(c) = Self::any(n) {
                 for k in i..=path.len() {
-                    stack.push((c as usize, k));
+                    stack.push((c, k));
                 }
             }
             let Some(seg) = path.get(i) else { continue };
             if let Some(&c) = n.lit.get(*seg) {
                 stack.push((c as usize, i + 1));
             }
-            for (g, c) in &n.glob {
-                if let Seg::Glob(gs) = g {
-                    if glob_match(gs, seg) {
-                        stack.push((*c as usize, i + 1));
+            for e in self.glob_edges(n) {
+                if let Seg::Glob(gs) = e.seg {
+                    if glob_match(&gs, seg) {
+                        stack.push((e.child as usize, i + 1));
                     }
                 }
             }
@@ -150,7 +207,7 @@ impl Trie {
             }
             let n = &self.nodes[node];
             if i == path.len() {
-                if !n.lit.is_empty() || !n.glob.is_empty() || n.any.is_some() {
+                if !n.lit.is_empty() || n.glob != NONE || n.any != NONE {
                     return true;
                 }
                 continue;
@@ -158,10 +215,10 @@ impl Trie {
             if let Some(&c) = n.lit.get(path[i]) {
                 stack.push((c as usize, i + 1));
             }
-            for (g, c) in &n.glob {
-                if let Seg::Glob(gs) = g {
-                    if glob_match(gs, path[i]) {
-                        stack.push((*c as usize, i + 1));
+            for e in self.glob_edges(n) {
+                if let Seg::Glob(gs) = e.seg {
+                    if glob_match(&gs, path[i]) {
+                        stack.push((e.child as usize, i + 1));
                     }
                 }
             }
@@ -180,36 +237,36 @@ impl Trie {
             }
             let n = &self.nodes[node];
             if i == a.len() {
-                for &id in &n.ends {
-                    if visit(id as usize) {
+                for id in self.ends_at(n) {
+                    if visit(id) {
                         return;
                     }
                 }
             }
-            if let Some(c) = n.any {
+            if let Some(c) = Self::any(n) {
                 // the pattern's `**` absorbs a[i..k]
                 for k in i..=a.len() {
-                    stack.push((c as usize, k));
+                    stack.push((c, k));
                 }
             }
             let Some(seg) = a.get(i) else { continue };
             match seg {
                 Seg::Lit(x) => {
-                    if let Some(&c) = n.lit.get(x.as_str()) {
+                    if let Some(&c) = n.lit.get(x) {
                         stack.push((c as usize, i + 1));
                     }
-                    for (g, c) in &n.glob {
-                        if let Seg::Glob(gs) = g {
-                            if glob_match(gs, x) {
-                                stack.push((*c as usize, i + 1));
+                    for e in self.glob_edges(n) {
+                        if let Seg::Glob(gs) = e.seg {
+                            if glob_match(&gs, x) {
+                                stack.push((e.child as usize, i + 1));
                             }
                         }
                     }
                 }
                 Seg::Glob(_) => {
-                    for (g, c) in &n.glob {
-                        if subset(std::slice::from_ref(seg), std::slice::from_ref(g)) {
-                            stack.push((*c as usize, i + 1));
+                    for e in self.glob_edges(n) {
+                        if subset(std::slice::from_ref(seg), std::slice::from_ref(&e.seg)) {
+                            stack.push((e.child as usize, i + 1));
                         }
                     }
                 }
@@ -229,15 +286,15 @@ impl Trie {
             }
             let n = &self.nodes[node];
             if a[i..].iter().all(|s| *s == Seg::Any) {
-                for &id in &n.ends {
-                    if reported.insert(id) && visit(id as usize) {
+                for id in self.ends_at(n) {
+                    if reported.insert(id) && visit(id) {
                         return;
                     }
                 }
             }
-            if let Some(c) = n.any {
+            if let Some(c) = Self::any(n) {
                 for k in i..=a.len() {
-                    stack.push((c as usize, k));
+                    stack.push((c, k));
                 }
             }
             let Some(seg) = a.get(i) else { continue };
@@ -247,17 +304,17 @@ impl Trie {
                     for &c in n.lit.values() {
                         stack.push((c as usize, i));
                     }
-                    for (_, c) in &n.glob {
-                        stack.push((*c as usize, i));
+                    for e in self.glob_edges(n) {
+                        stack.push((e.child as usize, i));
                     }
                 }
                 Seg::Lit(x) => {
-                    if let Some(&c) = n.lit.get(x.as_str()) {
+                    if let Some(&c) = n.lit.get(x) {
                         stack.push((c as usize, i + 1));
                     }
-                    for (g, c) in &n.glob {
-                        if overlaps(std::slice::from_ref(seg), std::slice::from_ref(g)) {
-                            stack.push((*c as usize, i + 1));
+                    for e in self.glob_edges(n) {
+                        if overlaps(std::slice::from_ref(seg), std::slice::from_ref(&e.seg)) {
+                            stack.push((e.child as usize, i + 1));
                         }
                     }
                 }
@@ -267,9 +324,9 @@ impl Trie {
                             stack.push((c as usize, i + 1));
                         }
                     }
-                    for (g, c) in &n.glob {
-                        if overlaps(std::slice::from_ref(seg), std::slice::from_ref(g)) {
-                            stack.push((*c as usize, i + 1));
+                    for e in self.glob_edges(n) {
+                        if overlaps(std::slice::from_ref(seg), std::slice::from_ref(&e.seg)) {
+                            stack.push((e.child as usize, i + 1));
                         }
                     }
                 }
@@ -295,6 +352,13 @@ mod tests {
         });
         out.sort();
         out
+    }
+
+    #[test]
+    fn nodes_and_segments_stay_small() {
+        // the sizes the memory figures of large policies rest on
+        assert_eq!(std::mem::size_of::<Seg>(), 16);
+        assert!(std::mem::size_of::<Node>() <= 48);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::env::Env;
 use super::paths::{VarError, Vars};
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, normalize_registry, subset, Pattern, Seg};
+use crate::filters::{normalize_file, normalize_registry, subset, Pattern, Seg, Sym};
 use crate::source::{FileId, Span};
 
 /// Where an entry comes from.
@@ -537,7 +537,7 @@ fn wow64_registry(p: &mut Pattern) {
         && !is(2, "classes")
         && p.segs.len() > 2
     {
-        p.segs.insert(2, Seg::Lit("wow6432node".into()));
+        p.segs.insert(2, Seg::Lit(Sym::new("wow6432node")));
         let mut parts: Vec<&str> = p.display.split('\\').collect();
         parts.insert(2, "Wow6432Node");
         p.display = parts.join("\\");

@@ -12,7 +12,7 @@
 
 use super::data::{vetoed_roots, DataRef, Relations};
 use crate::ast::{FilterKind, Policy, Str};
-use crate::filters::{normalize_file, normalize_registry, overlaps, Seg};
+use crate::filters::{normalize_file, normalize_registry, overlaps, Seg, Sym};
 use crate::lower::{pattern_kind, Env, Resolver};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -111,7 +111,7 @@ fn reaches(segs: &[Seg], folder: &[Seg]) -> bool {
 /// reaches under `HKLM\SOFTWARE` (but for `Classes`, which never moves). Registry patterns
 /// with variables are not examined: they rebuild.
 fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
-    let software = [Seg::Lit("hklm".into()), Seg::Lit("software".into())];
+    let software = [Seg::Lit(Sym::new("hklm")), Seg::Lit(Sym::new("software"))];
     let lit = |s: Option<&Seg>, x: &str| matches!(s, Some(Seg::Lit(y)) if y == x);
     for (d, shape) in items.iter().zip(&shapes.shape) {
         if pattern_kind(&d.item.value) != FilterKind::Registry {
