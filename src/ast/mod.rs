@@ -16,12 +16,17 @@ use crate::source::{FileId, Span};
 pub struct Item<T> {
     pub value: T,
     pub span: Span,
-    pub when: Option<Condition>,
+    /// Boxed: most statements have no condition, and a condition is large.
+    pub when: Option<Box<Condition>>,
 }
 
 impl<T> Item<T> {
     pub fn new(value: T, span: Span, when: Option<Condition>) -> Self {
-        Item { value, span, when }
+        Item {
+            value,
+            span,
+            when: when.map(Box::new),
+        }
     }
 }
 
@@ -192,12 +197,13 @@ pub enum DataRule {
         mode: FilterMode,
         pattern: Str,
         class: Option<DataClass>,
-        because: Option<Str>,
+        /// Boxed, as below: a data rule is held for each of 100,000s of statements.
+        because: Option<Box<Str>>,
     },
     Unprotected {
         pattern: Str,
         class: Option<DataClass>,
-        because: Str,
+        because: Box<Str>,
     },
 }
 

@@ -3,7 +3,7 @@
 use super::*;
 
 fn push<'a, T>(out: &mut Vec<&'a Condition>, items: &'a [Item<T>]) {
-    out.extend(items.iter().filter_map(|i| i.when.as_ref()));
+    out.extend(items.iter().filter_map(|i| i.when.as_deref()));
 }
 
 fn body<'a>(out: &mut Vec<&'a Condition>, b: &'a Body, with_data: bool) {
@@ -15,9 +15,9 @@ fn body<'a>(out: &mut Vec<&'a Condition>, b: &'a Body, with_data: bool) {
     push(out, &b.tasks);
     push(out, &b.advise);
     push(out, &b.unsupported);
-    out.extend(b.discovery.iter().filter_map(|d| d.when.as_ref()));
+    out.extend(b.discovery.iter().filter_map(|d| d.when.as_deref()));
     for s in &b.services {
-        out.extend(s.when.as_ref());
+        out.extend(s.when.as_deref());
         let v = &s.value;
         push(out, &v.after);
         push(out, &v.startup);
@@ -41,13 +41,13 @@ impl Policy {
     /// Every condition but those of `data` rules (which validation relates on its own).
     pub fn conditions_of(&self, with_data: bool) -> Vec<&Condition> {
         let mut out = Vec::new();
-        out.extend(self.title.iter().filter_map(|i| i.when.as_ref()));
-        out.extend(self.about.iter().filter_map(|i| i.when.as_ref()));
-        out.extend(self.kb.iter().filter_map(|i| i.when.as_ref()));
+        out.extend(self.title.iter().filter_map(|i| i.when.as_deref()));
+        out.extend(self.about.iter().filter_map(|i| i.when.as_deref()));
+        out.extend(self.kb.iter().filter_map(|i| i.when.as_deref()));
         if let Some(a) = &self.application {
-            out.extend(a.when.as_ref());
+            out.extend(a.when.as_deref());
             push(&mut out, &a.value.formerly);
-            out.extend(a.value.bits.iter().filter_map(|b| b.when.as_ref()));
+            out.extend(a.value.bits.iter().filter_map(|b| b.when.as_deref()));
         }
         push(&mut out, &self.supports);
         body(&mut out, &self.base, with_data);

@@ -62,8 +62,8 @@ pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
     }
 }
 
-fn when(c: &Option<Condition>, m: Option<&Matrix>) -> String {
-    c.as_ref()
+fn when(c: &Option<Box<Condition>>, m: Option<&Matrix>) -> String {
+    c.as_deref()
         .map_or(String::new(), |c| format!(" (only where {})", words(c, m)))
 }
 

@@ -33,11 +33,12 @@ impl Visited {
 /// No node, edge or id: the end of a list.
 const NONE: u32 = u32::MAX;
 
-/// A node, 48 bytes: literal children by name; wildcard children and the ids of the
-/// patterns that end here are lists threaded through the trie's arrays (most nodes have
-/// neither), so that a trie of a million nodes allocates little beyond its arrays.
+/// A node, 16 bytes: its literal children are a map kept aside (most nodes are leaves);
+/// wildcard children and the ids of the patterns that end here are lists threaded through
+/// the trie's arrays, so that a trie of a million nodes allocates little beyond its arrays.
 struct Node {
-    lit: FxHashMap<Sym, u32>,
+    /// Index of the map of literal children by name (`Trie::lits`).
+    lit: u32,
     /// First of the wildcard-segment edges (`Trie::globs`).
     glob: u32,
     /// The `**` child.
@@ -49,7 +50,7 @@ struct Node {
 impl Default for Node {
     fn default() -> Self {
         Node {
-            lit: FxHashMap::default(),
+            lit: NONE,
             glob: NONE,
             any: NONE,
             ends: NONE,
@@ -67,6 +68,7 @@ struct GlobEdge {
 /// Patterns by id, arranged for subset and overlap queries.
 pub struct Trie {
     nodes: Vec<Node>,
+    lits: Vec<FxHashMap<Sym, u32>>,
     globs: Vec<GlobEdge>,
     /// (id, next) lists of the ids ending at each node.
     ends: Vec<(u32, u32)>,
@@ -76,6 +78,7 @@ impl Default for Trie {
     fn default() -> Self {
         Trie {
             nodes: vec![Node::default()],
+            lits: Vec::new(),
             globs: Vec::new(),
             ends: Vec::new(),
         }
@@ -100,7 +103,7 @@ impl Trie {
         for s in segs {
             let n = &self.nodes[at];
             let next = match s {
-                Seg::Lit(x) => n.lit.get(x).copied(),
+                Seg::Lit(x) => self.lit(n, x),
                 Seg::Glob(_) => self.glob_edges(n).find(|e| e.seg == *s).map(|e| e.child),
                 Seg::Any => (n.any != NONE).then_some(n.any),
             };
@@ -111,7 +114,11 @@ impl Trie {
                     self.nodes.push(Node::default());
                     match s {
                         Seg::Lit(x) => {
-                            self.nodes[at].lit.insert(*x, c);
+                            if self.nodes[at].lit == NONE {
+                                self.nodes[at].lit = self.lits.len() as u32;
+                                self.lits.push(FxHashMap::default());
+                            }
+                            self.lits[self.nodes[at].lit as usize].insert(*x, c);
                         }
                         Seg::Glob(_) => {
                             let first = self.nodes[at].glob;
@@ -131,6 +138,16 @@ impl Trie {
         let first = self.nodes[at].ends;
         self.nodes[at].ends = self.ends.len() as u32;
         self.ends.push((id as u32, first));
+    }
+
+    /// The literal child of a node by name.
+    fn lit(&self, n: &Node, name: &str) -> Option<u32> {
+        self.lits.get(n.lit as usize)?.get(name).copied()
+    }
+
+    /// The literal children of a node, by name.
+    fn lit_children(&self, n: &Node) -> impl Iterator<Item = (&Sym, &u32)> {
+        self.lits.get(n.lit as usize).into_iter().flatten()
     }
 
     /// The wildcard-segment edges of a node.
@@ -183,7 +200,7 @@ impl Trie {
                 }
             }
             let Some(seg) = path.get(i) else { continue };
-            if let Some(&c) = n.lit.get(*seg) {
+            if let Some(c) = self.lit(n, seg) {
                 stack.push((c as usize, i + 1));
             }
             for e in self.glob_edges(n) {
@@ -207,12 +224,12 @@ impl Trie {
             }
             let n = &self.nodes[node];
             if i == path.len() {
-                if !n.lit.is_empty() || n.glob != NONE || n.any != NONE {
+                if n.lit != NONE || n.glob != NONE || n.any != NONE {
                     return true;
                 }
                 continue;
             }
-            if let Some(&c) = n.lit.get(path[i]) {
+            if let Some(c) = self.lit(n, path[i]) {
                 stack.push((c as usize, i + 1));
             }
             for e in self.glob_edges(n) {
@@ -252,7 +269,7 @@ impl Trie {
             let Some(seg) = a.get(i) else { continue };
             match seg {
                 Seg::Lit(x) => {
-                    if let Some(&c) = n.lit.get(x) {
+                    if let Some(c) = self.lit(n, x) {
                         stack.push((c as usize, i + 1));
                     }
                     for e in self.glob_edges(n) {
@@ -301,7 +318,7 @@ impl Trie {
             match seg {
                 Seg::Any => {
                     stack.push((node, i + 1));
-                    for &c in n.lit.values() {
+                    for (_, &c) in self.lit_children(n) {
                         stack.push((c as usize, i));
                     }
                     for e in self.glob_edges(n) {
@@ -309,7 +326,7 @@ impl Trie {
                     }
                 }
                 Seg::Lit(x) => {
-                    if let Some(&c) = n.lit.get(x) {
+                    if let Some(c) = self.lit(n, x) {
                         stack.push((c as usize, i + 1));
                     }
                     for e in self.glob_edges(n) {
@@ -319,7 +336,7 @@ impl Trie {
                     }
                 }
                 Seg::Glob(gs) => {
-                    for (name, &c) in &n.lit {
+                    for (name, &c) in self.lit_children(n) {
                         if glob_match(gs, name) {
                             stack.push((c as usize, i + 1));
                         }
@@ -358,7 +375,7 @@ mod tests {
     fn nodes_and_segments_stay_small() {
         // the sizes the memory figures of large policies rest on
         assert_eq!(std::mem::size_of::<Seg>(), 16);
-        assert!(std::mem::size_of::<Node>() <= 48);
+        assert_eq!(std::mem::size_of::<Node>(), 16);
     }
 
     #[test]

@@ -122,7 +122,7 @@ impl<'a> Resolver<'a> {
                     .bits
                     .iter()
                     .rev()
-                    .find(|b| holds(b.when.as_ref(), env))
+                    .find(|b| holds(b.when.as_deref(), env))
             })
             .is_some_and(|b| b.value == 32);
         let mut defs: Vec<(String, String)> = active(&policy.base.paths, env)
@@ -263,7 +263,7 @@ pub fn evaluate_parts(policy: &Policy, text: &str, env: &Env, with_data: bool) -
 }
 
 fn active<'a, T>(items: &'a [Item<T>], env: &'a Env) -> impl Iterator<Item = &'a Item<T>> + 'a {
-    items.iter().filter(move |i| holds(i.when.as_ref(), env))
+    items.iter().filter(move |i| holds(i.when.as_deref(), env))
 }
 
 /// The last item that holds, or the default.
@@ -271,7 +271,7 @@ fn last<T: Clone>(items: &[Item<T>], env: &Env, default: T) -> T {
     items
         .iter()
         .rev()
-        .find(|i| holds(i.when.as_ref(), env))
+        .find(|i| holds(i.when.as_deref(), env))
         .map_or(default, |i| i.value.clone())
 }
 
@@ -315,25 +315,25 @@ impl Ctx<'_> {
                     .on_failure
                     .iter()
                     .rev()
-                    .find(|i| holds(i.when.as_ref(), env))
+                    .find(|i| holds(i.when.as_deref(), env))
                     .map(|i| i.span),
                 passive_span: sv
                     .passive
                     .iter()
                     .rev()
-                    .find(|i| holds(i.when.as_ref(), env))
+                    .find(|i| holds(i.when.as_deref(), env))
                     .map(|i| i.span),
                 start_timeout: sv
                     .start_timeout
                     .iter()
                     .rev()
-                    .find(|i| holds(i.when.as_ref(), env))
+                    .find(|i| holds(i.when.as_deref(), env))
                     .map(|i| i.value),
                 stop_timeout: sv
                     .stop_timeout
                     .iter()
                     .rev()
-                    .find(|i| holds(i.when.as_ref(), env))
+                    .find(|i| holds(i.when.as_deref(), env))
                     .map(|i| i.value),
                 origin: origin(s.span),
             };
@@ -374,7 +374,7 @@ impl Ctx<'_> {
         if let Some(d) = body
             .discovery
             .as_ref()
-            .filter(|d| holds(d.when.as_ref(), env))
+            .filter(|d| holds(d.when.as_deref(), env))
         {
             self.out.discovery = Some(d.value.clone());
         }

@@ -337,10 +337,18 @@ impl Builder {
                             continue;
                         };
                         self.diags.extend(diags);
-                        body.data.extend(data.into_iter().map(|mut item| {
-                            item.when = Condition::conjoin(cond.as_ref(), item.when.take());
+                        let data = data.into_iter().map(|mut item| {
+                            if cond.is_some() {
+                                let own = item.when.take().map(|w| *w);
+                                item.when = Condition::conjoin(cond.as_ref(), own).map(Box::new);
+                            }
                             item
-                        }));
+                        });
+                        if body.data.is_empty() {
+                            body.data = data.collect(); // in place: no copy
+                        } else {
+                            body.data.extend(data);
+                        }
                     } else if let Some(item) = self.data_rule(c, cond.as_ref()) {
                         body.data.push(item);
                     }
@@ -596,7 +604,7 @@ impl Builder {
             Rule::unprotected_stmt => DataRule::Unprotected {
                 pattern,
                 class,
-                because: because?,
+                because: Box::new(because?),
             },
             _ => DataRule::Filter {
                 kind: match rule {
@@ -607,7 +615,7 @@ impl Builder {
                 mode,
                 pattern,
                 class,
-                because,
+                because: because.map(Box::new),
             },
         };
         Some(Item::new(value, sp, Condition::conjoin(outer, when)))

@@ -114,7 +114,15 @@ fn parse_bodies(
             .unwrap_or_default();
         Ok((items, b.diags))
     });
-    let mut prebuilt = Prebuilt::default();
+    // each body's items in one vector of the final size (growing it would copy them all)
+    let mut sizes: FxHashMap<usize, usize> = FxHashMap::default();
+    for ((body, _, _), r) in work.iter().zip(&results) {
+        *sizes.entry(*body).or_default() += r.as_ref().map_or(0, |(items, _)| items.len());
+    }
+    let mut prebuilt: Prebuilt = sizes
+        .into_iter()
+        .map(|(body, n)| (body, (Vec::with_capacity(n), Vec::new())))
+        .collect();
     for ((body, _, _), r) in work.iter().zip(results) {
         match r {
             Ok((items, diags)) => {

@@ -23,15 +23,17 @@ pub struct DataRef<'p> {
 
 /// Every data rule, base first, in source order.
 pub fn data_items(policy: &Policy) -> Vec<DataRef<'_>> {
-    let mut out: Vec<DataRef> = policy
-        .base
-        .data
-        .iter()
-        .map(|item| DataRef {
-            item,
-            exception: None,
-        })
-        .collect();
+    let n = policy.base.data.len()
+        + policy
+            .exceptions
+            .iter()
+            .map(|e| e.body.data.len())
+            .sum::<usize>();
+    let mut out: Vec<DataRef> = Vec::with_capacity(n);
+    out.extend(policy.base.data.iter().map(|item| DataRef {
+        item,
+        exception: None,
+    }));
     for (k, e) in policy.exceptions.iter().enumerate() {
         out.extend(e.body.data.iter().map(|item| DataRef {
             item,
@@ -96,6 +98,9 @@ pub(super) fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
     .filter_map(|(p, why)| normalize_file(&p).ok().map(|p| (p, why)))
     .collect()
 }
+
+/// Rule indices, as kept per rule.
+type Ids = Box<[u32]>;
 
 /// The list kept for rule `i` in a sparse map, or none.
 fn list(m: &HashMap<usize, Vec<u32>>, i: usize) -> &[u32] {
@@ -237,7 +242,7 @@ impl<'a> Relations<'a> {
         }
         // the queries only read the tries: spread over the cores
         let this = &*self;
-        let found: Vec<(Vec<u32>, Vec<u32>)> = par::map(&inc, par::MIN_PARALLEL, |&i| {
+        let found: Vec<(Ids, Ids)> = par::map(&inc, par::MIN_PARALLEL, |&i| {
             let mut cover = Vec::new();
             inc_trie.covering(this.segs(i), |k| {
                 let j = inc[k];
@@ -252,23 +257,25 @@ impl<'a> Relations<'a> {
                 carve.push(exc[k] as u32);
                 false
             });
-            (cover, carve)
+            carve.sort_unstable();
+            (cover.into(), carve.into())
         });
         for (&i, (cover, carve)) in inc.iter().zip(found) {
-            self.cover[i] = cover.into();
-            self.overlap[i] = carve.into();
+            self.cover[i] = cover;
+            self.overlap[i] = carve;
         }
         let this = &*self;
-        let found: Vec<Vec<u32>> = par::map(&exc, par::MIN_PARALLEL, |&e| {
+        let found: Vec<Box<[u32]>> = par::map(&exc, par::MIN_PARALLEL, |&e| {
             let mut cover = Vec::new();
             inc_trie.covering(this.segs(e), |k| {
                 cover.push(inc[k] as u32);
                 false
             });
-            cover
+            cover.sort_unstable();
+            cover.into()
         });
         for (&e, cover) in exc.iter().zip(found) {
-            self.cover[e] = cover.into();
+            self.cover[e] = cover;
         }
         for &u in &unp {
             let mut cover = Vec::new();
@@ -282,6 +289,7 @@ impl<'a> Relations<'a> {
                 false
             });
             hits.sort_unstable();
+            cover.sort_unstable();
             self.cover[u] = cover.into();
             self.overlap[u] = hits.into();
         }
@@ -302,21 +310,25 @@ impl<'a> Relations<'a> {
                 });
             }
         }
-        let mut base_inc: HashMap<u64, Vec<u32>> = HashMap::default();
-        for &i in inc.iter().filter(|&&i| items[i].exception.is_none()) {
-            base_inc.entry(self.hashes[i]).or_default().push(i as u32);
-        }
+        // base includes by pattern hash, sorted: equal patterns are found by binary search
+        let mut base_inc: Vec<(u64, u32)> = inc
+            .iter()
+            .filter(|&&i| items[i].exception.is_none())
+            .map(|&i| (self.hashes[i], i as u32))
+            .collect();
+        base_inc.sort_unstable();
         let mut same: Vec<(usize, Vec<u32>)> = Vec::new();
         for &e in exc.iter().filter(|&&e| items[e].exception.is_none()) {
-            if let Some(v) = base_inc.get(&self.hashes[e]) {
-                let v: Vec<u32> = v
-                    .iter()
-                    .copied()
-                    .filter(|&i| self.segs(i as usize) == self.segs(e))
-                    .collect();
-                if !v.is_empty() {
-                    same.push((e, v));
-                }
+            let h = self.hashes[e];
+            let from = base_inc.partition_point(|&(x, _)| x < h);
+            let v: Vec<u32> = base_inc[from..]
+                .iter()
+                .take_while(|&&(x, _)| x == h)
+                .map(|&(_, i)| i)
+                .filter(|&i| self.segs(i as usize) == self.segs(e))
+                .collect();
+            if !v.is_empty() {
+                same.push((e, v));
             }
         }
         for (e, v) in same {

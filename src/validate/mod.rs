@@ -109,7 +109,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     let mut data_conds = Distinct::new(Vec::new());
     let item_cond: Vec<Option<usize>> = items
         .iter()
-        .map(|d| d.item.when.as_ref().map(|c| data_conds.id(c)))
+        .map(|d| d.item.when.as_deref().map(|c| data_conds.id(c)))
         .collect();
     // the variables data patterns use: configurations where they resolve alike share relations
     let vars = data_variables(&items);
