@@ -2,7 +2,7 @@
 //! overlap (some path matches both). Both are dynamic programmes over segments, and within a
 //! segment over characters, so they cost the product of the lengths, never exponential time.
 
-use super::Seg;
+use super::{Seg, SegKind};
 
 /// Does `pattern` (a segment with `*`/`?`) match the literal `name`?
 pub fn glob_match(pattern: &str, name: &str) -> bool {
@@ -45,12 +45,12 @@ fn is_continuation(b: u8) -> bool {
 
 /// Segment-level: is every name `a` matches also matched by `b`?
 fn seg_subset(a: &Seg, b: &Seg) -> bool {
-    match (a, b) {
-        (_, Seg::Any) | (Seg::Any, _) => false,
-        (Seg::Lit(x), Seg::Lit(y)) => x == y,
-        (Seg::Lit(x), Seg::Glob(g)) => glob_match(g, x),
-        (Seg::Glob(_), Seg::Lit(_)) => false,
-        (Seg::Glob(x), Seg::Glob(y)) => char_subset(
+    match (a.kind(), b.kind()) {
+        (_, SegKind::Any) | (SegKind::Any, _) => false,
+        (SegKind::Lit(_), SegKind::Lit(_)) => a == b,
+        (SegKind::Lit(x), SegKind::Glob(g)) => glob_match(g, x),
+        (SegKind::Glob(_), SegKind::Lit(_)) => false,
+        (SegKind::Glob(x), SegKind::Glob(y)) => char_subset(
             &y.chars().collect::<Vec<_>>(),
             &x.chars().collect::<Vec<_>>(),
             false,
@@ -60,11 +60,13 @@ fn seg_subset(a: &Seg, b: &Seg) -> bool {
 
 /// Segment-level: does some name match both?
 fn seg_overlap(a: &Seg, b: &Seg) -> bool {
-    match (a, b) {
-        (Seg::Any, _) | (_, Seg::Any) => true,
-        (Seg::Lit(x), Seg::Lit(y)) => x == y,
-        (Seg::Lit(x), Seg::Glob(g)) | (Seg::Glob(g), Seg::Lit(x)) => glob_match(g, x),
-        (Seg::Glob(x), Seg::Glob(y)) => char_overlap(
+    match (a.kind(), b.kind()) {
+        (SegKind::Any, _) | (_, SegKind::Any) => true,
+        (SegKind::Lit(_), SegKind::Lit(_)) => a == b,
+        (SegKind::Lit(x), SegKind::Glob(g)) | (SegKind::Glob(g), SegKind::Lit(x)) => {
+            glob_match(g, x)
+        }
+        (SegKind::Glob(x), SegKind::Glob(y)) => char_overlap(
             &x.chars().collect::<Vec<_>>(),
             &y.chars().collect::<Vec<_>>(),
         ),
@@ -129,7 +131,7 @@ fn char_overlap(a: &[char], b: &[char]) -> bool {
 
 /// Is every path `a` matches also matched by `b`?
 pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
-    if !b.contains(&Seg::Any) {
+    if !b.iter().any(|s| s.is_any()) {
         return a.len() == b.len() && a.iter().zip(b).all(|(x, y)| seg_subset(x, y));
     }
     let (n, m) = (a.len(), b.len());
@@ -140,7 +142,7 @@ pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
             if i == n && j == m {
                 continue;
             }
-            dp[i][j] = if j < m && b[j] == Seg::Any {
+            dp[i][j] = if j < m && b[j].is_any() {
                 dp[i][j + 1] || (i < n && dp[i + 1][j])
             } else if i < n && j < m {
                 seg_subset(&a[i], &b[j]) && dp[i + 1][j + 1]
@@ -154,7 +156,7 @@ pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
 
 /// Does some path match both?
 pub fn overlaps(a: &[Seg], b: &[Seg]) -> bool {
-    if !a.contains(&Seg::Any) && !b.contains(&Seg::Any) {
+    if !a.iter().any(|s| s.is_any()) && !b.iter().any(|s| s.is_any()) {
         return a.len() == b.len() && a.iter().zip(b).all(|(x, y)| seg_overlap(x, y));
     }
     let (n, m) = (a.len(), b.len());
@@ -166,13 +168,13 @@ pub fn overlaps(a: &[Seg], b: &[Seg]) -> bool {
                 continue;
             }
             let mut v = false;
-            if i < n && a[i] == Seg::Any {
+            if i < n && a[i].is_any() {
                 v |= dp[i + 1][j] || (j < m && dp[i][j + 1]);
             }
-            if j < m && b[j] == Seg::Any {
+            if j < m && b[j].is_any() {
                 v |= dp[i][j + 1] || (i < n && dp[i + 1][j]);
             }
-            if i < n && j < m && a[i] != Seg::Any && b[j] != Seg::Any {
+            if i < n && j < m && !a[i].is_any() && !b[j].is_any() {
                 v |= seg_overlap(&a[i], &b[j]) && dp[i + 1][j + 1];
             }
             dp[i][j] = v;

@@ -8,6 +8,6 @@ mod sym;
 mod trie;
 
 pub use glob::{overlaps, subset};
-pub use pattern::{normalize_file, normalize_registry, Pattern, PatternError, Seg};
+pub use pattern::{normalize_file, normalize_registry, Pattern, PatternError, Seg, SegKind};
 pub use sym::Sym;
 pub use trie::Trie;

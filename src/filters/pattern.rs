@@ -2,26 +2,75 @@
 //! start with a hive. Matching is case-insensitive, so segments are kept lower-cased for
 //! comparison and as written for display.
 
-use super::Sym;
+use super::sym::{Shape, Sym};
 use std::fmt;
+use std::sync::LazyLock;
 
-/// One path segment of a pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Seg {
+/// One path segment of a pattern: a one-word handle to its interned, lower-cased text,
+/// whose kind the text tells (`**`; a name with `*` or `?`; a literal name).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Seg(Sym);
+
+/// A segment taken apart, for matching on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegKind {
     /// A literal name, lower-cased.
-    Lit(Sym),
+    Lit(&'static str),
     /// A name with `*` or `?`, lower-cased.
-    Glob(Sym),
+    Glob(&'static str),
     /// `**`: any number of segments.
     Any,
 }
 
+static ANY: LazyLock<Seg> = LazyLock::new(|| Seg(Sym::new("**")));
+
 impl Seg {
-    fn text(&self) -> &str {
-        match self {
-            Seg::Lit(s) | Seg::Glob(s) => s.as_str(),
-            Seg::Any => "**",
+    /// The segment a (lower-cased) name makes.
+    pub fn new(lower: &str) -> Seg {
+        Seg(Sym::new(lower))
+    }
+
+    /// `**`.
+    pub fn any() -> Seg {
+        *ANY
+    }
+
+    pub fn kind(self) -> SegKind {
+        match self.0.shape() {
+            Shape::Lit => SegKind::Lit(self.0.as_str()),
+            Shape::Glob => SegKind::Glob(self.0.as_str()),
+            Shape::Any => SegKind::Any,
         }
+    }
+
+    pub fn is_any(self) -> bool {
+        self.0.shape() == Shape::Any
+    }
+
+    pub fn is_lit(self) -> bool {
+        self.0.shape() == Shape::Lit
+    }
+
+    /// The literal name, if the segment is one.
+    pub fn lit(self) -> Option<&'static str> {
+        self.is_lit().then(|| self.0.as_str())
+    }
+
+    /// The lower-cased text (`**` for any depth).
+    pub fn text(self) -> &'static str {
+        self.0.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Seg {
+    fn borrow(&self) -> &str {
+        self.text()
+    }
+}
+
+impl fmt::Debug for Seg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.kind(), f)
     }
 }
 
@@ -38,15 +87,15 @@ impl Pattern {
     pub fn key(&self) -> String {
         self.segs
             .iter()
-            .map(Seg::text)
+            .map(|s| s.text())
             .collect::<Vec<_>>()
             .join("\\")
     }
 
     /// The drive letter of a file pattern (`C`), if any.
     pub fn drive(&self) -> Option<char> {
-        match self.segs.first() {
-            Some(Seg::Lit(s)) if s.len() == 2 && s.ends_with(':') => {
+        match self.segs.first().and_then(|s| s.lit()) {
+            Some(s) if s.len() == 2 && s.ends_with(':') => {
                 s.chars().next().map(|c| c.to_ascii_uppercase())
             }
             _ => None,
@@ -119,7 +168,7 @@ fn lower_sym(raw: &str) -> Sym {
 
 fn segment(raw: &str) -> Result<Seg, PatternError> {
     if raw == "**" {
-        return Ok(Seg::Any);
+        return Ok(Seg::any());
     }
     if raw.contains("**") {
         return Err(err(
@@ -141,11 +190,7 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
             "no file or folder can have this name",
         ));
     }
-    if raw.contains(['*', '?']) {
-        Ok(Seg::Glob(lower))
-    } else {
-        Ok(Seg::Lit(lower))
-    }
+    Ok(Seg(lower))
 }
 
 /// Normalise an absolute file pattern such as `C:\Program Files\App\**`.
@@ -172,7 +217,7 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
         ));
     }
     let mut segs = Vec::with_capacity(parts.len());
-    segs.push(Seg::Lit(lower_sym(first)));
+    segs.push(Seg(lower_sym(first)));
     let mut display = String::with_capacity(t.len());
     display.push_str(&first.to_ascii_uppercase());
     for raw in &parts[1..] {
@@ -217,23 +262,18 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
             "start with HKLM, HKCU, HKCR, HKU or HKCC (or a long form such as HKEY_LOCAL_MACHINE)",
         ));
     };
-    let mut segs = vec![Seg::Lit(lower_sym(hive))];
+    let mut segs = vec![Seg(lower_sym(hive))];
     let mut display = vec![hive.to_string()];
     for raw in &parts[1..] {
         segs.push(if *raw == "**" {
-            Seg::Any
+            Seg::any()
         } else if raw.contains("**") {
             return Err(err(
                 format!("`**` must be a whole key segment, not part of `{raw}`"),
                 "write `**` alone between separators",
             ));
         } else {
-            let lower = lower_sym(raw);
-            if raw.contains(['*', '?']) {
-                Seg::Glob(lower)
-            } else {
-                Seg::Lit(lower)
-            }
+            Seg(lower_sym(raw))
         });
         display.push(raw.to_string());
     }

@@ -1,6 +1,7 @@
 //! Interned segment names. A policy of 100,000 filters repeats a few thousand folder names;
-//! each is stored once for the life of the process and a segment holds a one-word handle to
-//! it, so that resolved patterns and tries stay small and equal names compare by address.
+//! each is stored once for the life of the process, with what kind of segment its text
+//! makes, and a segment is a one-word handle to it: resolved patterns and tries stay small
+//! and equal names compare by address.
 //!
 //! The table only grows: it holds the distinct lower-cased names of the patterns a process
 //! has normalised (names looked up by text, such as listed paths, are never added).
@@ -14,13 +15,24 @@ use std::sync::{LazyLock, Mutex, PoisonError};
 
 /// A handle to an interned name: equal names have the same handle. Hashes, orders and prints
 /// as its text, so that maps keyed by names iterate alike on every run.
-/// A thin pointer to the boxed text (one word, where `&str` takes two).
 #[derive(Clone, Copy)]
-#[expect(
-    clippy::borrowed_box,
-    reason = "a thin pointer keeps a segment at 16 bytes"
-)]
-pub struct Sym(&'static Box<str>);
+pub struct Sym(&'static Entry);
+
+/// What a name stands for as a path segment, told by its text alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A literal name.
+    Lit,
+    /// A name with `*` or `?`.
+    Glob,
+    /// `**`.
+    Any,
+}
+
+struct Entry {
+    text: Box<str>,
+    shape: Shape,
+}
 
 /// Shards of the table, so that threads normalising patterns rarely wait for each other.
 const SHARDS: usize = 16;
@@ -40,15 +52,28 @@ impl Sym {
         if let Some(&s) = map.get(text) {
             return s;
         }
-        #[expect(clippy::borrowed_box, reason = "a thin pointer, as in `Sym`")]
-        let stored: &'static Box<str> = Box::leak(Box::new(text.into()));
+        let shape = if text == "**" {
+            Shape::Any
+        } else if text.contains(['*', '?']) {
+            Shape::Glob
+        } else {
+            Shape::Lit
+        };
+        let stored: &'static Entry = Box::leak(Box::new(Entry {
+            text: text.into(),
+            shape,
+        }));
         let s = Sym(stored);
-        map.insert(stored, s);
+        map.insert(&stored.text, s);
         s
     }
 
     pub fn as_str(&self) -> &'static str {
-        self.0
+        &self.0.text
+    }
+
+    pub fn shape(&self) -> Shape {
+        self.0.shape
     }
 }
 
@@ -93,13 +118,13 @@ impl Ord for Sym {
 impl Deref for Sym {
     type Target = str;
     fn deref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl Borrow<str> for Sym {
     fn borrow(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
@@ -111,7 +136,7 @@ impl fmt::Debug for Sym {
 
 impl fmt::Display for Sym {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -127,6 +152,9 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, Sym::new("program files (x86)"));
         assert_eq!(a, "program files");
+        assert_eq!(a.shape(), Shape::Lit);
+        assert_eq!(Sym::new("*.log").shape(), Shape::Glob);
+        assert_eq!(Sym::new("**").shape(), Shape::Any);
     }
 
     #[test]

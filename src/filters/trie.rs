@@ -3,7 +3,7 @@
 //! filter to all others costs near-linear time in the number of filters.
 
 use super::glob::{glob_match, overlaps, subset};
-use super::{Seg, Sym};
+use super::{Seg, SegKind};
 use rustc_hash::FxHashMap;
 
 /// States a query has visited: a short list while small (the common case: one path down
@@ -68,7 +68,7 @@ struct GlobEdge {
 /// Patterns by id, arranged for subset and overlap queries.
 pub struct Trie {
     nodes: Vec<Node>,
-    lits: Vec<FxHashMap<Sym, u32>>,
+    lits: Vec<FxHashMap<Seg, u32>>,
     globs: Vec<GlobEdge>,
     /// (id, next) lists of the ids ending at each node.
     ends: Vec<(u32, u32)>,
@@ -102,25 +102,25 @@ impl Trie {
         let mut at = 0;
         for s in segs {
             let n = &self.nodes[at];
-            let next = match s {
-                Seg::Lit(x) => self.lit(n, x),
-                Seg::Glob(_) => self.glob_edges(n).find(|e| e.seg == *s).map(|e| e.child),
-                Seg::Any => (n.any != NONE).then_some(n.any),
+            let next = match s.kind() {
+                SegKind::Lit(x) => self.lit(n, x),
+                SegKind::Glob(_) => self.glob_edges(n).find(|e| e.seg == *s).map(|e| e.child),
+                SegKind::Any => (n.any != NONE).then_some(n.any),
             };
             at = match next {
                 Some(c) => c as usize,
                 None => {
                     let c = self.nodes.len() as u32;
                     self.nodes.push(Node::default());
-                    match s {
-                        Seg::Lit(x) => {
+                    match s.kind() {
+                        SegKind::Lit(_) => {
                             if self.nodes[at].lit == NONE {
                                 self.nodes[at].lit = self.lits.len() as u32;
                                 self.lits.push(FxHashMap::default());
                             }
-                            self.lits[self.nodes[at].lit as usize].insert(*x, c);
+                            self.lits[self.nodes[at].lit as usize].insert(*s, c);
                         }
-                        Seg::Glob(_) => {
+                        SegKind::Glob(_) => {
                             let first = self.nodes[at].glob;
                             self.nodes[at].glob = self.globs.len() as u32;
                             self.globs.push(GlobEdge {
@@ -129,7 +129,7 @@ impl Trie {
                                 next: first,
                             });
                         }
-                        Seg::Any => self.nodes[at].any = c,
+                        SegKind::Any => self.nodes[at].any = c,
                     }
                     c as usize
                 }
@@ -146,7 +146,7 @@ impl Trie {
     }
 
     /// The literal children of a node, by name.
-    fn lit_children(&self, n: &Node) -> impl Iterator<Item = (&Sym, &u32)> {
+    fn lit_children(&self, n: &Node) -> impl Iterator<Item = (&Seg, &u32)> {
         self.lits.get(n.lit as usize).into_iter().flatten()
     }
 
@@ -204,8 +204,8 @@ impl Trie {
                 stack.push((c as usize, i + 1));
             }
             for e in self.glob_edges(n) {
-                if let Seg::Glob(gs) = e.seg {
-                    if glob_match(&gs, seg) {
+                if let SegKind::Glob(gs) = e.seg.kind() {
+                    if glob_match(gs, seg) {
                         stack.push((e.child as usize, i + 1));
                     }
                 }
@@ -233,8 +233,8 @@ impl Trie {
                 stack.push((c as usize, i + 1));
             }
             for e in self.glob_edges(n) {
-                if let Seg::Glob(gs) = e.seg {
-                    if glob_match(&gs, path[i]) {
+                if let SegKind::Glob(gs) = e.seg.kind() {
+                    if glob_match(gs, path[i]) {
                         stack.push((e.child as usize, i + 1));
                     }
                 }
@@ -267,27 +267,27 @@ impl Trie {
                 }
             }
             let Some(seg) = a.get(i) else { continue };
-            match seg {
-                Seg::Lit(x) => {
+            match seg.kind() {
+                SegKind::Lit(x) => {
                     if let Some(c) = self.lit(n, x) {
                         stack.push((c as usize, i + 1));
                     }
                     for e in self.glob_edges(n) {
-                        if let Seg::Glob(gs) = e.seg {
-                            if glob_match(&gs, x) {
+                        if let SegKind::Glob(gs) = e.seg.kind() {
+                            if glob_match(gs, x) {
                                 stack.push((e.child as usize, i + 1));
                             }
                         }
                     }
                 }
-                Seg::Glob(_) => {
+                SegKind::Glob(_) => {
                     for e in self.glob_edges(n) {
                         if subset(std::slice::from_ref(seg), std::slice::from_ref(&e.seg)) {
                             stack.push((e.child as usize, i + 1));
                         }
                     }
                 }
-                Seg::Any => {}
+                SegKind::Any => {}
             }
         }
     }
@@ -302,7 +302,7 @@ impl Trie {
                 continue;
             }
             let n = &self.nodes[node];
-            if a[i..].iter().all(|s| *s == Seg::Any) {
+            if a[i..].iter().all(|s| s.is_any()) {
                 for id in self.ends_at(n) {
                     if reported.insert(id) && visit(id) {
                         return;
@@ -315,8 +315,8 @@ impl Trie {
                 }
             }
             let Some(seg) = a.get(i) else { continue };
-            match seg {
-                Seg::Any => {
+            match seg.kind() {
+                SegKind::Any => {
                     stack.push((node, i + 1));
                     for (_, &c) in self.lit_children(n) {
                         stack.push((c as usize, i));
@@ -325,7 +325,7 @@ impl Trie {
                         stack.push((e.child as usize, i));
                     }
                 }
-                Seg::Lit(x) => {
+                SegKind::Lit(x) => {
                     if let Some(c) = self.lit(n, x) {
                         stack.push((c as usize, i + 1));
                     }
@@ -335,9 +335,9 @@ impl Trie {
                         }
                     }
                 }
-                Seg::Glob(gs) => {
+                SegKind::Glob(gs) => {
                     for (name, &c) in self.lit_children(n) {
-                        if glob_match(gs, name) {
+                        if glob_match(gs, name.text()) {
                             stack.push((c as usize, i + 1));
                         }
                     }
@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn nodes_and_segments_stay_small() {
         // the sizes the memory figures of large policies rest on
-        assert_eq!(std::mem::size_of::<Seg>(), 16);
+        assert_eq!(std::mem::size_of::<Seg>(), 8);
         assert_eq!(std::mem::size_of::<Node>(), 16);
     }
 

@@ -6,7 +6,7 @@ use super::env::Env;
 use super::paths::{VarError, Vars};
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, normalize_registry, subset, Pattern, Seg, Sym};
+use crate::filters::{normalize_file, normalize_registry, subset, Pattern, Seg};
 use crate::source::{FileId, Span};
 
 /// Where an entry comes from.
@@ -530,14 +530,14 @@ pub fn looks_like_registry(s: &str) -> bool {
 
 /// `HKLM\SOFTWARE\X` → `HKLM\SOFTWARE\Wow6432Node\X` for a 32-bit application on x64.
 fn wow64_registry(p: &mut Pattern) {
-    let is = |i: usize, s: &str| matches!(p.segs.get(i), Some(Seg::Lit(x)) if x == s);
+    let is = |i: usize, s: &str| p.segs.get(i).and_then(|x| x.lit()) == Some(s);
     if is(0, "hklm")
         && is(1, "software")
         && !is(2, "wow6432node")
         && !is(2, "classes")
         && p.segs.len() > 2
     {
-        p.segs.insert(2, Seg::Lit(Sym::new("wow6432node")));
+        p.segs.insert(2, Seg::new("wow6432node"));
         let mut parts: Vec<&str> = p.display.split('\\').collect();
         parts.insert(2, "Wow6432Node");
         p.display = parts.join("\\");

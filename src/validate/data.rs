@@ -296,7 +296,7 @@ impl<'a> Relations<'a> {
         if kind == FilterKind::Files {
             for &i in &inc {
                 let s = self.segs(i);
-                if s.len() == 2 && s[1] == Seg::Any {
+                if s.len() == 2 && s[1].is_any() {
                     self.veto.insert(i, "the root of a drive".to_string());
                 }
             }

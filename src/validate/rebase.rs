@@ -12,7 +12,7 @@
 
 use super::data::{vetoed_roots, DataRef, Relations};
 use crate::ast::{FilterKind, Policy, Str};
-use crate::filters::{normalize_file, normalize_registry, overlaps, Seg, Sym};
+use crate::filters::{normalize_file, normalize_registry, overlaps, Seg};
 use crate::lower::{pattern_kind, Env, Resolver};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -76,10 +76,7 @@ impl Shapes {
 /// The segments of a variable's value, if it is a literal folder.
 fn folder(value: &str) -> Option<Vec<Seg>> {
     let p = normalize_file(value).ok()?;
-    p.segs
-        .iter()
-        .all(|s| matches!(s, Seg::Lit(_)))
-        .then_some(p.segs)
+    p.segs.iter().all(|s| s.is_lit()).then_some(p.segs)
 }
 
 /// Whether `a` starts with `b` or `b` with `a`.
@@ -92,11 +89,11 @@ fn nested(a: &[Seg], b: &[Seg]) -> bool {
 fn reaches(segs: &[Seg], folder: &[Seg]) -> bool {
     for (s, f) in segs.iter().zip(folder) {
         match s {
-            Seg::Lit(x) if matches!(f, Seg::Lit(y) if y == x) => continue,
-            Seg::Lit(_) => return false,
+            s if s.is_lit() && s == f => continue,
+            s if s.is_lit() => return false,
             _ => {
                 let mut under = folder.to_vec();
-                under.push(Seg::Any);
+                under.push(Seg::any());
                 return overlaps(segs, &under);
             }
         }
@@ -111,8 +108,8 @@ fn reaches(segs: &[Seg], folder: &[Seg]) -> bool {
 /// reaches under `HKLM\SOFTWARE` (but for `Classes`, which never moves). Registry patterns
 /// with variables are not examined: they rebuild.
 fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
-    let software = [Seg::Lit(Sym::new("hklm")), Seg::Lit(Sym::new("software"))];
-    let lit = |s: Option<&Seg>, x: &str| matches!(s, Some(Seg::Lit(y)) if y == x);
+    let software = [Seg::new("hklm"), Seg::new("software")];
+    let lit = |s: Option<&Seg>, x: &str| s.and_then(|s| s.lit()) == Some(x);
     for (d, shape) in items.iter().zip(&shapes.shape) {
         if pattern_kind(&d.item.value) != FilterKind::Registry {
             continue;
@@ -129,7 +126,7 @@ fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
             && !lit(segs.get(2), "wow6432node")
             && !lit(segs.get(2), "classes");
         let ok = if moves {
-            matches!(segs[2], Seg::Lit(_))
+            segs[2].is_lit()
         } else {
             lit(segs.get(2), "classes") && segs.starts_with(&software) || !reaches(segs, &software)
         };
@@ -222,7 +219,7 @@ pub fn vetoes_if_reusable(
             let reach = (0..roots.len())
                 .filter(|&k| {
                     let r = &roots[k].0.segs;
-                    nested(b, r.strip_suffix(&[Seg::Any]).unwrap_or(r))
+                    nested(b, r.strip_suffix(&[Seg::any()]).unwrap_or(r))
                 })
                 .collect();
             (reach, b.len() == 1)
@@ -239,7 +236,7 @@ pub fn vetoes_if_reusable(
             continue;
         }
         let full: Vec<Seg> = b.iter().chain(rest).cloned().collect();
-        if full.len() == 2 && full[1] == Seg::Any {
+        if full.len() == 2 && full[1].is_any() {
             veto.insert(i, "the root of a drive".to_string());
             continue;
         }
