@@ -7,6 +7,7 @@
 //! configurations then only asks which of those candidates are active: linear work with a small
 //! constant, whatever the number of configurations.
 
+use super::flat::Flat;
 use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::filters::{normalize_file, subset, Pattern, Seg, Trie};
@@ -99,8 +100,11 @@ pub(super) fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
     .collect()
 }
 
-/// Rule indices, as kept per rule.
+/// Rule indices, as found for one rule.
 type Ids = Box<[u32]>;
+
+/// Rules resolved or related at a time: bounds what is held twice while results are merged.
+const BLOCK: usize = 16_384;
 
 /// The list kept for rule `i` in a sparse map, or none.
 fn list(m: &HashMap<usize, Vec<u32>>, i: usize) -> &[u32] {
@@ -115,15 +119,16 @@ pub struct Relations<'a> {
     roles: Vec<Role>,
     /// The kind each rule's pattern resolves as (files or registry).
     kinds: Vec<FilterKind>,
-    /// Each rule's resolved segments (display text is made again only for a finding).
-    patterns: Vec<Option<Box<[Seg]>>>,
+    /// Each rule's resolved segments, unset where the pattern did not resolve (display text
+    /// is made again only for a finding).
+    patterns: Flat<Seg>,
     /// Why a rule's pattern cannot be used here, for the few rules where it cannot.
     problems: HashMap<usize, Diagnostic>,
     /// Include: covering includes (an equal earlier one counts). Exclude: covering includes.
     /// Unprotected: covering excludes.
-    cover: Vec<Box<[u32]>>,
+    cover: Flat<u32>,
     /// Include: overlapping excludes. Unprotected: overlapping includes.
-    overlap: Vec<Box<[u32]>>,
+    overlap: Flat<u32>,
     /// The few rules below, by rule: kept sparsely.
     veto: HashMap<usize, String>,
     /// Exclude: base includes of the same pattern.
@@ -141,38 +146,36 @@ pub struct Relations<'a> {
 impl<'a> Relations<'a> {
     pub fn build(policy: &'a Policy, text: &'a str, env: &'a Env, items: &[DataRef]) -> Self {
         let n = items.len();
-        // resolving is independent per rule: spread over the cores, one resolver each
-        // (only segments are kept, and a failure boxed: the list stays small)
-        let resolved: Vec<Result<Box<[Seg]>, Box<Diagnostic>>> = par::map_init(
-            items,
-            par::MIN_PARALLEL,
-            || Resolver::new(policy, text, env),
-            |r, d| {
-                r.pattern(pattern_kind(&d.item.value), d.item.value.pattern())
-                    .map(|p| p.segs.into_boxed_slice())
-                    .map_err(Box::new)
-            },
-        );
-        let mut patterns = Vec::with_capacity(n);
+        // resolving is independent per rule: spread over the cores, one resolver each, a
+        // block of rules at a time (only the block's segments are held twice)
+        let mut patterns = Flat::new(n);
         let mut problems = HashMap::default();
-        for (i, r) in resolved.into_iter().enumerate() {
-            match r {
-                Ok(segs) => patterns.push(Some(segs)),
-                Err(e) => {
-                    patterns.push(None);
-                    problems.insert(i, *e);
+        for (b, block) in items.chunks(BLOCK).enumerate() {
+            let resolved = par::map_init(
+                block,
+                par::MIN_PARALLEL,
+                || Resolver::new(policy, text, env),
+                |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
+            );
+            for (k, r) in resolved.into_iter().enumerate() {
+                let i = b * BLOCK + k;
+                match r {
+                    Ok(p) => patterns.set(i, &p.segs),
+                    Err(e) => {
+                        problems.insert(i, e);
+                    }
                 }
             }
         }
+        patterns.shrink();
         let roles: Vec<Role> = items.iter().map(|d| role(&d.item.value)).collect();
         let kinds: Vec<FilterKind> = items.iter().map(|d| pattern_kind(&d.item.value)).collect();
-        let hashes: Vec<u64> = patterns
-            .iter()
-            .map(|p| {
+        let hashes: Vec<u64> = (0..n)
+            .map(|i| {
                 use std::hash::{Hash, Hasher};
                 let mut h = rustc_hash::FxHasher::default();
-                if let Some(p) = p {
-                    p.hash(&mut h);
+                if patterns.is_set(i) {
+                    patterns.get(i).hash(&mut h);
                 }
                 h.finish()
             })
@@ -184,8 +187,8 @@ impl<'a> Relations<'a> {
             kinds,
             patterns,
             problems,
-            cover: vec![Box::default(); n],
-            overlap: vec![Box::default(); n],
+            cover: Flat::new(n),
+            overlap: Flat::new(n),
             veto: HashMap::default(),
             same: HashMap::default(),
             replaced_by: HashMap::default(),
@@ -202,9 +205,7 @@ impl<'a> Relations<'a> {
 
     fn ids(&self, kind: FilterKind, role: Role) -> Vec<usize> {
         (0..self.roles.len())
-            .filter(|&i| {
-                self.roles[i] == role && self.kinds[i] == kind && self.patterns[i].is_some()
-            })
+            .filter(|&i| self.roles[i] == role && self.kinds[i] == kind && self.patterns.is_set(i))
             .collect()
     }
 
@@ -225,7 +226,7 @@ impl<'a> Relations<'a> {
 
     /// Rule `i`'s resolved segments (none when it did not resolve).
     pub fn segs(&self, i: usize) -> &[Seg] {
-        self.patterns[i].as_deref().unwrap_or_default()
+        self.patterns.get(i)
     }
 
     fn relate(&mut self, items: &[DataRef], kind: FilterKind, env: &Env) {
@@ -240,42 +241,46 @@ impl<'a> Relations<'a> {
         for (k, &i) in exc.iter().enumerate() {
             exc_trie.insert(self.segs(i), k);
         }
-        // the queries only read the tries: spread over the cores
-        let this = &*self;
-        let found: Vec<(Ids, Ids)> = par::map(&inc, par::MIN_PARALLEL, |&i| {
-            let mut cover = Vec::new();
-            inc_trie.covering(this.segs(i), |k| {
-                let j = inc[k];
-                if j != i && (j < i || this.segs(j) != this.segs(i)) {
-                    cover.push(j as u32);
-                }
-                false
+        // the queries only read the tries: spread over the cores, a block of rules at a time
+        for block in inc.chunks(BLOCK) {
+            let this = &*self;
+            let found: Vec<(Ids, Ids)> = par::map(block, par::MIN_PARALLEL, |&i| {
+                let mut cover = Vec::new();
+                inc_trie.covering(this.segs(i), |k| {
+                    let j = inc[k];
+                    if j != i && (j < i || this.segs(j) != this.segs(i)) {
+                        cover.push(j as u32);
+                    }
+                    false
+                });
+                cover.sort_unstable();
+                let mut carve = Vec::new();
+                exc_trie.overlapping(this.segs(i), |k| {
+                    carve.push(exc[k] as u32);
+                    false
+                });
+                carve.sort_unstable();
+                (cover.into(), carve.into())
             });
-            cover.sort_unstable();
-            let mut carve = Vec::new();
-            exc_trie.overlapping(this.segs(i), |k| {
-                carve.push(exc[k] as u32);
-                false
-            });
-            carve.sort_unstable();
-            (cover.into(), carve.into())
-        });
-        for (&i, (cover, carve)) in inc.iter().zip(found) {
-            self.cover[i] = cover;
-            self.overlap[i] = carve;
+            for (&i, (cover, carve)) in block.iter().zip(found) {
+                self.cover.set(i, &cover);
+                self.overlap.set(i, &carve);
+            }
         }
-        let this = &*self;
-        let found: Vec<Box<[u32]>> = par::map(&exc, par::MIN_PARALLEL, |&e| {
-            let mut cover = Vec::new();
-            inc_trie.covering(this.segs(e), |k| {
-                cover.push(inc[k] as u32);
-                false
+        for block in exc.chunks(BLOCK) {
+            let this = &*self;
+            let found: Vec<Ids> = par::map(block, par::MIN_PARALLEL, |&e| {
+                let mut cover = Vec::new();
+                inc_trie.covering(this.segs(e), |k| {
+                    cover.push(inc[k] as u32);
+                    false
+                });
+                cover.sort_unstable();
+                cover.into()
             });
-            cover.sort_unstable();
-            cover.into()
-        });
-        for (&e, cover) in exc.iter().zip(found) {
-            self.cover[e] = cover;
+            for (&e, cover) in block.iter().zip(found) {
+                self.cover.set(e, &cover);
+            }
         }
         for &u in &unp {
             let mut cover = Vec::new();
@@ -290,8 +295,8 @@ impl<'a> Relations<'a> {
             });
             hits.sort_unstable();
             cover.sort_unstable();
-            self.cover[u] = cover.into();
-            self.overlap[u] = hits.into();
+            self.cover.set(u, &cover);
+            self.overlap.set(u, &hits);
         }
         if kind == FilterKind::Files {
             for &i in &inc {
@@ -345,7 +350,7 @@ impl<'a> Relations<'a> {
         let mut base: HashMap<(FilterKind, u64), Vec<usize>> = HashMap::default();
         if items.iter().any(|d| d.exception.is_some()) {
             for (i, d) in items.iter().enumerate() {
-                if let (None, Some(k), Some(_)) = (d.exception, kind_of(i), &self.patterns[i]) {
+                if let (None, Some(k), true) = (d.exception, kind_of(i), self.patterns.is_set(i)) {
                     base.entry((k, self.hashes[i])).or_default().push(i);
                 }
             }
@@ -356,19 +361,17 @@ impl<'a> Relations<'a> {
             .filter(|&i| {
                 items[i].exception.is_none()
                     && self.roles[i] == Role::Unprotected
-                    && self.patterns[i].is_some()
+                    && self.patterns.is_set(i)
             })
             .collect();
         for (x, d) in items.iter().enumerate() {
-            let (Some(_), Some(k), Some(p)) = (d.exception, kind_of(x), &self.patterns[x]) else {
+            let (Some(_), Some(k), true) = (d.exception, kind_of(x), self.patterns.is_set(x))
+            else {
                 continue;
             };
+            let p = self.patterns.get(x);
             if let Some(bs) = base.get(&(k, self.hashes[x])) {
-                replaced.extend(
-                    bs.iter()
-                        .filter(|&&b| self.segs(b) == &p[..])
-                        .map(|&b| (b, x)),
-                );
+                replaced.extend(bs.iter().filter(|&&b| self.segs(b) == p).map(|&b| (b, x)));
             }
             if self.roles[x] == Role::Include {
                 protected.extend(
@@ -408,7 +411,7 @@ impl<'a> Relations<'a> {
         let on: Vec<bool> = (0..n)
             .map(|i| {
                 active[i]
-                    && self.patterns[i].is_some()
+                    && self.patterns.is_set(i)
                     && !list(&self.replaced_by, i)
                         .iter()
                         .any(|&x| active[x as usize])
@@ -450,10 +453,10 @@ impl<'a> Relations<'a> {
                                 .with_help("include the application's own folders instead"),
                         );
                     }
-                    if self.overrides[i] || any_on(&self.overlap[i]).is_some() {
+                    if self.overrides[i] || any_on(self.overlap.get(i)).is_some() {
                         continue;
                     }
-                    if let Some(j) = any_on(&self.cover[i]) {
+                    if let Some(j) = any_on(self.cover.get(i)) {
                         let same = self.segs(j) == self.segs(i);
                         let msg = if same {
                             format!("inclusion `{}` is given twice", pat(i))
@@ -469,7 +472,7 @@ impl<'a> Relations<'a> {
                     }
                 }
                 Role::Exclude => {
-                    if any_on(&self.cover[i]).is_none() {
+                    if any_on(self.cover.get(i)).is_none() {
                         out.push(
                             Diagnostic::new(codes::EXCLUSION_NOT_EFFECTIVE, format!("exclusion `{}` lies in no inclusion", pat(i)))
                                 .at(file, span(i), "excludes nothing that is included")
@@ -498,14 +501,14 @@ impl<'a> Relations<'a> {
                     }
                 }
                 Role::Unprotected => {
-                    if items[i].exception.is_some() || any_on(&self.cover[i]).is_some() {
+                    if items[i].exception.is_some() || any_on(self.cover.get(i)).is_some() {
                         continue;
                     }
                     let because = match &items[i].item.value {
                         DataRule::Unprotected { because, .. } => because.value.clone(),
                         DataRule::Filter { .. } => String::new(),
                     };
-                    for &j in &self.overlap[i] {
+                    for &j in self.overlap.get(i) {
                         let j = j as usize;
                         if !on[j] || items[j].exception.is_some() {
                             continue;

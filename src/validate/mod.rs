@@ -7,6 +7,7 @@
 
 mod claims;
 mod data;
+mod flat;
 mod rebase;
 mod services;
 mod types;
