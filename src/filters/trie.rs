@@ -33,13 +33,19 @@ impl Visited {
 /// No node, edge or id: the end of a list.
 const NONE: u32 = u32::MAX;
 
-/// A node, 16 bytes: its literal children are a map kept aside (most nodes are leaves);
-/// wildcard children and the ids of the patterns that end here are lists threaded through
-/// the trie's arrays, so that a trie of a million nodes allocates little beyond its arrays.
+/// Literal children a node keeps in a list before it also indexes them by name.
+const LIST_MAX: usize = 8;
+
+/// A node, 20 bytes. Its children and the ids of the patterns that end here are lists
+/// threaded through the trie's arrays (most nodes have none or one), so that a trie of a
+/// million nodes allocates little beyond its arrays; a node with many literal children also
+/// has them in a map by name.
 struct Node {
-    /// Index of the map of literal children by name (`Trie::lits`).
+    /// First of the literal-name edges (`Trie::edges`).
     lit: u32,
-    /// First of the wildcard-segment edges (`Trie::globs`).
+    /// The map of literal children by name (`Trie::maps`), once there are many.
+    map: u32,
+    /// First of the wildcard-name edges (`Trie::edges`).
     glob: u32,
     /// The `**` child.
     any: u32,
@@ -51,6 +57,7 @@ impl Default for Node {
     fn default() -> Self {
         Node {
             lit: NONE,
+            map: NONE,
             glob: NONE,
             any: NONE,
             ends: NONE,
@@ -58,8 +65,8 @@ impl Default for Node {
     }
 }
 
-/// An edge to a child by a segment with `*` or `?`, and the next edge of the same node.
-struct GlobEdge {
+/// An edge to a child by a name, and the next edge of the same list.
+struct Edge {
     seg: Seg,
     child: u32,
     next: u32,
@@ -68,8 +75,8 @@ struct GlobEdge {
 /// Patterns by id, arranged for subset and overlap queries.
 pub struct Trie {
     nodes: Vec<Node>,
-    lits: Vec<FxHashMap<Seg, u32>>,
-    globs: Vec<GlobEdge>,
+    edges: Vec<Edge>,
+    maps: Vec<FxHashMap<Seg, u32>>,
     /// (id, next) lists of the ids ending at each node.
     ends: Vec<(u32, u32)>,
 }
@@ -78,8 +85,8 @@ impl Default for Trie {
     fn default() -> Self {
         Trie {
             nodes: vec![Node::default()],
-            lits: Vec::new(),
-            globs: Vec::new(),
+            edges: Vec::new(),
+            maps: Vec::new(),
             ends: Vec::new(),
         }
     }
@@ -95,6 +102,17 @@ fn chain<T>(items: &[T], first: u32, next: impl Fn(&T) -> u32) -> impl Iterator<
 impl Trie {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A trie with room for `ids` patterns of `segs` segments in all, reserved at once
+    /// (never more nodes than segments): large tries then never copy themselves to grow,
+    /// and the pages that stay unused are never touched.
+    pub fn with_capacity(segs: usize, ids: usize) -> Self {
+        let mut t = Trie::default();
+        t.nodes.reserve_exact(segs);
+        t.edges.reserve_exact(segs);
+        t.ends.reserve_exact(ids);
+        t
     }
 
     /// Add pattern `id` (ids and node counts must fit in `u32`).
@@ -113,21 +131,10 @@ impl Trie {
                     let c = self.nodes.len() as u32;
                     self.nodes.push(Node::default());
                     match s.kind() {
-                        SegKind::Lit(_) => {
-                            if self.nodes[at].lit == NONE {
-                                self.nodes[at].lit = self.lits.len() as u32;
-                                self.lits.push(FxHashMap::default());
-                            }
-                            self.lits[self.nodes[at].lit as usize].insert(*s, c);
-                        }
+                        SegKind::Lit(_) => self.add_lit(at, *s, c),
                         SegKind::Glob(_) => {
                             let first = self.nodes[at].glob;
-                            self.nodes[at].glob = self.globs.len() as u32;
-                            self.globs.push(GlobEdge {
-                                seg: *s,
-                                child: c,
-                                next: first,
-                            });
+                            self.nodes[at].glob = self.edge(*s, c, first);
                         }
                         SegKind::Any => self.nodes[at].any = c,
                     }
@@ -140,19 +147,51 @@ impl Trie {
         self.ends.push((id as u32, first));
     }
 
-    /// The literal child of a node by name.
-    fn lit(&self, n: &Node, name: &str) -> Option<u32> {
-        self.lits.get(n.lit as usize)?.get(name).copied()
+    /// A new edge; its index.
+    fn edge(&mut self, seg: Seg, child: u32, next: u32) -> u32 {
+        self.edges.push(Edge { seg, child, next });
+        (self.edges.len() - 1) as u32
     }
 
-    /// The literal children of a node, by name.
-    fn lit_children(&self, n: &Node) -> impl Iterator<Item = (&Seg, &u32)> {
-        self.lits.get(n.lit as usize).into_iter().flatten()
+    /// Add a literal child to node `at`, indexing its literal children once they are many.
+    fn add_lit(&mut self, at: usize, seg: Seg, child: u32) {
+        let first = self.nodes[at].lit;
+        let e = self.edge(seg, child, first);
+        self.nodes[at].lit = e;
+        let n = &self.nodes[at];
+        if n.map != NONE {
+            self.maps[n.map as usize].insert(seg, child);
+        } else if self.lit_edges(n).nth(LIST_MAX).is_some() {
+            let map: FxHashMap<Seg, u32> = self.lit_edges(n).map(|e| (e.seg, e.child)).collect();
+            self.nodes[at].map = self.maps.len() as u32;
+            self.maps.push(map);
+        }
+    }
+
+    /// The literal child of a node by name.
+    fn lit(&self, n: &Node, name: &str) -> Option<u32> {
+        match self.maps.get(n.map as usize) {
+            Some(m) => m.get(name).copied(),
+            None => self
+                .lit_edges(n)
+                .find(|e| e.seg.text() == name)
+                .map(|e| e.child),
+        }
+    }
+
+    /// The literal children of a node.
+    fn lit_children(&self, n: &Node) -> impl Iterator<Item = (Seg, u32)> + '_ {
+        self.lit_edges(n).map(|e| (e.seg, e.child))
+    }
+
+    /// The literal-name edges of a node.
+    fn lit_edges(&self, n: &Node) -> impl Iterator<Item = &Edge> {
+        chain(&self.edges, n.lit, |e| e.next)
     }
 
     /// The wildcard-segment edges of a node.
-    fn glob_edges(&self, n: &Node) -> impl Iterator<Item = &GlobEdge> {
-        chain(&self.globs, n.glob, |e| e.next)
+    fn glob_edges(&self, n: &Node) -> impl Iterator<Item = &Edge> {
+        chain(&self.edges, n.glob, |e| e.next)
     }
 
     /// The ids of the patterns that end at a node.
@@ -318,7 +357,7 @@ impl Trie {
             match seg.kind() {
                 SegKind::Any => {
                     stack.push((node, i + 1));
-                    for (_, &c) in self.lit_children(n) {
+                    for (_, c) in self.lit_children(n) {
                         stack.push((c as usize, i));
                     }
                     for e in self.glob_edges(n) {
@@ -336,7 +375,7 @@ impl Trie {
                     }
                 }
                 SegKind::Glob(gs) => {
-                    for (name, &c) in self.lit_children(n) {
+                    for (name, c) in self.lit_children(n) {
                         if glob_match(gs, name.text()) {
                             stack.push((c as usize, i + 1));
                         }
@@ -375,7 +414,35 @@ mod tests {
     fn nodes_and_segments_stay_small() {
         // the sizes the memory figures of large policies rest on
         assert_eq!(std::mem::size_of::<Seg>(), 8);
-        assert_eq!(std::mem::size_of::<Node>(), 16);
+        assert_eq!(std::mem::size_of::<Node>(), 20);
+    }
+
+    #[test]
+    fn many_siblings_are_found_by_name_and_by_wildcard() {
+        // past LIST_MAX literal children a node also indexes them: both ways must agree
+        for n in [LIST_MAX - 1, LIST_MAX, LIST_MAX + 1, 40] {
+            let mut t = Trie::new();
+            for i in 0..n {
+                t.insert(&segs(&format!(r"C:\App\f{i}\**")), i);
+            }
+            for i in 0..n {
+                assert_eq!(covering(&t, &format!(r"C:\App\F{i}\x.log")), vec![i]);
+                let mut hit = Vec::new();
+                t.matching(&["c:", "app", &format!("f{i}"), "x"], |id| {
+                    hit.push(id);
+                    false
+                });
+                assert_eq!(hit, vec![i]);
+            }
+            let mut all = Vec::new();
+            t.overlapping(&segs(r"C:\App\f*\**"), |id| {
+                all.push(id);
+                false
+            });
+            all.sort();
+            assert_eq!(all, (0..n).collect::<Vec<_>>());
+            assert!(covering(&t, r"C:\App\g1\x").is_empty());
+        }
     }
 
     #[test]

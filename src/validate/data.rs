@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap as HashMap;
 pub struct DataRef<'p> {
     pub item: &'p Item<DataRule>,
     /// Index into `policy.exceptions`.
-    pub exception: Option<usize>,
+    pub exception: Option<u32>,
 }
 
 /// Every data rule, base first, in source order.
@@ -38,7 +38,7 @@ pub fn data_items(policy: &Policy) -> Vec<DataRef<'_>> {
     for (k, e) in policy.exceptions.iter().enumerate() {
         out.extend(e.body.data.iter().map(|item| DataRef {
             item,
-            exception: Some(k),
+            exception: Some(k as u32),
         }));
     }
     out
@@ -157,6 +157,11 @@ impl<'a> Relations<'a> {
                 || Resolver::new(policy, text, env),
                 |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
             );
+            if b == 0 && n > block.len() {
+                // room for all, judged by the first block with a margin (growing copies)
+                let segs: usize = resolved.iter().flatten().map(|p| p.segs.len()).sum();
+                patterns.reserve(segs * n / block.len() * 5 / 4);
+            }
             for (k, r) in resolved.into_iter().enumerate() {
                 let i = b * BLOCK + k;
                 match r {
@@ -167,7 +172,6 @@ impl<'a> Relations<'a> {
                 }
             }
         }
-        patterns.shrink();
         let roles: Vec<Role> = items.iter().map(|d| role(&d.item.value)).collect();
         let kinds: Vec<FilterKind> = items.iter().map(|d| pattern_kind(&d.item.value)).collect();
         let hashes: Vec<u64> = (0..n)
@@ -233,11 +237,12 @@ impl<'a> Relations<'a> {
         let inc = self.ids(kind, Role::Include);
         let exc = self.ids(kind, Role::Exclude);
         let unp = self.ids(kind, Role::Unprotected);
-        let mut inc_trie = Trie::new();
+        let room = |ids: &[usize]| ids.iter().map(|&i| self.segs(i).len()).sum::<usize>();
+        let mut inc_trie = Trie::with_capacity(room(&inc), inc.len());
         for (k, &i) in inc.iter().enumerate() {
             inc_trie.insert(self.segs(i), k);
         }
-        let mut exc_trie = Trie::new();
+        let mut exc_trie = Trie::with_capacity(room(&exc), exc.len());
         for (k, &i) in exc.iter().enumerate() {
             exc_trie.insert(self.segs(i), k);
         }
@@ -347,13 +352,15 @@ impl<'a> Relations<'a> {
             DataRule::Filter { kind, .. } => Some(*kind),
             DataRule::Unprotected { .. } => None,
         };
-        let mut base: HashMap<(FilterKind, u64), Vec<usize>> = HashMap::default();
+        // base filters by kind and pattern hash, sorted: equal ones found by binary search
+        let mut base: Vec<(FilterKind, u64, u32)> = Vec::new();
         if items.iter().any(|d| d.exception.is_some()) {
             for (i, d) in items.iter().enumerate() {
                 if let (None, Some(k), true) = (d.exception, kind_of(i), self.patterns.is_set(i)) {
-                    base.entry((k, self.hashes[i])).or_default().push(i);
+                    base.push((k, self.hashes[i], i as u32));
                 }
             }
+            base.sort_unstable();
         }
         let mut replaced: Vec<(usize, usize)> = Vec::new();
         let mut protected: Vec<(usize, usize)> = Vec::new();
@@ -370,9 +377,16 @@ impl<'a> Relations<'a> {
                 continue;
             };
             let p = self.patterns.get(x);
-            if let Some(bs) = base.get(&(k, self.hashes[x])) {
-                replaced.extend(bs.iter().filter(|&&b| self.segs(b) == p).map(|&b| (b, x)));
-            }
+            let key = (k, self.hashes[x]);
+            let from = base.partition_point(|&(bk, h, _)| (bk, h) < key);
+            replaced.extend(
+                base[from..]
+                    .iter()
+                    .take_while(|&&(bk, h, _)| (bk, h) == key)
+                    .map(|&(_, _, b)| b as usize)
+                    .filter(|&b| self.segs(b) == p)
+                    .map(|b| (b, x)),
+            );
             if self.roles[x] == Role::Include {
                 protected.extend(
                     base_unprotected

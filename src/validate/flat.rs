@@ -41,9 +41,10 @@ impl<T: Copy> Flat<T> {
         }
     }
 
-    /// Give back spare capacity once every list is set.
-    pub fn shrink(&mut self) {
-        self.all.shrink_to_fit();
+    /// Make room for `more` items in all, at once. Room reserved and never used costs
+    /// address space only: its pages are never touched.
+    pub fn reserve(&mut self, more: usize) {
+        self.all.reserve_exact(more);
     }
 }
 

@@ -108,9 +108,9 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     let items = data::data_items(policy);
     let exceptions: Vec<&Exception> = policy.exceptions.iter().collect();
     let mut data_conds = Distinct::new(Vec::new());
-    let item_cond: Vec<Option<usize>> = items
+    let item_cond: Vec<Option<u32>> = items
         .iter()
-        .map(|d| d.item.when.as_deref().map(|c| data_conds.id(c)))
+        .map(|d| d.item.when.as_deref().map(|c| data_conds.id(c) as u32))
         .collect();
     // the variables data patterns use: configurations where they resolve alike share relations
     let vars = data_variables(&items);
@@ -183,7 +183,10 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
                 let active: Vec<bool> = items
                     .iter()
                     .zip(&item_cond)
-                    .map(|(d, c)| d.exception.is_none_or(|k| exc[k]) && c.is_none_or(|c| conds[c]))
+                    .map(|(d, c)| {
+                        d.exception.is_none_or(|k| exc[k as usize])
+                            && c.is_none_or(|c| conds[c as usize])
+                    })
                     .collect();
                 let hb_text = env
                     .dims

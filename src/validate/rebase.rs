@@ -22,7 +22,7 @@ pub enum Shape {
     /// None: it resolves alike everywhere (but for WOW64 on registry keys).
     Static,
     /// `%Name%\rest` with no other variable: index into [`Shapes::roots`].
-    Root(usize),
+    Root(u32),
     /// Variables elsewhere.
     Other,
 }
@@ -66,7 +66,7 @@ impl Shapes {
                     roots.push(key);
                     roots.len() - 1
                 });
-                Shape::Root(k)
+                Shape::Root(k as u32)
             })
             .collect();
         Shapes { shape, roots }
@@ -186,7 +186,7 @@ pub fn vetoes_if_reusable(
         }
     }
     let root_of = |i: usize| match shapes.shape[i] {
-        Shape::Root(k) => changed.iter().position(|c| c.0 == k),
+        Shape::Root(k) => changed.iter().position(|c| c.0 == k as usize),
         _ => None,
     };
     for (i, d) in items.iter().enumerate() {
