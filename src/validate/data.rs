@@ -139,8 +139,9 @@ pub struct Relations<'a> {
     protected_by: HashMap<usize, Vec<u32>>,
     /// Exception include that overrides some base statement.
     overrides: Vec<bool>,
-    /// A hash of each resolved pattern, to find equal ones.
-    hashes: Vec<u64>,
+    /// A hash of each resolved pattern, to find equal ones (32 bits: a collision costs a
+    /// comparison, never a wrong answer).
+    hashes: Vec<u32>,
 }
 
 impl<'a> Relations<'a> {
@@ -174,14 +175,15 @@ impl<'a> Relations<'a> {
         }
         let roles: Vec<Role> = items.iter().map(|d| role(&d.item.value)).collect();
         let kinds: Vec<FilterKind> = items.iter().map(|d| pattern_kind(&d.item.value)).collect();
-        let hashes: Vec<u64> = (0..n)
+        let hashes: Vec<u32> = (0..n)
             .map(|i| {
                 use std::hash::{Hash, Hasher};
                 let mut h = rustc_hash::FxHasher::default();
                 if patterns.is_set(i) {
                     patterns.get(i).hash(&mut h);
                 }
-                h.finish()
+                let h = h.finish();
+                (h ^ (h >> 32)) as u32 // equal hashes are compared segment by segment
             })
             .collect();
         let mut rel = Relations {
@@ -321,7 +323,7 @@ impl<'a> Relations<'a> {
             }
         }
         // base includes by pattern hash, sorted: equal patterns are found by binary search
-        let mut base_inc: Vec<(u64, u32)> = inc
+        let mut base_inc: Vec<(u32, u32)> = inc
             .iter()
             .filter(|&&i| items[i].exception.is_none())
             .map(|&i| (self.hashes[i], i as u32))
@@ -353,7 +355,7 @@ impl<'a> Relations<'a> {
             DataRule::Unprotected { .. } => None,
         };
         // base filters by kind and pattern hash, sorted: equal ones found by binary search
-        let mut base: Vec<(FilterKind, u64, u32)> = Vec::new();
+        let mut base: Vec<(FilterKind, u32, u32)> = Vec::new();
         if items.iter().any(|d| d.exception.is_some()) {
             for (i, d) in items.iter().enumerate() {
                 if let (None, Some(k), true) = (d.exception, kind_of(i), self.patterns.is_set(i)) {
