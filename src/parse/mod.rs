@@ -84,6 +84,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
 
 /// The items of a data body (or a chunk of one) and the problems found building them.
 type BodyItems = (Vec<Item<DataRule>>, Vec<Diagnostic>);
+/// Chunks parsed at a time (a few per core).
+const BATCH: usize = 8;
+
 /// Each data body's items, by the body's offset.
 type Prebuilt = FxHashMap<usize, BodyItems>;
 
@@ -102,36 +105,44 @@ fn parse_bodies(
                 .map(move |(s, e)| (b.start, s, e))
         })
         .collect();
-    // a few chunks (most policies): no threads to start
-    let results: Vec<Result<BodyItems, Diagnostic>> = crate::par::map(&work, 4, |&(_, s, e)| {
-        let pairs = AmxParser::parse(Rule::data_items, &text[s..e])
-            .map_err(|err| expected::in_body(file, text, s, &err))?;
-        let mut b = build::Builder::at(file, s);
-        let items = pairs
-            .into_iter()
-            .next()
-            .map(|p| b.data_items(p))
-            .unwrap_or_default();
-        Ok((items, b.diags))
-    });
-    // each body's items in one vector of the final size (growing it would copy them all)
-    let mut sizes: FxHashMap<usize, usize> = FxHashMap::default();
-    for ((body, _, _), r) in work.iter().zip(&results) {
-        *sizes.entry(*body).or_default() += r.as_ref().map_or(0, |(items, _)| items.len());
-    }
-    let mut prebuilt: Prebuilt = sizes
-        .into_iter()
-        .map(|(body, n)| (body, (Vec::with_capacity(n), Vec::new())))
+    // Each body's items go into one vector reserved for all of them at once — every data
+    // statement has a quoted pattern, so half the quotes bound their number (room never
+    // used costs address space only) — and the chunks are parsed a batch at a time, so
+    // that few chunk vectors exist at once.
+    let mut prebuilt: Prebuilt = found
+        .iter()
+        .map(|b| {
+            let quotes = text.as_bytes()[b.start..b.end]
+                .iter()
+                .filter(|&&c| c == b'\'' || c == b'"')
+                .count();
+            (b.start, (Vec::with_capacity(quotes / 2 + 1), Vec::new()))
+        })
         .collect();
-    for ((body, _, _), r) in work.iter().zip(results) {
-        match r {
-            Ok((items, diags)) => {
-                let entry = prebuilt.entry(*body).or_default();
-                entry.0.extend(items);
-                entry.1.extend(diags);
+    for batch in work.chunks(BATCH) {
+        // a few chunks (most policies): no threads to start
+        let results: Vec<Result<BodyItems, Diagnostic>> =
+            crate::par::map(batch, 4, |&(_, s, e)| {
+                let pairs = AmxParser::parse(Rule::data_items, &text[s..e])
+                    .map_err(|err| expected::in_body(file, text, s, &err))?;
+                let mut b = build::Builder::at(file, s);
+                let items = pairs
+                    .into_iter()
+                    .next()
+                    .map(|p| b.data_items(p))
+                    .unwrap_or_default();
+                Ok((items, b.diags))
+            });
+        for ((body, _, _), r) in batch.iter().zip(results) {
+            match r {
+                Ok((items, diags)) => {
+                    let entry = prebuilt.entry(*body).or_default();
+                    entry.0.extend(items);
+                    entry.1.extend(diags);
+                }
+                // chunks are in text order: the first error is the earliest
+                Err(d) => return (prebuilt, Some(d)),
             }
-            // chunks are in text order: the first error is the earliest
-            Err(d) => return (prebuilt, Some(d)),
         }
     }
     (prebuilt, None)
