@@ -8,6 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
@@ -42,9 +43,24 @@ type Shard = Mutex<FxHashMap<&'static str, Sym>>;
 static TABLE: LazyLock<Vec<Shard>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Mutex::default()).collect());
 
+thread_local! {
+    /// The names this thread has interned, looked up without taking a lock.
+    static SEEN: RefCell<FxHashMap<&'static str, Sym>> = RefCell::default();
+}
+
 impl Sym {
     /// The handle of `text`, adding it to the table if it is new.
     pub fn new(text: &str) -> Sym {
+        if let Some(s) = SEEN.with(|seen| seen.borrow().get(text).copied()) {
+            return s;
+        }
+        let s = Sym::shared(text);
+        SEEN.with(|seen| seen.borrow_mut().insert(s.as_str(), s));
+        s
+    }
+
+    /// [`Sym::new`] through the table all threads share.
+    fn shared(text: &str) -> Sym {
         let mut h = FxHasher::default();
         text.hash(&mut h);
         let shard = &TABLE[(h.finish() as usize) % SHARDS];

@@ -121,7 +121,7 @@ impl Trie {
         for s in segs {
             let n = &self.nodes[at];
             let next = match s.kind() {
-                SegKind::Lit(x) => self.lit(n, x),
+                SegKind::Lit(_) => self.lit_seg(n, *s),
                 SegKind::Glob(_) => self.glob_edges(n).find(|e| e.seg == *s).map(|e| e.child),
                 SegKind::Any => (n.any != NONE).then_some(n.any),
             };
@@ -176,6 +176,14 @@ impl Trie {
                 .lit_edges(n)
                 .find(|e| e.seg.text() == name)
                 .map(|e| e.child),
+        }
+    }
+
+    /// [`Trie::lit`] for a segment in hand: compared by handle, not by text.
+    fn lit_seg(&self, n: &Node, seg: Seg) -> Option<u32> {
+        match self.maps.get(n.map as usize) {
+            Some(m) => m.get(&seg).copied(),
+            None => self.lit_edges(n).find(|e| e.seg == seg).map(|e| e.child),
         }
     }
 
@@ -308,7 +316,7 @@ impl Trie {
             let Some(seg) = a.get(i) else { continue };
             match seg.kind() {
                 SegKind::Lit(x) => {
-                    if let Some(c) = self.lit(n, x) {
+                    if let Some(c) = self.lit_seg(n, *seg) {
                         stack.push((c as usize, i + 1));
                     }
                     for e in self.glob_edges(n) {
@@ -364,8 +372,8 @@ impl Trie {
                         stack.push((e.child as usize, i));
                     }
                 }
-                SegKind::Lit(x) => {
-                    if let Some(c) = self.lit(n, x) {
+                SegKind::Lit(_) => {
+                    if let Some(c) = self.lit_seg(n, *seg) {
                         stack.push((c as usize, i + 1));
                     }
                     for e in self.glob_edges(n) {
