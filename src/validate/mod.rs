@@ -89,7 +89,10 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
         );
         groups.entry(key).or_default().push(i);
     }
-    for members in groups.values() {
+    // groups are evaluated independently (in parallel when the policy is large enough to
+    // pay for the threads), their findings recorded in order
+    let members: Vec<&Vec<usize>> = groups.values().collect();
+    let found = par::map(&members, min_parallel(policy), |members| {
         let env = &envs[members[0]];
         let ev = evaluate_parts(policy, text, env, false);
         let mut found = ev.problems.clone();
@@ -101,6 +104,9 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
                 "advisory",
             ));
         }
+        found
+    });
+    for (found, members) in found.into_iter().zip(members) {
         findings.record(found, members);
     }
 
@@ -114,8 +120,8 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
         .collect();
     // the variables data patterns use: configurations where they resolve alike share relations
     let vars = data_variables(&items);
-    let mut data_groups: IndexMap<DataKey, Vec<usize>> = IndexMap::new();
-    for (i, env) in envs.iter().enumerate() {
+    // each configuration's key, computed independently; grouped in configuration order
+    let keys: Vec<DataKey> = par::map(&envs, min_parallel(policy), |env| {
         let r = Resolver::new(policy, text, env);
         let values: Vec<Option<String>> = vars
             .iter()
@@ -136,10 +142,11 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
             })
             .collect();
         let hb_old = env.heartbeat().is_some_and(|v| v <= Version(vec![5, 2]));
-        data_groups
-            .entry((path_key, data_conds.eval(env), exc, hb_old))
-            .or_default()
-            .push(i);
+        (path_key, data_conds.eval(env), exc, hb_old)
+    });
+    let mut data_groups: IndexMap<DataKey, Vec<usize>> = IndexMap::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        data_groups.entry(key).or_default().push(i);
     }
     // one path environment at a time, so that only one set of relations is held in memory
     let mut by_path: IndexMap<&PathKey, Vec<(&DataKey, &Vec<usize>)>> = IndexMap::new();
@@ -172,13 +179,10 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
         };
         // groups are checked independently (in parallel), their findings recorded in order
         // (in parallel only when the groups are big enough to pay for it)
-        let min = if items.len() >= par::MIN_PARALLEL {
-            1
-        } else {
-            usize::MAX
-        };
-        let found: Vec<Vec<Diagnostic>> =
-            par::map(groups, min, |&((_, conds, exc, hb_old), members)| {
+        let found: Vec<Vec<Diagnostic>> = par::map(
+            groups,
+            min_parallel(policy),
+            |&((_, conds, exc, hb_old), members)| {
                 let env = &envs[members[0]];
                 let active: Vec<bool> = items
                     .iter()
@@ -195,7 +199,8 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
                 let mut found = Vec::new();
                 rel.check(env, &veto, &items, &active, *hb_old, &hb_text, &mut found);
                 found
-            });
+            },
+        );
         for (found, (_, members)) in found.into_iter().zip(groups) {
             findings.record(found, members);
         }
@@ -213,6 +218,23 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     Validation {
         diagnostics: dedupe(out),
         configurations: total,
+    }
+}
+
+/// The fewest groups of configurations worth spreading over the cores: any, once the policy
+/// is large (each group then takes milliseconds); else none.
+fn min_parallel(policy: &Policy) -> usize {
+    let statements = policy.base.data.len()
+        + policy.base.services.len()
+        + policy
+            .exceptions
+            .iter()
+            .map(|e| e.body.data.len() + e.body.services.len())
+            .sum::<usize>();
+    if statements >= par::MIN_PARALLEL {
+        1
+    } else {
+        usize::MAX
     }
 }
 
