@@ -22,12 +22,18 @@ pub struct FleetArgs<'a> {
     pub options: Options,
     /// Compare with `out` instead of writing.
     pub check: bool,
+    /// Keep every server's files in the report (for callers that read them). Without it a
+    /// server's files are dropped once written or compared: a fleet's memory then stays
+    /// that of the servers in flight, not of the whole fleet.
+    pub keep: bool,
 }
 
 #[derive(Default)]
 pub struct FleetReport {
     pub diagnostics: Vec<Diagnostic>,
-    /// Servers compiled (and written, unless checking).
+    /// Servers compiled (and written, unless checking), in target order.
+    pub servers: Vec<String>,
+    /// Their files, when the arguments asked to keep them.
     pub compiled: Vec<Compiled>,
     /// Whether the policy itself failed, so no server was attempted.
     pub policy_failed: bool,
@@ -40,7 +46,7 @@ pub struct FleetReport {
 impl FleetReport {
     pub fn failed(&self, targets: usize) -> bool {
         self.policy_failed
-            || self.compiled.len() < targets
+            || self.servers.len() < targets
             || !self.stale.is_empty()
             || !self.write_failures.is_empty()
     }
@@ -162,50 +168,70 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         checked.name.clone(),
         &checked.matrix,
     );
-    // each server is written as soon as it is compiled: a server's folder is replaced
-    // atomically, and an interrupted fleet leaves the servers not yet reached untouched
-    type Outcome = (Result<Compiled, Vec<Diagnostic>>, Option<String>);
+    // each server is written (or compared) as soon as it is compiled: a server's folder is
+    // replaced atomically, and an interrupted fleet leaves the servers not yet reached
+    // untouched
+    struct Outcome {
+        compiled: Result<Compiled, Vec<Diagnostic>>,
+        failure: Option<String>,
+        stale: Option<String>,
+    }
     let results: Vec<Outcome> = targets
         .par_iter()
         .map(|t| {
             let compiled = Plan::new(&input, t).map(|plan| render(&plan, args.options));
-            let failure = match (&compiled, args.check) {
-                (Ok(c), false) => write_server(args.out, c)
-                    .err()
-                    .map(|e| format!("{}: {e}", c.server)),
-                _ => None,
+            let (failure, stale) = match &compiled {
+                Ok(c) if args.check => (None, Some(stale(args.out, c)).filter(|d| !d.is_empty())),
+                Ok(c) => (
+                    write_server(args.out, c)
+                        .err()
+                        .map(|e| format!("{}: {e}", c.server)),
+                    None,
+                ),
+                Err(_) => (None, None),
             };
-            (compiled, failure)
+            Outcome {
+                compiled: compiled.map(|c| Compiled {
+                    files: if args.keep {
+                        c.files
+                    } else {
+                        Default::default()
+                    },
+                    server: c.server,
+                }),
+                failure,
+                stale,
+            }
         })
         .collect();
-    for (r, failure) in results {
-        match r {
-            Ok(c) => report.compiled.push(c),
+    for o in results {
+        match o.compiled {
+            Ok(c) => {
+                report.servers.push(c.server.clone());
+                if let Some(d) = o.stale {
+                    report.stale.push((c.server.clone(), d));
+                }
+                if args.keep {
+                    report.compiled.push(c);
+                }
+            }
             Err(ds) => report.diagnostics.extend(ds),
         }
-        report.write_failures.extend(failure);
+        report.write_failures.extend(o.failure);
     }
-    if args.check {
-        for c in &report.compiled {
-            let d = stale(args.out, c);
-            if !d.is_empty() {
-                report.stale.push((c.server.clone(), d));
-            }
-        }
-        if !report.stale.is_empty() {
-            report.diagnostics.push(
-                Diagnostic::new(
-                    codes::STALE_OUTPUT,
-                    format!(
-                        "{} of {} compiled server folders in `{}` are stale",
-                        report.stale.len(),
-                        report.compiled.len(),
-                        args.out.display()
-                    ),
-                )
-                .with_help("run `amxc compile` without `--check` and commit the result"),
-            );
-        }
+    if !report.stale.is_empty() {
+        report.diagnostics.push(
+            Diagnostic::new(
+                codes::STALE_OUTPUT,
+                format!(
+                    "{} of {} compiled server folders in `{}` are stale",
+                    report.stale.len(),
+                    report.servers.len(),
+                    args.out.display()
+                ),
+            )
+            .with_help("run `amxc compile` without `--check` and commit the result"),
+        );
     }
     Ok(report)
 }

@@ -123,3 +123,60 @@ fn a_folder_without_policies_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("no `.amx` policy found"), "{err}");
 }
+
+#[test]
+fn compile_then_check_finds_the_one_stale_server() {
+    // the command line keeps no server's files after writing: `--check` compares each one
+    // with the folder as it is compiled
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().to_string_lossy().into_owned();
+    let policy = "policies/symantec-mail-security.amx";
+    let targets = "policies/targets/symantec-mail-security";
+    let (code, _, err) = amxc(&["compile", policy, "--targets", targets, "--out", &out]);
+    assert_eq!(code, 0, "{err}");
+    let servers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("out")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(servers.len() > 1, "{servers:?}");
+    assert!(
+        err.contains(&format!(
+            "compiled {} of {} servers",
+            servers.len(),
+            servers.len()
+        )),
+        "{err}"
+    );
+    let (code, _, err) = amxc(&[
+        "compile",
+        policy,
+        "--targets",
+        targets,
+        "--out",
+        &out,
+        "--check",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(", 0 stale"), "{err}");
+    let mut first: Vec<_> = servers.clone();
+    first.sort();
+    let filters = first[0].join("filters.yaml");
+    let text = std::fs::read_to_string(&filters).expect("filters.yaml");
+    std::fs::write(&filters, format!("{text}# edited\n")).expect("edit");
+    let (code, diff, err) = amxc(&[
+        "compile",
+        policy,
+        "--targets",
+        targets,
+        "--out",
+        &out,
+        "--check",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(", 1 stale"), "{err}");
+    assert!(
+        diff.contains("-# edited"),
+        "the diff shows the edit: {diff}"
+    );
+}

@@ -33,6 +33,7 @@ fn run(
         out,
         options: options(scripts),
         check,
+        keep: true,
     };
     let report = compile_fleet(&mut sources, &args).unwrap_or_else(|e| panic!("{e}"));
     (sources, report)

@@ -21,6 +21,7 @@ fn compile(policy: &Path, out: &Path) {
             json: false,
         },
         check: false,
+        keep: true,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
     assert!(

@@ -76,6 +76,7 @@ fn compile_text(policy_text: &str, check: bool) -> (SourceMap, amxc::fleet::Flee
             json: false,
         },
         check,
+        keep: true,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
     (sources, r, out.exists())

@@ -34,14 +34,14 @@ pub fn run(args: FleetArgs, diag: &DiagArgs) -> miette::Result<u8> {
     } else if args.check {
         format!(
             "{} servers compared, {} stale; {}",
-            report.compiled.len(),
+            report.servers.len(),
             report.stale.len(),
             counts(&report.diagnostics)
         )
     } else {
         format!(
             "compiled {} of {n} servers into {}; {}",
-            report.compiled.len(),
+            report.servers.len(),
             args.out.display(),
             counts(&report.diagnostics)
         )

@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> ExitCode {
                             json: emit.contains(&EmitExtra::Json),
                         },
                         check,
+                        keep: false,
                     },
                     &diag,
                 ),
