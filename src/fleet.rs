@@ -6,7 +6,7 @@ use crate::check::load;
 use crate::compile::{render, Compiled, Input, Options, Plan};
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::inputs::{self, ReadError};
-use crate::output::{stale, write_server};
+use crate::output::{recover_all, stale, write_server};
 use crate::source::SourceMap;
 use crate::target::{self, Target};
 use crate::validate::validate;
@@ -175,6 +175,15 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         compiled: Result<Compiled, Vec<Diagnostic>>,
         failure: Option<String>,
         stale: Option<String>,
+    }
+    // what an interrupted run left is put back once, before any server is written
+    if !args.check {
+        if let Err(e) = recover_all(args.out) {
+            report
+                .write_failures
+                .push(format!("{}: {e}", args.out.display()));
+            return Ok(report);
+        }
     }
     let results: Vec<Outcome> = targets
         .par_iter()

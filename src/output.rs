@@ -17,9 +17,23 @@ fn unique(dir: &Path, prefix: &str, server: &str) -> PathBuf {
     dir.join(format!("{prefix}{server}-{}", std::process::id()))
 }
 
-/// Put back a server folder that an interrupted run left as a backup only.
+/// Put back a server folder that an interrupted run left as a backup only, and remove its
+/// unfinished temporary folder.
 pub fn recover(dir: &Path, server: &str) -> io::Result<()> {
-    let fin = dir.join(server);
+    recover_where(dir, |s| s == server)
+}
+
+/// [`recover`] for every server at once: one listing of `dir`, whatever the fleet's size.
+pub fn recover_all(dir: &Path) -> io::Result<()> {
+    recover_where(dir, |_| true)
+}
+
+/// The server a leftover folder of an interrupted run belongs to (`<prefix><server>-<pid>`).
+fn leftover<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    name.strip_prefix(prefix)?.rsplit_once('-').map(|(s, _)| s)
+}
+
+fn recover_where(dir: &Path, wanted: impl Fn(&str) -> bool) -> io::Result<()> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(());
     };
@@ -29,28 +43,24 @@ pub fn recover(dir: &Path, server: &str) -> io::Result<()> {
         let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        let owned = |prefix: &str| {
-            name.strip_prefix(prefix)
-                .and_then(|r| r.rsplit_once('-'))
-                .is_some_and(|(s, _)| s == server)
-        };
-        if owned(OLD_PREFIX) {
+        if let Some(server) = leftover(name, OLD_PREFIX).filter(|s| wanted(s)) {
+            let fin = dir.join(server);
             if fin.exists() {
                 fs::remove_dir_all(&p)?;
             } else {
                 fs::rename(&p, &fin)?;
             }
-        } else if owned(TMP_PREFIX) {
+        } else if leftover(name, TMP_PREFIX).is_some_and(&wanted) {
             fs::remove_dir_all(&p)?;
         }
     }
     Ok(())
 }
 
-/// Replace `dir/<server>/` with exactly the compiled files.
+/// Replace `dir/<server>/` with exactly the compiled files. What an interrupted run left
+/// must have been recovered first ([`recover_all`] once for a fleet).
 pub fn write_server(dir: &Path, c: &Compiled) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    recover(dir, &c.server)?;
     let tmp = unique(dir, TMP_PREFIX, &c.server);
     if tmp.exists() {
         fs::remove_dir_all(&tmp)?;
@@ -114,4 +124,34 @@ pub fn stale(dir: &Path, c: &Compiled) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_of_an_interrupted_run_are_put_back_or_removed() {
+        let dir = tempfile::tempdir().expect("temp");
+        let d = dir.path();
+        // a backup whose new folder never arrived, a backup beside its new folder, and an
+        // unfinished temporary folder; server names may hold `-`
+        fs::create_dir(d.join(".amxc-old-SRV-A-41")).expect("mk");
+        fs::write(d.join(".amxc-old-SRV-A-41/filters.yaml"), "old").expect("w");
+        fs::create_dir(d.join(".amxc-old-B-42")).expect("mk");
+        fs::create_dir(d.join("B")).expect("mk");
+        fs::create_dir(d.join(".amxc-tmp-C-43")).expect("mk");
+        recover_all(d).expect("recover");
+        let mut names: Vec<String> = fs::read_dir(d)
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["B", "SRV-A"]);
+        assert_eq!(
+            fs::read_to_string(d.join("SRV-A/filters.yaml")).expect("r"),
+            "old"
+        );
+    }
 }
