@@ -130,49 +130,41 @@ fn compile_then_check_finds_the_one_stale_server() {
     // with the folder as it is compiled
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().to_string_lossy().into_owned();
-    let policy = "policies/symantec-mail-security.amx";
-    let targets = "policies/targets/symantec-mail-security";
-    let (code, _, err) = amxc(&["compile", policy, "--targets", targets, "--out", &out]);
+    let compile = |check: bool| {
+        let mut args = vec![
+            "compile",
+            "policies/symantec-mail-security.amx",
+            "--targets",
+            "policies/targets/symantec-mail-security",
+            "--out",
+            &out,
+        ];
+        if check {
+            args.push("--check");
+        }
+        amxc(&args)
+    };
+    let (code, _, err) = compile(false);
     assert_eq!(code, 0, "{err}");
-    let servers: Vec<_> = std::fs::read_dir(dir.path())
+    let mut servers: Vec<_> = std::fs::read_dir(dir.path())
         .expect("out")
         .flatten()
         .map(|e| e.path())
         .collect();
-    assert!(servers.len() > 1, "{servers:?}");
+    servers.sort();
+    let n = servers.len();
+    assert!(n > 1, "{servers:?}");
     assert!(
-        err.contains(&format!(
-            "compiled {} of {} servers",
-            servers.len(),
-            servers.len()
-        )),
+        err.contains(&format!("compiled {n} of {n} servers")),
         "{err}"
     );
-    let (code, _, err) = amxc(&[
-        "compile",
-        policy,
-        "--targets",
-        targets,
-        "--out",
-        &out,
-        "--check",
-    ]);
+    let (code, _, err) = compile(true);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(", 0 stale"), "{err}");
-    let mut first: Vec<_> = servers.clone();
-    first.sort();
-    let filters = first[0].join("filters.yaml");
+    let filters = servers[0].join("filters.yaml");
     let text = std::fs::read_to_string(&filters).expect("filters.yaml");
     std::fs::write(&filters, format!("{text}# edited\n")).expect("edit");
-    let (code, diff, err) = amxc(&[
-        "compile",
-        policy,
-        "--targets",
-        targets,
-        "--out",
-        &out,
-        "--check",
-    ]);
+    let (code, diff, err) = compile(true);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains(", 1 stale"), "{err}");
     assert!(
