@@ -24,11 +24,14 @@ pub struct Builder {
 
 /// Children that carry meaning: no keywords, separators or braces.
 fn parts<'i>(p: P<'i>) -> Vec<P<'i>> {
-    p.into_inner()
-        .filter(|c| {
-            !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close) && !is_keyword(c.as_rule())
-        })
-        .collect()
+    meaningful(p).collect()
+}
+
+/// [`parts`] without collecting them (for statements built by the hundred thousand).
+fn meaningful<'i>(p: P<'i>) -> impl Iterator<Item = P<'i>> {
+    p.into_inner().filter(|c| {
+        !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close) && !is_keyword(c.as_rule())
+    })
 }
 
 /// Keyword rules carry no meaning of their own once their statement is known.
@@ -577,14 +580,14 @@ impl Builder {
         let mut class = None;
         let mut because = None;
         let mut when = None;
-        for c in parts(p) {
+        for c in meaningful(p) {
             match c.as_rule() {
                 Rule::filter_mode if c.as_str() == "exclude" => {
                     mode = FilterMode::Exclude;
                 }
                 Rule::dq_string | Rule::sq_string => pattern = Some(self.string(c)),
                 Rule::as_clause => {
-                    class = parts(c).first().map(|k| match k.as_str() {
+                    class = meaningful(c).next().map(|k| match k.as_str() {
                         "config" => DataClass::Config,
                         "log" => DataClass::Log,
                         "definitions" => DataClass::Definitions,
@@ -593,7 +596,7 @@ impl Builder {
                     })
                 }
                 Rule::because_clause => {
-                    because = parts(c).into_iter().next().map(|s| self.string(s));
+                    because = meaningful(c).next().map(|s| self.string(s));
                 }
                 Rule::when_clause => when = self.when(c),
                 _ => {}
