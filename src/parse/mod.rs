@@ -106,17 +106,17 @@ fn parse_bodies(
         })
         .collect();
     // Each body's items go into one vector reserved for all of them at once — every data
-    // statement has a quoted pattern, so half the quotes bound their number (room never
-    // used costs address space only) — and the chunks are parsed a batch at a time, so
-    // that few chunk vectors exist at once.
+    // statement has a quoted pattern and takes at least `files include ''` and a separator,
+    // so half the quotes and a 17th of the bytes bound their number (room never used costs
+    // address space only) — and the chunks are parsed a batch at a time, so that few chunk
+    // vectors exist at once.
     let mut prebuilt: Prebuilt = found
         .iter()
         .map(|b| {
-            let quotes = text.as_bytes()[b.start..b.end]
-                .iter()
-                .filter(|&&c| c == b'\'' || c == b'"')
-                .count();
-            (b.start, (Vec::with_capacity(quotes / 2 + 1), Vec::new()))
+            let body = &text.as_bytes()[b.start..b.end];
+            let quotes = body.iter().filter(|&&c| c == b'\'' || c == b'"').count();
+            let most = (quotes / 2).min(body.len() / 17) + 1;
+            (b.start, (Vec::with_capacity(most), Vec::new()))
         })
         .collect();
     for batch in work.chunks(BATCH) {
