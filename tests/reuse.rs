@@ -247,3 +247,61 @@ fn a_large_policy_gives_the_same_findings_reused_and_in_parallel() {
     assert_found(&found, &["lies in no inclusion"]);
     assert_found(&found, &["Windows system folder", "holds in"]);
 }
+
+#[test]
+fn a_pattern_written_many_times_is_related_once() {
+    // 3,000 copies of one inclusion, then of one exclusion of the same folder elsewhere:
+    // relating equal patterns as one class keeps this linear (copies related pairwise took
+    // seconds and gigabytes at 30,000)
+    let n = 3000;
+    let copies = |line: &str| line.repeat(n);
+    let found = agree(
+        "        Data = 'D:\\Data'",
+        &copies("        files include 'D:\\Data\\**'\n"),
+    );
+    let twice = found
+        .iter()
+        .filter(|f| f.contains("is given twice"))
+        .count();
+    assert_eq!(twice, n - 1, "each copy after the first is given twice");
+    let data = format!(
+        "        files include 'D:\\Data\\**'\n{}",
+        copies("        files exclude 'D:\\Data\\**' because \"x\"\n")
+    );
+    let found = agree("        Data = 'D:\\Data'", &data);
+    let both: Vec<&String> = found
+        .iter()
+        .filter(|f| f.contains("is both included and excluded"))
+        .collect();
+    assert_eq!(both.len(), n, "every exclusion contradicts the inclusion");
+    let at = policy("        Data = 'D:\\Data'", &data)
+        .find("files include")
+        .expect("the inclusion");
+    // each names the inclusion: the span of its pattern starts 14 bytes in
+    assert!(
+        both.iter()
+            .all(|f| f.contains(&format!("({}, \"included here\")", at + 14))),
+        "{:#?}",
+        &both[..2]
+    );
+}
+
+#[test]
+fn a_copy_counts_only_where_an_earlier_equal_one_holds() {
+    // the first copy holds only with app 2.0, so the second is given twice only there; the
+    // third is given twice everywhere (the second always holds)
+    let found = agree(
+        "        Data = 'D:\\Data'",
+        "        files include 'D:\\Data\\**' when app >= 2.0\n        files include 'D:\\Data\\**'\n        files include 'D:\\Data\\**'",
+    );
+    let twice: Vec<&String> = found
+        .iter()
+        .filter(|f| f.contains("is given twice"))
+        .collect();
+    assert_eq!(twice.len(), 2, "{found:#?}");
+    let partial = twice
+        .iter()
+        .filter(|f| f.contains("holds in") && f.contains("app 2.0"))
+        .count();
+    assert_eq!(partial, 1, "{twice:#?}");
+}

@@ -124,15 +124,20 @@ pub struct Relations<'a> {
     patterns: Flat<Seg>,
     /// Why a rule's pattern cannot be used here, for the few rules where it cannot.
     problems: HashMap<usize, Diagnostic>,
-    /// Include: covering includes (an equal earlier one counts). Exclude: covering includes.
-    /// Unprotected: covering excludes.
+    /// Each include's and exclude's class of equal patterns: the class's first rule.
+    rep: Vec<u32>,
+    /// The rules of each class, by its first rule.
+    members: Flat<u32>,
+    /// By class — include: the classes of the includes covering it (its own aside).
+    /// Exclude: of the includes covering it. By rule — unprotected: of the excludes covering it.
     cover: Flat<u32>,
-    /// Include: overlapping excludes. Unprotected: overlapping includes.
+    /// By class — include: the classes of the excludes overlapping it. By rule —
+    /// unprotected: of the includes overlapping it.
     overlap: Flat<u32>,
     /// The few rules below, by rule: kept sparsely.
     veto: HashMap<usize, String>,
-    /// Exclude: base includes of the same pattern.
-    same: HashMap<usize, Vec<u32>>,
+    /// Base exclude: the class of the base includes of the same pattern.
+    same: HashMap<usize, u32>,
     /// Base rule: exception rules of the same kind and pattern (which replace it).
     replaced_by: HashMap<usize, Vec<u32>>,
     /// Base unprotected: exception includes covering it (which protect it after all).
@@ -193,6 +198,8 @@ impl<'a> Relations<'a> {
             kinds,
             patterns,
             problems,
+            rep: (0..n as u32).collect(),
+            members: Flat::new(n),
             cover: Flat::new(n),
             overlap: Flat::new(n),
             veto: HashMap::default(),
@@ -235,10 +242,51 @@ impl<'a> Relations<'a> {
         self.patterns.get(i)
     }
 
+    /// Classes of equal patterns among `ids`: the first rule of each class (in rule order)
+    /// stands for it. Records each rule's class in `rep` and each class's members.
+    fn classes(&mut self, ids: &[usize]) -> Vec<usize> {
+        let mut by_hash: Vec<(u32, u32)> =
+            ids.iter().map(|&i| (self.hashes[i], i as u32)).collect();
+        by_hash.sort_unstable();
+        // (class, rule) for every rule
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len());
+        let mut firsts: Vec<usize> = Vec::new();
+        for (k, &(h, i)) in by_hash.iter().enumerate() {
+            if k == 0 || by_hash[k - 1].0 != h {
+                firsts.clear();
+            }
+            // rules of one hash come in rule order: each joins the first earlier equal one
+            let i = i as usize;
+            let rep = match firsts.iter().find(|&&f| self.segs(f) == self.segs(i)) {
+                Some(&f) => f,
+                None => {
+                    firsts.push(i);
+                    i
+                }
+            };
+            self.rep[i] = rep as u32;
+            pairs.push((rep as u32, i as u32));
+        }
+        pairs.sort_unstable();
+        self.members.reserve(pairs.len());
+        let mut reps = Vec::new();
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let rep = run[0].0 as usize;
+            let members: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
+            self.members.set(rep, &members);
+            reps.push(rep);
+        }
+        reps
+    }
+
     fn relate(&mut self, items: &[DataRef], kind: FilterKind, env: &Env) {
         let inc = self.ids(kind, Role::Include);
         let exc = self.ids(kind, Role::Exclude);
         let unp = self.ids(kind, Role::Unprotected);
+        // equal patterns relate alike: only one of each class goes into the tries, and lists
+        // name classes, so that a pattern written many times costs no more than once
+        let inc = self.classes(&inc);
+        let exc = self.classes(&exc);
         let room = |ids: &[usize]| ids.iter().map(|&i| self.segs(i).len()).sum::<usize>();
         let mut inc_trie = Trie::with_capacity(room(&inc), inc.len());
         for (k, &i) in inc.iter().enumerate() {
@@ -248,15 +296,14 @@ impl<'a> Relations<'a> {
         for (k, &i) in exc.iter().enumerate() {
             exc_trie.insert(self.segs(i), k);
         }
-        // the queries only read the tries: spread over the cores, a block of rules at a time
+        // the queries only read the tries: spread over the cores, a block of classes at a time
         for block in inc.chunks(BLOCK) {
             let this = &*self;
             let found: Vec<(Ids, Ids)> = par::map(block, par::MIN_PARALLEL, |&i| {
                 let mut cover = Vec::new();
                 inc_trie.covering(this.segs(i), |k| {
-                    let j = inc[k];
-                    if j != i && (j < i || this.segs(j) != this.segs(i)) {
-                        cover.push(j as u32);
+                    if inc[k] != i {
+                        cover.push(inc[k] as u32);
                     }
                     false
                 });
@@ -306,45 +353,55 @@ impl<'a> Relations<'a> {
             self.overlap.set(u, &hits);
         }
         if kind == FilterKind::Files {
-            for &i in &inc {
-                let s = self.segs(i);
+            let mut vetoed: HashMap<usize, String> = HashMap::default();
+            for &r in &inc {
+                let s = self.segs(r);
                 if s.len() == 2 && s[1].is_any() {
-                    self.veto.insert(i, "the root of a drive".to_string());
+                    vetoed.insert(r, "the root of a drive".to_string());
                 }
             }
             for (root, why) in vetoed_roots(env) {
                 inc_trie.overlapping(&root.segs, |k| {
-                    let i = inc[k];
-                    self.veto.entry(i).or_insert_with(|| {
+                    vetoed.entry(inc[k]).or_insert_with(|| {
                         format!("{why} ({})", root.display.trim_end_matches("\\**"))
                     });
                     false
                 });
             }
-        }
-        // base includes by pattern hash, sorted: equal patterns are found by binary search
-        let mut base_inc: Vec<(u32, u32)> = inc
-            .iter()
-            .filter(|&&i| items[i].exception.is_none())
-            .map(|&i| (self.hashes[i], i as u32))
-            .collect();
-        base_inc.sort_unstable();
-        let mut same: Vec<(usize, Vec<u32>)> = Vec::new();
-        for &e in exc.iter().filter(|&&e| items[e].exception.is_none()) {
-            let h = self.hashes[e];
-            let from = base_inc.partition_point(|&(x, _)| x < h);
-            let v: Vec<u32> = base_inc[from..]
-                .iter()
-                .take_while(|&&(x, _)| x == h)
-                .map(|&(_, i)| i)
-                .filter(|&i| self.segs(i as usize) == self.segs(e))
-                .collect();
-            if !v.is_empty() {
-                same.push((e, v));
+            // every rule of a vetoed class is vetoed
+            for (r, why) in vetoed {
+                for &i in self.members.get(r) {
+                    self.veto.insert(i as usize, why.clone());
+                }
             }
         }
-        for (e, v) in same {
-            self.same.insert(e, v);
+        // base excludes with the pattern of some base include: the include's class
+        let base_of = |i: usize| items[i].exception.is_none();
+        let mut inc_by_hash: Vec<(u32, u32)> = inc
+            .iter()
+            .filter(|&&r| self.members.get(r).iter().any(|&i| base_of(i as usize)))
+            .map(|&r| (self.hashes[r], r as u32))
+            .collect();
+        inc_by_hash.sort_unstable();
+        let mut same: Vec<(usize, u32)> = Vec::new();
+        for &r in &exc {
+            let h = self.hashes[r];
+            let from = inc_by_hash.partition_point(|&(x, _)| x < h);
+            let Some(&(_, i)) = inc_by_hash[from..]
+                .iter()
+                .take_while(|&&(x, _)| x == h)
+                .find(|&&(_, i)| self.segs(i as usize) == self.segs(r))
+            else {
+                continue;
+            };
+            for &e in self.members.get(r) {
+                if base_of(e as usize) {
+                    same.push((e as usize, i));
+                }
+            }
+        }
+        for (e, i) in same {
+            self.same.insert(e, i);
         }
     }
 
@@ -436,10 +493,32 @@ impl<'a> Relations<'a> {
                         .any(|&x| active[x as usize])
             })
             .collect();
-        let any_on = |v: &[u32]| {
-            v.iter()
-                .copied()
-                .find(|&j| on[j as usize])
+        // the first rule of each class that holds here (of its base rules, for `same`)
+        let mut first_on = vec![u32::MAX; n];
+        for i in (0..n).filter(|&i| on[i]) {
+            let r = self.rep[i] as usize;
+            if first_on[r] == u32::MAX {
+                first_on[r] = i as u32;
+            }
+        }
+        // the first base rule of a class that holds here, found once per class
+        let mut first_base_on: HashMap<usize, Option<usize>> = HashMap::default();
+        let mut first_base_on = |r: usize| {
+            *first_base_on.entry(r).or_insert_with(|| {
+                self.members
+                    .get(r)
+                    .iter()
+                    .map(|&j| j as usize)
+                    .find(|&j| on[j] && items[j].exception.is_none())
+            })
+        };
+        // the first rule of the listed classes that holds here
+        let any_on = |classes: &[u32]| {
+            classes
+                .iter()
+                .map(|&r| first_on[r as usize])
+                .min()
+                .filter(|&j| j != u32::MAX)
                 .map(|j| j as usize)
         };
         let span = |i: usize| items[i].item.value.pattern().span;
@@ -469,10 +548,14 @@ impl<'a> Relations<'a> {
                                 .with_help("include the application's own folders instead"),
                         );
                     }
-                    if self.overrides[i] || any_on(self.overlap.get(i)).is_some() {
+                    let r = self.rep[i] as usize;
+                    if self.overrides[i] || any_on(self.overlap.get(r)).is_some() {
                         continue;
                     }
-                    if let Some(j) = any_on(self.cover.get(i)) {
+                    // an earlier rule of its own class, or any rule of a covering class
+                    let earlier = Some(first_on[r] as usize).filter(|&j| j < i);
+                    let covering = any_on(self.cover.get(r));
+                    if let Some(j) = earlier.into_iter().chain(covering).min() {
                         let same = self.segs(j) == self.segs(i);
                         let msg = if same {
                             format!("inclusion `{}` is given twice", pat(i))
@@ -488,7 +571,7 @@ impl<'a> Relations<'a> {
                     }
                 }
                 Role::Exclude => {
-                    if any_on(self.cover.get(i)).is_none() {
+                    if any_on(self.cover.get(self.rep[i] as usize)).is_none() {
                         out.push(
                             Diagnostic::new(codes::EXCLUSION_NOT_EFFECTIVE, format!("exclusion `{}` lies in no inclusion", pat(i)))
                                 .at(file, span(i), "excludes nothing that is included")
@@ -496,7 +579,7 @@ impl<'a> Relations<'a> {
                                 .with_help("remove the exclusion, or include the folder it narrows"),
                         );
                     }
-                    if let Some(j) = any_on(list(&self.same, i)) {
+                    if let Some(j) = self.same.get(&i).and_then(|&r| first_base_on(r as usize)) {
                         out.push(
                             Diagnostic::new(
                                 codes::CONTRADICTION,
@@ -524,11 +607,16 @@ impl<'a> Relations<'a> {
                         DataRule::Unprotected { because, .. } => because.value.clone(),
                         DataRule::Filter { .. } => String::new(),
                     };
-                    for &j in self.overlap.get(i) {
-                        let j = j as usize;
-                        if !on[j] || items[j].exception.is_some() {
-                            continue;
-                        }
+                    let mut hits: Vec<usize> = self
+                        .overlap
+                        .get(i)
+                        .iter()
+                        .flat_map(|&r| self.members.get(r as usize))
+                        .map(|&j| j as usize)
+                        .filter(|&j| on[j] && items[j].exception.is_none())
+                        .collect();
+                    hits.sort_unstable();
+                    for j in hits {
                         out.push(
                             Diagnostic::new(codes::COVERS_UNPROTECTED, format!("inclusion `{}` replicates data declared unprotected", pat(j)))
                                 .at(file, span(j), "includes unprotected data")
