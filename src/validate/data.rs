@@ -493,7 +493,7 @@ impl<'a> Relations<'a> {
                         .any(|&x| active[x as usize])
             })
             .collect();
-        // the first rule of each class that holds here (of its base rules, for `same`)
+        // the first rule of each class that holds here
         let mut first_on = vec![u32::MAX; n];
         for i in (0..n).filter(|&i| on[i]) {
             let r = self.rep[i] as usize;
