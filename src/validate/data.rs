@@ -10,7 +10,7 @@
 use super::flat::Flat;
 use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, subset, Pattern, Seg, Trie};
+use crate::filters::{normalize_file, Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
 use crate::par;
 use rustc_hash::FxHashMap as HashMap;
@@ -446,14 +446,28 @@ impl<'a> Relations<'a> {
                     .filter(|&b| self.segs(b) == p)
                     .map(|b| (b, x)),
             );
-            if self.roles[x] == Role::Include {
-                protected.extend(
-                    base_unprotected
-                        .iter()
-                        .filter(|&&u| subset(self.segs(u), p))
-                        .map(|&u| (u, x)),
-                );
+        }
+        // base unprotected data that exception includes cover: one trie query per unprotected
+        // rule (not every pair)
+        let exception_includes: Vec<usize> = (0..items.len())
+            .filter(|&x| {
+                items[x].exception.is_some()
+                    && self.roles[x] == Role::Include
+                    && self.patterns.is_set(x)
+            })
+            .collect();
+        if !exception_includes.is_empty() {
+            let mut trie = Trie::new();
+            for (k, &x) in exception_includes.iter().enumerate() {
+                trie.insert(self.segs(x), k);
             }
+            for &u in &base_unprotected {
+                trie.covering(self.segs(u), |k| {
+                    protected.push((u, exception_includes[k]));
+                    false
+                });
+            }
+            protected.sort_unstable_by_key(|&(u, x)| (x, u));
         }
         for (b, x) in replaced {
             self.replaced_by.entry(b).or_default().push(x as u32);
