@@ -138,8 +138,11 @@ pub struct Relations<'a> {
     veto: HashMap<usize, String>,
     /// Base exclude: the class of the base includes of the same pattern.
     same: HashMap<usize, u32>,
-    /// Base rule: exception rules of the same kind and pattern (which replace it).
-    replaced_by: HashMap<usize, Vec<u32>>,
+    /// Base rule: the class of the exception rules of the same kind and pattern (which
+    /// replace it where one of them holds); classes are named by their first rule.
+    replaced_by: HashMap<usize, u32>,
+    /// The exception rules of those classes, each with its class.
+    exception_class: Vec<(u32, u32)>,
     /// Base unprotected: exception includes covering it (which protect it after all).
     protected_by: HashMap<usize, Vec<u32>>,
     /// Exception include that overrides some base statement.
@@ -205,6 +208,7 @@ impl<'a> Relations<'a> {
             veto: HashMap::default(),
             same: HashMap::default(),
             replaced_by: HashMap::default(),
+            exception_class: Vec::new(),
             protected_by: HashMap::default(),
             overrides: vec![false; n],
             hashes,
@@ -411,17 +415,53 @@ impl<'a> Relations<'a> {
             DataRule::Filter { kind, .. } => Some(*kind),
             DataRule::Unprotected { .. } => None,
         };
-        // base filters by kind and pattern hash, sorted: equal ones found by binary search
-        let mut base: Vec<(FilterKind, u32, u32)> = Vec::new();
-        if items.iter().any(|d| d.exception.is_some()) {
-            for (i, d) in items.iter().enumerate() {
-                if let (None, Some(k), true) = (d.exception, kind_of(i), self.patterns.is_set(i)) {
-                    base.push((k, self.hashes[i], i as u32));
-                }
+        // exception filters in classes of one kind and pattern (the first rule stands for
+        // its class), sorted by kind and hash: a base filter finds its class by binary search
+        let mut xs: Vec<(FilterKind, u32, u32)> = items
+            .iter()
+            .enumerate()
+            .filter_map(
+                |(x, d)| match (d.exception, kind_of(x), self.patterns.is_set(x)) {
+                    (Some(_), Some(k), true) => Some((k, self.hashes[x], x as u32)),
+                    _ => None,
+                },
+            )
+            .collect();
+        xs.sort_unstable();
+        let mut reps: Vec<(FilterKind, u32, u32)> = Vec::new();
+        let mut class_of: Vec<(u32, u32)> = Vec::new(); // (rule, its class)
+        let mut firsts: Vec<u32> = Vec::new();
+        for (k, &(kind, h, x)) in xs.iter().enumerate() {
+            if k == 0 || (xs[k - 1].0, xs[k - 1].1) != (kind, h) {
+                firsts.clear();
             }
-            base.sort_unstable();
+            // rules of one kind and hash come in rule order: each joins the first equal one
+            let same = firsts
+                .iter()
+                .copied()
+                .find(|&r| self.segs(r as usize) == self.segs(x as usize));
+            let rep = same.unwrap_or_else(|| {
+                firsts.push(x);
+                reps.push((kind, h, x));
+                x
+            });
+            class_of.push((x, rep));
         }
-        let mut replaced: Vec<(usize, usize)> = Vec::new();
+        let mut replaced: Vec<(usize, u32)> = Vec::new();
+        for (b, d) in items.iter().enumerate() {
+            let (None, Some(k), true) = (d.exception, kind_of(b), self.patterns.is_set(b)) else {
+                continue;
+            };
+            let key = (k, self.hashes[b]);
+            let first = reps.partition_point(|&(rk, rh, _)| (rk, rh) < key);
+            if let Some(&(_, _, r)) = reps[first..]
+                .iter()
+                .take_while(|&&(rk, rh, _)| (rk, rh) == key)
+                .find(|&&(_, _, r)| self.segs(r as usize) == self.segs(b))
+            {
+                replaced.push((b, r));
+            }
+        }
         let mut protected: Vec<(usize, usize)> = Vec::new();
         let base_unprotected: Vec<usize> = (0..items.len())
             .filter(|&i| {
@@ -430,23 +470,6 @@ impl<'a> Relations<'a> {
                     && self.patterns.is_set(i)
             })
             .collect();
-        for (x, d) in items.iter().enumerate() {
-            let (Some(_), Some(k), true) = (d.exception, kind_of(x), self.patterns.is_set(x))
-            else {
-                continue;
-            };
-            let p = self.patterns.get(x);
-            let key = (k, self.hashes[x]);
-            let from = base.partition_point(|&(bk, h, _)| (bk, h) < key);
-            replaced.extend(
-                base[from..]
-                    .iter()
-                    .take_while(|&&(bk, h, _)| (bk, h) == key)
-                    .map(|&(_, _, b)| b as usize)
-                    .filter(|&b| self.segs(b) == p)
-                    .map(|b| (b, x)),
-            );
-        }
         // base unprotected data that exception includes cover: one trie query per unprotected
         // rule (not every pair)
         let exception_includes: Vec<usize> = (0..items.len())
@@ -469,9 +492,16 @@ impl<'a> Relations<'a> {
             }
             protected.sort_unstable_by_key(|&(u, x)| (x, u));
         }
-        for (b, x) in replaced {
-            self.replaced_by.entry(b).or_default().push(x as u32);
-            self.overrides[x] = true;
+        // a base rule is replaced where some rule of its exception class holds
+        let matched: rustc_hash::FxHashSet<u32> = replaced.iter().map(|&(_, r)| r).collect();
+        for (b, r) in replaced {
+            self.replaced_by.insert(b, r);
+        }
+        for (x, r) in class_of {
+            if matched.contains(&r) {
+                self.exception_class.push((x, r));
+                self.overrides[x as usize] = true;
+            }
         }
         for (u, x) in protected {
             self.protected_by.entry(u).or_default().push(x as u32);
@@ -495,13 +525,17 @@ impl<'a> Relations<'a> {
         let file = self.policy.file;
         let n = items.len();
         // exception rules replace base ones; exception includes protect base unprotected data
+        let live: rustc_hash::FxHashSet<u32> = self
+            .exception_class
+            .iter()
+            .filter(|&&(x, _)| active[x as usize])
+            .map(|&(_, r)| r)
+            .collect();
         let on: Vec<bool> = (0..n)
             .map(|i| {
                 active[i]
                     && self.patterns.is_set(i)
-                    && !list(&self.replaced_by, i)
-                        .iter()
-                        .any(|&x| active[x as usize])
+                    && !self.replaced_by.get(&i).is_some_and(|r| live.contains(r))
                     && !list(&self.protected_by, i)
                         .iter()
                         .any(|&x| active[x as usize])
