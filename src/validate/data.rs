@@ -236,6 +236,16 @@ impl<'a> Relations<'a> {
         self.problems.contains_key(&i)
     }
 
+    /// The rule of `sorted` (by key, then rule) with key `key` and the pattern of rule `i`.
+    fn equal_in<K: Ord + Copy>(&self, sorted: &[(K, u32)], key: K, i: usize) -> Option<u32> {
+        let from = sorted.partition_point(|&(k, _)| k < key);
+        sorted[from..]
+            .iter()
+            .take_while(|&&(k, _)| k == key)
+            .map(|&(_, r)| r)
+            .find(|&r| self.segs(r as usize) == self.segs(i))
+    }
+
     /// Whether rule `i` is a file or registry inclusion.
     pub fn is_include(&self, i: usize) -> bool {
         self.roles[i] == Role::Include
@@ -389,13 +399,7 @@ impl<'a> Relations<'a> {
         inc_by_hash.sort_unstable();
         let mut same: Vec<(usize, u32)> = Vec::new();
         for &r in &exc {
-            let h = self.hashes[r];
-            let from = inc_by_hash.partition_point(|&(x, _)| x < h);
-            let Some(&(_, i)) = inc_by_hash[from..]
-                .iter()
-                .take_while(|&&(x, _)| x == h)
-                .find(|&&(_, i)| self.segs(i as usize) == self.segs(r))
-            else {
+            let Some(i) = self.equal_in(&inc_by_hash, self.hashes[r], r) else {
                 continue;
             };
             for &e in self.members.get(r) {
@@ -428,7 +432,7 @@ impl<'a> Relations<'a> {
             )
             .collect();
         xs.sort_unstable();
-        let mut reps: Vec<(FilterKind, u32, u32)> = Vec::new();
+        let mut reps: Vec<((FilterKind, u32), u32)> = Vec::new();
         let mut class_of: Vec<(u32, u32)> = Vec::new(); // (rule, its class)
         let mut firsts: Vec<u32> = Vec::new();
         for (k, &(kind, h, x)) in xs.iter().enumerate() {
@@ -442,7 +446,7 @@ impl<'a> Relations<'a> {
                 .find(|&r| self.segs(r as usize) == self.segs(x as usize));
             let rep = same.unwrap_or_else(|| {
                 firsts.push(x);
-                reps.push((kind, h, x));
+                reps.push(((kind, h), x));
                 x
             });
             class_of.push((x, rep));
@@ -452,13 +456,7 @@ impl<'a> Relations<'a> {
             let (None, Some(k), true) = (d.exception, kind_of(b), self.patterns.is_set(b)) else {
                 continue;
             };
-            let key = (k, self.hashes[b]);
-            let first = reps.partition_point(|&(rk, rh, _)| (rk, rh) < key);
-            if let Some(&(_, _, r)) = reps[first..]
-                .iter()
-                .take_while(|&&(rk, rh, _)| (rk, rh) == key)
-                .find(|&&(_, _, r)| self.segs(r as usize) == self.segs(b))
-            {
+            if let Some(r) = self.equal_in(&reps, (k, self.hashes[b]), b) {
                 replaced.push((b, r));
             }
         }
