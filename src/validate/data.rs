@@ -236,6 +236,28 @@ impl<'a> Relations<'a> {
         self.problems.contains_key(&i)
     }
 
+    /// Each rule of `sorted` (by key, then rule) with the first rule of equal key and pattern:
+    /// its class. Rules of one key come in rule order, so each joins the first equal one.
+    fn group_equal<K: Eq + Copy>(&self, sorted: &[(K, u32)]) -> Vec<(u32, u32)> {
+        let mut out = Vec::with_capacity(sorted.len());
+        let mut firsts: Vec<u32> = Vec::new();
+        for (k, &(key, i)) in sorted.iter().enumerate() {
+            if k == 0 || sorted[k - 1].0 != key {
+                firsts.clear();
+            }
+            let same = firsts
+                .iter()
+                .copied()
+                .find(|&f| self.segs(f as usize) == self.segs(i as usize));
+            let rep = same.unwrap_or_else(|| {
+                firsts.push(i);
+                i
+            });
+            out.push((i, rep));
+        }
+        out
+    }
+
     /// The rule of `sorted` (by key, then rule) with key `key` and the pattern of rule `i`.
     fn equal_in<K: Ord + Copy>(&self, sorted: &[(K, u32)], key: K, i: usize) -> Option<u32> {
         let from = sorted.partition_point(|&(k, _)| k < key);
@@ -263,23 +285,13 @@ impl<'a> Relations<'a> {
             ids.iter().map(|&i| (self.hashes[i], i as u32)).collect();
         by_hash.sort_unstable();
         // (class, rule) for every rule
-        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len());
-        let mut firsts: Vec<usize> = Vec::new();
-        for (k, &(h, i)) in by_hash.iter().enumerate() {
-            if k == 0 || by_hash[k - 1].0 != h {
-                firsts.clear();
-            }
-            // rules of one hash come in rule order: each joins the first earlier equal one
-            let i = i as usize;
-            let rep = match firsts.iter().find(|&&f| self.segs(f) == self.segs(i)) {
-                Some(&f) => f,
-                None => {
-                    firsts.push(i);
-                    i
-                }
-            };
-            self.rep[i] = rep as u32;
-            pairs.push((rep as u32, i as u32));
+        let mut pairs: Vec<(u32, u32)> = self
+            .group_equal(&by_hash)
+            .into_iter()
+            .map(|(i, rep)| (rep, i))
+            .collect();
+        for &(rep, i) in &pairs {
+            self.rep[i as usize] = rep;
         }
         pairs.sort_unstable();
         self.members.reserve(pairs.len());
@@ -421,36 +433,25 @@ impl<'a> Relations<'a> {
         };
         // exception filters in classes of one kind and pattern (the first rule stands for
         // its class), sorted by kind and hash: a base filter finds its class by binary search
-        let mut xs: Vec<(FilterKind, u32, u32)> = items
+        let mut xs: Vec<((FilterKind, u32), u32)> = items
             .iter()
             .enumerate()
             .filter_map(
                 |(x, d)| match (d.exception, kind_of(x), self.patterns.is_set(x)) {
-                    (Some(_), Some(k), true) => Some((k, self.hashes[x], x as u32)),
+                    (Some(_), Some(k), true) => Some(((k, self.hashes[x]), x as u32)),
                     _ => None,
                 },
             )
             .collect();
         xs.sort_unstable();
-        let mut reps: Vec<((FilterKind, u32), u32)> = Vec::new();
-        let mut class_of: Vec<(u32, u32)> = Vec::new(); // (rule, its class)
-        let mut firsts: Vec<u32> = Vec::new();
-        for (k, &(kind, h, x)) in xs.iter().enumerate() {
-            if k == 0 || (xs[k - 1].0, xs[k - 1].1) != (kind, h) {
-                firsts.clear();
-            }
-            // rules of one kind and hash come in rule order: each joins the first equal one
-            let same = firsts
-                .iter()
-                .copied()
-                .find(|&r| self.segs(r as usize) == self.segs(x as usize));
-            let rep = same.unwrap_or_else(|| {
-                firsts.push(x);
-                reps.push(((kind, h), x));
-                x
-            });
-            class_of.push((x, rep));
-        }
+        let class_of = self.group_equal(&xs); // (rule, its class)
+                                              // the first rule of each class, still sorted by key
+        let reps: Vec<((FilterKind, u32), u32)> = xs
+            .iter()
+            .zip(&class_of)
+            .filter(|(_, &(x, rep))| x == rep)
+            .map(|(&x, _)| x)
+            .collect();
         let mut replaced: Vec<(usize, u32)> = Vec::new();
         for (b, d) in items.iter().enumerate() {
             let (None, Some(k), true) = (d.exception, kind_of(b), self.patterns.is_set(b)) else {
