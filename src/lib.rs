@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod engine;
 pub mod filters;
 pub mod fleet;
 pub mod format;

@@ -1,6 +1,7 @@
 //! What a policy is evaluated against: one configuration of the matrix, or one real server.
 
 use crate::ast::{Date, Version};
+use crate::engine::{self, windows, Engine};
 use crate::matrix::{Config, DimKind, Matrix};
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
@@ -23,6 +24,8 @@ pub struct Env {
     pub system_drive: String,
     /// Path variable values discovered on a server; they win over the policy's.
     pub overrides: IndexMap<String, String>,
+    /// The HA engine that runs the policy here.
+    pub engine: &'static dyn Engine,
 }
 
 impl Env {
@@ -61,28 +64,43 @@ impl Env {
             management_ip: c.management_ip,
             system_drive: "C:".to_string(),
             overrides: IndexMap::new(),
+            engine: engine::default_engine(),
         }
     }
 
-    /// x64 when the `arch` dimension says so.
+    /// x64 when the architecture dimension says so.
     pub fn is_x64(&self) -> bool {
-        self.dims.get("arch").is_some_and(|v| {
-            v.text.eq_ignore_ascii_case("x64") || v.text.eq_ignore_ascii_case("amd64")
-        })
+        self.dims
+            .get(windows::DIM_ARCH)
+            .is_some_and(|v| windows::is_x64(&v.text))
     }
 
-    /// Windows Server 2003 (or earlier) when the `os` dimension says so.
+    /// Windows Server 2003 (or earlier) when the Windows release dimension says so.
     pub fn is_legacy_os(&self) -> bool {
-        self.dims
-            .get("os")
-            .and_then(|v| v.version.clone().or_else(|| Version::parse(&v.text)))
-            .is_some_and(|v| v < Version(vec![2008]))
+        self.version_of(windows::DIM_OS)
+            .is_some_and(|v| windows::is_legacy(&v))
     }
 
-    /// The HA product generation, from the `heartbeat` dimension.
+    /// The HA product generation, from its dimension.
     pub fn heartbeat(&self) -> Option<Version> {
+        self.version_of(windows::DIM_PRODUCT)
+    }
+
+    /// The product generation as the matrix writes it (empty when not stated).
+    pub fn heartbeat_text(&self) -> String {
         self.dims
-            .get("heartbeat")
+            .get(windows::DIM_PRODUCT)
+            .map_or(String::new(), |v| v.text.clone())
+    }
+
+    /// Whether the engine's generation here has exclusion filters.
+    pub fn has_exclusions(&self) -> bool {
+        self.engine.has_exclusions(self.heartbeat().as_ref())
+    }
+
+    fn version_of(&self, dim: &str) -> Option<Version> {
+        self.dims
+            .get(dim)
             .and_then(|v| v.version.clone().or_else(|| Version::parse(&v.text)))
     }
 }
@@ -103,7 +121,7 @@ impl Env {
             })
             .collect();
         if let Some(os) = &t.os {
-            dims.entry("os".to_string()).or_insert(DimVal {
+            dims.entry(windows::DIM_OS.to_string()).or_insert(DimVal {
                 text: os.clone(),
                 version: Version::parse(os),
             });
@@ -115,6 +133,7 @@ impl Env {
             management_ip: t.management_ip.is_some(),
             system_drive: t.system_drive.clone(),
             overrides: t.paths.clone(),
+            engine: engine::default_engine(),
         }
     }
 }

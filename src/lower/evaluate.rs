@@ -6,7 +6,7 @@ use super::env::Env;
 use super::paths::{VarError, Vars};
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, normalize_registry, subset, Pattern, Seg};
+use crate::filters::{normalize_file, normalize_registry, subset, Pattern};
 use crate::source::{FileId, Span};
 
 /// Where an entry comes from.
@@ -197,7 +197,7 @@ impl<'a> Resolver<'a> {
         match result {
             Ok(mut p) => {
                 if registry && self.x64_32bit {
-                    wow64_registry(&mut p);
+                    crate::engine::windows::wow64_registry(&mut p);
                 }
                 Ok(p)
             }
@@ -300,13 +300,14 @@ impl Ctx<'_> {
                 .flat_map(|a| a.value.iter())
                 .filter_map(|n| self.resolve_name(n).map(|text| Name { text, span: n.span }))
                 .collect();
+            let (on_active, on_passive) = env.engine.default_states();
             let ev = EvService {
                 name,
                 display,
                 name_span: sv.name.span,
-                startup: last(&sv.startup, env, Startup::Manual),
-                active: last(&sv.active, env, ServiceState::Running),
-                passive: last(&sv.passive, env, ServiceState::Stopped),
+                startup: last(&sv.startup, env, env.engine.default_startup()),
+                active: last(&sv.active, env, on_active),
+                passive: last(&sv.passive, env, on_passive),
                 monitor: last(&sv.monitor, env, true),
                 manage: last(&sv.manage, env, true),
                 after,
@@ -480,14 +481,9 @@ impl Ctx<'_> {
             let Some(v) = self.resolve(a) else { return };
             args.push(v);
         }
-        let side = t.on.as_ref().map_or(
-            if t.at.value == TaskKind::Network {
-                TaskSide::Primary
-            } else {
-                TaskSide::Active
-            },
-            |o| o.value,
-        );
+        let side =
+            t.on.as_ref()
+                .map_or(self.env.engine.default_side(t.at.value), |o| o.value);
         let mut ev = EvTask {
             name: t.name.text.clone(),
             kind: t.at.value,
@@ -526,20 +522,4 @@ pub fn looks_like_registry(s: &str) -> bool {
         .to_ascii_uppercase();
     first.starts_with("HKEY_")
         || matches!(first.as_str(), "HKLM" | "HKCU" | "HKCR" | "HKU" | "HKCC")
-}
-
-/// `HKLM\SOFTWARE\X` → `HKLM\SOFTWARE\Wow6432Node\X` for a 32-bit application on x64.
-fn wow64_registry(p: &mut Pattern) {
-    let is = |i: usize, s: &str| p.segs.get(i).and_then(|x| x.lit()) == Some(s);
-    if is(0, "hklm")
-        && is(1, "software")
-        && !is(2, "wow6432node")
-        && !is(2, "classes")
-        && p.segs.len() > 2
-    {
-        p.segs.insert(2, Seg::new("wow6432node"));
-        let mut parts: Vec<&str> = p.display.split('\\').collect();
-        parts.insert(2, "Wow6432Node");
-        p.display = parts.join("\\");
-    }
 }

@@ -52,29 +52,13 @@ impl<'a> Vars<'a> {
         let sd = self
             .get_raw("SystemDrive")
             .unwrap_or_else(|| self.env.system_drive.clone());
-        let x86_on_x64 = self.bits32 && self.env.is_x64();
-        let legacy = self.env.is_legacy_os();
-        let pf = |wow: bool| {
-            if wow {
-                format!("{sd}\\Program Files (x86)")
-            } else {
-                format!("{sd}\\Program Files")
-            }
-        };
-        let all_users = format!("{sd}\\Documents and Settings\\All Users");
-        Some(match name.to_ascii_lowercase().as_str() {
-            "systemdrive" => sd,
-            "systemroot" | "windir" => format!("{sd}\\Windows"),
-            "programfiles" => pf(x86_on_x64),
-            "programw6432" => pf(false),
-            "programfiles(x86)" if self.env.is_x64() => pf(true),
-            "commonprogramfiles" => format!("{}\\Common Files", pf(x86_on_x64)),
-            "programdata" if legacy => format!("{all_users}\\Application Data"),
-            "programdata" => format!("{sd}\\ProgramData"),
-            "allusersprofile" if legacy => all_users,
-            "allusersprofile" => format!("{sd}\\ProgramData"),
-            _ => return None,
-        })
+        crate::engine::windows::builtin_folder(
+            name,
+            &sd,
+            self.env.is_x64(),
+            self.bits32,
+            self.env.is_legacy_os(),
+        )
     }
 
     /// A target override of `name`, if any (used raw: overrides are absolute on the server).

@@ -89,8 +89,8 @@ fn is_keyword(r: Rule) -> bool {
     )
 }
 
-/// Max failure actions the product runs.
-const MAX_FAILURE_ACTIONS: usize = 3;
+/// The language bounds `on-failure` by what the engines run (three, in order).
+const MAX_FAILURE_ACTIONS: usize = crate::engine::neverfail::MAX_FAILURE_ACTIONS;
 
 impl Builder {
     pub fn new(file: FileId) -> Self {

@@ -10,7 +10,7 @@
 use super::flat::Flat;
 use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, Pattern, Seg, Trie};
+use crate::filters::{Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
 use crate::par;
 use rustc_hash::FxHashMap as HashMap;
@@ -70,34 +70,13 @@ fn role(rule: &DataRule) -> Role {
     }
 }
 
-/// Folders the product refuses to protect, with the reason.
+/// Folders the engine refuses to protect here, with the reason.
 pub(super) fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
-    let sd = &env.system_drive;
-    [
-        (
-            format!("{sd}\\Windows\\System32\\**"),
-            "the Windows system folder",
-        ),
-        (
-            format!("{sd}\\Windows\\SysWOW64\\**"),
-            "the Windows system folder",
-        ),
-        (
-            format!("{sd}\\Program Files\\Neverfail\\**"),
-            "the HA product's own install folder",
-        ),
-        (
-            format!("{sd}\\Program Files (x86)\\Neverfail\\**"),
-            "the HA product's own install folder",
-        ),
-        (
-            format!("{sd}\\Program Files\\VMware\\VMware vCenter Server Heartbeat\\**"),
-            "the HA product's own install folder",
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(p, why)| normalize_file(&p).ok().map(|p| (p, why)))
-    .collect()
+    env.engine
+        .vetoed_roots(&env.system_drive)
+        .into_iter()
+        .map(|v| (v.root, v.why))
+        .collect()
 }
 
 /// Rule indices, as found for one rule.
@@ -380,10 +359,12 @@ impl<'a> Relations<'a> {
         }
         if kind == FilterKind::Files {
             let mut vetoed: HashMap<usize, String> = HashMap::default();
-            for &r in &inc {
-                let s = self.segs(r);
-                if s.len() == 2 && s[1].is_any() {
-                    vetoed.insert(r, "the root of a drive".to_string());
+            if let Some(why) = env.engine.drive_root_veto() {
+                for &r in &inc {
+                    let s = self.segs(r);
+                    if s.len() == 2 && s[1].is_any() {
+                        vetoed.insert(r, why.to_string());
+                    }
                 }
             }
             for (root, why) in vetoed_roots(env) {

@@ -12,7 +12,7 @@ mod rebase;
 mod services;
 mod types;
 
-use crate::ast::{Condition, Exception, Policy, Str, Version};
+use crate::ast::{Condition, Exception, Policy, Str};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::{eval, evaluate_parts, Env, Resolver};
 use crate::matrix::Matrix;
@@ -141,7 +141,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
                 e.release.key() == env.release.key() && crate::lower::holds(e.when.as_ref(), env)
             })
             .collect();
-        let hb_old = env.heartbeat().is_some_and(|v| v <= Version(vec![5, 2]));
+        let hb_old = !env.has_exclusions();
         (path_key, data_conds.eval(env), exc, hb_old)
     });
     let mut data_groups: IndexMap<DataKey, Vec<usize>> = IndexMap::new();
@@ -192,10 +192,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
                             && c.is_none_or(|c| conds[c as usize])
                     })
                     .collect();
-                let hb_text = env
-                    .dims
-                    .get("heartbeat")
-                    .map_or(String::new(), |v| v.text.clone());
+                let hb_text = env.heartbeat_text();
                 let mut found = Vec::new();
                 rel.check(env, &veto, &items, &active, *hb_old, &hb_text, &mut found);
                 found

@@ -237,8 +237,10 @@ pub fn vetoes_if_reusable(
         }
         let full: Vec<Seg> = b.iter().chain(rest).cloned().collect();
         if full.len() == 2 && full[1].is_any() {
-            veto.insert(i, "the root of a drive".to_string());
-            continue;
+            if let Some(why) = env_b.engine.drive_root_veto() {
+                veto.insert(i, why.to_string());
+                continue;
+            }
         }
         if let Some((root, why)) = reach
             .iter()

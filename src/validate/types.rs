@@ -323,8 +323,7 @@ fn names(policy: &Policy, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let network = t.at.value == TaskKind::Network;
-        let server_side = matches!(on.value, TaskSide::Primary | TaskSide::Secondary);
-        if network != server_side {
+        if !crate::engine::default_engine().side_allowed(t.at.value, on.value) {
             let expected = if network {
                 "`primary` or `secondary`"
             } else {

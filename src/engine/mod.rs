@@ -1,0 +1,105 @@
+//! HA engines: everything amxc knows about the product that runs a policy, in one place, each
+//! fact with its source. Validation and emission ask an [`Engine`]; no stage names a product
+//! fact (a vetoed folder, a limit, a task side) on its own.
+//!
+//! Two kinds of fact live here:
+//! - [`windows`]: the platform — which matrix dimensions say the architecture, the Windows
+//!   release and the product generation; WOW64 folders and registry redirection; what each
+//!   Windows release can run.
+//! - one module per HA engine ([`neverfail`]): vetoed locations, filter states, failure
+//!   actions and their limit, task kinds and where they run, startup rules, differences
+//!   between product generations. An engine that maps only part of the model (a failover
+//!   cluster has no file replication) says so through [`Engine::maps`].
+
+pub mod neverfail;
+pub mod windows;
+
+use crate::ast::{FailureAction, ServiceState, Startup, TaskKind, TaskSide};
+use crate::filters::Pattern;
+
+pub use neverfail::Neverfail;
+
+/// A part of the policy model that an engine may or may not carry out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// Replicating files that inclusion filters name.
+    FileFilters,
+    /// Replicating registry keys that inclusion filters name.
+    RegistryFilters,
+    /// Exclusion filters (inside an inclusion).
+    Exclusions,
+    /// Snapshot sets (Data Rollback).
+    Snapshots,
+    /// Tasks of this kind.
+    Task(TaskKind),
+    /// This failure action.
+    FailureAction(FailureActionKind),
+}
+
+/// A failure action without its argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureActionKind {
+    RecoverService,
+    RestartApplications,
+    LogWarning,
+    Switchover,
+    Task,
+}
+
+impl FailureActionKind {
+    pub fn of(a: &FailureAction) -> Self {
+        match a {
+            FailureAction::RecoverService => Self::RecoverService,
+            FailureAction::RestartApplications => Self::RestartApplications,
+            FailureAction::LogWarning => Self::LogWarning,
+            FailureAction::Switchover => Self::Switchover,
+            FailureAction::Task(_) => Self::Task,
+        }
+    }
+}
+
+/// A folder the engine refuses to protect, and why.
+#[derive(Clone, Debug)]
+pub struct Veto {
+    pub root: Pattern,
+    pub why: &'static str,
+}
+
+/// What validation and emission ask of an HA engine.
+pub trait Engine: Sync + std::fmt::Debug {
+    /// The engine's name as users write it (`--engine`, a target's `engine:`).
+    fn name(&self) -> &'static str;
+
+    /// Whether the engine carries out this part of the model at all.
+    fn maps(&self, feature: Feature) -> bool;
+
+    /// Folders the engine refuses to protect on a server whose system drive is
+    /// `system_drive` (`C:`): an inclusion covering one is rejected whole.
+    fn vetoed_roots(&self, system_drive: &str) -> Vec<Veto>;
+
+    /// Why an inclusion of a whole drive (`D:\**`) is rejected, where the engine rejects it.
+    fn drive_root_veto(&self) -> Option<&'static str>;
+
+    /// Whether the product generation (`None`: not stated) has exclusion filters.
+    fn has_exclusions(&self, generation: Option<&crate::ast::Version>) -> bool;
+
+    /// How many failure actions the engine runs, in order.
+    fn max_failure_actions(&self) -> usize;
+
+    /// The side a task of `kind` runs on when the policy does not say.
+    fn default_side(&self, kind: TaskKind) -> TaskSide;
+
+    /// Whether a task of `kind` may run on `side`.
+    fn side_allowed(&self, kind: TaskKind, side: TaskSide) -> bool;
+
+    /// A protected service's startup type when the policy does not say.
+    fn default_startup(&self) -> Startup;
+
+    /// A protected service's target state on the active and on the passive by default.
+    fn default_states(&self) -> (ServiceState, ServiceState);
+}
+
+/// The engine a policy compiles for unless a target names another.
+pub fn default_engine() -> &'static dyn Engine {
+    &Neverfail
+}
