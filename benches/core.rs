@@ -1,7 +1,7 @@
 //! Micro-benchmarks of the stages (divan): parsing, checking, relating filters, compiling.
 //! `bench/run.sh` measures the whole program on generated inputs; these isolate the pieces.
 
-use amxc::compile::{render, Input, Options, Plan, ScriptKind};
+use amxc::emit::{render, Options, ScriptKind};
 use std::hint::black_box;
 
 fn main() {
@@ -56,10 +56,10 @@ fn compile_seed_server() {
     let p = amxc::parse::parse(0, SEED).policy.expect("seed parses");
     let (m, _) = amxc::matrix::load(1, SEED_MATRIX);
     let m = m.expect("matrix");
-    let (t, _) = amxc::target::load(2, SEED_TARGET, &p, &m);
+    let (t, _) = amxc::profile::load(2, SEED_TARGET, &p, &m);
     let t = t.expect("target");
-    let input = Input::new(&p, SEED, "symantec-mail-security.amx".into(), &m);
-    let plan = Plan::new(&input, &t).expect("plan");
+    let checked = amxc::Checked::new(0, p, m, SEED.into(), "symantec-mail-security.amx".into());
+    let plan = amxc::plan(&checked, &t).expect("plan");
     black_box(render(
         &plan,
         Options {

@@ -6,7 +6,7 @@
 //! Timing covers the stage only, not reading files or starting the process.
 
 use amxc::coverage::{Class, Classifier};
-use amxc::fleet::with_plan;
+use amxc::driver::load::with_plan;
 use amxc::source::SourceMap;
 use std::path::Path;
 use std::time::Instant;

@@ -3,28 +3,89 @@
 //! service scripts and review pages, after checking them against the vendor's version matrix
 //! in every supported configuration.
 //!
-//! The pipeline (see ARCHITECTURE.md): [`parse`] → [`validate`] → [`lower`] → [`emit`].
+//! The pipeline (see ARCHITECTURE.md): [`parse`] → [`validate`] ([`check`]) → [`lower`] →
+//! [`plan()`] → [`emit`] ([`compile`]). [`driver`] reads inputs and writes outputs around it;
+//! [`engine`] holds what is specific to the HA product.
 
 pub mod ast;
-pub mod check;
+pub mod checked;
 pub mod cli;
-pub mod compile;
 pub mod coverage;
 pub mod diagnostic;
 pub mod diff;
+pub mod driver;
 pub mod emit;
 pub mod engine;
 pub mod filters;
-pub mod fleet;
 pub mod format;
-pub mod inputs;
 pub mod lower;
 pub mod matrix;
-pub mod output;
 pub mod par;
 pub mod parse;
+pub mod plan;
+pub mod profile;
 pub mod schema;
 pub mod source;
-pub mod target;
 pub mod validate;
 pub mod yaml;
+
+pub use checked::{Checked, Checking, Loaded};
+
+use diagnostic::Diagnostic;
+use emit::{Compiled, Options};
+use plan::Plan;
+use profile::Target;
+
+/// Stage 2 on a loaded policy: validate it against its matrix in every configuration (without
+/// a matrix, what holds in every configuration). A policy that failed to parse is not
+/// validated; one with a matrix and no error becomes [`Checked`]. `text` is the policy's
+/// text; `name` is its file name, as origins show it.
+pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
+    let Loaded {
+        file,
+        policy,
+        matrix,
+        mut diagnostics,
+    } = loaded;
+    let Some(policy) = policy else {
+        return Checking {
+            diagnostics,
+            configurations: 0,
+            checked: None,
+        };
+    };
+    let parse_failed = diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|p| p.file == file));
+    let mut configurations = 0;
+    if !parse_failed {
+        let v = validate::validate(&policy, text, matrix.as_ref());
+        diagnostics.extend(v.diagnostics);
+        configurations = v.configurations;
+    }
+    let checked = match matrix {
+        Some(m) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Some(Checked::new(file, policy, m, text.to_string(), name))
+        }
+        _ => None,
+    };
+    Checking {
+        diagnostics,
+        configurations,
+        checked,
+    }
+}
+
+/// Stage 3: a checked policy evaluated for one real server, with the server's own checks.
+pub fn plan<'a>(checked: &'a Checked, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
+    Plan::new(checked, target)
+}
+
+/// Stages 3–4: plan one server and render its outputs.
+pub fn compile(
+    checked: &Checked,
+    target: &Target,
+    options: Options,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    Ok(emit::render(&plan(checked, target)?, options))
+}

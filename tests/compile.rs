@@ -2,8 +2,8 @@
 //! parse, values that cannot escape their quotes, atomic and deterministic output.
 
 use crate::support::{human, short, snapshot_settings};
-use amxc::compile::{Options, ScriptKind};
-use amxc::fleet::{compile_fleet, target_files, FleetArgs, FleetReport};
+use amxc::driver::fleet::{compile_fleet, target_files, FleetArgs, FleetReport};
+use amxc::emit::{Options, ScriptKind};
 use amxc::source::SourceMap;
 use std::path::{Path, PathBuf};
 
@@ -375,7 +375,7 @@ fn every_target_fixture_triggers_its_code() {
 #[test]
 fn the_feature_list_says_what_the_seed_article_says() {
     let mut sources = SourceMap::new();
-    let loaded = amxc::check::load(&mut sources, Path::new(SEED), None).expect("load");
+    let loaded = amxc::driver::load::load(&mut sources, Path::new(SEED), None).expect("load");
     let doc = amxc::emit::feature_list(
         loaded.policy.as_ref().expect("policy"),
         loaded.matrix.as_ref(),

@@ -1,7 +1,7 @@
 //! `amxc coverage`: a generated listing whose answers are known, classified path by path.
 
 use amxc::coverage::{Class, Classifier, Summary};
-use amxc::fleet::with_plan;
+use amxc::driver::load::with_plan;
 use amxc::source::SourceMap;
 use std::path::Path;
 

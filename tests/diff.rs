@@ -1,10 +1,10 @@
 //! `amxc diff`: a semantic diff of compiled outputs in text, Markdown and JSON.
 
 use crate::support::snapshot_settings;
-use amxc::compile::{Options, ScriptKind};
 use amxc::diff::{diff, markdown, read_tree, text, Outputs, MARKDOWN_LIMIT};
+use amxc::driver::fleet::{compile_fleet, target_files, FleetArgs};
 use amxc::emit::{Entry, FilterSet, ServiceSet};
-use amxc::fleet::{compile_fleet, target_files, FleetArgs};
+use amxc::emit::{Options, ScriptKind};
 use amxc::source::SourceMap;
 use std::path::Path;
 

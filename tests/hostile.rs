@@ -131,7 +131,7 @@ fn a_yaml_alias_bomb_in_a_target_is_refused() {
         &std::fs::read_to_string("tests/fixtures/diagnostics/small.versions.yaml").expect("matrix"),
     );
     let m = m.expect("matrix");
-    let (t, diags) = amxc::target::load(2, &format!("server: A\n{}", bomb()), &p, &m);
+    let (t, diags) = amxc::profile::load(2, &format!("server: A\n{}", bomb()), &p, &m);
     assert!(t.is_none());
     assert_eq!(diags[0].code.0, 400);
 }

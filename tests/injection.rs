@@ -2,8 +2,8 @@
 //! shell metacharacters are either rejected or emitted inert, for both shells.
 
 use crate::compile::{parse_ps1, ps1_errors};
-use amxc::compile::{Options, ScriptKind};
-use amxc::fleet::{compile_fleet, FleetArgs};
+use amxc::driver::fleet::{compile_fleet, FleetArgs};
+use amxc::emit::{Options, ScriptKind};
 use amxc::source::SourceMap;
 use std::path::Path;
 
@@ -47,14 +47,17 @@ fn policy_with(value: &str) -> String {
     )
 }
 
-fn compile(value: &str) -> (SourceMap, amxc::fleet::FleetReport) {
+fn compile(value: &str) -> (SourceMap, amxc::driver::fleet::FleetReport) {
     let (sources, report, _) = compile_text(&policy_with(value), true);
     (sources, report)
 }
 
 /// Compile a policy for one x64 server against the small matrix, with both script kinds;
 /// the flag says whether anything was written.
-fn compile_text(policy_text: &str, check: bool) -> (SourceMap, amxc::fleet::FleetReport, bool) {
+fn compile_text(
+    policy_text: &str,
+    check: bool,
+) -> (SourceMap, amxc::driver::fleet::FleetReport, bool) {
     let dir = tempfile::tempdir().expect("temp");
     let policy = dir.path().join("p.amx");
     std::fs::write(&policy, policy_text).expect("write");

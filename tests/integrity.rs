@@ -112,7 +112,7 @@ fn a_killed_fleet_compile_leaves_each_server_wholly_old_or_wholly_new() {
         let _ = child.wait();
         let (mut olds, mut news) = (0, 0);
         // what the next run does first: restore folders caught between two renames
-        amxc::output::recover_all(&out).expect("recover");
+        amxc::driver::output::recover_all(&out).expect("recover");
         for i in 0..SERVERS {
             let server = format!("SRV{i:04}");
             match written_by(&out.join(&server)) {

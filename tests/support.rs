@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 
-use amxc::check::check_paths;
 use amxc::diagnostic::{render, Diagnostic, Format};
+use amxc::driver::load::check_paths;
 use amxc::source::SourceMap;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub fn check_file(path: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let report = check_paths(&mut sources, &[path.to_path_buf()], matrix.as_deref());
     match report {
         Ok(r) => (sources, r.diagnostics),
-        Err(amxc::inputs::ReadError::Invalid(d)) => (sources, vec![*d]),
+        Err(amxc::driver::inputs::ReadError::Invalid(d)) => (sources, vec![*d]),
         Err(e) => panic!("cannot read {}: {e}", path.display()),
     }
 }

@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut sources = amxc::source::SourceMap::new();
-    let Ok(file) = amxc::inputs::add_bytes(&mut sources, "fuzz.amx".into(), data.to_vec()) else {
+    let Ok(file) = amxc::driver::inputs::add_bytes(&mut sources, "fuzz.amx".into(), data.to_vec()) else {
         return;
     };
     let parsed = amxc::parse::parse(file, sources.text(file));

@@ -10,11 +10,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = amxc::matrix::load(0, text);
     let Some(policy) = amxc::parse::parse(1, POLICY).policy else { return };
     let (Some(matrix), _) = amxc::matrix::load(2, MATRIX) else { return };
-    let (target, _) = amxc::target::load(3, text, &policy, &matrix);
+    let (target, _) = amxc::profile::load(3, text, &policy, &matrix);
     if let Some(t) = target {
-        let input = amxc::compile::Input::new(&policy, POLICY, "fuzz.amx".into(), &matrix);
-        if let Ok(plan) = amxc::compile::Plan::new(&input, &t) {
-            let _ = amxc::compile::render(&plan, amxc::compile::Options { scripts: amxc::compile::ScriptKind::Both, json: true });
-        }
+        let checked = amxc::Checked::new(1, policy, matrix, POLICY.into(), "fuzz.amx".into());
+        let options = amxc::emit::Options { scripts: amxc::emit::ScriptKind::Both, json: true };
+        let _ = amxc::compile(&checked, &t, options);
     }
 });

@@ -116,8 +116,8 @@ pub enum Command {
         #[arg(long)]
         matrix: Option<PathBuf>,
         /// Script language: by the server's OS (auto), PowerShell, cmd or both.
-        #[arg(long, value_enum, default_value_t = crate::compile::ScriptKind::Auto)]
-        script: crate::compile::ScriptKind,
+        #[arg(long, value_enum, default_value_t = ScriptArg::Auto)]
+        script: ScriptArg,
         /// Extra output formats (`json` adds filters.json).
         #[arg(long, value_enum)]
         emit: Vec<EmitExtra>,
@@ -174,4 +174,25 @@ pub enum DiffFormat {
     /// A pull-request comment: summary line, collapsible details, under 60,000 characters.
     Markdown,
     Json,
+}
+
+/// `--script`: which script language to emit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScriptArg {
+    /// PowerShell on Windows Server 2008 and later, cmd on 2003.
+    Auto,
+    Ps1,
+    Cmd,
+    Both,
+}
+
+impl From<ScriptArg> for crate::emit::ScriptKind {
+    fn from(a: ScriptArg) -> Self {
+        match a {
+            ScriptArg::Auto => Self::Auto,
+            ScriptArg::Ps1 => Self::Ps1,
+            ScriptArg::Cmd => Self::Cmd,
+            ScriptArg::Both => Self::Both,
+        }
+    }
 }

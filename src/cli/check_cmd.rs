@@ -2,8 +2,8 @@
 
 use super::output::{counts, emit};
 use super::DiagArgs;
-use crate::check::check_paths;
-use crate::inputs::ReadError;
+use crate::driver::inputs::ReadError;
+use crate::driver::load::check_paths;
 use crate::source::SourceMap;
 use std::path::{Path, PathBuf};
 

@@ -2,8 +2,8 @@
 
 use super::output::{counts, emit};
 use super::{DiagArgs, EXIT_FINDINGS};
-use crate::fleet::{compile_fleet, FleetArgs};
-use crate::inputs::ReadError;
+use crate::driver::fleet::{compile_fleet, FleetArgs};
+use crate::driver::inputs::ReadError;
 use crate::source::SourceMap;
 use std::io::Write;
 

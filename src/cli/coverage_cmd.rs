@@ -3,7 +3,7 @@
 use super::output::{emit, stdout};
 use super::{DiagArgs, EXIT_FINDINGS};
 use crate::coverage::{Class, Classifier, Summary};
-use crate::fleet::with_plan;
+use crate::driver::load::with_plan;
 use crate::source::SourceMap;
 use std::fmt::Write as _;
 use std::path::Path;

@@ -2,9 +2,9 @@
 
 use super::output::emit;
 use super::{DiagArgs, EXIT_FINDINGS};
-use crate::check::load;
+use crate::driver::inputs::ReadError;
+use crate::driver::load::load;
 use crate::emit::feature_list;
-use crate::inputs::ReadError;
 use crate::source::SourceMap;
 use std::path::Path;
 

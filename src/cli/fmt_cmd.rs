@@ -2,8 +2,8 @@
 
 use super::output::{emit, stdout};
 use super::{DiagArgs, EXIT_FINDINGS};
+use crate::driver::inputs::{self, ReadError};
 use crate::format::format;
-use crate::inputs::{self, ReadError};
 use crate::parse::{self, parse};
 use crate::source::SourceMap;
 use std::path::PathBuf;

@@ -2,9 +2,9 @@
 
 use super::output::emit;
 use super::DiagArgs;
-use crate::check::load;
+use crate::driver::inputs::ReadError;
+use crate::driver::load::load;
 use crate::emit::space_table;
-use crate::inputs::ReadError;
 use crate::source::SourceMap;
 use std::path::Path;
 

@@ -42,18 +42,18 @@ pub fn run(cli: Cli) -> ExitCode {
         } => {
             let files = match (target, targets) {
                 (Some(t), _) => Ok(vec![t]),
-                (None, Some(dir)) => crate::fleet::target_files(&dir),
+                (None, Some(dir)) => crate::driver::fleet::target_files(&dir),
                 (None, None) => Ok(Vec::new()),
             };
             match files {
                 Ok(targets) => compile_cmd::run(
-                    crate::fleet::FleetArgs {
+                    crate::driver::fleet::FleetArgs {
                         policy: &policy,
                         matrix: matrix.as_deref(),
                         targets,
                         out: &out,
-                        options: crate::compile::Options {
-                            scripts: script,
+                        options: crate::emit::Options {
+                            scripts: script.into(),
                             json: emit.contains(&EmitExtra::Json),
                         },
                         check,

@@ -3,8 +3,8 @@
 //! outside every filter — with the rule that decided.
 
 use crate::ast::{FilterKind, FilterMode};
-use crate::compile::Plan;
 use crate::filters::Trie;
+use crate::plan::Plan;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

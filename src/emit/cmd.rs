@@ -7,7 +7,7 @@ use super::ps1::DEFAULT_TIMEOUT;
 use super::quote::{cmd_comment, cmd_set};
 use super::recovery::recovery_actions;
 use crate::ast::{ServiceState, Startup};
-use crate::compile::Plan;
+use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

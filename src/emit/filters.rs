@@ -2,8 +2,8 @@
 //! and the unprotected set, each entry with its origin and any exception that overrode it.
 
 use crate::ast::{FilterKind, FilterMode};
-use crate::compile::Plan;
 use crate::lower::{EvFilter, Origin};
+use crate::plan::Plan;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 

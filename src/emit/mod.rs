@@ -8,6 +8,7 @@ mod filters;
 mod ps1;
 pub mod quote;
 mod recovery;
+mod render;
 mod services;
 mod space_table;
 mod summary;
@@ -20,13 +21,14 @@ pub use filters::{
 };
 pub use ps1::{ps1_scripts, task_script_stem};
 pub use recovery::recovery_actions;
+pub use render::{render, Compiled, Options, ScriptKind};
 pub use services::{service_set, services_yaml, ServiceEntry, ServiceSet, TaskEntry};
 pub use space_table::space_table;
 pub use summary::summary;
 
 use crate::ast::TaskSide;
-use crate::compile::Plan;
 use crate::lower::EvTask;
+use crate::plan::Plan;
 use std::collections::BTreeMap;
 
 /// The plan's tasks grouped by kind (script stem → tasks in policy order).

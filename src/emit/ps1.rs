@@ -5,7 +5,7 @@
 use super::quote::{ps, ps_comment, win_arg};
 use super::recovery::recovery_actions;
 use crate::ast::{Startup, TaskKind};
-use crate::compile::Plan;
+use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

@@ -1,17 +1,6 @@
 //! Quoting values for the shells the scripts run in. A value reaches a script only through
 //! these functions; what cannot be quoted safely is refused before any script is written.
 
-/// Why a value cannot be written into a script.
-pub fn unsafe_reason(value: &str) -> Option<String> {
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
-        return Some(format!("it holds the control character U+{:04X}", c as u32));
-    }
-    if value.contains('"') {
-        return Some("it holds a `\"`, which Windows does not allow in names and paths".into());
-    }
-    None
-}
-
 /// A PowerShell single-quoted literal: nothing inside expands. PowerShell also treats the
 /// typographic single quotes U+2018–U+201B as quote characters, so they are doubled too.
 pub fn ps(value: &str) -> String {
@@ -30,7 +19,7 @@ pub fn ps(value: &str) -> String {
 /// A cmd `set "NAME=value"` line. Inside the quotes `& | < > ^ ( )` are literal; `%` is
 /// doubled because batch files expand it even there; `!` is literal because every script
 /// runs with delayed expansion disabled. Values holding `"` or control characters never get
-/// here (see [`unsafe_reason`]).
+/// here (see [`crate::plan::unsafe_reason`]).
 pub fn cmd_set(var: &str, value: &str) -> String {
     format!("set \"{var}={}\"", value.replace('%', "%%"))
 }

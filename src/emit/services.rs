@@ -2,7 +2,7 @@
 //! `amxc diff` compares and what tools read without parsing scripts.
 
 use crate::ast::{ServiceState, Startup, TaskKind};
-use crate::compile::Plan;
+use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

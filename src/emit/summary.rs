@@ -2,7 +2,7 @@
 //! configuration, counts, the filter table, the start order as a Mermaid graph, advisories.
 
 use crate::ast::{FilterKind, FilterMode};
-use crate::compile::Plan;
+use crate::plan::Plan;
 use std::fmt::Write as _;
 
 /// Text for a Markdown table cell.
@@ -179,7 +179,7 @@ pub fn summary(plan: &Plan) -> String {
         }
     }
     let mut advisories: Vec<String> = plan.ev.advisories.iter().map(|a| a.text.clone()).collect();
-    let m = plan.input.matrix;
+    let m = &plan.input.matrix;
     if let Some(r) = m.release(&t.release) {
         if let Some(succ) = m.releases[r].superseded_by {
             advisories.push(format!("release {} is superseded by {succ}", t.release));

@@ -107,7 +107,7 @@ impl Env {
 
 impl Env {
     /// The environment of one real server.
-    pub fn of_target(m: &Matrix, t: &crate::target::Target) -> Env {
+    pub fn of_target(m: &Matrix, t: &crate::profile::Target) -> Env {
         let mut dims: IndexMap<String, DimVal> = m
             .dimensions
             .iter()

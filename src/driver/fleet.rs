@@ -2,14 +2,13 @@
 //! target profile, compile the servers in parallel, then write (or compare) each server's
 //! folder. A failing server is reported and the others are still written.
 
-use crate::check::load;
-use crate::compile::{render, Compiled, Input, Options, Plan};
-use crate::diagnostic::{codes, Diagnostic, Severity};
-use crate::inputs::{self, ReadError};
-use crate::output::{recover_all, stale, write_server};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::driver::inputs::ReadError;
+use crate::driver::load::{load_checked, load_target};
+use crate::driver::output::{recover_all, stale, write_server};
+use crate::emit::{Compiled, Options};
+use crate::profile::Target;
 use crate::source::SourceMap;
-use crate::target::{self, Target};
-use crate::validate::validate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -63,75 +62,6 @@ pub fn target_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     Ok(v)
 }
 
-/// A policy that parsed and validated without errors, with its matrix.
-struct Checked {
-    policy: crate::ast::Policy,
-    matrix: crate::matrix::Matrix,
-    text: String,
-    /// The file name origins use (`policy.amx`).
-    name: String,
-}
-
-/// Load and validate a policy for a command that needs a clean one (compile, coverage).
-fn load_checked(
-    sources: &mut SourceMap,
-    policy: &Path,
-    matrix: Option<&Path>,
-) -> Result<(Option<Checked>, Vec<Diagnostic>), ReadError> {
-    let loaded = match load(sources, policy, matrix) {
-        Ok(l) => l,
-        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
-        Err(e) => return Err(e),
-    };
-    let mut diags = loaded.diagnostics;
-    let (Some(p), Some(m)) = (loaded.policy, loaded.matrix) else {
-        if !diags.iter().any(Diagnostic::is_error) {
-            diags.push(
-                Diagnostic::new(
-                    codes::MATRIX_NOT_FOUND,
-                    "this command needs the version matrix",
-                )
-                .with_severity(Severity::Error)
-                .with_help("put it beside the policy or name it with `--matrix`"),
-            );
-        }
-        return Ok((None, diags));
-    };
-    let text = sources.text(loaded.file).to_string();
-    if !diags.iter().any(Diagnostic::is_error) {
-        diags.extend(validate(&p, &text, Some(&m)).diagnostics);
-    }
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok((None, diags));
-    }
-    let name = policy.file_name().map_or("policy.amx".to_string(), |n| {
-        n.to_string_lossy().into_owned()
-    });
-    Ok((
-        Some(Checked {
-            policy: p,
-            matrix: m,
-            text,
-            name,
-        }),
-        diags,
-    ))
-}
-
-/// Read and check one target profile against a checked policy.
-fn load_target(
-    sources: &mut SourceMap,
-    path: &Path,
-    c: &Checked,
-) -> Result<(Option<Target>, Vec<Diagnostic>), ReadError> {
-    let file = match inputs::read(sources, path, target::MAX_TARGET_BYTES) {
-        Ok(f) => f,
-        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
-        Err(e) => return Err(e),
-    };
-    Ok(target::load(file, sources.text(file), &c.policy, &c.matrix))
-}
-
 pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
     let mut report = FleetReport::default();
     let (checked, diags) = load_checked(sources, args.policy, args.matrix)?;
@@ -162,12 +92,6 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         }
         targets.push(t);
     }
-    let input = Input::new(
-        &checked.policy,
-        &checked.text,
-        checked.name.clone(),
-        &checked.matrix,
-    );
     // each server is written (or compared) as soon as it is compiled: a server's folder is
     // replaced atomically, and an interrupted fleet leaves the servers not yet reached
     // untouched
@@ -188,7 +112,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
     let results: Vec<Outcome> = targets
         .par_iter()
         .map(|t| {
-            let compiled = Plan::new(&input, t).map(|plan| render(&plan, args.options));
+            let compiled = crate::compile(&checked, t, args.options);
             let (failure, stale) = match &compiled {
                 Ok(c) if args.check => (None, Some(stale(args.out, c)).filter(|d| !d.is_empty())),
                 Ok(c) => (
@@ -243,32 +167,4 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         );
     }
     Ok(report)
-}
-
-/// Load, validate and plan one server, then hand the plan to `f`. Diagnostics come back
-/// with the result: when the policy or the target fails, `f` is not called.
-pub fn with_plan<R>(
-    sources: &mut SourceMap,
-    policy: &Path,
-    matrix: Option<&Path>,
-    target_path: &Path,
-    f: impl FnOnce(&Plan) -> R,
-) -> Result<(Option<R>, Vec<Diagnostic>), ReadError> {
-    let (checked, diags) = load_checked(sources, policy, matrix)?;
-    // the policy's notes and warnings belong to `check`; here only what stops the command
-    let mut diags: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
-    let Some(c) = checked else {
-        return Ok((None, diags));
-    };
-    let (t, ds) = load_target(sources, target_path, &c)?;
-    diags.extend(ds);
-    let Some(t) = t else { return Ok((None, diags)) };
-    let input = Input::new(&c.policy, &c.text, c.name.clone(), &c.matrix);
-    match Plan::new(&input, &t) {
-        Ok(plan) => Ok((Some(f(&plan)), diags)),
-        Err(ds) => {
-            diags.extend(ds);
-            Ok((None, diags))
-        }
-    }
 }

@@ -4,7 +4,7 @@
 //! server's folder by rename; a failed or interrupted run leaves the old folder (or, in the
 //! instant between the two renames, a backup that the next run restores).
 
-use crate::compile::Compiled;
+use crate::emit::Compiled;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;

@@ -1,60 +1,24 @@
-//! The plan: everything the emitters need for one server, computed once — the evaluated
-//! policy, the effective filters, the start order — after the server-specific checks
+//! Stage 3b, plan: everything the emitters need for one server, computed once — the
+//! evaluated policy, the effective filters, the start order — after the server-specific checks
 //! (drives that exist, values that scripts can hold safely).
 
-use super::order::start_order;
-use crate::ast::{FilterKind, FilterMode, Policy};
+mod effective;
+mod order;
+mod values;
+
+pub use effective::effective;
+pub use order::start_order;
+pub use values::unsafe_reason;
+
+use crate::checked::Checked;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::emit::quote::unsafe_reason;
-use crate::filters::Trie;
 use crate::lower::{evaluate, Env, EvFilter, Evaluated};
-use crate::matrix::Matrix;
+use crate::profile::Target;
 use crate::source::Span;
-use crate::target::Target;
 
-/// Which script language to emit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ScriptKind {
-    /// PowerShell on Windows Server 2008 and later, cmd on 2003.
-    Auto,
-    Ps1,
-    Cmd,
-    Both,
-}
-
-/// A checked policy and what it was read from.
-pub struct Input<'a> {
-    pub policy: &'a Policy,
-    pub text: &'a str,
-    /// The policy's file name, as origins name it (`policy.amx`).
-    pub name: String,
-    pub matrix: &'a Matrix,
-    /// Offset of each line's start, for `origin`.
-    line_starts: Vec<usize>,
-}
-
-impl<'a> Input<'a> {
-    pub fn new(policy: &'a Policy, text: &'a str, name: String, matrix: &'a Matrix) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Input {
-            policy,
-            text,
-            name,
-            matrix,
-            line_starts,
-        }
-    }
-
-    /// 1-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset)
-    }
-}
-
+/// One server's plan, borrowing the checked policy and the server's profile.
 pub struct Plan<'a> {
-    pub input: &'a Input<'a>,
+    pub input: &'a Checked,
     pub target: &'a Target,
     pub env: Env,
     pub ev: Evaluated,
@@ -66,9 +30,9 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(input: &'a Input<'a>, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
-        let env = Env::of_target(input.matrix, target);
-        let ev = evaluate(input.policy, input.text, &env);
+    pub fn new(input: &'a Checked, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
+        let env = Env::of_target(&input.matrix, target);
+        let ev = evaluate(&input.policy, &input.text, &env);
         let file = input.policy.file;
         let mut errors: Vec<Diagnostic> = ev.problems.clone();
         for f in &ev.filters {
@@ -183,67 +147,4 @@ impl<'a> Plan<'a> {
             self.target.release
         )
     }
-}
-
-/// Drop inclusions covered by another inclusion (the product uses the superset) and
-/// exclusions outside every inclusion (the product ignores them); sort the rest.
-fn effective(filters: &[EvFilter]) -> Vec<EvFilter> {
-    let mut keep = vec![true; filters.len()];
-    for kind in [
-        FilterKind::Files,
-        FilterKind::Registry,
-        FilterKind::Snapshot,
-    ] {
-        let incl: Vec<usize> = (0..filters.len())
-            .filter(|&i| filters[i].kind == kind && filters[i].mode == FilterMode::Include)
-            .collect();
-        let excl: Vec<usize> = (0..filters.len())
-            .filter(|&i| filters[i].kind == kind && filters[i].mode == FilterMode::Exclude)
-            .collect();
-        let mut inc = Trie::new();
-        for (k, &i) in incl.iter().enumerate() {
-            inc.insert(&filters[i].pattern.segs, k);
-        }
-        let mut exc = Trie::new();
-        for (k, &i) in excl.iter().enumerate() {
-            exc.insert(&filters[i].pattern.segs, k);
-        }
-        for (k, &i) in incl.iter().enumerate() {
-            let key = filters[i].pattern.key();
-            let mut covered = false;
-            inc.covering(&filters[i].pattern.segs, |j| {
-                if j == k || (j > k && filters[incl[j]].pattern.key() == key) {
-                    return false;
-                }
-                covered = true;
-                true
-            });
-            let mut carved = false;
-            if covered {
-                exc.overlapping(&filters[i].pattern.segs, |_| {
-                    carved = true;
-                    true
-                });
-            }
-            if covered && !carved {
-                keep[i] = false;
-            }
-        }
-        for &i in &excl {
-            let mut inside = false;
-            inc.covering(&filters[i].pattern.segs, |_| {
-                inside = true;
-                true
-            });
-            keep[i] = inside;
-        }
-    }
-    let mut out: Vec<EvFilter> = filters
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(f, _)| f.clone())
-        .collect();
-    out.sort_by_cached_key(|f| (f.kind, f.mode, f.pattern.key()));
-    out
 }

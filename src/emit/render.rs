@@ -1,15 +1,19 @@
-//! `compile`: a checked policy evaluated for one real server (stage 3) and rendered into its
-//! outputs (stage 4) — filter set, service scripts, summary — held in memory until written.
+//! A server's plan rendered into all its outputs — filter set, service scripts, summary —
+//! held in memory until the driver writes them.
 
-mod order;
-mod plan;
-
-pub use order::start_order;
-pub use plan::{Plan, ScriptKind};
-
-use crate::diagnostic::Diagnostic;
 use crate::emit;
+use crate::plan::Plan;
 use std::collections::BTreeMap;
+
+/// Which script language to emit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptKind {
+    /// PowerShell on Windows Server 2008 and later, cmd on 2003.
+    Auto,
+    Ps1,
+    Cmd,
+    Both,
+}
 
 /// Which outputs to produce.
 #[derive(Clone, Copy, Debug)]
@@ -25,7 +29,7 @@ pub struct Compiled {
     pub files: BTreeMap<String, String>,
 }
 
-/// Compile one server. `plan` was built by [`Plan::new`].
+/// Render one server's outputs. `plan` was built by [`Plan::new`].
 pub fn render(plan: &Plan, opts: Options) -> Compiled {
     let mut files = BTreeMap::new();
     files.insert("filters.yaml".to_string(), emit::filters_yaml(plan));
@@ -55,15 +59,3 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
         files,
     }
 }
-
-/// Build the plan and render it, or the diagnostics that prevent it.
-pub fn compile(
-    input: &plan::Input,
-    target: &crate::target::Target,
-    opts: Options,
-) -> Result<Compiled, Vec<Diagnostic>> {
-    let plan = Plan::new(input, target)?;
-    Ok(render(&plan, opts))
-}
-
-pub use plan::Input;

@@ -1,0 +1,60 @@
+//! A policy on its way through the first stages: [`Loaded`] (read and parsed, with its
+//! matrix), then [`Checked`] (validated without errors) — the one value that planning,
+//! compiling, coverage and the fleet driver take.
+
+use crate::ast::Policy;
+use crate::diagnostic::Diagnostic;
+use crate::matrix::Matrix;
+use crate::source::FileId;
+
+/// A parsed policy with its matrix, as read: either may be missing, the diagnostics say why.
+pub struct Loaded {
+    pub file: FileId,
+    pub policy: Option<Policy>,
+    pub matrix: Option<Matrix>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What checking one loaded policy gave.
+pub struct Checking {
+    /// Every diagnostic: reading, parsing, the matrix, validation.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Configurations validated.
+    pub configurations: usize,
+    /// The policy, when it has a matrix and no error.
+    pub checked: Option<Checked>,
+}
+
+/// A checked policy and what it was read from.
+pub struct Checked {
+    pub file: FileId,
+    pub policy: Policy,
+    pub matrix: Matrix,
+    /// The policy's text (lowering still locates `%name%` uses in it).
+    pub text: String,
+    /// The policy's file name, as origins name it (`policy.amx`).
+    pub name: String,
+    /// Offset of each line's start, for origins.
+    line_starts: Vec<usize>,
+}
+
+impl Checked {
+    pub fn new(file: FileId, policy: Policy, matrix: Matrix, text: String, name: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Checked {
+            file,
+            policy,
+            matrix,
+            text,
+            name,
+            line_starts,
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+}

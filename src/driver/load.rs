@@ -1,0 +1,191 @@
+//! Reading what a command needs: a policy and its version matrix (the one named, or the one
+//! beside the policy) into the source map, parsed; checked policies; target profiles; whole
+//! folders of policies for `check`.
+
+use crate::checked::{Checked, Loaded};
+use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::driver::inputs::{self, ReadError};
+use crate::matrix;
+use crate::parse;
+use crate::plan::Plan;
+use crate::profile::{self, Target};
+use crate::source::SourceMap;
+use std::path::{Path, PathBuf};
+
+/// Read and parse a policy and read its matrix (`matrix_path`, or the one beside it).
+pub fn load(
+    sources: &mut SourceMap,
+    path: &Path,
+    matrix_path: Option<&Path>,
+) -> Result<Loaded, ReadError> {
+    let file = match inputs::read(sources, path, parse::MAX_POLICY_BYTES) {
+        Ok(f) => f,
+        Err(ReadError::Invalid(d)) => {
+            let file = d.primary.as_ref().map_or(0, |p| p.file);
+            return Ok(Loaded {
+                file,
+                policy: None,
+                matrix: None,
+                diagnostics: vec![*d],
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let parsed = parse::parse(file, sources.text(file));
+    let mut diagnostics = parsed.diagnostics;
+    let mut matrix = None;
+    if parsed.policy.is_some() {
+        let beside = matrix::matrix_path_for(path);
+        let chosen: Option<PathBuf> = match matrix_path {
+            Some(p) => Some(p.to_path_buf()),
+            None if beside.exists() => Some(beside.clone()),
+            None => None,
+        };
+        match chosen {
+            Some(mp) => match inputs::read(sources, &mp, matrix::MAX_MATRIX_BYTES) {
+                Ok(mf) => {
+                    let (m, ds) = matrix::load(mf, sources.text(mf));
+                    diagnostics.extend(ds);
+                    matrix = m;
+                }
+                Err(ReadError::Invalid(d)) => diagnostics.push(*d),
+                Err(e) => return Err(e),
+            },
+            None => {
+                let name = beside
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let span = parsed
+                    .policy
+                    .as_ref()
+                    .map(|p| p.id.span)
+                    .unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::MATRIX_NOT_FOUND,
+                        "no version matrix: configurations are not checked",
+                    )
+                    .at(file, span, format!("no `{name}` beside this policy"))
+                    .with_help("put the matrix beside the policy, or name it with `--matrix FILE`"),
+                );
+            }
+        }
+    }
+    Ok(Loaded {
+        file,
+        policy: parsed.policy,
+        matrix,
+        diagnostics,
+    })
+}
+
+/// The outcome of checking policies.
+pub struct CheckReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub policies: usize,
+    pub configurations: usize,
+}
+
+/// Check every `.amx` under `paths`.
+pub fn check_paths(
+    sources: &mut SourceMap,
+    paths: &[PathBuf],
+    matrix_path: Option<&Path>,
+) -> Result<CheckReport, ReadError> {
+    let files = inputs::policy_files(paths)?;
+    let mut report = CheckReport {
+        diagnostics: Vec::new(),
+        policies: files.len(),
+        configurations: 0,
+    };
+    for path in files {
+        let loaded = load(sources, &path, matrix_path)?;
+        let file = loaded.file;
+        let checking = crate::check(loaded, sources.text(file), file_name(&path));
+        report.diagnostics.extend(checking.diagnostics);
+        report.configurations += checking.configurations;
+    }
+    Ok(report)
+}
+
+/// The name origins use for a policy (`policy.amx`).
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or("policy.amx".to_string(), |n| {
+        n.to_string_lossy().into_owned()
+    })
+}
+
+/// Load and validate a policy for a command that needs a clean one (compile, coverage).
+pub fn load_checked(
+    sources: &mut SourceMap,
+    policy: &Path,
+    matrix: Option<&Path>,
+) -> Result<(Option<Checked>, Vec<Diagnostic>), ReadError> {
+    let loaded = match load(sources, policy, matrix) {
+        Ok(l) => l,
+        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(e) => return Err(e),
+    };
+    let no_matrix = loaded.policy.is_some() && loaded.matrix.is_none();
+    let file = loaded.file;
+    let checking = crate::check(loaded, sources.text(file), file_name(policy));
+    let mut diags = checking.diagnostics;
+    if no_matrix && !diags.iter().any(Diagnostic::is_error) {
+        diags.push(
+            Diagnostic::new(
+                codes::MATRIX_NOT_FOUND,
+                "this command needs the version matrix",
+            )
+            .with_severity(Severity::Error)
+            .with_help("put it beside the policy or name it with `--matrix`"),
+        );
+    }
+    Ok((checking.checked, diags))
+}
+
+/// Read and check one target profile against a checked policy.
+pub fn load_target(
+    sources: &mut SourceMap,
+    path: &Path,
+    c: &Checked,
+) -> Result<(Option<Target>, Vec<Diagnostic>), ReadError> {
+    let file = match inputs::read(sources, path, profile::MAX_TARGET_BYTES) {
+        Ok(f) => f,
+        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(e) => return Err(e),
+    };
+    Ok(profile::load(
+        file,
+        sources.text(file),
+        &c.policy,
+        &c.matrix,
+    ))
+}
+
+/// Load, validate and plan one server, then hand the plan to `f`. Diagnostics come back
+/// with the result: when the policy or the target fails, `f` is not called.
+pub fn with_plan<R>(
+    sources: &mut SourceMap,
+    policy: &Path,
+    matrix: Option<&Path>,
+    target_path: &Path,
+    f: impl FnOnce(&Plan) -> R,
+) -> Result<(Option<R>, Vec<Diagnostic>), ReadError> {
+    let (checked, diags) = load_checked(sources, policy, matrix)?;
+    // the policy's notes and warnings belong to `check`; here only what stops the command
+    let mut diags: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+    let Some(c) = checked else {
+        return Ok((None, diags));
+    };
+    let (t, ds) = load_target(sources, target_path, &c)?;
+    diags.extend(ds);
+    let Some(t) = t else { return Ok((None, diags)) };
+    match crate::plan(&c, &t) {
+        Ok(plan) => Ok((Some(f(&plan)), diags)),
+        Err(ds) => {
+            diags.extend(ds);
+            Ok((None, diags))
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The driver: what sits around the pipeline — reading input files into the source map,
+//! loading policies, matrices and target profiles, compiling fleets, and writing (or
+//! comparing) output folders. The stages never touch the file system.
+
+pub mod fleet;
+pub mod inputs;
+pub mod load;
+pub mod output;
