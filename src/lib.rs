@@ -24,6 +24,7 @@ pub mod par;
 pub mod parse;
 pub mod plan;
 pub mod profile;
+pub mod relate;
 pub mod schema;
 pub mod source;
 pub mod validate;

@@ -6,7 +6,7 @@ use super::env::Env;
 use super::paths::{VarError, Vars};
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{normalize_file, normalize_registry, subset, Pattern};
+use crate::filters::{normalize_file, normalize_registry, Pattern};
 use crate::source::{FileId, Span};
 
 /// Where an entry comes from.
@@ -236,22 +236,17 @@ pub fn pattern_kind(rule: &DataRule) -> FilterKind {
 struct Ctx<'a> {
     r: Resolver<'a>,
     env: &'a Env,
-    with_data: bool,
     out: Evaluated,
 }
 
-/// Evaluate `policy` (read from `text`) in `env`.
+/// Evaluate `policy` (read from `text`) in `env`: services, tasks and texts, with the
+/// release's exceptions applied. Data rules are related in `relate`, which says what the
+/// exceptions replace there.
 pub fn evaluate(policy: &Policy, text: &str, env: &Env) -> Evaluated {
-    evaluate_parts(policy, text, env, true)
-}
-
-/// Evaluate, with or without the data rules (validation relates those on its own).
-pub fn evaluate_parts(policy: &Policy, text: &str, env: &Env, with_data: bool) -> Evaluated {
     let exceptions = applying_exceptions(policy, env);
     let mut cx = Ctx {
         r: Resolver::new(policy, text, env),
         env,
-        with_data,
         out: Evaluated::default(),
     };
     cx.out.exceptions = exceptions.iter().map(|e| (e.release, e.span)).collect();
@@ -352,11 +347,6 @@ impl Ctx<'_> {
                 None => self.out.services.push(ev),
             }
         }
-        if self.with_data {
-            for d in active(&body.data, env) {
-                self.data(d, exception);
-            }
-        }
         for t in active(&body.tasks, env) {
             self.task(t, exception);
         }
@@ -388,87 +378,6 @@ impl Ctx<'_> {
 
     fn resolve_name(&mut self, n: &Name) -> Option<String> {
         self.r.name(n).map_err(|d| self.out.problems.push(d)).ok()
-    }
-
-    fn pattern(&mut self, kind: FilterKind, s: &Str) -> Option<Pattern> {
-        self.r
-            .pattern(kind, s)
-            .map_err(|d| self.out.problems.push(d))
-            .ok()
-    }
-
-    fn data(&mut self, item: &Item<DataRule>, exception: Option<Date>) {
-        let origin = Origin {
-            span: item.span,
-            exception,
-            overrides: None,
-        };
-        match &item.value {
-            DataRule::Filter {
-                kind,
-                mode,
-                pattern,
-                class,
-                because,
-            } => {
-                let Some(p) = self.pattern(pattern_kind(&item.value), pattern) else {
-                    return;
-                };
-                let mut f = EvFilter {
-                    kind: *kind,
-                    mode: *mode,
-                    pattern: p,
-                    class: class.unwrap_or(DataClass::Data),
-                    because: because.as_ref().map(|b| b.value.clone()),
-                    origin,
-                    pattern_span: pattern.span,
-                };
-                if exception.is_some() {
-                    // equal segments are equal keys: compared without building the keys
-                    if let Some(i) = self.out.filters.iter().position(|b| {
-                        b.origin.exception.is_none()
-                            && b.kind == f.kind
-                            && b.pattern.segs == f.pattern.segs
-                    }) {
-                        f.origin.overrides = Some(self.out.filters[i].origin.span);
-                        self.out.filters.remove(i);
-                    }
-                    if f.kind != FilterKind::Snapshot && f.mode == FilterMode::Include {
-                        let segs = f.pattern.segs.clone();
-                        let before = self.out.unprotected.len();
-                        let mut overridden = None;
-                        self.out.unprotected.retain(|u| {
-                            let covered =
-                                u.origin.exception.is_none() && subset(&u.pattern.segs, &segs);
-                            if covered {
-                                overridden = Some(u.origin.span);
-                            }
-                            !covered
-                        });
-                        if self.out.unprotected.len() != before && f.origin.overrides.is_none() {
-                            f.origin.overrides = overridden;
-                        }
-                    }
-                }
-                self.out.filters.push(f);
-            }
-            DataRule::Unprotected {
-                pattern,
-                class,
-                because,
-            } => {
-                let Some(p) = self.pattern(pattern_kind(&item.value), pattern) else {
-                    return;
-                };
-                self.out.unprotected.push(EvUnprotected {
-                    pattern: p,
-                    class: class.unwrap_or(DataClass::Data),
-                    because: because.value.clone(),
-                    origin,
-                    pattern_span: pattern.span,
-                });
-            }
-        }
     }
 
     fn task(&mut self, item: &Item<Task>, exception: Option<Date>) {
@@ -522,4 +431,44 @@ pub fn looks_like_registry(s: &str) -> bool {
         .to_ascii_uppercase();
     first.starts_with("HKEY_")
         || matches!(first.as_str(), "HKLM" | "HKCU" | "HKCR" | "HKU" | "HKCC")
+}
+
+/// A data rule as it holds in an environment: its resolved pattern and where it comes from.
+pub enum EvData {
+    Filter(EvFilter),
+    Unprotected(EvUnprotected),
+}
+
+impl EvData {
+    /// `rule` with its resolved pattern and its origin.
+    pub fn new(rule: &DataRule, pattern: Pattern, origin: Origin) -> EvData {
+        match rule {
+            DataRule::Filter {
+                kind,
+                mode,
+                pattern: p,
+                class,
+                because,
+            } => EvData::Filter(EvFilter {
+                kind: *kind,
+                mode: *mode,
+                pattern,
+                class: class.unwrap_or(DataClass::Data),
+                because: because.as_ref().map(|b| b.value.clone()),
+                origin,
+                pattern_span: p.span,
+            }),
+            DataRule::Unprotected {
+                pattern: p,
+                class,
+                because,
+            } => EvData::Unprotected(EvUnprotected {
+                pattern,
+                class: class.unwrap_or(DataClass::Data),
+                because: because.value.clone(),
+                origin,
+                pattern_span: p.span,
+            }),
+        }
+    }
 }

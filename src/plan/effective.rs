@@ -1,69 +1,83 @@
-//! The effective filter set of one server: what the product actually uses of the filters
-//! that hold there.
+//! The data rules of one server: those that hold, what the exceptions replace or protect, and
+//! the effective filter set — what the product actually uses. The semantics is `relate`'s, the
+//! same that validation applies in every configuration.
 
-use crate::ast::{FilterKind, FilterMode};
-use crate::filters::Trie;
-use crate::lower::EvFilter;
+use crate::checked::Checked;
+use crate::diagnostic::Diagnostic;
+use crate::lower::{holds, pattern_kind, Env, EvData, EvFilter, EvUnprotected, Origin, Resolver};
+use crate::relate::{data_items, Holding, Relations, State};
+use rustc_hash::FxHashMap as HashMap;
 
-/// Drop inclusions covered by another inclusion (the product uses the superset) and
-/// exclusions outside every inclusion (the product ignores them); sort the rest.
-pub fn effective(filters: &[EvFilter]) -> Vec<EvFilter> {
-    let mut keep = vec![true; filters.len()];
-    for kind in [
-        FilterKind::Files,
-        FilterKind::Registry,
-        FilterKind::Snapshot,
-    ] {
-        let incl: Vec<usize> = (0..filters.len())
-            .filter(|&i| filters[i].kind == kind && filters[i].mode == FilterMode::Include)
+/// A server's data rules, resolved.
+pub struct DataSet {
+    /// Filters that hold and are not replaced, in rule order (base first).
+    pub all: Vec<EvFilter>,
+    /// The effective ones among them: covered inclusions and exclusions outside every
+    /// inclusion left out.
+    pub effective: Vec<EvFilter>,
+    /// Unprotected data that holds and no exception protects.
+    pub unprotected: Vec<EvUnprotected>,
+    /// Patterns that do not resolve, or are not valid filters, here.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl DataSet {
+    pub fn of(input: &Checked, env: &Env) -> DataSet {
+        let policy = &input.policy;
+        let items = data_items(policy);
+        let applies: Vec<bool> = policy
+            .exceptions
+            .iter()
+            .map(|e| e.release.key() == env.release.key() && holds(e.when.as_ref(), env))
             .collect();
-        let excl: Vec<usize> = (0..filters.len())
-            .filter(|&i| filters[i].kind == kind && filters[i].mode == FilterMode::Exclude)
+        let active: Vec<bool> = items
+            .iter()
+            .map(|d| {
+                d.exception.is_none_or(|k| applies[k as usize])
+                    && holds(d.item.when.as_deref(), env)
+            })
             .collect();
-        let mut inc = Trie::new();
-        for (k, &i) in incl.iter().enumerate() {
-            inc.insert(&filters[i].pattern.segs, k);
-        }
-        let mut exc = Trie::new();
-        for (k, &i) in excl.iter().enumerate() {
-            exc.insert(&filters[i].pattern.segs, k);
-        }
-        for (k, &i) in incl.iter().enumerate() {
-            let key = filters[i].pattern.key();
-            let mut covered = false;
-            inc.covering(&filters[i].pattern.segs, |j| {
-                if j == k || (j > k && filters[incl[j]].pattern.key() == key) {
-                    return false;
+        let rel = Relations::build(policy, &input.text, env, &items);
+        let here = Holding::new(&rel, &active);
+        let overridden: HashMap<usize, usize> =
+            here.overridden(&items, &active).into_iter().collect();
+        let resolver = Resolver::new(policy, &input.text, env);
+        let mut out = DataSet {
+            all: Vec::new(),
+            effective: Vec::new(),
+            unprotected: Vec::new(),
+            problems: Vec::new(),
+        };
+        for (i, d) in items.iter().enumerate() {
+            if !active[i] {
+                continue;
+            }
+            if let Some(p) = rel.problem_of(i) {
+                out.problems.push(p.clone());
+                continue;
+            }
+            if !here.on(i) {
+                continue;
+            }
+            let rule = &d.item.value;
+            let Ok(pattern) = resolver.pattern(pattern_kind(rule), rule.pattern()) else {
+                continue; // resolved once already: a failure is in `problems`
+            };
+            let origin = Origin {
+                span: d.item.span,
+                exception: d.exception.map(|k| policy.exceptions[k as usize].release),
+                overrides: overridden.get(&i).map(|&b| items[b].item.span),
+            };
+            match EvData::new(rule, pattern, origin) {
+                EvData::Filter(f) => {
+                    if here.state(i) == State::Effective {
+                        out.effective.push(f.clone());
+                    }
+                    out.all.push(f);
                 }
-                covered = true;
-                true
-            });
-            let mut carved = false;
-            if covered {
-                exc.overlapping(&filters[i].pattern.segs, |_| {
-                    carved = true;
-                    true
-                });
-            }
-            if covered && !carved {
-                keep[i] = false;
+                EvData::Unprotected(u) => out.unprotected.push(u),
             }
         }
-        for &i in &excl {
-            let mut inside = false;
-            inc.covering(&filters[i].pattern.segs, |_| {
-                inside = true;
-                true
-            });
-            keep[i] = inside;
-        }
+        out
     }
-    let mut out: Vec<EvFilter> = filters
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(f, _)| f.clone())
-        .collect();
-    out.sort_by_cached_key(|f| (f.kind, f.mode, f.pattern.key()));
-    out
 }

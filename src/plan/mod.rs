@@ -6,7 +6,6 @@ mod effective;
 mod order;
 mod values;
 
-pub use effective::effective;
 pub use order::start_order;
 pub use values::unsafe_reason;
 
@@ -15,6 +14,7 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::{evaluate, Env, EvFilter, Evaluated};
 use crate::profile::Target;
 use crate::source::Span;
+use effective::DataSet;
 
 /// One server's plan, borrowing the checked policy and the server's profile.
 pub struct Plan<'a> {
@@ -32,10 +32,12 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     pub fn new(input: &'a Checked, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
         let env = Env::of_target(&input.matrix, target);
-        let ev = evaluate(&input.policy, &input.text, &env);
+        let mut ev = evaluate(&input.policy, &input.text, &env);
+        let data = DataSet::of(input, &env);
         let file = input.policy.file;
         let mut errors: Vec<Diagnostic> = ev.problems.clone();
-        for f in &ev.filters {
+        errors.extend(data.problems);
+        for f in &data.all {
             if let Some(drive) = f.pattern.drive() {
                 if !target.drives.contains(&drive) {
                     let have: Vec<String> = target.drives.iter().map(|c| format!("{c}:")).collect();
@@ -115,7 +117,10 @@ impl<'a> Plan<'a> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let filters = effective(&ev.filters);
+        let mut filters = data.effective;
+        filters.sort_by_cached_key(|f| (f.kind, f.mode, f.pattern.key()));
+        ev.filters = data.all;
+        ev.unprotected = data.unprotected;
         let start = start_order(&ev.services);
         Ok(Plan {
             input,

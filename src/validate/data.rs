@@ -1,660 +1,119 @@
-//! Filter findings over the whole configuration space.
-//!
-//! Relating filters is the expensive part of validation, and it depends only on where the
-//! patterns resolve to. So, per *path environment* (release, platform, the dimension values
-//! and conditions that paths use), every data rule of the policy — active or not — is resolved
-//! once, and the segment tries yield, per rule, the few rules it can relate to. Each group of
-//! configurations then only asks which of those candidates are active: linear work with a small
-//! constant, whatever the number of configurations.
+//! Filter findings in one group of configurations, from what [`Holding`] says the product makes
+//! of each data rule there.
 
-use super::flat::Flat;
-use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
+use crate::ast::DataRule;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::filters::{Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
-use crate::par;
+use crate::relate::{DataRef, Holding, Relations, Role};
 use rustc_hash::FxHashMap as HashMap;
 
-/// One data rule of the policy, base or exception.
-pub struct DataRef<'p> {
-    pub item: &'p Item<DataRule>,
-    /// Index into `policy.exceptions`.
-    pub exception: Option<u32>,
-}
-
-/// Every data rule, base first, in source order.
-pub fn data_items(policy: &Policy) -> Vec<DataRef<'_>> {
-    let n = policy.base.data.len()
-        + policy
-            .exceptions
-            .iter()
-            .map(|e| e.body.data.len())
-            .sum::<usize>();
-    let mut out: Vec<DataRef> = Vec::with_capacity(n);
-    out.extend(policy.base.data.iter().map(|item| DataRef {
-        item,
-        exception: None,
-    }));
-    for (k, e) in policy.exceptions.iter().enumerate() {
-        out.extend(e.body.data.iter().map(|item| DataRef {
-            item,
-            exception: Some(k as u32),
-        }));
-    }
-    out
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Include,
-    Exclude,
-    Unprotected,
-    Snapshot,
-}
-
-fn role(rule: &DataRule) -> Role {
-    match rule {
-        DataRule::Filter {
-            kind: FilterKind::Snapshot,
-            ..
-        } => Role::Snapshot,
-        DataRule::Filter {
-            mode: FilterMode::Include,
-            ..
-        } => Role::Include,
-        DataRule::Filter {
-            mode: FilterMode::Exclude,
-            ..
-        } => Role::Exclude,
-        DataRule::Unprotected { .. } => Role::Unprotected,
-    }
-}
-
-/// Folders the engine refuses to protect here, with the reason.
-pub(super) fn vetoed_roots(env: &Env) -> Vec<(Pattern, &'static str)> {
-    env.engine
-        .vetoed_roots(&env.system_drive)
-        .into_iter()
-        .map(|v| (v.root, v.why))
-        .collect()
-}
-
-/// Rule indices, as found for one rule.
-type Ids = Box<[u32]>;
-
-/// Rules resolved or related at a time: bounds what is held twice while results are merged.
-const BLOCK: usize = 16_384;
-
-/// The list kept for rule `i` in a sparse map, or none.
-fn list(m: &HashMap<usize, Vec<u32>>, i: usize) -> &[u32] {
-    m.get(&i).map_or(&[], Vec::as_slice)
-}
-
-/// The relations among all data rules in one path environment.
-pub struct Relations<'a> {
-    /// What resolves patterns again for the text of a finding.
-    policy: &'a Policy,
-    text: &'a str,
-    roles: Vec<Role>,
-    /// The kind each rule's pattern resolves as (files or registry).
-    kinds: Vec<FilterKind>,
-    /// Each rule's resolved segments, unset where the pattern did not resolve (display text
-    /// is made again only for a finding).
-    patterns: Flat<Seg>,
-    /// Why a rule's pattern cannot be used here, for the few rules where it cannot.
-    problems: HashMap<usize, Diagnostic>,
-    /// Each include's and exclude's class of equal patterns: the class's first rule.
-    rep: Vec<u32>,
-    /// The rules of each class, by its first rule.
-    members: Flat<u32>,
-    /// By class — include: the classes of the includes covering it (its own aside).
-    /// Exclude: of the includes covering it. By rule — unprotected: of the excludes covering it.
-    cover: Flat<u32>,
-    /// By class — include: the classes of the excludes overlapping it. By rule —
-    /// unprotected: of the includes overlapping it.
-    overlap: Flat<u32>,
-    /// The few rules below, by rule: kept sparsely.
-    veto: HashMap<usize, String>,
-    /// Base exclude: the class of the base includes of the same pattern.
-    same: HashMap<usize, u32>,
-    /// Base rule: the class of the exception rules of the same kind and pattern (which
-    /// replace it where one of them holds); classes are named by their first rule.
-    replaced_by: HashMap<usize, u32>,
-    /// The exception rules of those classes, each with its class.
-    exception_class: Vec<(u32, u32)>,
-    /// Base unprotected: exception includes covering it (which protect it after all).
-    protected_by: HashMap<usize, Vec<u32>>,
-    /// Exception include that overrides some base statement.
-    overrides: Vec<bool>,
-    /// A hash of each resolved pattern, to find equal ones (32 bits: a collision costs a
-    /// comparison, never a wrong answer).
-    hashes: Vec<u32>,
-}
-
-impl<'a> Relations<'a> {
-    pub fn build(policy: &'a Policy, text: &'a str, env: &'a Env, items: &[DataRef]) -> Self {
-        let n = items.len();
-        // resolving is independent per rule: spread over the cores, one resolver each, a
-        // block of rules at a time (only the block's segments are held twice)
-        let mut patterns = Flat::new(n);
-        let mut problems = HashMap::default();
-        for (b, block) in items.chunks(BLOCK).enumerate() {
-            let resolved = par::map_init(
-                block,
-                par::MIN_PARALLEL,
-                || Resolver::new(policy, text, env),
-                |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
-            );
-            if b == 0 && n > block.len() {
-                // room for all, judged by the first block with a margin (growing copies)
-                let segs: usize = resolved.iter().flatten().map(|p| p.segs.len()).sum();
-                patterns.reserve(segs * n / block.len() * 5 / 4);
+/// The findings in a group of configurations where `active` rules hold: `env` is one of
+/// them, `veto` the vetoed inclusions of its path environment.
+pub fn check(
+    rel: &Relations,
+    env: &Env,
+    veto: &HashMap<usize, String>,
+    items: &[DataRef],
+    active: &[bool],
+    out: &mut Vec<Diagnostic>,
+) {
+    let file = rel.policy().file;
+    let n = items.len();
+    let here = Holding::new(rel, active);
+    let has_exclusions = env.has_exclusions();
+    let span = |i: usize| items[i].item.value.pattern().span;
+    let resolver = std::cell::OnceCell::new();
+    let pat = |i: usize| {
+        let r = resolver.get_or_init(|| Resolver::new(rel.policy(), rel.text(), env));
+        let rule = &items[i].item.value;
+        r.pattern(pattern_kind(rule), rule.pattern())
+            .map_or(String::new(), |p| p.display)
+    };
+    for i in 0..n {
+        if active[i] {
+            if let Some(d) = rel.problem_of(i) {
+                out.push(d.clone());
             }
-            for (k, r) in resolved.into_iter().enumerate() {
-                let i = b * BLOCK + k;
-                match r {
-                    Ok(p) => patterns.set(i, &p.segs),
-                    Err(e) => {
-                        problems.insert(i, e);
-                    }
+        }
+        if !here.on(i) {
+            continue;
+        }
+        match rel.role(i) {
+            Role::Include => {
+                if let Some(reason) = veto.get(&i) {
+                    out.push(
+                        Diagnostic::new(codes::VETOED_INCLUSION, format!("inclusion `{}` covers {reason}", pat(i)))
+                            .at(file, span(i), "the product vetoes this filter")
+                            .with_note("a vetoed filter is refused even when an exclusion would remove the offending part")
+                            .with_help("include the application's own folders instead"),
+                    );
                 }
-            }
-        }
-        let roles: Vec<Role> = items.iter().map(|d| role(&d.item.value)).collect();
-        let kinds: Vec<FilterKind> = items.iter().map(|d| pattern_kind(&d.item.value)).collect();
-        let hashes: Vec<u32> = (0..n)
-            .map(|i| {
-                use std::hash::{Hash, Hasher};
-                let mut h = rustc_hash::FxHasher::default();
-                if patterns.is_set(i) {
-                    patterns.get(i).hash(&mut h);
+                // an exception that overrides the base says so on purpose
+                if here.overrides(i) || here.carved(i) {
+                    continue;
                 }
-                let h = h.finish();
-                (h ^ (h >> 32)) as u32 // equal hashes are compared segment by segment
-            })
-            .collect();
-        let mut rel = Relations {
-            policy,
-            text,
-            roles,
-            kinds,
-            patterns,
-            problems,
-            rep: (0..n as u32).collect(),
-            members: Flat::new(n),
-            cover: Flat::new(n),
-            overlap: Flat::new(n),
-            veto: HashMap::default(),
-            same: HashMap::default(),
-            replaced_by: HashMap::default(),
-            exception_class: Vec::new(),
-            protected_by: HashMap::default(),
-            overrides: vec![false; n],
-            hashes,
-        };
-        for kind in [FilterKind::Files, FilterKind::Registry] {
-            rel.relate(items, kind, env);
-        }
-        rel.exceptions(items);
-        rel
-    }
-
-    fn ids(&self, kind: FilterKind, role: Role) -> Vec<usize> {
-        (0..self.roles.len())
-            .filter(|&i| self.roles[i] == role && self.kinds[i] == kind && self.patterns.is_set(i))
-            .collect()
-    }
-
-    /// The vetoed inclusions of the environment these relations were built for.
-    pub fn vetoes(&self) -> &HashMap<usize, String> {
-        &self.veto
-    }
-
-    /// Whether rule `i`'s pattern failed to resolve.
-    pub fn problem(&self, i: usize) -> bool {
-        self.problems.contains_key(&i)
-    }
-
-    /// Each rule of `sorted` (by key, then rule) with the first rule of equal key and pattern:
-    /// its class. Rules of one key come in rule order, so each joins the first equal one.
-    fn group_equal<K: Eq + Copy>(&self, sorted: &[(K, u32)]) -> Vec<(u32, u32)> {
-        let mut out = Vec::with_capacity(sorted.len());
-        let mut firsts: Vec<u32> = Vec::new();
-        for (k, &(key, i)) in sorted.iter().enumerate() {
-            if k == 0 || sorted[k - 1].0 != key {
-                firsts.clear();
-            }
-            let same = firsts
-                .iter()
-                .copied()
-                .find(|&f| self.segs(f as usize) == self.segs(i as usize));
-            let rep = same.unwrap_or_else(|| {
-                firsts.push(i);
-                i
-            });
-            out.push((i, rep));
-        }
-        out
-    }
-
-    /// The rule of `sorted` (by key, then rule) with key `key` and the pattern of rule `i`.
-    fn equal_in<K: Ord + Copy>(&self, sorted: &[(K, u32)], key: K, i: usize) -> Option<u32> {
-        let from = sorted.partition_point(|&(k, _)| k < key);
-        sorted[from..]
-            .iter()
-            .take_while(|&&(k, _)| k == key)
-            .map(|&(_, r)| r)
-            .find(|&r| self.segs(r as usize) == self.segs(i))
-    }
-
-    /// Whether rule `i` is a file or registry inclusion.
-    pub fn is_include(&self, i: usize) -> bool {
-        self.roles[i] == Role::Include
-    }
-
-    /// Rule `i`'s resolved segments (none when it did not resolve).
-    pub fn segs(&self, i: usize) -> &[Seg] {
-        self.patterns.get(i)
-    }
-
-    /// Classes of equal patterns among `ids`: the first rule of each class (in rule order)
-    /// stands for it. Records each rule's class in `rep` and each class's members.
-    fn classes(&mut self, ids: &[usize]) -> Vec<usize> {
-        let mut by_hash: Vec<(u32, u32)> =
-            ids.iter().map(|&i| (self.hashes[i], i as u32)).collect();
-        by_hash.sort_unstable();
-        // (class, rule) for every rule
-        let mut pairs: Vec<(u32, u32)> = self
-            .group_equal(&by_hash)
-            .into_iter()
-            .map(|(i, rep)| (rep, i))
-            .collect();
-        for &(rep, i) in &pairs {
-            self.rep[i as usize] = rep;
-        }
-        pairs.sort_unstable();
-        self.members.reserve(pairs.len());
-        let mut reps = Vec::new();
-        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let rep = run[0].0 as usize;
-            let members: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
-            self.members.set(rep, &members);
-            reps.push(rep);
-        }
-        reps
-    }
-
-    fn relate(&mut self, items: &[DataRef], kind: FilterKind, env: &Env) {
-        let inc = self.ids(kind, Role::Include);
-        let exc = self.ids(kind, Role::Exclude);
-        let unp = self.ids(kind, Role::Unprotected);
-        // equal patterns relate alike: only one of each class goes into the tries, and lists
-        // name classes, so that a pattern written many times costs no more than once
-        let inc = self.classes(&inc);
-        let exc = self.classes(&exc);
-        let room = |ids: &[usize]| ids.iter().map(|&i| self.segs(i).len()).sum::<usize>();
-        let mut inc_trie = Trie::with_capacity(room(&inc), inc.len());
-        for (k, &i) in inc.iter().enumerate() {
-            inc_trie.insert(self.segs(i), k);
-        }
-        let mut exc_trie = Trie::with_capacity(room(&exc), exc.len());
-        for (k, &i) in exc.iter().enumerate() {
-            exc_trie.insert(self.segs(i), k);
-        }
-        // the queries only read the tries: spread over the cores, a block of classes at a time
-        for block in inc.chunks(BLOCK) {
-            let this = &*self;
-            let found: Vec<(Ids, Ids)> = par::map(block, par::MIN_PARALLEL, |&i| {
-                let mut cover = Vec::new();
-                inc_trie.covering(this.segs(i), |k| {
-                    if inc[k] != i {
-                        cover.push(inc[k] as u32);
-                    }
-                    false
-                });
-                cover.sort_unstable();
-                let mut carve = Vec::new();
-                exc_trie.overlapping(this.segs(i), |k| {
-                    carve.push(exc[k] as u32);
-                    false
-                });
-                carve.sort_unstable();
-                (cover.into(), carve.into())
-            });
-            for (&i, (cover, carve)) in block.iter().zip(found) {
-                self.cover.set(i, &cover);
-                self.overlap.set(i, &carve);
-            }
-        }
-        for block in exc.chunks(BLOCK) {
-            let this = &*self;
-            let found: Vec<Ids> = par::map(block, par::MIN_PARALLEL, |&e| {
-                let mut cover = Vec::new();
-                inc_trie.covering(this.segs(e), |k| {
-                    cover.push(inc[k] as u32);
-                    false
-                });
-                cover.sort_unstable();
-                cover.into()
-            });
-            for (&e, cover) in block.iter().zip(found) {
-                self.cover.set(e, &cover);
-            }
-        }
-        for &u in &unp {
-            let mut cover = Vec::new();
-            exc_trie.covering(self.segs(u), |k| {
-                cover.push(exc[k] as u32);
-                false
-            });
-            let mut hits = Vec::new();
-            inc_trie.overlapping(self.segs(u), |k| {
-                hits.push(inc[k] as u32);
-                false
-            });
-            hits.sort_unstable();
-            cover.sort_unstable();
-            self.cover.set(u, &cover);
-            self.overlap.set(u, &hits);
-        }
-        if kind == FilterKind::Files {
-            let mut vetoed: HashMap<usize, String> = HashMap::default();
-            if let Some(why) = env.engine.drive_root_veto() {
-                for &r in &inc {
-                    let s = self.segs(r);
-                    if s.len() == 2 && s[1].is_any() {
-                        vetoed.insert(r, why.to_string());
-                    }
-                }
-            }
-            for (root, why) in vetoed_roots(env) {
-                inc_trie.overlapping(&root.segs, |k| {
-                    vetoed.entry(inc[k]).or_insert_with(|| {
-                        format!("{why} ({})", root.display.trim_end_matches("\\**"))
-                    });
-                    false
-                });
-            }
-            // every rule of a vetoed class is vetoed
-            for (r, why) in vetoed {
-                for &i in self.members.get(r) {
-                    self.veto.insert(i as usize, why.clone());
-                }
-            }
-        }
-        // base excludes with the pattern of some base include: the include's class
-        let base_of = |i: usize| items[i].exception.is_none();
-        let mut inc_by_hash: Vec<(u32, u32)> = inc
-            .iter()
-            .filter(|&&r| self.members.get(r).iter().any(|&i| base_of(i as usize)))
-            .map(|&r| (self.hashes[r], r as u32))
-            .collect();
-        inc_by_hash.sort_unstable();
-        let mut same: Vec<(usize, u32)> = Vec::new();
-        for &r in &exc {
-            let Some(i) = self.equal_in(&inc_by_hash, self.hashes[r], r) else {
-                continue;
-            };
-            for &e in self.members.get(r) {
-                if base_of(e as usize) {
-                    same.push((e as usize, i));
-                }
-            }
-        }
-        for (e, i) in same {
-            self.same.insert(e, i);
-        }
-    }
-
-    /// What each exception rule replaces or protects in the base.
-    fn exceptions(&mut self, items: &[DataRef]) {
-        let kind_of = |i: usize| match &items[i].item.value {
-            DataRule::Filter { kind, .. } => Some(*kind),
-            DataRule::Unprotected { .. } => None,
-        };
-        // exception filters in classes of one kind and pattern (the first rule stands for
-        // its class), sorted by kind and hash: a base filter finds its class by binary search
-        let mut xs: Vec<((FilterKind, u32), u32)> = items
-            .iter()
-            .enumerate()
-            .filter_map(
-                |(x, d)| match (d.exception, kind_of(x), self.patterns.is_set(x)) {
-                    (Some(_), Some(k), true) => Some(((k, self.hashes[x]), x as u32)),
-                    _ => None,
-                },
-            )
-            .collect();
-        xs.sort_unstable();
-        let class_of = self.group_equal(&xs); // (rule, its class)
-                                              // the first rule of each class, still sorted by key
-        let reps: Vec<((FilterKind, u32), u32)> = xs
-            .iter()
-            .zip(&class_of)
-            .filter(|(_, &(x, rep))| x == rep)
-            .map(|(&x, _)| x)
-            .collect();
-        let mut replaced: Vec<(usize, u32)> = Vec::new();
-        for (b, d) in items.iter().enumerate() {
-            let (None, Some(k), true) = (d.exception, kind_of(b), self.patterns.is_set(b)) else {
-                continue;
-            };
-            if let Some(r) = self.equal_in(&reps, (k, self.hashes[b]), b) {
-                replaced.push((b, r));
-            }
-        }
-        let mut protected: Vec<(usize, usize)> = Vec::new();
-        let base_unprotected: Vec<usize> = (0..items.len())
-            .filter(|&i| {
-                items[i].exception.is_none()
-                    && self.roles[i] == Role::Unprotected
-                    && self.patterns.is_set(i)
-            })
-            .collect();
-        // base unprotected data that exception includes cover: one trie query per unprotected
-        // rule (not every pair)
-        let exception_includes: Vec<usize> = (0..items.len())
-            .filter(|&x| {
-                items[x].exception.is_some()
-                    && self.roles[x] == Role::Include
-                    && self.patterns.is_set(x)
-            })
-            .collect();
-        if !exception_includes.is_empty() {
-            let mut trie = Trie::new();
-            for (k, &x) in exception_includes.iter().enumerate() {
-                trie.insert(self.segs(x), k);
-            }
-            for &u in &base_unprotected {
-                trie.covering(self.segs(u), |k| {
-                    protected.push((u, exception_includes[k]));
-                    false
-                });
-            }
-            protected.sort_unstable_by_key(|&(u, x)| (x, u));
-        }
-        // a base rule is replaced where some rule of its exception class holds
-        let matched: rustc_hash::FxHashSet<u32> = replaced.iter().map(|&(_, r)| r).collect();
-        for (b, r) in replaced {
-            self.replaced_by.insert(b, r);
-        }
-        for (x, r) in class_of {
-            if matched.contains(&r) {
-                self.exception_class.push((x, r));
-                self.overrides[x as usize] = true;
-            }
-        }
-        for (u, x) in protected {
-            self.protected_by.entry(u).or_default().push(x as u32);
-            self.overrides[x] = true;
-        }
-    }
-
-    /// The findings in a group of configurations where `active` rules hold: `env` is one of
-    /// them, `veto` the vetoed inclusions of its path environment.
-    #[allow(clippy::too_many_arguments)]
-    pub fn check(
-        &self,
-        env: &Env,
-        veto: &HashMap<usize, String>,
-        items: &[DataRef],
-        active: &[bool],
-        hb_old: bool,
-        hb_text: &str,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let file = self.policy.file;
-        let n = items.len();
-        // exception rules replace base ones; exception includes protect base unprotected data
-        let live: rustc_hash::FxHashSet<u32> = self
-            .exception_class
-            .iter()
-            .filter(|&&(x, _)| active[x as usize])
-            .map(|&(_, r)| r)
-            .collect();
-        let on: Vec<bool> = (0..n)
-            .map(|i| {
-                active[i]
-                    && self.patterns.is_set(i)
-                    && !self.replaced_by.get(&i).is_some_and(|r| live.contains(r))
-                    && !list(&self.protected_by, i)
-                        .iter()
-                        .any(|&x| active[x as usize])
-            })
-            .collect();
-        // the first rule of each class that holds here
-        let mut first_on = vec![u32::MAX; n];
-        for i in (0..n).filter(|&i| on[i]) {
-            let r = self.rep[i] as usize;
-            if first_on[r] == u32::MAX {
-                first_on[r] = i as u32;
-            }
-        }
-        // the first base rule of a class that holds here, found once per class
-        let mut first_base_on: HashMap<usize, Option<usize>> = HashMap::default();
-        let mut first_base_on = |r: usize| {
-            *first_base_on.entry(r).or_insert_with(|| {
-                self.members
-                    .get(r)
-                    .iter()
-                    .map(|&j| j as usize)
-                    .find(|&j| on[j] && items[j].exception.is_none())
-            })
-        };
-        // the first rule of the listed classes that holds here
-        let any_on = |classes: &[u32]| {
-            classes
-                .iter()
-                .map(|&r| first_on[r as usize])
-                .min()
-                .filter(|&j| j != u32::MAX)
-                .map(|j| j as usize)
-        };
-        let span = |i: usize| items[i].item.value.pattern().span;
-        let resolver = std::cell::OnceCell::new();
-        let pat = |i: usize| {
-            let r = resolver.get_or_init(|| Resolver::new(self.policy, self.text, env));
-            let rule = &items[i].item.value;
-            r.pattern(pattern_kind(rule), rule.pattern())
-                .map_or(String::new(), |p| p.display)
-        };
-        for i in 0..n {
-            if active[i] {
-                if let Some(d) = self.problems.get(&i) {
-                    out.push(d.clone());
-                }
-            }
-            if !on[i] {
-                continue;
-            }
-            match self.roles[i] {
-                Role::Include => {
-                    if let Some(reason) = veto.get(&i) {
-                        out.push(
-                            Diagnostic::new(codes::VETOED_INCLUSION, format!("inclusion `{}` covers {reason}", pat(i)))
-                                .at(file, span(i), "the product vetoes this filter")
-                                .with_note("a vetoed filter is refused even when an exclusion would remove the offending part")
-                                .with_help("include the application's own folders instead"),
-                        );
-                    }
-                    let r = self.rep[i] as usize;
-                    if self.overrides[i] || any_on(self.overlap.get(r)).is_some() {
-                        continue;
-                    }
-                    // an earlier rule of its own class, or any rule of a covering class
-                    let earlier = Some(first_on[r] as usize).filter(|&j| j < i);
-                    let covering = any_on(self.cover.get(r));
-                    if let Some(j) = earlier.into_iter().chain(covering).min() {
-                        let same = self.segs(j) == self.segs(i);
-                        let msg = if same {
-                            format!("inclusion `{}` is given twice", pat(i))
-                        } else {
-                            format!("inclusion `{}` is covered by `{}`", pat(i), pat(j))
-                        };
-                        out.push(
-                            Diagnostic::new(codes::REDUNDANT_INCLUSION, msg)
-                                .at(file, span(i), "redundant")
-                                .with_label(file, span(j), "covered by this inclusion")
-                                .with_help("remove the covered inclusion"),
-                        );
-                    }
-                }
-                Role::Exclude => {
-                    if any_on(self.cover.get(self.rep[i] as usize)).is_none() {
-                        out.push(
-                            Diagnostic::new(codes::EXCLUSION_NOT_EFFECTIVE, format!("exclusion `{}` lies in no inclusion", pat(i)))
-                                .at(file, span(i), "excludes nothing that is included")
-                                .with_note("the product reports such a filter as NotSubsetOfInclusion and ignores it")
-                                .with_help("remove the exclusion, or include the folder it narrows"),
-                        );
-                    }
-                    if let Some(j) = self.same.get(&i).and_then(|&r| first_base_on(r as usize)) {
-                        out.push(
-                            Diagnostic::new(
-                                codes::CONTRADICTION,
-                                format!("`{}` is both included and excluded", pat(i)),
-                            )
-                            .at(file, span(i), "excluded here")
-                            .with_label(file, span(j), "included here")
-                            .with_help("keep one; only an exception may override the base policy"),
-                        );
-                    }
-                    if hb_old {
-                        out.push(
-                            Diagnostic::new(codes::EXCLUSION_UNSUPPORTED, format!("exclusion `{}` in a configuration with heartbeat {hb_text}", pat(i)))
-                                .at(file, span(i), "Heartbeat 5.2 and earlier have no exclusion filters")
-                                .with_note("the exclusion would be ignored and the data replicated")
-                                .with_help("condition the exclusion with `when heartbeat >= 5.3`, or restructure the inclusions"),
-                        );
-                    }
-                }
-                Role::Unprotected => {
-                    if items[i].exception.is_some() || any_on(self.cover.get(i)).is_some() {
-                        continue;
-                    }
-                    let because = match &items[i].item.value {
-                        DataRule::Unprotected { because, .. } => because.value.clone(),
-                        DataRule::Filter { .. } => String::new(),
+                if let Some(j) = here.covering(i) {
+                    let same = rel.segs(j) == rel.segs(i);
+                    let msg = if same {
+                        format!("inclusion `{}` is given twice", pat(i))
+                    } else {
+                        format!("inclusion `{}` is covered by `{}`", pat(i), pat(j))
                     };
-                    let mut hits: Vec<usize> = self
-                        .overlap
-                        .get(i)
-                        .iter()
-                        .flat_map(|&r| self.members.get(r as usize))
-                        .map(|&j| j as usize)
-                        .filter(|&j| on[j] && items[j].exception.is_none())
-                        .collect();
-                    hits.sort_unstable();
-                    for j in hits {
-                        out.push(
-                            Diagnostic::new(codes::COVERS_UNPROTECTED, format!("inclusion `{}` replicates data declared unprotected", pat(j)))
-                                .at(file, span(j), "includes unprotected data")
-                                .with_label(file, span(i), format!("declared unprotected because {because}"))
-                                .with_help("narrow the inclusion, exclude the unprotected data, or move the inclusion into an exception"),
-                        );
-                    }
+                    out.push(
+                        Diagnostic::new(codes::REDUNDANT_INCLUSION, msg)
+                            .at(file, span(i), "redundant")
+                            .with_label(file, span(j), "covered by this inclusion")
+                            .with_help("remove the covered inclusion"),
+                    );
                 }
-                Role::Snapshot => {}
             }
+            Role::Exclude => {
+                if here.inside(i).is_none() {
+                    out.push(
+                        Diagnostic::new(codes::EXCLUSION_NOT_EFFECTIVE, format!("exclusion `{}` lies in no inclusion", pat(i)))
+                            .at(file, span(i), "excludes nothing that is included")
+                            .with_note("the product reports such a filter as NotSubsetOfInclusion and ignores it")
+                            .with_help("remove the exclusion, or include the folder it narrows"),
+                    );
+                }
+                if let Some(j) = here.same_base_include(i, items) {
+                    out.push(
+                        Diagnostic::new(
+                            codes::CONTRADICTION,
+                            format!("`{}` is both included and excluded", pat(i)),
+                        )
+                        .at(file, span(i), "excluded here")
+                        .with_label(file, span(j), "included here")
+                        .with_help("keep one; only an exception may override the base policy"),
+                    );
+                }
+                if !has_exclusions {
+                    out.push(
+                        Diagnostic::new(codes::EXCLUSION_UNSUPPORTED, format!("exclusion `{}` in a configuration with heartbeat {}", pat(i), env.heartbeat_text()))
+                            .at(file, span(i), "Heartbeat 5.2 and earlier have no exclusion filters")
+                            .with_note("the exclusion would be ignored and the data replicated")
+                            .with_help("condition the exclusion with `when heartbeat >= 5.3`, or restructure the inclusions"),
+                    );
+                }
+            }
+            Role::Unprotected => {
+                if items[i].exception.is_some() || here.excluded(i) {
+                    continue;
+                }
+                let because = match &items[i].item.value {
+                    DataRule::Unprotected { because, .. } => because.value.clone(),
+                    DataRule::Filter { .. } => String::new(),
+                };
+                for j in here.overlapping_base_includes(i, items) {
+                    out.push(
+                        Diagnostic::new(codes::COVERS_UNPROTECTED, format!("inclusion `{}` replicates data declared unprotected", pat(j)))
+                            .at(file, span(j), "includes unprotected data")
+                            .with_label(file, span(i), format!("declared unprotected because {because}"))
+                            .with_help("narrow the inclusion, exclude the unprotected data, or move the inclusion into an exception"),
+                    );
+                }
+            }
+            Role::SnapshotInclude | Role::SnapshotExclude => {}
         }
     }
 }

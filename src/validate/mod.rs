@@ -7,14 +7,13 @@
 
 mod claims;
 mod data;
-mod flat;
 mod rebase;
 mod services;
 mod types;
 
 use crate::ast::{Condition, Exception, Policy, Str};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::lower::{eval, evaluate_parts, Env, Resolver};
+use crate::lower::{eval, evaluate, Env, Resolver};
 use crate::matrix::Matrix;
 use crate::par;
 use indexmap::IndexMap;
@@ -94,7 +93,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     let members: Vec<&Vec<usize>> = groups.values().collect();
     let found = par::map(&members, min_parallel(policy), |members| {
         let env = &envs[members[0]];
-        let ev = evaluate_parts(policy, text, env, false);
+        let ev = evaluate(policy, text, env);
         let mut found = ev.problems.clone();
         services::check(policy.file, &ev, &mut found);
         for a in &ev.advisories {
@@ -111,7 +110,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     }
 
     // data: relations computed once per path environment, checked per group of configurations
-    let items = data::data_items(policy);
+    let items = crate::relate::data_items(policy);
     let exceptions: Vec<&Exception> = policy.exceptions.iter().collect();
     let mut data_conds = Distinct::new(Vec::new());
     let item_cond: Vec<Option<u32>> = items
@@ -158,7 +157,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     // relations are built for one path environment and reused in the next when only the
     // folders that lead patterns moved (rebase.rs); else built again
     let shapes = rebase::Shapes::of(&items);
-    let mut built: Option<(data::Relations, &Env)> = None;
+    let mut built: Option<(crate::relate::Relations, &Env)> = None;
     for groups in by_path.values() {
         let env = &envs[groups[0].1[0]];
         let reused = built.as_ref().filter(|_| reuse).and_then(|(rel, at)| {
@@ -168,7 +167,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
             Some(v) => v,
             None => {
                 drop(built.take()); // one set of relations in memory at a time
-                let rel = data::Relations::build(policy, text, env, &items);
+                let rel = crate::relate::Relations::build(policy, text, env, &items);
                 let v = rel.vetoes().clone();
                 built = Some((rel, env));
                 v
@@ -182,7 +181,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
         let found: Vec<Vec<Diagnostic>> = par::map(
             groups,
             min_parallel(policy),
-            |&((_, conds, exc, hb_old), members)| {
+            |&((_, conds, exc, _), members)| {
                 let env = &envs[members[0]];
                 let active: Vec<bool> = items
                     .iter()
@@ -192,9 +191,8 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
                             && c.is_none_or(|c| conds[c as usize])
                     })
                     .collect();
-                let hb_text = env.heartbeat_text();
                 let mut found = Vec::new();
-                rel.check(env, &veto, &items, &active, *hb_old, &hb_text, &mut found);
+                data::check(rel, env, &veto, &items, &active, &mut found);
                 found
             },
         );
@@ -244,7 +242,7 @@ fn percent_names(text: &str) -> HashSet<String> {
 }
 
 /// Names of the `%variables%` that data patterns use, sorted.
-fn data_variables(items: &[data::DataRef]) -> Vec<String> {
+fn data_variables(items: &[crate::relate::DataRef]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for d in items {
         for name in between_percents(&d.item.value.pattern().value) {

@@ -10,10 +10,10 @@
 //! Anything else — a variable inside a pattern, a registry prefix, a folder that another
 //! pattern reaches into, a pattern that did not resolve — rebuilds the relations instead.
 
-use super::data::{vetoed_roots, DataRef, Relations};
 use crate::ast::{FilterKind, Policy, Str};
 use crate::filters::{normalize_file, normalize_registry, overlaps, Seg};
 use crate::lower::{pattern_kind, Env, Resolver};
+use crate::relate::{vetoed_roots, DataRef, Relations};
 use rustc_hash::FxHashMap as HashMap;
 
 /// How a data pattern uses variables.

@@ -1,0 +1,12 @@
+//! Relating data rules: the filter semantics of a policy, stated once. [`Relations`] finds, for
+//! every data rule in one path environment, the few rules it can relate to (tries, classes of
+//! equal patterns); [`Holding`] says, for the rules that hold in a group of configurations or
+//! on one server, which are replaced, protected, covered, carved or ignored. Validation turns
+//! that into findings; planning into a server's effective filter set.
+
+mod flat;
+mod holding;
+mod relations;
+
+pub use holding::{Holding, State};
+pub use relations::{data_items, vetoed_roots, DataRef, Relations, Role};
