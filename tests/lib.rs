@@ -11,5 +11,7 @@ mod grammar;
 mod hostile;
 mod injection;
 mod integrity;
+mod reference;
+pub mod reference_model;
 mod reuse;
 mod support;

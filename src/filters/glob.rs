@@ -135,6 +135,7 @@ pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
         return a.len() == b.len() && a.iter().zip(b).all(|(x, y)| seg_subset(x, y));
     }
     let (n, m) = (a.len(), b.len());
+    let star = Seg::new("*");
     let mut dp = vec![vec![false; m + 1]; n + 1];
     dp[n][m] = true;
     for i in (0..=n).rev() {
@@ -144,6 +145,11 @@ pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
             }
             dp[i][j] = if j < m && b[j].is_any() {
                 dp[i][j + 1] || (i < n && dp[i + 1][j])
+            } else if i < n && a[i].is_any() {
+                // `**` then the rest: the rest itself, and one segment more of the same. Only
+                // a `*` takes any one segment: `**·A ⊆ *·B` exactly when `A ⊆ *·B` (no
+                // segment) and `**·A ⊆ B` (one taken by the `*`)
+                j < m && b[j] == star && dp[i + 1][j] && dp[i][j + 1]
             } else if i < n && j < m {
                 seg_subset(&a[i], &b[j]) && dp[i + 1][j + 1]
             } else {

@@ -231,7 +231,37 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
         display.push('\\');
         display.push_str(raw);
     }
+    canonical_stars(&mut segs);
     Ok(Pattern { segs, display })
+}
+
+/// Write every run of `*` and `**` segments one way: its `*`s, then one `**` if it had any.
+/// The run matches "at least as many segments as it has `*`s" (any number with a `**`), so
+/// `**\*`, `*\**` and `**\*\**` are one pattern: equal patterns compare equal, and subset
+/// and overlap need not guess how a `**` lines up with a `*`.
+fn canonical_stars(segs: &mut Vec<Seg>) {
+    let star = Seg::new("*");
+    let pure = |s: &Seg| s.is_any() || *s == star;
+    if !segs.windows(2).any(|w| w[0].is_any() && pure(&w[1])) {
+        return;
+    }
+    let mut out = Vec::with_capacity(segs.len());
+    let mut k = 0;
+    while k < segs.len() {
+        if !pure(&segs[k]) {
+            out.push(segs[k]);
+            k += 1;
+            continue;
+        }
+        let run = segs[k..].iter().take_while(|s| pure(s)).count();
+        let stars = segs[k..k + run].iter().filter(|s| !s.is_any()).count();
+        out.extend(std::iter::repeat_n(star, stars));
+        if stars < run {
+            out.push(Seg::any());
+        }
+        k += run;
+    }
+    *segs = out;
 }
 
 /// Long and short hive names, normalised to the short form.
@@ -277,6 +307,7 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
         });
         display.push(raw.to_string());
     }
+    canonical_stars(&mut segs);
     Ok(Pattern {
         segs,
         display: display.join("\\"),

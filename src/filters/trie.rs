@@ -276,6 +276,10 @@ impl Trie {
                 }
                 continue;
             }
+            // a `**` can take the rest of the folder, and the pattern goes on below it
+            if n.any != NONE {
+                return true;
+            }
             if let Some(c) = self.lit(n, path[i]) {
                 stack.push((c as usize, i + 1));
             }
@@ -291,18 +295,23 @@ impl Trie {
     }
 
     /// Ids of patterns that match every path `a` matches (`a` ⊆ pattern), in no set order;
-    /// `visit` returns true to stop.
-    pub fn covering(&self, a: &[Seg], mut visit: impl FnMut(usize) -> bool) {
+    /// `visit(id, exact)` returns true to stop. Where `exact` is false the id is a candidate
+    /// only, which the caller confirms with [`subset`]: a `**` of `a` against a `*` of the
+    /// pattern holds only if it holds for every number of segments the `**` takes, which a
+    /// walk cannot decide alone.
+    pub fn covering(&self, a: &[Seg], mut visit: impl FnMut(usize, bool) -> bool) {
+        let star = Seg::new("*");
         let mut seen = Visited::default();
-        let mut stack = vec![(0usize, 0usize)];
-        while let Some((node, i)) = stack.pop() {
-            if !seen.insert((node, i)) {
+        // (node, i, exact)
+        let mut stack = vec![(0usize, 0usize, true)];
+        while let Some((node, i, exact)) = stack.pop() {
+            if !seen.insert((node, i * 2 + usize::from(exact))) {
                 continue;
             }
             let n = &self.nodes[node];
             if i == a.len() {
                 for id in self.ends_at(n) {
-                    if visit(id) {
+                    if visit(id, exact) {
                         return;
                     }
                 }
@@ -310,19 +319,19 @@ impl Trie {
             if let Some(c) = Self::any(n) {
                 // the pattern's `**` absorbs a[i..k]
                 for k in i..=a.len() {
-                    stack.push((c, k));
+                    stack.push((c, k, exact));
                 }
             }
             let Some(seg) = a.get(i) else { continue };
             match seg.kind() {
                 SegKind::Lit(x) => {
                     if let Some(c) = self.lit_seg(n, *seg) {
-                        stack.push((c as usize, i + 1));
+                        stack.push((c as usize, i + 1, exact));
                     }
                     for e in self.glob_edges(n) {
                         if let SegKind::Glob(gs) = e.seg.kind() {
                             if glob_match(gs, x) {
-                                stack.push((e.child as usize, i + 1));
+                                stack.push((e.child as usize, i + 1, exact));
                             }
                         }
                     }
@@ -330,11 +339,18 @@ impl Trie {
                 SegKind::Glob(_) => {
                     for e in self.glob_edges(n) {
                         if subset(std::slice::from_ref(seg), std::slice::from_ref(&e.seg)) {
-                            stack.push((e.child as usize, i + 1));
+                            stack.push((e.child as usize, i + 1, exact));
                         }
                     }
                 }
-                SegKind::Any => {}
+                SegKind::Any => {
+                    // the pattern's `*` takes one segment of `a`'s `**`, which goes on
+                    for e in self.glob_edges(n) {
+                        if e.seg == star {
+                            stack.push((e.child as usize, i, false));
+                        }
+                    }
+                }
             }
         }
     }
@@ -410,7 +426,9 @@ mod tests {
 
     fn covering(t: &Trie, q: &str) -> Vec<usize> {
         let mut out = Vec::new();
-        t.covering(&segs(q), |id| {
+        t.covering(&segs(q), |id, exact| {
+            // these tests query no `**` against a `*`: every id is exact
+            assert!(exact, "{q}");
             out.push(id);
             false
         });

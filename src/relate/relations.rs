@@ -10,7 +10,7 @@
 use super::flat::Flat;
 use crate::ast::{DataRule, FilterKind, FilterMode, Item, Policy};
 use crate::diagnostic::Diagnostic;
-use crate::filters::{Pattern, Seg, Trie};
+use crate::filters::{subset, Pattern, Seg, Trie};
 use crate::lower::{pattern_kind, Env, Resolver};
 use crate::par;
 use rustc_hash::FxHashMap as HashMap;
@@ -203,6 +203,9 @@ impl<'a> Relations<'a> {
         };
         for kind in [FilterKind::Files, FilterKind::Registry] {
             rel.relate(items, kind, env, false);
+        }
+        // a snapshot pattern resolves as a file pattern (kind `Snapshot`) or a registry key
+        for kind in [FilterKind::Snapshot, FilterKind::Registry] {
             rel.relate(items, kind, env, true);
         }
         rel.exceptions(items);
@@ -348,8 +351,8 @@ impl<'a> Relations<'a> {
             let this = &*self;
             let found: Vec<(Ids, Ids)> = par::map(block, par::MIN_PARALLEL, |&i| {
                 let mut cover = Vec::new();
-                inc_trie.covering(this.segs(i), |k| {
-                    if inc[k] != i {
+                inc_trie.covering(this.segs(i), |k, exact| {
+                    if inc[k] != i && (exact || subset(this.segs(i), this.segs(inc[k]))) {
                         cover.push(inc[k] as u32);
                     }
                     false
@@ -372,8 +375,10 @@ impl<'a> Relations<'a> {
             let this = &*self;
             let found: Vec<Ids> = par::map(block, par::MIN_PARALLEL, |&e| {
                 let mut cover = Vec::new();
-                inc_trie.covering(this.segs(e), |k| {
-                    cover.push(inc[k] as u32);
+                inc_trie.covering(this.segs(e), |k, exact| {
+                    if exact || subset(this.segs(e), this.segs(inc[k])) {
+                        cover.push(inc[k] as u32);
+                    }
                     false
                 });
                 cover.sort_unstable();
@@ -385,8 +390,10 @@ impl<'a> Relations<'a> {
         }
         for &u in &unp {
             let mut cover = Vec::new();
-            exc_trie.covering(self.segs(u), |k| {
-                cover.push(exc[k] as u32);
+            exc_trie.covering(self.segs(u), |k, exact| {
+                if exact || subset(self.segs(u), self.segs(exc[k])) {
+                    cover.push(exc[k] as u32);
+                }
                 false
             });
             let mut hits = Vec::new();
@@ -510,8 +517,11 @@ impl<'a> Relations<'a> {
                 trie.insert(self.segs(x), k);
             }
             for &u in &base_unprotected {
-                trie.covering(self.segs(u), |k| {
-                    protected.push((u, exception_includes[k]));
+                let x = &exception_includes;
+                trie.covering(self.segs(u), |k, exact| {
+                    if exact || subset(self.segs(u), self.segs(x[k])) {
+                        protected.push((u, x[k]));
+                    }
                     false
                 });
             }
