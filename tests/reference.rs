@@ -110,3 +110,31 @@ fn the_fuzz_targets_rules_from_bytes_are_judged_alike() {
         .collect();
     assert_eq!(disagreement(&rules_from_bytes(&all)), None);
 }
+
+#[test]
+fn an_inclusion_ending_in_a_name_below_any_depth_is_covered_by_one_of_any_depth() {
+    // `C:\**\a` lies inside `C:\**\*` (which is `C:\*\**`): a `**` against a `*`
+    let rules = vec![
+        rule(Kind::Include, &["**", "*"], false, None),
+        rule(Kind::Include, &["**", "a"], false, None),
+    ];
+    assert_eq!(disagreement(&rules), None);
+}
+
+#[test]
+fn a_folder_on_the_way_to_a_pattern_with_a_middle_double_star_is_replicated() {
+    // `C:\a\b` leads to `C:\a\b\a`, which `C:\a\**\a` includes
+    assert_eq!(
+        disagreement(&[rule(Kind::Include, &["a", "**", "a"], false, None)]),
+        None
+    );
+}
+
+#[test]
+fn a_snapshot_inclusion_inside_another_is_left_out_of_the_set() {
+    let rules = vec![
+        rule(Kind::SnapshotInclude, &["c", "a"], false, None),
+        rule(Kind::SnapshotInclude, &["c", "**"], false, None),
+    ];
+    assert_eq!(disagreement(&rules), None);
+}
