@@ -30,8 +30,6 @@ pub struct Checked {
     pub file: FileId,
     pub policy: Policy,
     pub matrix: Matrix,
-    /// The policy's text (lowering still locates `%name%` uses in it).
-    pub text: String,
     /// The policy's file name, as origins name it (`policy.amx`).
     pub name: String,
     /// Offset of each line's start, for origins.
@@ -39,7 +37,8 @@ pub struct Checked {
 }
 
 impl Checked {
-    pub fn new(file: FileId, policy: Policy, matrix: Matrix, text: String, name: String) -> Self {
+    /// `text` is the policy's text, read only for where its lines start.
+    pub fn new(file: FileId, policy: Policy, matrix: Matrix, text: &str, name: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -47,7 +46,6 @@ impl Checked {
             file,
             policy,
             matrix,
-            text,
             name,
             line_starts,
         }

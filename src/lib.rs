@@ -40,7 +40,7 @@ use profile::Target;
 /// Stage 2 on a loaded policy: validate it against its matrix in every configuration (without
 /// a matrix, what holds in every configuration). A policy that failed to parse is not
 /// validated; one with a matrix and no error becomes [`Checked`]. `text` is the policy's
-/// text; `name` is its file name, as origins show it.
+/// text (for the lines origins name); `name` is its file name, as origins show it.
 pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
     let Loaded {
         file,
@@ -60,13 +60,13 @@ pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
         .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|p| p.file == file));
     let mut configurations = 0;
     if !parse_failed {
-        let v = validate::validate(&policy, text, matrix.as_ref());
+        let v = validate::validate(&policy, matrix.as_ref());
         diagnostics.extend(v.diagnostics);
         configurations = v.configurations;
     }
     let checked = match matrix {
         Some(m) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Some(Checked::new(file, policy, m, text.to_string(), name))
+            Some(Checked::new(file, policy, m, text, name))
         }
         _ => None,
     };

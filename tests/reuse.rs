@@ -64,8 +64,8 @@ fn agree_text(text: String) -> Vec<String> {
     let (m, ds) = matrix::load(1, MATRIX);
     assert!(ds.is_empty(), "{ds:#?}");
     let m = m.expect("matrix");
-    let reused = seen(&validate::validate(&p, &text, Some(&m)).diagnostics);
-    let fresh = seen(&validate::validate_fresh(&p, &text, Some(&m)).diagnostics);
+    let reused = seen(&validate::validate(&p, Some(&m)).diagnostics);
+    let fresh = seen(&validate::validate_fresh(&p, Some(&m)).diagnostics);
     assert_eq!(
         reused, fresh,
         "reusing relations changed the findings of\n{text}"

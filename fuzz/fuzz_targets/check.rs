@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let parsed = amxc::parse::parse(0, text);
     let Some(policy) = parsed.policy else { return };
     let (matrix, _) = amxc::matrix::load(1, MATRIX);
-    let v = amxc::validate::validate(&policy, text, matrix.as_ref());
+    let v = amxc::validate::validate(&policy, matrix.as_ref());
     let mut sources = amxc::source::SourceMap::new();
     sources.add("fuzz.amx", text);
     sources.add("small.versions.yaml", MATRIX);

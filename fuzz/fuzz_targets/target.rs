@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let (Some(matrix), _) = amxc::matrix::load(2, MATRIX) else { return };
     let (target, _) = amxc::profile::load(3, text, &policy, &matrix);
     if let Some(t) = target {
-        let checked = amxc::Checked::new(1, policy, matrix, POLICY.into(), "fuzz.amx".into());
+        let checked = amxc::Checked::new(1, policy, matrix, POLICY, "fuzz.amx".into());
         let options = amxc::emit::Options { scripts: amxc::emit::ScriptKind::Both, json: true };
         let _ = amxc::compile(&checked, &t, options);
     }

@@ -4,10 +4,12 @@
 
 mod cond;
 mod value;
+mod vars;
 mod walk;
 
 pub use cond::{CmpOp, CondKind, Condition};
 pub use value::{Date, Duration, Str, Value, ValueKind, Version};
+pub use vars::{is_var_name, var_uses};
 
 use crate::source::{FileId, Span};
 

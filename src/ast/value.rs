@@ -10,6 +10,22 @@ pub struct Str {
     pub value: String,
     pub span: Span,
     pub literal: bool,
+    /// Where each `%name%` use of the value starts in the source, for the rare string whose
+    /// value is not its source text (escapes, doubled quotes). `None`: value byte `k` is
+    /// source byte `span.start + 1 + k` (see [`Str::uses`]).
+    pub use_offsets: Option<Box<Vec<usize>>>,
+}
+
+impl Str {
+    /// A string made by the compiler, not read from a policy.
+    pub fn synthetic(value: String, span: Span) -> Str {
+        Str {
+            value,
+            span,
+            literal: true,
+            use_offsets: None,
+        }
+    }
 }
 
 /// A release version: a calendar date, validated.

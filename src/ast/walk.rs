@@ -80,3 +80,44 @@ impl Condition {
         out
     }
 }
+
+impl Body {
+    /// Every text of the body that may use `%name%`: path definitions, service names and
+    /// display names, `after` names, data patterns, task programs and arguments, sentences.
+    fn texts<'a>(&'a self, out: &mut Vec<&'a str>) {
+        let strs = |items: &'a [Item<Str>]| items.iter().map(|i| i.value.value.as_str());
+        out.extend(strs(&self.notes));
+        out.extend(strs(&self.advise));
+        out.extend(strs(&self.unsupported));
+        for p in &self.paths {
+            out.push(&p.value.pattern.value);
+        }
+        for s in &self.services {
+            out.push(&s.value.name.text);
+            out.extend(s.value.display.iter().map(|d| d.value.as_str()));
+            for a in &s.value.after {
+                out.extend(a.value.iter().map(|n| n.text.as_str()));
+            }
+        }
+        out.extend(self.data.iter().map(|d| d.value.pattern().value.as_str()));
+        for t in &self.tasks {
+            out.push(&t.value.run.value.program.value);
+            out.extend(t.value.run.value.args.iter().map(|a| a.value.as_str()));
+        }
+    }
+}
+
+impl Policy {
+    /// Every `%name%` the policy uses anywhere, lower-cased.
+    pub fn var_names(&self) -> std::collections::HashSet<String> {
+        let mut texts = Vec::new();
+        self.base.texts(&mut texts);
+        for e in &self.exceptions {
+            e.body.texts(&mut texts);
+        }
+        texts
+            .into_iter()
+            .flat_map(|t| super::var_uses(t).map(|(_, n)| n.to_ascii_lowercase()))
+            .collect()
+    }
+}

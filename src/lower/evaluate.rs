@@ -98,7 +98,6 @@ pub struct Evaluated {
 /// Resolves strings and patterns in one environment; failures are diagnostics at the use.
 pub struct Resolver<'a> {
     file: FileId,
-    text: &'a str,
     vars: Vars<'a>,
     x64_32bit: bool,
 }
@@ -113,7 +112,7 @@ pub fn applying_exceptions<'p>(policy: &'p Policy, env: &Env) -> Vec<&'p Excepti
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(policy: &Policy, text: &'a str, env: &'a Env) -> Resolver<'a> {
+    pub fn new(policy: &Policy, env: &'a Env) -> Resolver<'a> {
         let bits32 = policy
             .application
             .as_ref()
@@ -136,7 +135,6 @@ impl<'a> Resolver<'a> {
         }
         Resolver {
             file: policy.file,
-            text,
             vars: Vars::new(env, bits32, defs),
             x64_32bit: bits32 && env.is_x64(),
         }
@@ -151,7 +149,7 @@ impl<'a> Resolver<'a> {
     pub fn string(&self, s: &Str) -> Result<String, Diagnostic> {
         self.vars.resolve(&s.value).map_err(|e| match &e {
             VarError::Undefined { name, .. } => Diagnostic::new(codes::UNDEFINED_VARIABLE, format!("path variable `%{name}%` is not defined"))
-                .at(self.file, self.locate(s, name), "used here")
+                .at(self.file, s.use_span(name), "used here")
                 .with_help("declare it in `paths { … }`, or use a built-in such as %ProgramFiles% or a matrix dimension such as %app%"),
             VarError::Cycle { cycle, .. } => Diagnostic::new(
                 codes::CYCLIC_VARIABLE,
@@ -167,21 +165,7 @@ impl<'a> Resolver<'a> {
         if !n.text.contains('%') {
             return Ok(n.text.clone());
         }
-        self.string(&Str {
-            value: n.text.clone(),
-            span: n.span,
-            literal: true,
-        })
-    }
-
-    /// Span of `%name%` inside the source of `s`, or the whole string.
-    fn locate(&self, s: &Str, name: &str) -> Span {
-        let src = self.text.get(s.span.start..s.span.end).unwrap_or("");
-        let needle = format!("%{name}%");
-        match src.find(&needle) {
-            Some(p) => Span::new(s.span.start + p, s.span.start + p + needle.len()),
-            None => s.span,
-        }
+        self.string(&Str::synthetic(n.text.clone(), n.span))
     }
 
     /// Resolve and normalise a filter pattern; registry patterns of a 32-bit application on
@@ -239,13 +223,13 @@ struct Ctx<'a> {
     out: Evaluated,
 }
 
-/// Evaluate `policy` (read from `text`) in `env`: services, tasks and texts, with the
+/// Evaluate `policy` in `env`: services, tasks and texts, with the
 /// release's exceptions applied. Data rules are related in `relate`, which says what the
 /// exceptions replace there.
-pub fn evaluate(policy: &Policy, text: &str, env: &Env) -> Evaluated {
+pub fn evaluate(policy: &Policy, env: &Env) -> Evaluated {
     let exceptions = applying_exceptions(policy, env);
     let mut cx = Ctx {
-        r: Resolver::new(policy, text, env),
+        r: Resolver::new(policy, env),
         env,
         out: Evaluated::default(),
     };

@@ -78,33 +78,18 @@ impl<'a> Vars<'a> {
 
     fn expand(&self, text: &str, stack: &mut Vec<String>) -> Result<String, VarError> {
         let mut out = String::with_capacity(text.len() + 32);
-        let mut rest = text;
-        let mut offset = 0;
-        while let Some(p) = rest.find('%') {
-            out.push_str(&rest[..p]);
-            let after = &rest[p + 1..];
-            let Some(q) = after.find('%') else {
-                out.push_str(&rest[p..]);
-                return Ok(out);
-            };
-            let name = &after[..q];
-            if !is_var_name(name) {
-                // a lone `%`: keep it and continue after it
-                out.push('%');
-                offset += p + 1;
-                rest = after;
-                continue;
-            }
-            let at = (offset + p, offset + p + q + 2);
+        let mut last = 0;
+        for (p, name) in crate::ast::var_uses(text) {
+            out.push_str(&text[last..p]);
+            let at = (p, p + name.len() + 2);
             let value = self.lookup(name, stack).map_err(|e| match e {
                 VarError::Undefined { name, .. } => VarError::Undefined { name, at },
                 VarError::Cycle { cycle, .. } => VarError::Cycle { cycle, at },
             })?;
             out.push_str(&value);
-            offset += p + q + 2;
-            rest = &after[q + 1..];
+            last = at.1;
         }
-        out.push_str(rest);
+        out.push_str(&text[last..]);
         Ok(out)
     }
 
@@ -156,13 +141,4 @@ impl<'a> Vars<'a> {
             at: (0, 0),
         })
     }
-}
-
-fn is_var_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$' | '-' | '(' | ')'))
 }

@@ -751,11 +751,7 @@ impl Builder {
     fn application(&mut self, p: P) -> Item<Application> {
         let sp = self.span(&p);
         let mut app = Application {
-            name: Str {
-                value: String::new(),
-                span: sp,
-                literal: false,
-            },
+            name: Str::synthetic(String::new(), sp),
             formerly: Vec::new(),
             bits: Vec::new(),
         };
@@ -829,11 +825,7 @@ impl Builder {
     /// A statement of the shape `keyword "string" when?`.
     fn str_stmt(&mut self, p: P) -> (Str, Option<Condition>) {
         let sp = self.span(&p);
-        let mut s = Str {
-            value: String::new(),
-            span: sp,
-            literal: false,
-        };
+        let mut s = Str::synthetic(String::new(), sp);
         let mut when = None;
         for c in parts(p) {
             match c.as_rule() {
@@ -870,10 +862,20 @@ impl Builder {
                 }
             }
         };
+        // where the value's `%name%` uses lie in the source, when the value is not the
+        // source text (the uses of the raw text, in order)
+        let use_offsets = (value != raw && value.contains('%')).then(|| {
+            Box::new(
+                crate::ast::var_uses(raw)
+                    .map(|(p, _)| start + p)
+                    .collect::<Vec<usize>>(),
+            )
+        });
         Str {
             value,
             span: sp,
             literal,
+            use_offsets,
         }
     }
 

@@ -37,11 +37,11 @@ impl DataSet {
                     && holds(d.item.when.as_deref(), env)
             })
             .collect();
-        let rel = Relations::build(policy, &input.text, env, &items);
+        let rel = Relations::build(policy, env, &items);
         let here = Holding::new(&rel, &active);
         let overridden: HashMap<usize, usize> =
             here.overridden(&items, &active).into_iter().collect();
-        let resolver = Resolver::new(policy, &input.text, env);
+        let resolver = Resolver::new(policy, env);
         let mut out = DataSet {
             all: Vec::new(),
             effective: Vec::new(),

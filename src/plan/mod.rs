@@ -32,7 +32,7 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     pub fn new(input: &'a Checked, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
         let env = Env::of_target(&input.matrix, target);
-        let mut ev = evaluate(&input.policy, &input.text, &env);
+        let mut ev = evaluate(&input.policy, &env);
         let data = DataSet::of(input, &env);
         let file = input.policy.file;
         let mut errors: Vec<Diagnostic> = ev.problems.clone();

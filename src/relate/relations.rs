@@ -103,7 +103,6 @@ pub(super) fn list(m: &HashMap<usize, Vec<u32>>, i: usize) -> &[u32] {
 pub struct Relations<'a> {
     /// What resolves patterns again for the text of a finding.
     pub(super) policy: &'a Policy,
-    pub(super) text: &'a str,
     pub(super) roles: Vec<Role>,
     /// The kind each rule's pattern resolves as (files or registry).
     pub(super) kinds: Vec<FilterKind>,
@@ -141,7 +140,7 @@ pub struct Relations<'a> {
 }
 
 impl<'a> Relations<'a> {
-    pub fn build(policy: &'a Policy, text: &'a str, env: &'a Env, items: &[DataRef]) -> Self {
+    pub fn build(policy: &'a Policy, env: &'a Env, items: &[DataRef]) -> Self {
         let n = items.len();
         // resolving is independent per rule: spread over the cores, one resolver each, a
         // block of rules at a time (only the block's segments are held twice)
@@ -151,7 +150,7 @@ impl<'a> Relations<'a> {
             let resolved = par::map_init(
                 block,
                 par::MIN_PARALLEL,
-                || Resolver::new(policy, text, env),
+                || Resolver::new(policy, env),
                 |r, d| r.pattern(pattern_kind(&d.item.value), d.item.value.pattern()),
             );
             if b == 0 && n > block.len() {
@@ -184,7 +183,6 @@ impl<'a> Relations<'a> {
             .collect();
         let mut rel = Relations {
             policy,
-            text,
             roles,
             kinds,
             patterns,
@@ -278,11 +276,6 @@ impl<'a> Relations<'a> {
     /// The policy these relations were built for.
     pub fn policy(&self) -> &'a Policy {
         self.policy
-    }
-
-    /// The policy's text.
-    pub fn text(&self) -> &'a str {
-        self.text
     }
 
     /// Rule `i`'s resolved segments (none when it did not resolve).

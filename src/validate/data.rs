@@ -24,7 +24,7 @@ pub fn check(
     let span = |i: usize| items[i].item.value.pattern().span;
     let resolver = std::cell::OnceCell::new();
     let pat = |i: usize| {
-        let r = resolver.get_or_init(|| Resolver::new(rel.policy(), rel.text(), env));
+        let r = resolver.get_or_init(|| Resolver::new(rel.policy(), env));
         let rule = &items[i].item.value;
         r.pattern(pattern_kind(rule), rule.pattern())
             .map_or(String::new(), |p| p.display)

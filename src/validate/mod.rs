@@ -37,17 +37,17 @@ pub struct Validation {
     pub configurations: usize,
 }
 
-pub fn validate(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validation {
-    validate_with(policy, text, matrix, true)
+pub fn validate(policy: &Policy, matrix: Option<&Matrix>) -> Validation {
+    validate_with(policy, matrix, true)
 }
 
 /// [`validate`] relating every path environment from scratch: the reference that reusing
 /// relations (rebase.rs) must agree with, for tests.
-pub fn validate_fresh(policy: &Policy, text: &str, matrix: Option<&Matrix>) -> Validation {
-    validate_with(policy, text, matrix, false)
+pub fn validate_fresh(policy: &Policy, matrix: Option<&Matrix>) -> Validation {
+    validate_with(policy, matrix, false)
 }
 
-fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bool) -> Validation {
+fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Validation {
     let mut out = types::check(policy, matrix);
     let Some(m) = matrix else {
         return Validation {
@@ -65,7 +65,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     };
     let total = space.configs.len();
     let envs: Vec<Env> = space.configs.iter().map(|c| Env::of_config(m, c)).collect();
-    let used = percent_names(text);
+    let used = policy.var_names();
     let path_dims: Vec<usize> = m
         .dimensions
         .iter()
@@ -93,7 +93,7 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     let members: Vec<&Vec<usize>> = groups.values().collect();
     let found = par::map(&members, min_parallel(policy), |members| {
         let env = &envs[members[0]];
-        let ev = evaluate(policy, text, env);
+        let ev = evaluate(policy, env);
         let mut found = ev.problems.clone();
         services::check(policy.file, &ev, &mut found);
         for a in &ev.advisories {
@@ -121,16 +121,12 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     let vars = data_variables(&items);
     // each configuration's key, computed independently; grouped in configuration order
     let keys: Vec<DataKey> = par::map(&envs, min_parallel(policy), |env| {
-        let r = Resolver::new(policy, text, env);
+        let r = Resolver::new(policy, env);
         let values: Vec<Option<String>> = vars
             .iter()
             .map(|v| {
-                r.string(&Str {
-                    value: format!("%{v}%"),
-                    span: Default::default(),
-                    literal: true,
-                })
-                .ok()
+                r.string(&Str::synthetic(format!("%{v}%"), Default::default()))
+                    .ok()
             })
             .collect();
         let path_key = (values, r.wow64());
@@ -161,13 +157,13 @@ fn validate_with(policy: &Policy, text: &str, matrix: Option<&Matrix>, reuse: bo
     for groups in by_path.values() {
         let env = &envs[groups[0].1[0]];
         let reused = built.as_ref().filter(|_| reuse).and_then(|(rel, at)| {
-            rebase::vetoes_if_reusable(policy, text, &items, &shapes, rel, at, env)
+            rebase::vetoes_if_reusable(policy, &items, &shapes, rel, at, env)
         });
         let veto = match reused {
             Some(v) => v,
             None => {
                 drop(built.take()); // one set of relations in memory at a time
-                let rel = crate::relate::Relations::build(policy, text, env, &items);
+                let rel = crate::relate::Relations::build(policy, env, &items);
                 let v = rel.vetoes().clone();
                 built = Some((rel, env));
                 v
@@ -233,39 +229,18 @@ fn min_parallel(policy: &Policy) -> usize {
     }
 }
 
-/// Every `%name%` written anywhere in the text, lower-cased (without copying the text).
-fn percent_names(text: &str) -> HashSet<String> {
-    between_percents(text)
-        .filter(|n| !n.is_empty() && !n.contains('\n'))
-        .map(str::to_ascii_lowercase)
-        .collect()
-}
-
 /// Names of the `%variables%` that data patterns use, sorted.
 fn data_variables(items: &[crate::relate::DataRef]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for d in items {
-        for name in between_percents(&d.item.value.pattern().value) {
-            if !name.is_empty()
-                && !name.contains(['\\', ' '])
-                && !out.iter().any(|o| o.eq_ignore_ascii_case(name))
-            {
+        for (_, name) in crate::ast::var_uses(&d.item.value.pattern().value) {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(name)) {
                 out.push(name.to_string());
             }
         }
     }
     out.sort();
     out
-}
-
-/// The texts between consecutive `%` signs: every `%name%` a text may mean.
-fn between_percents(text: &str) -> impl Iterator<Item = &str> {
-    let mut parts = text.split('%');
-    parts.next();
-    std::iter::from_fn(move || {
-        let name = parts.next()?;
-        parts.clone().next().map(|_| name)
-    })
 }
 
 /// Distinct conditions (by their text), evaluated once per configuration.

@@ -44,21 +44,13 @@ impl Shapes {
                 if !text.contains('%') {
                     return Shape::Static;
                 }
-                let Some(rest) = text.strip_prefix('%') else {
+                // one variable, leading the pattern, then a separator or nothing
+                let mut uses = crate::ast::var_uses(text);
+                let (Some((0, name)), None) = (uses.next(), uses.next()) else {
                     return Shape::Other;
                 };
-                let Some(end) = rest.find('%') else {
-                    return Shape::Other;
-                };
-                let (name, after) = (&rest[..end], &rest[end + 1..]);
-                let leads = name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.$-()".contains(c))
-                    && !name.is_empty();
-                if !leads
-                    || after.contains('%')
-                    || !(after.is_empty() || after.starts_with(['\\', '/']))
-                {
+                let after = &text[name.len() + 2..];
+                if after.contains('%') || !(after.is_empty() || after.starts_with(['\\', '/'])) {
                     return Shape::Other;
                 }
                 let key = name.to_ascii_lowercase();
@@ -142,7 +134,6 @@ fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
 #[allow(clippy::too_many_arguments)]
 pub fn vetoes_if_reusable(
     policy: &Policy,
-    text: &str,
     items: &[DataRef],
     shapes: &Shapes,
     rel: &Relations,
@@ -152,8 +143,8 @@ pub fn vetoes_if_reusable(
     if env_a.system_drive != env_b.system_drive {
         return None;
     }
-    let ra = Resolver::new(policy, text, env_a);
-    let rb = Resolver::new(policy, text, env_b);
+    let ra = Resolver::new(policy, env_a);
+    let rb = Resolver::new(policy, env_b);
     if ra.wow64() != rb.wow64() && !wow64_moves_apart(items, shapes) {
         return None;
     }
@@ -258,6 +249,7 @@ pub fn vetoes_if_reusable(
 
 fn var(name: &str) -> Str {
     Str {
+        use_offsets: None,
         value: format!("%{name}%"),
         span: Default::default(),
         literal: true,
