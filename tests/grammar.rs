@@ -345,3 +345,74 @@ fn a_nul_after_a_brace_is_an_error_not_a_skipped_body() {
         p.diagnostics
     );
 }
+
+/// The rules of `grammar/amx.pest` of the shape `NAME = @{ ("a" | "b" | …) ~ !wc }` (or one
+/// word without parentheses), with their words.
+fn word_rules() -> Vec<(String, Vec<String>)> {
+    let grammar = std::fs::read_to_string("grammar/amx.pest").expect("grammar");
+    grammar
+        .lines()
+        .filter_map(|line| {
+            let (name, body) = line.split_once(" = @{ ")?;
+            let body = body.strip_suffix(" ~ !wc }")?;
+            let body = body.trim_start_matches('(').trim_end_matches(')');
+            let words: Option<Vec<String>> = body
+                .split(" | ")
+                .map(|w| {
+                    w.strip_prefix('"')
+                        .and_then(|w| w.strip_suffix('"'))
+                        .map(str::to_string)
+                })
+                .collect();
+            Some((name.to_string(), words?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_keyword_table_lists_every_keyword_rule_of_the_grammar() {
+    let in_grammar: Vec<(String, String)> = word_rules()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("k_"))
+        .map(|(n, w)| (n, w.concat()))
+        .collect();
+    let in_table: Vec<(String, String)> = amxc::parse::keywords::KEYWORDS
+        .iter()
+        .map(|(r, w)| (format!("{r:?}"), w.to_string()))
+        .collect();
+    assert_eq!(in_table, in_grammar);
+}
+
+#[test]
+fn every_value_word_of_the_grammar_has_exactly_one_meaning() {
+    let rules = word_rules();
+    for (rule, words) in keywords::all() {
+        let (_, in_grammar) = rules
+            .iter()
+            .find(|(n, _)| n == rule)
+            .unwrap_or_else(|| panic!("no rule `{rule}` in the grammar"));
+        assert_eq!(&words, in_grammar, "words of `{rule}`");
+    }
+    // and every value has its word: emitters never fall back
+    for c in [
+        DataClass::Config,
+        DataClass::Data,
+        DataClass::Log,
+        DataClass::Definitions,
+        DataClass::Other,
+    ] {
+        assert!(keywords::DATA_CLASS.word(&c).is_some(), "{c:?}");
+    }
+    for k in [
+        TaskKind::Network,
+        TaskKind::PreStart,
+        TaskKind::PostStart,
+        TaskKind::PreStop,
+        TaskKind::PostStop,
+        TaskKind::PreShadow,
+        TaskKind::PostShadow,
+        TaskKind::RuleAction,
+    ] {
+        assert_eq!(keywords::TASK_KIND.word(&k), Some(k.keyword()), "{k:?}");
+    }
+}

@@ -3,6 +3,7 @@
 //! builder, so later stages see one condition per item.
 
 mod cond;
+pub mod keywords;
 mod value;
 mod vars;
 mod walk;
@@ -182,13 +183,7 @@ pub enum DataClass {
 
 impl DataClass {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DataClass::Config => "config",
-            DataClass::Data => "data",
-            DataClass::Log => "log",
-            DataClass::Definitions => "definitions",
-            DataClass::Other => "other",
-        }
+        keywords::DATA_CLASS.word(&self).unwrap_or("data")
     }
 }
 
@@ -236,15 +231,8 @@ impl TaskKind {
     /// The keyword, and the stem of the script file the kind compiles to.
     pub fn keyword(self) -> &'static str {
         match self {
-            TaskKind::Network => "network",
-            TaskKind::PreStart => "prestart",
-            TaskKind::PostStart => "poststart",
-            TaskKind::PreStop => "prestop",
-            TaskKind::PostStop => "poststop",
-            TaskKind::PreShadow => "preshadow",
-            TaskKind::PostShadow => "postshadow",
             TaskKind::Periodic(_) => "periodic",
-            TaskKind::RuleAction => "rule-action",
+            k => keywords::TASK_KIND.word(&k).unwrap_or("rule-action"),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::grammar::Rule;
 use super::strings;
+use crate::ast::keywords;
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
@@ -30,63 +31,9 @@ fn parts<'i>(p: P<'i>) -> Vec<P<'i>> {
 /// [`parts`] without collecting them (for statements built by the hundred thousand).
 fn meaningful<'i>(p: P<'i>) -> impl Iterator<Item = P<'i>> {
     p.into_inner().filter(|c| {
-        !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close) && !is_keyword(c.as_rule())
+        !matches!(c.as_rule(), Rule::sep | Rule::open | Rule::close)
+            && !super::keywords::is_keyword(c.as_rule())
     })
-}
-
-/// Keyword rules carry no meaning of their own once their statement is known.
-fn is_keyword(r: Rule) -> bool {
-    use Rule::*;
-    matches!(
-        r,
-        k_amx
-            | k_title
-            | k_application
-            | k_formerly
-            | k_bits
-            | k_kb
-            | k_about
-            | k_versions
-            | k_supports
-            | k_paths
-            | k_services
-            | k_service
-            | k_startup
-            | k_after
-            | k_active
-            | k_passive
-            | k_monitor
-            | k_manage
-            | k_on_failure
-            | k_start_timeout
-            | k_stop_timeout
-            | k_data
-            | k_files
-            | k_registry
-            | k_snapshot
-            | k_unprotected
-            | k_tasks
-            | k_task
-            | k_at
-            | k_on
-            | k_run
-            | k_timeout
-            | k_every
-            | k_periodic
-            | k_discovery
-            | k_exception
-            | k_note
-            | k_advise
-            | k_unsupported
-            | k_applies_to
-            | k_all
-            | k_when
-            | k_and
-            | k_or
-            | k_not
-            | k_has
-            | k_management_ip
-    )
 }
 
 /// The language bounds `on-failure` by what the engines run (three, in order).
@@ -134,6 +81,28 @@ impl Builder {
             .filter(|c| c.as_rule() != Rule::EOI)
             .filter_map(|c| self.data_rule(c, None))
             .collect()
+    }
+
+    /// The value a word of the grammar stands for. The grammar admits only the table's
+    /// words, so a miss is a bug in amxc, reported as such.
+    fn word<T: Clone + PartialEq>(&mut self, table: &keywords::Words<T>, p: &P) -> Option<T> {
+        let v = table.value(p.as_str());
+        if v.is_none() {
+            let sp = self.span(p);
+            self.error(
+                Diagnostic::new(
+                    codes::INTERNAL,
+                    format!(
+                        "internal error: `{}` has no meaning as {}",
+                        p.as_str(),
+                        table.rule
+                    ),
+                )
+                .at(self.file, sp, "here")
+                .with_help("please report this with the policy that caused it"),
+            );
+        }
+        v
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -436,13 +405,7 @@ impl Builder {
         let mut when = None;
         for c in parts(p) {
             match c.as_rule() {
-                Rule::startup_type => {
-                    v = Some(match c.as_str() {
-                        "automatic" => Startup::Automatic,
-                        "disabled" => Startup::Disabled,
-                        _ => Startup::Manual,
-                    })
-                }
+                Rule::startup_type => v = self.word(&keywords::STARTUP, &c),
                 Rule::when_clause => when = self.when(c),
                 _ => {}
             }
@@ -502,18 +465,14 @@ impl Builder {
                 s.after.push(Item::new(names, sp, when));
             }
             Rule::startup_stmt => {
-                let v = match first.as_str() {
-                    "automatic" => Startup::Automatic,
-                    "disabled" => Startup::Disabled,
-                    _ => Startup::Manual,
+                let Some(v) = self.word(&keywords::STARTUP, first) else {
+                    return;
                 };
                 s.startup.push(Item::new(v, sp, when));
             }
             Rule::active_stmt | Rule::passive_stmt => {
-                let v = if first.as_str() == "running" {
-                    ServiceState::Running
-                } else {
-                    ServiceState::Stopped
+                let Some(v) = self.word(&keywords::SERVICE_STATE, first) else {
+                    return;
                 };
                 let list = if rule == Rule::active_stmt {
                     &mut s.active
@@ -563,12 +522,7 @@ impl Builder {
         let inner = p.into_inner().next()?;
         Some(match inner.as_rule() {
             Rule::task_action => FailureAction::Task(self.name(parts(inner).into_iter().next()?)),
-            _ => match inner.as_str() {
-                "recover-service" => FailureAction::RecoverService,
-                "restart-applications" => FailureAction::RestartApplications,
-                "log-warning" => FailureAction::LogWarning,
-                _ => FailureAction::Switchover,
-            },
+            _ => return self.word(&keywords::FAILURE_ACTION, &inner),
         })
     }
 
@@ -582,18 +536,13 @@ impl Builder {
         let mut when = None;
         for c in meaningful(p) {
             match c.as_rule() {
-                Rule::filter_mode if c.as_str() == "exclude" => {
-                    mode = FilterMode::Exclude;
-                }
+                Rule::filter_mode => mode = self.word(&keywords::FILTER_MODE, &c)?,
                 Rule::dq_string | Rule::sq_string => pattern = Some(self.string(c)),
                 Rule::as_clause => {
-                    class = meaningful(c).next().map(|k| match k.as_str() {
-                        "config" => DataClass::Config,
-                        "log" => DataClass::Log,
-                        "definitions" => DataClass::Definitions,
-                        "other" => DataClass::Other,
-                        _ => DataClass::Data,
-                    })
+                    class = match meaningful(c).next() {
+                        Some(k) => Some(self.word(&keywords::DATA_CLASS, &k)?),
+                        None => None,
+                    }
                 }
                 Rule::because_clause => {
                     because = meaningful(c).next().map(|s| self.string(s));
@@ -671,26 +620,21 @@ impl Builder {
                                         };
                                         TaskKind::Periodic(d)
                                     }
-                                    _ => match k.as_str() {
-                                        "network" => TaskKind::Network,
-                                        "prestart" => TaskKind::PreStart,
-                                        "poststart" => TaskKind::PostStart,
-                                        "prestop" => TaskKind::PreStop,
-                                        "poststop" => TaskKind::PostStop,
-                                        "preshadow" => TaskKind::PreShadow,
-                                        "postshadow" => TaskKind::PostShadow,
-                                        _ => TaskKind::RuleAction,
-                                    },
+                                    _ => {
+                                        let Some(kind) = self.word(&keywords::TASK_KIND, &k) else {
+                                            continue;
+                                        };
+                                        kind
+                                    }
                                 };
                                 self.once(&mut at, "at", Item::new(kind, ssp, None));
                             }
                             Rule::on_stmt => {
-                                let side = match parts(s).first().map(|x| x.as_str()) {
-                                    Some("passive") => TaskSide::Passive,
-                                    Some("both") => TaskSide::Both,
-                                    Some("primary") => TaskSide::Primary,
-                                    Some("secondary") => TaskSide::Secondary,
-                                    _ => TaskSide::Active,
+                                let Some(side) = parts(s)
+                                    .first()
+                                    .and_then(|x| self.word(&keywords::TASK_SIDE, x))
+                                else {
+                                    continue;
                                 };
                                 self.once(&mut on, "on", Item::new(side, ssp, None));
                             }

@@ -147,9 +147,7 @@ fn keyword(rule: Rule) -> Option<String> {
         Rule::because_clause => return Some("because".to_string()),
         _ => {}
     }
-    format!("{rule:?}")
-        .strip_prefix("k_")
-        .map(|k| k.replace('_', "-"))
+    super::keywords::word(rule).map(str::to_string)
 }
 
 pub fn to_diagnostic(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {

@@ -8,6 +8,7 @@ mod bodies;
 mod build;
 mod expected;
 mod grammar;
+pub mod keywords;
 mod scan;
 mod strings;
 
