@@ -122,6 +122,24 @@ fn a_folder_without_policies_is_a_usage_error() {
     let (code, _, err) = amxc(&["check", &dir.path().to_string_lossy()]);
     assert_eq!(code, 2);
     assert!(err.contains("no `.amx` policy found"), "{err}");
+    assert!(err.contains("error[AMX0501]"), "{err}");
+}
+
+#[test]
+fn a_missing_file_is_a_coded_io_error_in_every_format() {
+    let (code, _, err) = amxc(&["check", "policies/no-such-policy.amx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("error[AMX0500]"), "{err}");
+    assert!(err.contains("no-such-policy.amx"), "{err}");
+    let (code, out, err) = amxc(&["check", "--format", "sarif", "policies/no-such-policy.amx"]);
+    assert_eq!(code, 2);
+    let sarif: serde_json::Value = serde_json::from_str(&out).expect("SARIF on stdout");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"], "AMX0500",
+        "{out}{err}"
+    );
+    let (code, _, err) = amxc(&["explain", "AMX0500"]);
+    assert_eq!(code, 0, "{err}");
 }
 
 #[test]

@@ -345,10 +345,16 @@ fn every_target_fixture_triggers_its_code() {
         };
         let dir = tempfile::tempdir().expect("temp");
         let check = stem == "amx0409";
+        // two profiles of one server: the fixture, twice
+        let profiles = if stem == "amx0410" {
+            vec![path.clone(), path.clone()]
+        } else {
+            vec![path.clone()]
+        };
         let (sources, report) = run(
             &policy,
             matrix.as_deref(),
-            vec![path.clone()],
+            profiles,
             dir.path(),
             ScriptKind::Auto,
             check,

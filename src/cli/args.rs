@@ -196,3 +196,19 @@ impl From<ScriptArg> for crate::emit::ScriptKind {
         }
     }
 }
+
+impl Command {
+    /// How the command prints diagnostics, when it prints any.
+    pub fn diag_args(&self) -> Option<&DiagArgs> {
+        match self {
+            Command::Check { diag, .. }
+            | Command::Compile { diag, .. }
+            | Command::Doc { diag, .. }
+            | Command::Coverage { diag, .. }
+            | Command::ExplainPath { diag, .. }
+            | Command::Fmt { diag, .. }
+            | Command::Matrix { diag, .. } => Some(diag),
+            _ => None,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! `amxc check PATH...`
 
+use super::failure::{Failure, Outcome};
 use super::output::{counts, emit};
 use super::DiagArgs;
 use crate::driver::inputs::ReadError;
@@ -7,20 +8,18 @@ use crate::driver::load::check_paths;
 use crate::source::SourceMap;
 use std::path::{Path, PathBuf};
 
-pub fn run(paths: &[PathBuf], matrix: Option<&Path>, diag: &DiagArgs) -> miette::Result<u8> {
+pub fn run(paths: &[PathBuf], matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
     let report = match check_paths(&mut sources, paths, matrix) {
         Ok(r) => r,
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
-        Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+        Err(e) => return Err(e.into()),
     };
     if report.policies == 0 {
         let list: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
-        return Err(miette::miette!(
-            code = "amxc::usage",
-            help = "name .amx files, or folders that hold them",
-            "no `.amx` policy found in {}",
-            list.join(", ")
+        return Err(Failure::usage(
+            format!("no `.amx` policy found in {}", list.join(", ")),
+            "name .amx files, or folders that hold them",
         ));
     }
     let summary = format!(

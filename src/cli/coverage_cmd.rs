@@ -1,5 +1,6 @@
 //! `amxc coverage POLICY --target FILE --paths LISTING` and `amxc explain-path PATH`.
 
+use super::failure::{Failure, Outcome};
 use super::output::{emit, stdout};
 use super::{DiagArgs, EXIT_FINDINGS};
 use crate::coverage::{Class, Classifier, Summary};
@@ -29,14 +30,9 @@ pub fn coverage(
     listing: &Path,
     summary: bool,
     diag: &DiagArgs,
-) -> miette::Result<u8> {
-    let text = std::fs::read(listing).map_err(|e| {
-        miette::miette!(
-            code = "amxc::io",
-            "cannot read `{}`: {e}",
-            listing.display()
-        )
-    })?;
+) -> Outcome {
+    let text = std::fs::read(listing)
+        .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", listing.display())))?;
     let text = String::from_utf8_lossy(&text);
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
@@ -67,7 +63,7 @@ pub fn coverage(
         }
         out
     })
-    .map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    .map_err(Failure::from)?;
     Ok(finish(&sources, out, diags, diag))
 }
 
@@ -77,7 +73,7 @@ pub fn explain_path(
     matrix: Option<&Path>,
     target: &Path,
     diag: &DiagArgs,
-) -> miette::Result<u8> {
+) -> Outcome {
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
         let c = Classifier::new(plan);
@@ -100,7 +96,7 @@ pub fn explain_path(
         }
         out
     })
-    .map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    .map_err(Failure::from)?;
     Ok(finish(&sources, out, diags, diag))
 }
 

@@ -1,22 +1,23 @@
 //! `amxc diff OLD NEW`
 
+use super::failure::{Failure, Outcome};
 use super::output::stdout;
 use super::{DiffFormat, EXIT_FINDINGS};
 use crate::diff::{diff, markdown, read_tree, text};
 use std::path::Path;
 
-pub fn run(old: &Path, new: &Path, format: DiffFormat, exit_code: bool) -> miette::Result<u8> {
-    let io = |e: String| miette::miette!(code = "amxc::io", "{e}");
+pub fn run(old: &Path, new: &Path, format: DiffFormat, exit_code: bool) -> Outcome {
+    let io = Failure::io;
     let o = read_tree(old).map_err(io)?;
     let n = read_tree(new).map_err(io)?;
     if o.is_empty() && n.is_empty() {
-        return Err(miette::miette!(
-            code = "amxc::usage",
-            help =
-                "point at a server's folder (with filters.yaml) or at the output folder of a fleet",
-            "neither `{}` nor `{}` holds compiled outputs",
-            old.display(),
-            new.display()
+        return Err(Failure::usage(
+            format!(
+                "neither `{}` nor `{}` holds compiled outputs",
+                old.display(),
+                new.display()
+            ),
+            "point at a server's folder (with filters.yaml) or at the output folder of a fleet",
         ));
     }
     let d = diff(&o, &n);

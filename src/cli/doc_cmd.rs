@@ -1,5 +1,6 @@
 //! `amxc doc POLICY`
 
+use super::failure::Outcome;
 use super::output::emit;
 use super::{DiagArgs, EXIT_FINDINGS};
 use crate::driver::inputs::ReadError;
@@ -8,12 +9,12 @@ use crate::emit::feature_list;
 use crate::source::SourceMap;
 use std::path::Path;
 
-pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> miette::Result<u8> {
+pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
     let loaded = match load(&mut sources, policy, matrix) {
         Ok(l) => l,
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
-        Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+        Err(e) => return Err(e.into()),
     };
     let Some(p) = &loaded.policy else {
         return Ok(emit(&sources, &loaded.diagnostics, diag, None).max(EXIT_FINDINGS));

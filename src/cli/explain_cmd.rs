@@ -1,9 +1,10 @@
 //! `amxc explain CODE`
 
+use super::failure::Outcome;
 use super::EXIT_USAGE;
 use crate::diagnostic::{explain, Code, CODES};
 
-pub fn run(code: Option<&str>, list: bool) -> miette::Result<u8> {
+pub fn run(code: Option<&str>, list: bool) -> Outcome {
     if list || code.is_none() {
         let list: String = CODES
             .iter()

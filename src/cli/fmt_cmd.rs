@@ -1,5 +1,6 @@
 //! `amxc fmt [--check] [PATH...]`
 
+use super::failure::{Failure, Outcome};
 use super::output::{emit, stdout};
 use super::{DiagArgs, EXIT_FINDINGS};
 use crate::driver::inputs::{self, ReadError};
@@ -8,14 +9,13 @@ use crate::parse::{self, parse};
 use crate::source::SourceMap;
 use std::path::PathBuf;
 
-pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> miette::Result<u8> {
+pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let files =
-        inputs::policy_files(&paths).map_err(|e| miette::miette!(code = "amxc::io", "{e}"))?;
+    let files = inputs::policy_files(&paths).map_err(Failure::from)?;
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
     let mut changed = 0;
@@ -26,7 +26,7 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> miette::Result<u8
                 diags.push(*d);
                 continue;
             }
-            Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+            Err(e) => return Err(e.into()),
         };
         let text = sources.text(file);
         let parsed = parse(file, text);
@@ -49,11 +49,10 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> miette::Result<u8
                 std::fs::write(&tmp, &formatted).and_then(|()| std::fs::rename(&tmp, path));
             if let Err(e) = written {
                 let _ = std::fs::remove_file(&tmp);
-                return Err(miette::miette!(
-                    code = "amxc::io",
+                return Err(Failure::io(format!(
                     "cannot rewrite `{}`: {e}",
                     path.display()
-                ));
+                )));
             }
         }
     }

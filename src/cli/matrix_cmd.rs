@@ -1,5 +1,6 @@
 //! `amxc matrix POLICY`
 
+use super::failure::Outcome;
 use super::output::emit;
 use super::DiagArgs;
 use crate::driver::inputs::ReadError;
@@ -8,12 +9,12 @@ use crate::emit::space_table;
 use crate::source::SourceMap;
 use std::path::Path;
 
-pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> miette::Result<u8> {
+pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
     let loaded = match load(&mut sources, policy, matrix) {
         Ok(l) => l,
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
-        Err(e) => return Err(miette::miette!(code = "amxc::io", "{e}")),
+        Err(e) => return Err(e.into()),
     };
     let (Some(p), Some(m)) = (&loaded.policy, &loaded.matrix) else {
         let code = emit(&sources, &loaded.diagnostics, diag, None);

@@ -8,11 +8,13 @@ mod coverage_cmd;
 mod diff_cmd;
 mod doc_cmd;
 mod explain_cmd;
+mod failure;
 mod fmt_cmd;
 mod matrix_cmd;
 mod output;
 
 pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, SchemaKind};
+pub use failure::{Failure, Outcome};
 
 use std::process::ExitCode;
 
@@ -23,7 +25,9 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Run one command.
 pub fn run(cli: Cli) -> ExitCode {
-    let result = match cli.command {
+    // a failure is printed as the command prints its diagnostics
+    let diag = cli.command.diag_args().cloned();
+    let result: Outcome = match cli.command {
         Command::Check {
             paths,
             matrix,
@@ -61,7 +65,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     },
                     &diag,
                 ),
-                Err(e) => Err(miette::miette!(code = "amxc::io", "{e}")),
+                Err(e) => Err(e.into()),
             }
         }
         Command::Doc {
@@ -92,10 +96,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     output::stdout(&String::from_utf8_lossy(&out));
                     Ok(0)
                 }
-                Err(e) => Err(miette::miette!(
-                    code = "amxc::io",
-                    "cannot render the manual: {e}"
-                )),
+                Err(e) => Err(Failure::io(format!("cannot render the manual: {e}"))),
             }
         }
         Command::Diff {
@@ -129,8 +130,13 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(report) => {
-            eprintln!("{report:?}");
+        Err(Failure(d)) => {
+            let diag = diag.unwrap_or(DiagArgs {
+                format: crate::diagnostic::Format::Human,
+                color: ColorChoice::Auto,
+                deny_warnings: false,
+            });
+            output::emit(&crate::source::SourceMap::new(), &[d], &diag, None);
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -3,6 +3,7 @@
 //!
 //! Ranges: `AMX00xx` reading a policy, `AMX01xx` the version matrix, `AMX02xx` names and types,
 //! `AMX03xx` findings over the configuration space, `AMX04xx` target profiles and compilation,
+//! `AMX05xx` the file system and the command line,
 //! `AMX9999` internal errors.
 
 use super::Severity;
@@ -362,6 +363,21 @@ codes! {
     { "`amxc compile --check` found outputs in the output folder that differ from what the policy compiles to now; the diff is printed." }
     example "(a policy changed after its filters were compiled and committed)"
     fix "Run `amxc compile` without `--check` and commit the result."
+
+    410 DUPLICATE_SERVER Error "server described by two profiles"
+    { "Two target profiles of one fleet name the same server (names compare without regard to case, as Windows does). A server's name is its output folder, so the second profile would overwrite the first one's outputs." }
+    example "# EXCH01.yaml and EXCH01-copy.yaml both say:\nserver: EXCH01"
+    fix "Keep one profile per server; rename the server in the other profile, or remove it."
+
+    500 IO Error "a file or folder cannot be read or written"
+    { "A file amxc had to read (a policy, a matrix, a target profile, a path listing) or write (an output folder, a formatted policy) could not be opened, read or written. The message names the path and what the operating system said." }
+    example "amxc check policies/missing.amx"
+    fix "Check that the path exists, is a file or folder as the command expects, and that amxc may read it (or write there)."
+
+    501 USAGE Error "the command cannot run as given"
+    { "The command line is well-formed but asks for something amxc cannot do: a folder with no policies in it, two folders with no compiled outputs to compare, … The message says what was missing." }
+    example "amxc check empty-folder/"
+    fix "Follow the help the message gives; `amxc help COMMAND` lists each command's arguments."
 
     9999 INTERNAL Error "internal error"
     { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }

@@ -81,7 +81,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         {
             report.diagnostics.push(
                 Diagnostic::new(
-                    codes::INVALID_SERVER_NAME,
+                    codes::DUPLICATE_SERVER,
                     format!("server `{}` is described by two profiles", t.server),
                 )
                 .at(t.file, t.server_span, "described again here")

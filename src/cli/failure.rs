@@ -1,0 +1,36 @@
+//! What stops a command before it has findings: a file that cannot be read or written, or a
+//! command line asking for what cannot be done. Both are coded diagnostics (AMX0500,
+//! AMX0501), printed in the format the command was asked for, with exit code 2.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::driver::inputs::ReadError;
+
+/// A command's failure, as the diagnostic that says why.
+#[derive(Debug)]
+pub struct Failure(pub Diagnostic);
+
+/// What a command gives: its exit code, or why it could not run.
+pub type Outcome = Result<u8, Failure>;
+
+impl Failure {
+    /// A file or folder that cannot be read or written.
+    pub fn io(message: impl Into<String>) -> Failure {
+        Failure(Diagnostic::new(codes::IO, message).with_help(
+            "check that the path exists, is of the right kind and can be read (or written)",
+        ))
+    }
+
+    /// A command line that asks for what cannot be done.
+    pub fn usage(message: impl Into<String>, help: impl Into<String>) -> Failure {
+        Failure(Diagnostic::new(codes::USAGE, message).with_help(help))
+    }
+}
+
+impl From<ReadError> for Failure {
+    fn from(e: ReadError) -> Failure {
+        match e {
+            ReadError::Invalid(d) => Failure(*d),
+            e => Failure::io(e.to_string()),
+        }
+    }
+}
