@@ -88,5 +88,10 @@ pub fn compile(
     target: &Target,
     options: Options,
 ) -> Result<Compiled, Vec<Diagnostic>> {
-    Ok(emit::render(&plan(checked, target)?, options))
+    let plan = plan(checked, target)?;
+    let refused = emit::refusals(&plan, options);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    Ok(emit::render(&plan, options))
 }

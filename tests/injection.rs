@@ -25,16 +25,17 @@ const NASTY: &[&str] = &[
 /// Commands the generated PowerShell may invoke; anything else would be injected.
 const PS_COMMANDS: &[&str] = &[
     "Set-StrictMode",
-    "Get-Service",
-    "Set-Service",
-    "Start-Service",
-    "Stop-Service",
+    "Add-Type",
     "Write-Host",
     "New-Object",
-    "Out-Null",
+    "Where-Object",
+    "ForEach-Object",
     "sc.exe",
+    "Get-AmxService",
+    "Invoke-AmxSc",
     "Set-AmxStartup",
-    "Set-AmxRecovery",
+    "Clear-AmxRecovery",
+    "Wait-AmxStatus",
     "Start-AmxService",
     "Stop-AmxService",
     "Invoke-AmxTask",
@@ -47,16 +48,17 @@ fn policy_with(value: &str) -> String {
     )
 }
 
-fn compile(value: &str) -> (SourceMap, amxc::driver::fleet::FleetReport) {
-    let (sources, report, _) = compile_text(&policy_with(value), true);
+fn compile(value: &str, scripts: ScriptKind) -> (SourceMap, amxc::driver::fleet::FleetReport) {
+    let (sources, report, _) = compile_text(&policy_with(value), true, scripts);
     (sources, report)
 }
 
-/// Compile a policy for one x64 server against the small matrix, with both script kinds;
+/// Compile a policy for one x64 server against the small matrix, with the given scripts;
 /// the flag says whether anything was written.
 fn compile_text(
     policy_text: &str,
     check: bool,
+    scripts: ScriptKind,
 ) -> (SourceMap, amxc::driver::fleet::FleetReport, bool) {
     let dir = tempfile::tempdir().expect("temp");
     let policy = dir.path().join("p.amx");
@@ -75,7 +77,7 @@ fn compile_text(
         targets: vec![target],
         out: &out,
         options: Options {
-            scripts: ScriptKind::Both,
+            scripts,
             json: false,
         },
         check,
@@ -132,7 +134,7 @@ fn ps_commands(text: &str) -> Vec<String> {
 #[test]
 fn metacharacters_stay_inside_powershell_literals() {
     for v in NASTY {
-        let (sources, r) = compile(v);
+        let (sources, r) = compile(v, ScriptKind::Ps1);
         let errs: Vec<_> = r
             .diagnostics
             .iter()
@@ -162,10 +164,25 @@ fn metacharacters_stay_inside_powershell_literals() {
     }
 }
 
+/// Whether cmd scripts refuse `v` (non-ASCII text; `%` in a task's program or arguments),
+/// and say so with AMX0406 naming the value.
+fn refused_for_cmd(v: &str, r: &amxc::driver::fleet::FleetReport) -> bool {
+    let refused = r.compiled.is_empty()
+        && r.diagnostics
+            .iter()
+            .any(|d| d.code.0 == 406 && d.message.contains("cmd script"));
+    let expected = !v.is_ascii() || v.contains('%');
+    assert_eq!(refused, expected, "{v:?}: {:?}", r.diagnostics);
+    refused
+}
+
 #[test]
 fn metacharacters_reach_cmd_only_inside_quoted_set_lines() {
     for v in NASTY {
-        let (_, r) = compile(v);
+        let (_, r) = compile(v, ScriptKind::Cmd);
+        if refused_for_cmd(v, &r) {
+            continue;
+        }
         let c = &r.compiled[0];
         let expected = format!("={}\"", v.replace('%', "%%"));
         for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".cmd")) {
@@ -199,7 +216,7 @@ fn values_that_cannot_be_quoted_are_rejected() {
             .replace('\n', "\\n")
             .replace('\u{7}', "\\u{7}");
         let policy = format!("amx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        service \"{escaped}\"\n    }}\n}}\n");
-        let (_, r, written) = compile_text(&policy, false);
+        let (_, r, written) = compile_text(&policy, false, ScriptKind::Both);
         assert!(
             r.diagnostics.iter().any(|d| d.code.0 == 406),
             "{v:?} was not rejected"
@@ -228,7 +245,7 @@ mod property {
 
         #[test]
         fn any_value_is_rejected_or_emitted_inert_in_both_shells(v in value()) {
-            let (_, r) = compile(&v);
+            let (_, r) = compile(&v, ScriptKind::Ps1);
             if r.compiled.is_empty() {
                 // refused: it must be for a reason amxc names (a `%name%` that is no variable)
                 prop_assert!(r.diagnostics.iter().any(|d| d.code.0 == 200), "{v:?} refused without AMX0200");
@@ -236,7 +253,16 @@ mod property {
             }
             let c = &r.compiled[0];
             for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
+                // what Windows PowerShell reads: UTF-8 with a BOM, or plain ASCII
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(t) => t,
+                    None => {
+                        prop_assert!(text.is_ascii(), "{:?}: {} holds non-ASCII text without a BOM", v, name);
+                        text.as_str()
+                    }
+                };
                 prop_assert_eq!(ps1_errors(text), Vec::<String>::new(), "{:?} in {}", v, name);
+                prop_assert_eq!(crate::scripts::ps2_violations(text), Vec::<String>::new(), "{:?} in {}", v, name);
                 for cmd in ps_commands(text) {
                     prop_assert!(PS_COMMANDS.contains(&cmd.as_str()), "{:?}: {} invokes `{}`", v, name, cmd);
                 }
@@ -244,8 +270,20 @@ mod property {
                     prop_assert!(ps_literals(text).iter().any(|l| l == &v), "{:?} is not a literal in {}", v, name);
                 }
             }
+            let (_, r) = compile(&v, ScriptKind::Cmd);
+            if r.compiled.is_empty() {
+                prop_assert!(
+                    r.diagnostics.iter().any(|d| d.code.0 == 200 || d.code.0 == 406),
+                    "{:?} refused for cmd without AMX0200 or AMX0406", v
+                );
+                return Ok(());
+            }
+            prop_assert!(v.is_ascii() && !v.contains('%'), "{:?} reached a cmd script", v);
+            let c = &r.compiled[0];
             for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".cmd")) {
+                prop_assert_eq!(crate::scripts::cmd_violations(text), Vec::<String>::new(), "{:?} in {}", v, name);
                 for line in text.lines() {
+                    prop_assert!(line.len() <= 8191, "{}: a line of {} characters", name, line.len());
                     if line.starts_with("set \"AMX_") {
                         prop_assert!(line.ends_with('"') && line.matches('"').count() == 2, "{:?}: {}: {}", v, name, line);
                     } else if !line.starts_with("REM ") && v.len() > 3 {
@@ -255,4 +293,86 @@ mod property {
             }
         }
     }
+}
+
+/// How a program reads its command line back into arguments (CommandLineToArgvW, as the
+/// Microsoft C runtime documents it): the reference the quoting must round-trip through.
+fn command_line_to_argv(line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut args = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        while i < chars.len() && matches!(chars[i], ' ' | '\t') {
+            i += 1;
+        }
+        if i == chars.len() {
+            break;
+        }
+        let mut arg = String::new();
+        let mut quoted = false;
+        while i < chars.len() && (quoted || !matches!(chars[i], ' ' | '\t')) {
+            let mut backslashes = 0;
+            while i < chars.len() && chars[i] == '\\' {
+                backslashes += 1;
+                i += 1;
+            }
+            if i < chars.len() && chars[i] == '"' {
+                arg.push_str(&"\\".repeat(backslashes / 2));
+                if backslashes % 2 == 1 {
+                    arg.push('"');
+                } else {
+                    quoted = !quoted;
+                }
+                i += 1;
+            } else {
+                arg.push_str(&"\\".repeat(backslashes));
+                if i < chars.len() && (quoted || !matches!(chars[i], ' ' | '\t')) {
+                    arg.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        args.push(arg);
+    }
+    args
+}
+
+mod arguments {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn task_arguments_read_back_as_written(args in proptest::collection::vec("[a-z \\\\\"\t&%^]{0,12}", 1..5)) {
+            let line: Vec<String> = args.iter().map(|a| amxc::emit::quote::win_arg(a)).collect();
+            prop_assert_eq!(command_line_to_argv(&line.join(" ")), args);
+        }
+
+        #[test]
+        fn a_batch_program_never_receives_what_cmd_would_interpret(arg in "[a-z %!^&|<>()]{1,10}") {
+            let policy = format!(
+                "amx \"fixture\" {{\n    versions 2007-07-11\n    tasks {{\n        task 'T' {{\n            at prestart\n            run 'C:\\Tools\\run.cmd' '{arg}'\n        }}\n    }}\n}}\n"
+            );
+            let (_, r, _) = compile_text(&policy, true, ScriptKind::Ps1);
+            let meta = arg.contains(['%', '!', '^', '&', '|', '<', '>', '(', ')']);
+            let refused = r.compiled.is_empty()
+                && r.diagnostics.iter().any(|d| d.code.0 == 406 && d.message.contains("batch file"));
+            // `%` alone may also be an undefined variable (AMX0200): refused either way
+            prop_assert_eq!(r.compiled.is_empty(), meta, "{:?}: {:?}", arg, r.diagnostics);
+            if meta && !arg.contains('%') {
+                prop_assert!(refused, "{:?}: {:?}", arg, r.diagnostics);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_trailing_backslash_stays_inside_its_argument() {
+    let quoted = amxc::emit::quote::win_arg("C:\\Program Files\\");
+    assert_eq!(
+        command_line_to_argv(&format!("{quoted} -s")),
+        vec!["C:\\Program Files\\".to_string(), "-s".to_string()]
+    );
 }

@@ -12,7 +12,7 @@ fn fleet(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(&targets).expect("mkdir");
     for i in 0..SERVERS {
         let body = format!(
-            "server: SRV{i:04}\namx: symantec-mail-security\nversion: 2007-07-11\napp: \"6.0\"\nexchange: \"2007\"\narch: x64\nheartbeat: \"6.0\"\nos: \"2008\"\ncomponents: []\nmanagement_ip: {}\ndrives: [C]\n",
+            "server: SRV{i:04}\namx: symantec-mail-security\nversion: 2007-07-11\napp: \"6.0\"\nexchange: \"2007\"\narch: x64\nheartbeat: \"6.0\"\nos: \"2008\"\npowershell: \"2.0\"\ncomponents: []\nmanagement_ip: {}\ndrives: [C]\n",
             if i % 2 == 0 { "192.0.2.1" } else { "null" }
         );
         std::fs::write(targets.join(format!("SRV{i:04}.yaml")), body).expect("write");

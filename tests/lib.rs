@@ -14,4 +14,5 @@ mod integrity;
 mod reference;
 pub mod reference_model;
 mod reuse;
+mod scripts;
 mod support;

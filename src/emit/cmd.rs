@@ -1,15 +1,25 @@
-//! cmd scripts for Windows Server 2003. Values reach the script only as `set "AMX_…=…"`
-//! lines ([`super::quote::cmd_set`]) and are used only inside double quotes, with delayed
-//! expansion disabled, so no value can run a command. Service timeouts are honoured by
-//! polling `sc query`; task timeouts are enforced by the HA product, which runs the task.
+//! cmd scripts for Windows Server 2003 (and any server without PowerShell), using only what a
+//! stock Windows Server 2003 has: cmd's own commands, `sc.exe`, `find`, `ping`, `taskkill` and
+//! `cscript`. Values reach a script only as `set "AMX_…=…"` lines
+//! ([`super::quote::cmd_set`]) and are used only inside double quotes, with delayed expansion
+//! disabled, so no value can run a command; values cmd cannot hold (non-ASCII text, which cmd
+//! reads in the server's OEM code page) are refused first ([`refusals`]). Every wait is
+//! bounded: services by polling `sc query`, tasks by `amx-task.js` (JScript, run by `cscript`),
+//! which stops a task that overruns its timeout.
 
-use super::ps1::DEFAULT_TIMEOUT;
+use super::ps1::{sc_start_word, DEFAULT_TIMEOUT};
 use super::quote::{cmd_comment, cmd_set};
-use super::recovery::recovery_actions;
-use crate::ast::{ServiceState, Startup};
+use crate::ast::ServiceState;
+use crate::diagnostic::{codes, Diagnostic};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+/// The task runner the cmd task scripts call.
+pub const TASK_RUNNER: &str = "amx-task.js";
+
+/// cmd's limit on the length of a command line.
+pub const MAX_LINE: usize = 8191;
 
 fn header(plan: &Plan, what: &str) -> String {
     format!(
@@ -19,22 +29,116 @@ fn header(plan: &Plan, what: &str) -> String {
     )
 }
 
-const WAIT_SUB: &str = "\r\n:wait_state\r\nREM waits until service %AMX_NAME% reports state %1, at most %AMX_TIMEOUT% seconds\r\nset /a AMX_WAITED=0\r\n:wait_loop\r\nsc.exe query \"%AMX_NAME%\" | find \"%1\" >nul && exit /b 0\r\nif %AMX_WAITED% geq %AMX_TIMEOUT% (echo service \"%AMX_NAME%\" did not reach %1 within %AMX_TIMEOUT% s & exit /b 1)\r\nping -n 2 127.0.0.1 >nul\r\nset /a AMX_WAITED+=1\r\ngoto wait_loop\r\n";
+/// Wait for state %1 of service AMX_NAME, at most AMX_TIMEOUT seconds; state %2 (the
+/// opposite) ends the wait once the service has had 3 seconds to report the change (a
+/// service may take a moment to acknowledge a stop); %3 names the step.
+const WAIT_SUB: &str = "\r\n:wait_state\r\nset /a AMX_WAITED=0\r\n:wait_loop\r\nsc.exe query \"%AMX_NAME%\" | find \"%1\" >nul && exit /b 0\r\nif %AMX_WAITED% geq 3 (sc.exe query \"%AMX_NAME%\" | find \"%2\" >nul && (echo error: %3: service \"%AMX_NAME%\" is %2 again instead of %1& exit /b 1))\r\nif %AMX_WAITED% geq %AMX_TIMEOUT% (echo error: %3: service \"%AMX_NAME%\" did not reach %1 within %AMX_TIMEOUT% s& exit /b 1)\r\nping -n 2 127.0.0.1 >nul\r\nset /a AMX_WAITED+=1\r\ngoto wait_loop\r\n";
 
-const START_SUB: &str = "\r\n:start_service\r\nsc.exe query \"%AMX_NAME%\" | find \"RUNNING\" >nul && (echo \"%AMX_NAME%\" is already running& exit /b 0)\r\necho starting \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe start \"%AMX_NAME%\" >nul || (echo could not start \"%AMX_NAME%\" & exit /b 1)\r\ncall :wait_state RUNNING\r\nexit /b %errorlevel%\r\n";
+const START_SUB: &str = "\r\n:start_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: start: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\nsc.exe query \"%AMX_NAME%\" | find \"RUNNING\" >nul && (echo \"%AMX_NAME%\" is already running& exit /b 0)\r\necho starting \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOPPED\" >nul || goto start_wait\r\nsc.exe start \"%AMX_NAME%\" || (echo error: start: sc.exe could not start \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\n:start_wait\r\ncall :wait_state RUNNING STOPPED start\r\nexit /b %errorlevel%\r\n";
 
-const STOP_SUB: &str = "\r\n:stop_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo \"%AMX_NAME%\" is not installed& exit /b 0)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOPPED\" >nul && (echo \"%AMX_NAME%\" is already stopped& exit /b 0)\r\necho stopping \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe stop \"%AMX_NAME%\" >nul || (echo could not stop \"%AMX_NAME%\" & exit /b 1)\r\ncall :wait_state STOPPED\r\nexit /b %errorlevel%\r\n";
+/// Stopping one service only: `sc stop` refuses while services that depend on it run, and
+/// those are listed by name (`sc enumdepend`), never stopped behind the policy's back.
+const STOP_SUB: &str = "\r\n:stop_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo \"%AMX_NAME%\" is not installed& exit /b 0)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOPPED\" >nul && (echo \"%AMX_NAME%\" is already stopped& exit /b 0)\r\necho stopping \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOP_PENDING\" >nul && goto stop_wait\r\nsc.exe stop \"%AMX_NAME%\" && goto stop_wait\r\necho error: stop: sc.exe could not stop \"%AMX_NAME%\"; its output above says why. Services that depend on it:\r\nsc.exe enumdepend \"%AMX_NAME%\"\r\nexit /b 1\r\n:stop_wait\r\ncall :wait_state STOPPED RUNNING stop\r\nexit /b %errorlevel%\r\n";
 
-fn startup_word(s: Startup) -> &'static str {
-    match s {
-        Startup::Manual => "demand",
-        Startup::Automatic => "auto",
-        Startup::Disabled => "disabled",
+/// Startup type, and no Windows recovery: the HA engine handles failures.
+const CONFIGURE_SUB: &str = "\r\n:configure_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\nsc.exe config \"%AMX_NAME%\" start= %AMX_START% || (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\nsc.exe failure \"%AMX_NAME%\" reset= 0 actions= /0 || (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
+
+/// Runs one task of the cmd scripts: `AMX_PROGRAM` with the `AMX_ARGS` arguments
+/// `AMX_ARG0`… (each quoted as CommandLineToArgvW reads it), its output into a log that is
+/// shown afterwards; after `AMX_TIMEOUT` seconds the task and what it started are stopped
+/// (`taskkill /t`). JScript, so that it runs on every Windows Server 2003 (`cscript`).
+pub const TASK_RUNNER_JS: &str = r#"// Runs one task for the cmd task scripts: see their first lines.
+var shell = WScript.CreateObject("WScript.Shell");
+var env = shell.Environment("PROCESS");
+var fso = WScript.CreateObject("Scripting.FileSystemObject");
+function repeat(c, n) { var s = ""; while (n-- > 0) { s += c; } return s; }
+// every argument quoted, as CommandLineToArgvW reads it back (a value never holds a quote)
+function quote(a) {
+    var s = "\"", backslashes = 0;
+    for (var i = 0; i < a.length; i++) {
+        var c = a.charAt(i);
+        if (c == "\\") { backslashes++; continue; }
+        s += repeat("\\", backslashes) + c;
+        backslashes = 0;
     }
+    return s + repeat("\\", backslashes * 2) + "\"";
 }
+var name = env("AMX_TASK");
+var line = quote(env("AMX_PROGRAM"));
+var count = parseInt(env("AMX_ARGS"), 10);
+for (var k = 0; k < count; k++) { line += " " + quote(env("AMX_ARG" + k)); }
+var timeout = parseInt(env("AMX_TIMEOUT"), 10);
+var log = fso.BuildPath(fso.GetSpecialFolder(2), fso.GetTempName());
+// cmd only redirects the output (into a file: a task never blocks on a full pipe);
+// /d: no AutoRun, /v:off: no delayed expansion, /s: the outer quotes are removed as written
+var run = shell.Exec("cmd.exe /d /v:off /s /c \"" + line + " > \"" + log + "\" 2>&1\"");
+var waited = 0;
+while (run.Status == 0 && waited < timeout * 10) { WScript.Sleep(100); waited++; }
+var overran = run.Status == 0;
+if (overran) { shell.Run("taskkill.exe /pid " + run.ProcessID + " /t /f", 0, true); }
+if (fso.FileExists(log)) {
+    var f = fso.OpenTextFile(log, 1);
+    if (!f.AtEndOfStream) { WScript.Echo(f.ReadAll()); }
+    f.Close();
+    fso.DeleteFile(log);
+}
+if (overran) {
+    WScript.Echo("error: task " + name + " did not finish within " + timeout + " s and was stopped");
+    WScript.Quit(1);
+}
+if (run.ExitCode != 0) {
+    WScript.Echo("error: task " + name + " failed with exit code " + run.ExitCode);
+    WScript.Quit(1);
+}
+WScript.Quit(0);
+"#;
 
 /// `if errorlevel 1 exit /b 1` after every step: fail fast.
 const FAIL_FAST: &str = "if errorlevel 1 exit /b 1\r\n";
+
+/// Why the plan's values cannot go into cmd scripts: non-ASCII text (cmd reads a batch file in
+/// the server's OEM code page, which amxc cannot know) and, for tasks, `%` (which the
+/// command line a task runs by expands).
+pub fn refusals(plan: &Plan) -> Vec<Diagnostic> {
+    let file = plan.input.policy.file;
+    let mut out = Vec::new();
+    let mut check = |value: &str, span, what: &str, task: bool| {
+        // the longest `set` line a value makes (`%` doubled) must fit cmd's line
+        let line = cmd_set("AMX_ARG0000", value).len();
+        let why = if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
+            format!("it holds `{c}`, and cmd.exe reads a batch file in the server's OEM code page")
+        } else if task && value.contains('%') {
+            "it holds `%`, which the command line the task runs by would expand".to_string()
+        } else if line > MAX_LINE {
+            format!(
+                "its line would be {line} characters long, and cmd.exe reads at most {MAX_LINE}"
+            )
+        } else {
+            return;
+        };
+        out.push(
+            Diagnostic::new(
+                codes::UNSAFE_VALUE,
+                format!("{what} `{value}` cannot be written into a cmd script: {why}"),
+            )
+            .at(file, span, "this value")
+            .with_help(
+                "compile PowerShell scripts for this server (`powershell:` in its profile, or `--script ps1`), or use the value's ASCII form (an 8.3 short name for a path)",
+            ),
+        );
+    };
+    for sv in &plan.ev.services {
+        check(&sv.name, sv.name_span, "service name", false);
+    }
+    for t in &plan.ev.tasks {
+        check(&t.name, t.origin.span, "task name", false);
+        check(&t.program, t.origin.span, "task program", true);
+        for a in &t.args {
+            check(a, t.origin.span, "task argument", true);
+        }
+    }
+    out
+}
 
 pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
@@ -42,29 +146,18 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
 
     let mut s = header(
         plan,
-        "Configure the protected services: startup types and Windows recovery actions.",
+        "Configure the protected services: startup types, and no Windows recovery (the HA engine handles failures).",
     );
     for sv in svcs {
-        let _ = write!(s, "{}\r\n", cmd_set("AMX_NAME", &sv.name));
         let _ = write!(
             s,
-            "echo startup type of \"%AMX_NAME%\": {}\r\n",
-            startup_word(sv.startup)
+            "{}\r\nset \"AMX_START={}\"\r\ncall :configure_service\r\n{FAIL_FAST}",
+            cmd_set("AMX_NAME", &sv.name),
+            sc_start_word(sv.startup)
         );
-        let _ = write!(
-            s,
-            "sc.exe config \"%AMX_NAME%\" start= {} >nul\r\n{FAIL_FAST}",
-            startup_word(sv.startup)
-        );
-        if let Some(actions) = recovery_actions(&sv.on_failure) {
-            let _ = write!(s, "echo recovery of \"%AMX_NAME%\": {actions}\r\n");
-            let _ = write!(
-                s,
-                "sc.exe failure \"%AMX_NAME%\" reset= 86400 actions= {actions} >nul\r\n{FAIL_FAST}"
-            );
-        }
     }
     s.push_str("exit /b 0\r\n");
+    s.push_str(CONFIGURE_SUB);
     files.insert("configure.cmd".into(), s);
 
     let mut s = header(plan, "Start the protected services in dependency order.");
@@ -102,25 +195,41 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     s.push_str(WAIT_SUB);
     files.insert("stop.cmd".into(), s);
 
+    let mut any_task = false;
     for (stem, tasks) in super::tasks_by_kind(plan) {
+        any_task = true;
         let mut s = header(plan, &super::task_script_purpose(tasks[0].kind));
+        let _ = write!(
+            s,
+            "REM Each task runs through {TASK_RUNNER} (beside this script), which stops it when it overruns its timeout.\r\n"
+        );
         for t in tasks {
+            let timeout = t.timeout.map_or(DEFAULT_TIMEOUT, |d| d.seconds);
             let _ = write!(s, "REM {}\r\n", cmd_comment(&super::task_comment(plan, t)));
             let _ = write!(
                 s,
-                "{}\r\n{}\r\n",
+                "{}\r\n{}\r\nset \"AMX_ARGS={}\"\r\nset \"AMX_TIMEOUT={timeout}\"\r\n",
                 cmd_set("AMX_TASK", &t.name),
-                cmd_set("AMX_PROGRAM", &t.program)
+                cmd_set("AMX_PROGRAM", &t.program),
+                t.args.len()
             );
-            let mut line = String::from("\"%AMX_PROGRAM%\"");
             for (k, a) in t.args.iter().enumerate() {
                 let _ = write!(s, "{}\r\n", cmd_set(&format!("AMX_ARG{k}"), a));
-                let _ = write!(line, " \"%AMX_ARG{k}%\"");
             }
-            let _ = write!(s, "echo task \"%AMX_TASK%\"\r\n{line}\r\nif errorlevel 1 (echo task \"%AMX_TASK%\" failed & exit /b 1)\r\n");
+            let _ = write!(
+                s,
+                "echo task \"%AMX_TASK%\" (timeout %AMX_TIMEOUT% s)\r\ncscript.exe //nologo //e:jscript \"%~dp0{TASK_RUNNER}\"\r\nif errorlevel 1 (echo error: task \"%AMX_TASK%\" failed& exit /b 1)\r\n"
+            );
         }
         s.push_str("exit /b 0\r\n");
         files.insert(format!("{stem}.cmd"), s);
+    }
+    if any_task {
+        let js = format!(
+            "// {}\n{TASK_RUNNER_JS}",
+            super::quote::ps_comment(&plan.banner())
+        );
+        files.insert(TASK_RUNNER.into(), js.replace('\n', "\r\n"));
     }
     files
 }

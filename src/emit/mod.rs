@@ -2,26 +2,24 @@
 //! and a policy rendered as its KB feature list. Every file starts with a banner line naming
 //! the policy and amxc's version; nothing depends on time or hash order.
 
-mod cmd;
+pub(crate) mod cmd;
 mod doc;
 mod filters;
 mod ps1;
 pub mod quote;
-mod recovery;
 mod render;
 mod services;
 mod space_table;
 mod summary;
 mod yaml;
 
-pub use cmd::cmd_scripts;
+pub use cmd::{cmd_scripts, TASK_RUNNER, TASK_RUNNER_JS};
 pub use doc::feature_list;
 pub use filters::{
     filter_set, filters_json, filters_yaml, Entry, FilterSet, Pair, FILTERS_FORMAT_VERSION,
 };
 pub use ps1::{ps1_scripts, task_script_stem};
-pub use recovery::recovery_actions;
-pub use render::{render, Compiled, Options, ScriptKind};
+pub use render::{refusals, render, script_kinds, Compiled, Options, ScriptKind};
 pub use services::{service_set, services_yaml, ServiceEntry, ServiceSet, TaskEntry};
 pub use space_table::space_table;
 pub use summary::summary;

@@ -1,9 +1,11 @@
-//! PowerShell scripts for Windows Server 2008 and later. Every value is a single-quoted
-//! literal ([`super::quote::ps`]); scripts stop at the first failure, say what they do, and
-//! can run twice (a running service is not started again, a stopped one not stopped again).
+//! PowerShell scripts, in the language and cmdlets of Windows PowerShell 2.0 (Windows Server
+//! 2008 R2, and 2003/2008 with the Windows Management Framework). Every value is a
+//! single-quoted literal ([`super::quote::ps`]); services are addressed by exact name; every
+//! wait is bounded; scripts stop at the first failure, say what they do and why they failed,
+//! and can run twice (a running service is not started again, a stopped one not stopped
+//! again).
 
 use super::quote::{ps, ps_comment, win_arg};
-use super::recovery::recovery_actions;
 use crate::ast::{Startup, TaskKind};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
@@ -13,43 +15,105 @@ use std::fmt::Write as _;
 pub const DEFAULT_TIMEOUT: u64 = 300;
 
 fn header(plan: &Plan, what: &str) -> String {
-    format!(
-        "# {}\n# {}\n#Requires -RunAsAdministrator\nSet-StrictMode -Version 3.0\n$ErrorActionPreference = 'Stop'\n\n",
-        ps_comment(&plan.banner()),
-        what
-    )
+    format!("# {}\n# {}\n{PRELUDE}\n", ps_comment(&plan.banner()), what)
 }
 
-const STARTUP_FN: &str = r#"function Set-AmxStartup([string]$Name, [string]$StartupType) {
-    $svc = Get-Service -Name $Name -ErrorAction SilentlyContinue
-    if ($null -eq $svc) { throw "service '$Name' is not installed" }
-    Write-Host "startup type of '$Name': $StartupType"
-    Set-Service -Name $Name -StartupType $StartupType
+/// The first lines of every script: PowerShell 2.0's strict mode, stop at the first error,
+/// an explicit administrator check (`#Requires -RunAsAdministrator` needs PowerShell 4.0), and
+/// the assembly that addresses services by exact name.
+const PRELUDE: &str = r#"# Windows PowerShell 2.0 or later, run as an administrator.
+Set-StrictMode -Version 2.0
+$ErrorActionPreference = 'Stop'
+$amxIdentity = [Security.Principal.WindowsIdentity]::GetCurrent()
+$amxPrincipal = New-Object Security.Principal.WindowsPrincipal -ArgumentList $amxIdentity
+if (-not $amxPrincipal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
+    throw 'run this script as an administrator'
+}
+Add-Type -AssemblyName System.ServiceProcess
+"#;
+
+/// A service by its exact name: `ServiceController` takes no wildcards (`Get-Service -Name`
+/// does), and a display name that happens to match is not taken for the name.
+const GET_FN: &str = r#"function Get-AmxService([string]$Name) {
+    $svc = New-Object System.ServiceProcess.ServiceController -ArgumentList $Name
+    try { $null = $svc.Status } catch { return $null }
+    if ($svc.ServiceName -ne $Name) { return $null }
+    return $svc
+}
+"#;
+
+/// `sc.exe` with its output kept, and shown when it fails.
+const SC_FN: &str = r#"function Invoke-AmxSc([string]$Name, [string]$Step, [string[]]$Arguments) {
+    # here only: with 'Stop', Windows PowerShell turns a native program's stderr into an error
+    $ErrorActionPreference = 'Continue'
+    $out = & sc.exe $Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        throw "${Step}: sc.exe failed for service '$Name' (exit code $LASTEXITCODE): $out"
+    }
 }
 
-function Set-AmxRecovery([string]$Name, [string]$Actions) {
-    Write-Host "recovery of '$Name': $Actions"
-    & sc.exe failure $Name reset= 86400 actions= $Actions | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "sc.exe failure '$Name' failed with exit code $LASTEXITCODE" }
+function Set-AmxStartup([string]$Name, [string]$StartType) {
+    if ($null -eq (Get-AmxService $Name)) { throw "startup type: service '$Name' is not installed" }
+    Write-Host "startup type of '$Name': $StartType"
+    Invoke-AmxSc $Name 'startup type' @('config', $Name, 'start=', $StartType)
+}
+
+function Clear-AmxRecovery([string]$Name) {
+    Write-Host "Windows recovery of '$Name': take no action (the HA engine handles failures)"
+    Invoke-AmxSc $Name 'recovery' @('failure', $Name, 'reset=', '0', 'actions=', '/0')
+}
+"#;
+
+/// Waiting for a state in steps of a second: a service back in the opposite state ends the
+/// wait once it has had 3 seconds to report the change (a service may take a moment to
+/// acknowledge a stop), and the timeout is always honoured.
+const WAIT_FN: &str = r#"function Wait-AmxStatus($Service, [string]$Name, [string]$Want, [string]$Step, [int]$TimeoutSeconds) {
+    $waited = 0
+    while ($true) {
+        try {
+            $Service.WaitForStatus($Want, [TimeSpan]::FromSeconds(1))
+            return
+        } catch [System.ServiceProcess.TimeoutException] {
+            $waited += 1
+        }
+        $Service.Refresh()
+        $now = [string]$Service.Status
+        if ($waited -ge 3 -and $Want -eq 'Running' -and $now -eq 'Stopped') {
+            throw "${Step}: service '$Name' stopped again instead of reaching Running"
+        }
+        if ($waited -ge 3 -and $Want -eq 'Stopped' -and $now -eq 'Running') {
+            throw "${Step}: service '$Name' is running again instead of reaching Stopped"
+        }
+        if ($waited -ge $TimeoutSeconds) {
+            throw "${Step}: service '$Name' is $now after $TimeoutSeconds s, not $Want"
+        }
+    }
 }
 "#;
 
 const START_FN: &str = r#"function Start-AmxService([string]$Name, [int]$TimeoutSeconds) {
-    $svc = Get-Service -Name $Name -ErrorAction Stop
-    if ($svc.Status -eq 'Running') { Write-Host "'$Name' is already running"; return }
+    $svc = Get-AmxService $Name
+    if ($null -eq $svc) { throw "start: service '$Name' is not installed" }
+    if ([string]$svc.Status -eq 'Running') { Write-Host "'$Name' is already running"; return }
     Write-Host "starting '$Name' (timeout $TimeoutSeconds s)"
-    Start-Service -Name $Name
-    $svc.WaitForStatus('Running', [TimeSpan]::FromSeconds($TimeoutSeconds))
+    if ([string]$svc.Status -eq 'Stopped') { $svc.Start() }
+    Wait-AmxStatus $svc $Name 'Running' 'start' $TimeoutSeconds
 }
 "#;
 
+/// Stopping one service only: a running dependent the policy does not name is reported by
+/// name, never stopped behind the policy's back (`Stop-Service -Force` would stop it).
 const STOP_FN: &str = r#"function Stop-AmxService([string]$Name, [int]$TimeoutSeconds) {
-    $svc = Get-Service -Name $Name -ErrorAction SilentlyContinue
+    $svc = Get-AmxService $Name
     if ($null -eq $svc) { Write-Host "'$Name' is not installed"; return }
-    if ($svc.Status -eq 'Stopped') { Write-Host "'$Name' is already stopped"; return }
+    if ([string]$svc.Status -eq 'Stopped') { Write-Host "'$Name' is already stopped"; return }
+    $running = @($svc.DependentServices | Where-Object { [string]$_.Status -ne 'Stopped' } | ForEach-Object { $_.ServiceName })
+    if ($running.Count -gt 0) {
+        throw "stop: service '$Name' has running dependent services that the policy does not protect: $($running -join ', '); stop them first, or add them to the policy"
+    }
     Write-Host "stopping '$Name' (timeout $TimeoutSeconds s)"
-    Stop-Service -Name $Name -Force
-    $svc.WaitForStatus('Stopped', [TimeSpan]::FromSeconds($TimeoutSeconds))
+    if ([string]$svc.Status -ne 'StopPending') { $svc.Stop() }
+    Wait-AmxStatus $svc $Name 'Stopped' 'stop' $TimeoutSeconds
 }
 "#;
 
@@ -62,17 +126,18 @@ const TASK_FN: &str = r#"function Invoke-AmxTask([string]$Name, [string]$Program
     $p = [System.Diagnostics.Process]::Start($psi)
     if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
         $p.Kill()
-        throw "task '$Name' did not finish within $TimeoutSeconds s"
+        throw "task '$Name' did not finish within $TimeoutSeconds s and was stopped"
     }
     if ($p.ExitCode -ne 0) { throw "task '$Name' failed with exit code $($p.ExitCode)" }
 }
 "#;
 
-pub fn startup_name(s: Startup) -> &'static str {
+/// The startup type as `sc.exe config … start=` writes it.
+pub fn sc_start_word(s: Startup) -> &'static str {
     match s {
-        Startup::Manual => "Manual",
-        Startup::Automatic => "Automatic",
-        Startup::Disabled => "Disabled",
+        Startup::Manual => "demand",
+        Startup::Automatic => "auto",
+        Startup::Disabled => "disabled",
     }
 }
 
@@ -86,29 +151,28 @@ pub fn ps1_scripts(plan: &Plan) -> BTreeMap<String, String> {
     let svcs = &plan.ev.services;
     let mut s = header(
         plan,
-        "Configure the protected services: startup types and Windows recovery actions.",
+        "Configure the protected services: startup types, and no Windows recovery (the HA engine handles failures).",
     );
-    s.push_str(STARTUP_FN);
+    s.push_str(GET_FN);
+    s.push('\n');
+    s.push_str(SC_FN);
     s.push('\n');
     for sv in svcs {
         let _ = writeln!(
             s,
-            "Set-AmxStartup -Name {} -StartupType {}",
+            "Set-AmxStartup -Name {} -StartType {}",
             ps(&sv.name),
-            ps(startup_name(sv.startup))
+            ps(sc_start_word(sv.startup))
         );
-        if let Some(actions) = recovery_actions(&sv.on_failure) {
-            let _ = writeln!(
-                s,
-                "Set-AmxRecovery -Name {} -Actions {}",
-                ps(&sv.name),
-                ps(&actions)
-            );
-        }
+        let _ = writeln!(s, "Clear-AmxRecovery -Name {}", ps(&sv.name));
     }
     files.insert("configure.ps1".into(), s);
 
     let mut s = header(plan, "Start the protected services in dependency order.");
+    s.push_str(GET_FN);
+    s.push('\n');
+    s.push_str(WAIT_FN);
+    s.push('\n');
     s.push_str(START_FN);
     s.push('\n');
     for &i in &plan.start {
@@ -128,6 +192,10 @@ pub fn ps1_scripts(plan: &Plan) -> BTreeMap<String, String> {
         plan,
         "Stop the protected services: the exact reverse of the start order.",
     );
+    s.push_str(GET_FN);
+    s.push('\n');
+    s.push_str(WAIT_FN);
+    s.push('\n');
     s.push_str(STOP_FN);
     s.push('\n');
     for &i in plan.start.iter().rev() {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// Which script language to emit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScriptKind {
-    /// PowerShell on Windows Server 2008 and later, cmd on 2003.
+    /// PowerShell where the server has PowerShell 2.0 or later, cmd elsewhere.
     Auto,
     Ps1,
     Cmd,
@@ -36,20 +36,20 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
     if opts.json {
         files.insert("filters.json".to_string(), emit::filters_json(plan));
     }
-    let kind = match opts.scripts {
-        ScriptKind::Auto => {
-            if plan.legacy_os() {
-                ScriptKind::Cmd
+    let (ps1, cmd) = script_kinds(plan, opts);
+    if ps1 {
+        // Windows PowerShell 2.0–5.1 reads a file without a byte order mark in the ANSI code
+        // page, where the bytes of `Ñ` or `Ò` include a quote: non-ASCII text gets a BOM
+        for (name, text) in emit::ps1_scripts(plan) {
+            let text = if text.is_ascii() {
+                text
             } else {
-                ScriptKind::Ps1
-            }
+                format!("\u{feff}{text}")
+            };
+            files.insert(name, text);
         }
-        k => k,
-    };
-    if matches!(kind, ScriptKind::Ps1 | ScriptKind::Both) {
-        files.extend(emit::ps1_scripts(plan));
     }
-    if matches!(kind, ScriptKind::Cmd | ScriptKind::Both) {
+    if cmd {
         files.extend(emit::cmd_scripts(plan));
     }
     files.insert("services.yaml".to_string(), emit::services_yaml(plan));
@@ -57,5 +57,29 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
     Compiled {
         server: plan.target.server.clone(),
         files,
+    }
+}
+
+/// Which scripts a server gets: `(PowerShell, cmd)`. `Auto` gives PowerShell where the server
+/// has PowerShell 2.0 or later (see [`Plan::powershell`]), cmd elsewhere.
+pub fn script_kinds(plan: &Plan, opts: Options) -> (bool, bool) {
+    match opts.scripts {
+        ScriptKind::Auto => {
+            let ps = plan.powershell().runs_scripts();
+            (ps, !ps)
+        }
+        ScriptKind::Ps1 => (true, false),
+        ScriptKind::Cmd => (false, true),
+        ScriptKind::Both => (true, true),
+    }
+}
+
+/// Why the plan cannot be rendered as asked: values the chosen scripts cannot hold.
+pub fn refusals(plan: &Plan, opts: Options) -> Vec<crate::diagnostic::Diagnostic> {
+    let (_, cmd) = script_kinds(plan, opts);
+    if cmd {
+        emit::cmd::refusals(plan)
+    } else {
+        Vec::new()
     }
 }

@@ -23,9 +23,14 @@ fn code(s: &str) -> String {
     )
 }
 
-/// Text for a Mermaid label inside `["…"]`.
+/// Text for a Mermaid label inside `["…"]` (numbered `1: …`, never `1. …`, which Mermaid
+/// reads as a Markdown list): quotes, entities and tags are written as entities.
 fn mermaid(s: &str) -> String {
-    s.replace('"', "#quot;").replace(['\n', '\r'], " ")
+    s.replace('#', "#35;")
+        .replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace(['\n', '\r'], " ")
 }
 
 pub fn summary(plan: &Plan) -> String {
@@ -109,16 +114,16 @@ pub fn summary(plan: &Plan) -> String {
         }
         let _ = writeln!(
             s,
-            "| {kind} | {mode} | `{}` | {} | {origin} |",
-            cell(&f.pattern.display),
+            "| {kind} | {mode} | {} | {} | {origin} |",
+            code(&f.pattern.display),
             f.class.as_str()
         );
     }
     for u in &plan.ev.unprotected {
         let _ = writeln!(
             s,
-            "| unprotected | — | `{}` | {} | {} — {} |",
-            cell(&u.pattern.display),
+            "| unprotected | — | {} | {} | {} — {} |",
+            code(&u.pattern.display),
             u.class.as_str(),
             plan.origin(u.origin.span),
             cell(&u.because)
@@ -155,7 +160,7 @@ pub fn summary(plan: &Plan) -> String {
     for (k, &i) in plan.start.iter().enumerate() {
         let _ = writeln!(
             s,
-            "    s{k}[\"{}. {}\"]",
+            "    s{k}[\"{}: {}\"]",
             k + 1,
             mermaid(&plan.ev.services[i].name)
         );

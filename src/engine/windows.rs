@@ -76,3 +76,67 @@ pub fn wow64_registry(p: &mut Pattern) {
         p.display = parts.join("\\");
     }
 }
+
+/// The Windows PowerShell a server can run scripts with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PowerShell {
+    /// None installed: scripts are cmd.
+    Absent,
+    /// This version (`2.0`, `3.0`, …).
+    Version(Version),
+}
+
+impl PowerShell {
+    /// `none`, or a version such as `2.0` or `5.1`.
+    pub fn parse(text: &str) -> Option<PowerShell> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("none") {
+            return Some(PowerShell::Absent);
+        }
+        let v = Version::parse(t)?;
+        (v >= Version(vec![1]) && v < Version(vec![6])).then_some(PowerShell::Version(v))
+    }
+
+    /// Whether the generated `.ps1` scripts run here: they need PowerShell 2.0.
+    pub fn runs_scripts(&self) -> bool {
+        matches!(self, PowerShell::Version(v) if *v >= Version(vec![2]))
+    }
+}
+
+impl std::fmt::Display for PowerShell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PowerShell::Absent => f.write_str("none"),
+            PowerShell::Version(v) => {
+                let parts: Vec<String> = v.0.iter().map(u64::to_string).collect();
+                f.write_str(&parts.join("."))
+            }
+        }
+    }
+}
+
+/// The PowerShell a Windows Server release ships, from the text of its `os` value (`2003`,
+/// `2008`, `2008 R2`, `2012`, `2012 R2`, `2016`, …): none up to 2008 SP2 (2.0 only with the
+/// Windows Management Framework update, KB968930, which a profile states with `powershell:`),
+/// 2.0 in 2008 R2, 3.0 in 2012, 4.0 in 2012 R2, 5.1 from 2016. `None` when the text names no
+/// release. [Microsoft WMF download pages; PowerShell team blog]
+pub fn shipped_powershell(os: &str) -> Option<PowerShell> {
+    let t: String = os
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let (year, r2) = match t.strip_suffix("r2") {
+        Some(y) => (y, true),
+        None => (t.as_str(), false),
+    };
+    let year: u32 = year.parse().ok()?;
+    let v = |parts: &[u64]| PowerShell::Version(Version(parts.to_vec()));
+    Some(match (year, r2) {
+        (..2008, _) | (2008, false) => PowerShell::Absent,
+        (2008, true) => v(&[2, 0]),
+        (2009..=2012, false) => v(&[3, 0]),
+        (2009..=2012, true) => v(&[4, 0]),
+        _ => v(&[5, 1]),
+    })
+}

@@ -7,10 +7,11 @@ mod order;
 mod values;
 
 pub use order::start_order;
-pub use values::unsafe_reason;
+pub use values::{batch_arg_refusal, batch_program_refusal, is_batch, unsafe_reason};
 
 use crate::checked::Checked;
 use crate::diagnostic::{codes, Diagnostic};
+use crate::engine::windows::{self, PowerShell};
 use crate::lower::{evaluate, Env, EvFilter, Evaluated};
 use crate::profile::Target;
 use crate::source::Span;
@@ -102,6 +103,20 @@ impl<'a> Plan<'a> {
             for a in &t.args {
                 check(a, t.origin.span, "a task argument", &mut errors);
             }
+            let batch = batch_program_refusal(&t.program)
+                .into_iter()
+                .map(|why| format!("the task's program `{}` cannot be run: {why}", t.program));
+            let args = t.args.iter().filter_map(|a| {
+                batch_arg_refusal(&t.program, a)
+                    .map(|why| format!("task argument `{a}` cannot be passed safely: {why}"))
+            });
+            for message in batch.chain(args) {
+                errors.push(
+                    Diagnostic::new(codes::UNSAFE_VALUE, message)
+                        .at(file, t.origin.span, "in this task")
+                        .with_help("pass the value another way (a file, an environment variable), or run a program that is not a batch file"),
+                );
+            }
         }
         for (k, v) in &target.paths {
             if let Some(why) = unsafe_reason(v) {
@@ -132,9 +147,17 @@ impl<'a> Plan<'a> {
         })
     }
 
-    /// Windows Server 2003: scripts are cmd.
-    pub fn legacy_os(&self) -> bool {
-        self.env.is_legacy_os()
+    /// The PowerShell the server has: as its profile states, else as its Windows release
+    /// ships; a server whose release is not known is taken to have PowerShell 2.0.
+    pub fn powershell(&self) -> PowerShell {
+        if let Some(p) = &self.target.powershell {
+            return p.clone();
+        }
+        self.env
+            .dims
+            .get(windows::DIM_OS)
+            .and_then(|os| windows::shipped_powershell(&os.text))
+            .unwrap_or(PowerShell::Version(crate::ast::Version(vec![2, 0])))
     }
 
     /// `policy.amx:LINE` for a span of the policy.

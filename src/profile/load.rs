@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 
 pub const MAX_TARGET_BYTES: usize = 4 * 1024 * 1024;
 
-const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths` and `os`";
+const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths`, `os` and `powershell`";
 
 fn schema(file: FileId, span: Span, msg: impl Into<String>, help: impl Into<String>) -> Diagnostic {
     Diagnostic::new(codes::TARGET_SCHEMA, msg)
@@ -326,6 +326,20 @@ pub fn load(
     } else {
         None
     };
+    let mut powershell = None;
+    if let Some(n) = f.get("powershell") {
+        if let Some(t) = scalar(n, "powershell", &mut out) {
+            match crate::engine::windows::PowerShell::parse(&t) {
+                Some(p) => powershell = Some(p),
+                None => out.push(schema(
+                    file,
+                    n.span,
+                    format!("`{t}` is not a Windows PowerShell version"),
+                    "write the version the server has, such as \"2.0\" or \"5.1\", or `none`",
+                )),
+            }
+        }
+    }
     for (key, span) in f.unknown() {
         out.push(schema(
             file,
@@ -418,6 +432,7 @@ pub fn load(
             system_drive,
             paths,
             os,
+            powershell,
         }),
         out,
     )

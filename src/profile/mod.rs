@@ -27,6 +27,9 @@ pub struct Target {
     pub paths: IndexMap<String, String>,
     /// Windows Server generation when no `os` dimension says it (`2003`, `2008`, …).
     pub os: Option<String>,
+    /// The PowerShell the server has, when the profile states it (`powershell: "2.0"` or
+    /// `none`); otherwise the one its Windows release ships.
+    pub powershell: Option<crate::engine::windows::PowerShell>,
 }
 
 /// Whether `name` can be a folder of its own on every platform: no separators, no `..`,

@@ -89,6 +89,7 @@ pub fn target() -> Value {
             "drives": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z]:?$" }, "description": "Drive letters present on both servers." },
             "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?$" },
             "os": { "type": ["string", "number"], "description": "Windows Server generation, when the matrix has no `os` dimension." },
+            "powershell": { "type": "string", "pattern": "^([1-5](\\.[0-9]+)?|none)$", "description": "The Windows PowerShell the server has (\"2.0\" … \"5.1\") or `none`; without it, the one its Windows release ships. `.ps1` scripts need 2.0." },
             "paths": {
                 "type": ["object", "null"],
                 "description": "Path variable → absolute location discovered on this server.",
