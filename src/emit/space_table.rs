@@ -2,108 +2,66 @@
 //! that exists, and which of the policy's releases serves it.
 
 use crate::ast::Policy;
-use crate::matrix::Matrix;
+use crate::matrix::{platforms, Claims, Matrix};
 
 /// One row per existing combination of dimension values (components and the management IP
 /// do not change which release serves a server, so they are listed once below the table).
 pub fn space_table(policy: &Policy, m: &Matrix) -> String {
-    let releases: Vec<usize> = policy
-        .versions
-        .iter()
-        .flat_map(|v| v.value.iter())
-        .filter_map(|d| m.release(d))
-        .collect();
-    let claims: Vec<Option<Vec<usize>>> = m
-        .dimensions
-        .iter()
-        .map(|d| {
-            let mut set: Option<Vec<usize>> = None;
-            for s in policy
-                .supports
-                .iter()
-                .filter(|s| s.value.dimension.text == d.name)
-            {
-                set.get_or_insert_with(Vec::new)
-                    .extend(s.value.values.iter().filter_map(|v| d.value_index(&v.text)));
-            }
-            set
-        })
-        .collect();
+    let claims = Claims::of(policy, m);
     let mut header: Vec<String> = m.dimensions.iter().map(|d| d.name.clone()).collect();
     header.push("releases".into());
     header.push("install".into());
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let ndims = m.dimensions.len();
-    let mut idx = vec![0usize; ndims];
-    'combos: loop {
-        let values = idx.clone();
-        if m.platform_exists(&values) {
-            let claimed = values
-                .iter()
-                .enumerate()
-                .all(|(d, v)| claims[d].as_ref().is_none_or(|c| c.contains(v)));
-            let serving: Vec<usize> = releases
+    let every: Vec<Vec<usize>> = m
+        .dimensions
+        .iter()
+        .map(|d| (0..d.values.len()).collect())
+        .collect();
+    platforms(m, &every, |values| {
+        let claimed = values.iter().enumerate().all(|(d, &v)| claims.claims(d, v));
+        let serving: Vec<usize> = claims
+            .releases
+            .iter()
+            .copied()
+            .filter(|&r| m.serves(r, values))
+            .collect();
+        let mut row: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(d, &v)| m.dimensions[d].values[v].text.clone())
+            .collect();
+        if !claimed {
+            row.push("—".into());
+            row.push("not claimed by the policy".into());
+        } else if serving.is_empty() {
+            row.push("—".into());
+            row.push("unsupported".into());
+        } else {
+            row.push(
+                serving
+                    .iter()
+                    .map(|&r| m.releases[r].date.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            let best = serving
                 .iter()
                 .copied()
-                .filter(|&r| {
-                    values.iter().enumerate().all(|(d, v)| {
-                        m.releases[r]
-                            .supports
-                            .allowed_for(d)
-                            .is_none_or(|a| a.contains(v))
-                    })
-                })
-                .collect();
-            let mut row: Vec<String> = values
-                .iter()
-                .enumerate()
-                .map(|(d, &v)| m.dimensions[d].values[v].text.clone())
-                .collect();
-            if !claimed {
-                row.push("—".into());
-                row.push("not claimed by the policy".into());
-            } else if serving.is_empty() {
-                row.push("—".into());
-                row.push("unsupported".into());
-            } else {
-                row.push(
+                .filter(|&r| m.releases[r].superseded_by.is_none())
+                .max_by_key(|&r| m.releases[r].date.key())
+                .or_else(|| {
                     serving
                         .iter()
-                        .map(|&r| m.releases[r].date.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                let best = serving
-                    .iter()
-                    .copied()
-                    .filter(|&r| m.releases[r].superseded_by.is_none())
-                    .max_by_key(|&r| m.releases[r].date.key())
-                    .or_else(|| {
-                        serving
-                            .iter()
-                            .copied()
-                            .max_by_key(|&r| m.releases[r].date.key())
-                    });
-                row.push(
-                    best.map(|r| m.releases[r].date.to_string())
-                        .unwrap_or_default(),
-                );
-            }
-            rows.push(row);
+                        .copied()
+                        .max_by_key(|&r| m.releases[r].date.key())
+                });
+            row.push(
+                best.map(|r| m.releases[r].date.to_string())
+                    .unwrap_or_default(),
+            );
         }
-        let mut d = ndims;
-        loop {
-            if d == 0 {
-                break 'combos;
-            }
-            d -= 1;
-            idx[d] += 1;
-            if idx[d] < m.dimensions[d].values.len() {
-                continue 'combos;
-            }
-            idx[d] = 0;
-        }
-    }
+        rows.push(row);
+    });
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             rows.iter()
@@ -152,7 +110,7 @@ pub fn space_table(policy: &Policy, m: &Matrix) -> String {
     } else {
         out.push_str("Each is checked with and without a management IP.\n");
     }
-    for r in &releases {
+    for r in &claims.releases {
         if let Some(s) = m.releases[*r].superseded_by {
             out.push_str(&format!(
                 "Release {} is superseded by {s}.\n",

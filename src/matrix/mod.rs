@@ -6,7 +6,7 @@ mod load;
 mod space;
 
 pub use load::{load, matrix_path_for, MAX_MATRIX_BYTES};
-pub use space::{enumerate, Config, Space, MAX_CONFIGURATIONS};
+pub use space::{enumerate, platforms, Claims, Config, Space, MAX_CONFIGURATIONS};
 
 use crate::ast::{Date, Version};
 use crate::source::{FileId, Span};

@@ -53,25 +53,103 @@ pub struct Space {
     pub configs: Vec<Config>,
 }
 
-/// Enumerate the space. `claims[d]`: the value indices the policy supports for dimension `d`
-/// (`None`: all). `releases`: matrix release indices the policy ships.
+/// What a policy claims of the matrix: the releases it ships (`versions`) and, per dimension,
+/// the values it supports (`supports`; `None`: every value).
+pub struct Claims {
+    pub releases: Vec<usize>,
+    pub values: Vec<Option<Vec<usize>>>,
+}
+
+impl Claims {
+    pub fn of(policy: &crate::ast::Policy, m: &Matrix) -> Claims {
+        let releases = policy
+            .versions
+            .iter()
+            .flat_map(|v| v.value.iter())
+            .filter_map(|d| m.release(d))
+            .collect();
+        let mut values: Vec<Option<Vec<usize>>> = vec![None; m.dimensions.len()];
+        for s in &policy.supports {
+            let Some(di) = m.dimension(&s.value.dimension.text) else {
+                continue;
+            };
+            let set = values[di].get_or_insert_with(Vec::new);
+            set.extend(
+                s.value
+                    .values
+                    .iter()
+                    .filter_map(|v| m.dimensions[di].value_index(&v.text)),
+            );
+        }
+        Claims { releases, values }
+    }
+
+    /// Whether the policy claims value `v` of dimension `d`.
+    pub fn claims(&self, d: usize, v: usize) -> bool {
+        self.values
+            .get(d)
+            .and_then(|c| c.as_ref())
+            .is_none_or(|c| c.contains(&v))
+    }
+}
+
+impl Matrix {
+    /// Whether release `r` supports value `v` of dimension `d`.
+    pub fn supports(&self, r: usize, d: usize, v: usize) -> bool {
+        self.releases[r]
+            .supports
+            .allowed_for(d)
+            .is_none_or(|a| a.contains(&v))
+    }
+
+    /// Whether release `r` supports every value of a combination.
+    pub fn serves(&self, r: usize, values: &[usize]) -> bool {
+        values
+            .iter()
+            .enumerate()
+            .all(|(d, &v)| self.supports(r, d, v))
+    }
+}
+
+/// Every combination of one value per dimension from `sets` that is a platform of the
+/// matrix, in odometer order (the last dimension turns fastest).
+pub fn platforms(m: &Matrix, sets: &[Vec<usize>], mut visit: impl FnMut(&[usize])) {
+    if sets.iter().any(Vec::is_empty) {
+        return;
+    }
+    let mut idx = vec![0usize; sets.len()];
+    loop {
+        let values: Vec<usize> = idx.iter().enumerate().map(|(d, &i)| sets[d][i]).collect();
+        if m.platform_exists(&values) {
+            visit(&values);
+        }
+        // advance the odometer; done when every digit wrapped
+        let mut d = sets.len();
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            idx[d] += 1;
+            if idx[d] < sets[d].len() {
+                break;
+            }
+            idx[d] = 0;
+        }
+    }
+}
+
+/// Enumerate the space the policy claims.
 pub fn enumerate(
     m: &Matrix,
-    releases: &[usize],
-    claims: &[Option<Vec<usize>>],
+    claims: &Claims,
     policy_span: (usize, Span),
 ) -> Result<Space, Diagnostic> {
     let ndims = m.dimensions.len();
+    let releases = &claims.releases;
     let allowed_for = |r: usize, d: usize| -> Vec<usize> {
-        let from_release = m.releases[r].supports.allowed_for(d);
         (0..m.dimensions[d].values.len())
-            .filter(|v| from_release.is_none_or(|set| set.contains(v)))
-            .filter(|v| {
-                claims
-                    .get(d)
-                    .and_then(|c| c.as_ref())
-                    .is_none_or(|c| c.contains(v))
-            })
+            .filter(|&v| m.supports(r, d, v) && claims.claims(d, v))
             .collect()
     };
     let comp_sets: u128 = 1u128 << m.components.len().min(100);
@@ -120,38 +198,18 @@ pub fn enumerate(
     let mut configs = Vec::new();
     for &r in releases {
         let sets: Vec<Vec<usize>> = (0..ndims).map(|d| allowed_for(r, d)).collect();
-        if sets.iter().any(Vec::is_empty) {
-            continue;
-        }
-        let mut idx = vec![0usize; ndims];
-        'combos: loop {
-            let values: Vec<usize> = idx.iter().enumerate().map(|(d, &i)| sets[d][i]).collect();
-            if m.platform_exists(&values) {
-                for components in 0..(1u64 << m.components.len()) {
-                    for management_ip in [false, true] {
-                        configs.push(Config {
-                            release: r,
-                            values: values.clone(),
-                            components,
-                            management_ip,
-                        });
-                    }
+        platforms(m, &sets, |values| {
+            for components in 0..(1u64 << m.components.len()) {
+                for management_ip in [false, true] {
+                    configs.push(Config {
+                        release: r,
+                        values: values.to_vec(),
+                        components,
+                        management_ip,
+                    });
                 }
             }
-            // advance the odometer; done when every digit wrapped
-            let mut d = ndims;
-            loop {
-                if d == 0 {
-                    break 'combos;
-                }
-                d -= 1;
-                idx[d] += 1;
-                if idx[d] < sets[d].len() {
-                    continue 'combos;
-                }
-                idx[d] = 0;
-            }
-        }
+        });
     }
     Ok(Space { configs })
 }

@@ -3,35 +3,22 @@
 
 use crate::ast::Policy;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::matrix::{enumerate, Matrix, Space};
+use crate::matrix::{enumerate, Claims, Matrix, Space};
 
 /// The configuration space of `policy`, with the diagnostics of its claims.
 pub fn space(policy: &Policy, m: &Matrix) -> (Option<Space>, Vec<Diagnostic>) {
     let file = policy.file;
     let mut out = Vec::new();
-    let releases: Vec<usize> = policy
-        .versions
-        .iter()
-        .flat_map(|v| v.value.iter())
-        .filter_map(|d| m.release(d))
-        .collect();
-    let mut claims: Vec<Option<Vec<usize>>> = vec![None; m.dimensions.len()];
+    let claims = Claims::of(policy, m);
     for s in &policy.supports {
         let Some(di) = m.dimension(&s.value.dimension.text) else {
             continue;
         };
-        let set = claims[di].get_or_insert_with(Vec::new);
         for v in &s.value.values {
             let Some(vi) = m.dimensions[di].value_index(&v.text) else {
                 continue;
             };
-            set.push(vi);
-            let supported = releases.iter().any(|&r| {
-                m.releases[r]
-                    .supports
-                    .allowed_for(di)
-                    .is_none_or(|a| a.contains(&vi))
-            });
+            let supported = claims.releases.iter().any(|&r| m.supports(r, di, vi));
             let platform = m.platforms.is_empty()
                 || m.platforms
                     .iter()
@@ -72,7 +59,7 @@ pub fn space(policy: &Policy, m: &Matrix) -> (Option<Space>, Vec<Diagnostic>) {
             out.push(diag.with_help(format!("servers running {d} should be upgraded to {succ}")));
         }
     }
-    match enumerate(m, &releases, &claims, (file, policy.id.span)) {
+    match enumerate(m, &claims, (file, policy.id.span)) {
         Ok(space) => {
             if space.configs.is_empty() && policy.versions.is_some() {
                 out.push(
