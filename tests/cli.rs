@@ -17,10 +17,13 @@ fn amxc(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn the_seed_policy_checks_clean() {
-    let (code, _, err) = amxc(&["check", "policies/symantec-mail-security.amx"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(!err.contains("error["), "{err}");
-    assert!(!err.contains("warning["), "{err}");
+    let (code, out, err) = amxc(&["check", "policies/symantec-mail-security.amx"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("error["), "{out}");
+    assert!(!out.contains("warning["), "{out}");
+    // the findings (two notes) on stdout, the summary on stderr
+    assert!(out.contains("note[AMX0308]"), "{out}");
+    assert!(err.starts_with("checked 1 policy"), "{err}");
 }
 
 #[test]
@@ -50,14 +53,15 @@ fn warnings_fail_only_when_denied() {
 
 #[test]
 fn short_format_is_one_line_per_diagnostic() {
-    let (_, _, err) = amxc(&[
+    // findings on stdout, so that `> report.txt` keeps them
+    let (_, out, _) = amxc(&[
         "check",
         "--format",
         "short",
         "tests/fixtures/diagnostics/amx0002.amx",
     ]);
     assert_eq!(
-        err.trim(),
+        out.trim(),
         "tests/fixtures/diagnostics/amx0002.amx:2:11: error[AMX0002]: string is never closed"
     );
 }
@@ -79,15 +83,15 @@ fn json_format_is_one_document_with_a_format_version() {
 
 #[test]
 fn human_output_has_no_colour_under_no_color() {
-    let (_, _, err) = amxc(&["check", "tests/fixtures/diagnostics/amx0001.amx"]);
-    assert!(!err.contains('\u{1b}'));
-    let (_, _, err) = amxc(&[
+    let (_, out, _) = amxc(&["check", "tests/fixtures/diagnostics/amx0001.amx"]);
+    assert!(!out.contains('\u{1b}'));
+    let (_, out, _) = amxc(&[
         "check",
         "--color",
         "always",
         "tests/fixtures/diagnostics/amx0001.amx",
     ]);
-    assert!(err.contains('\u{1b}'));
+    assert!(out.contains('\u{1b}'));
 }
 
 #[test]
@@ -119,24 +123,27 @@ fn matrix_shows_which_release_serves_each_configuration() {
 #[test]
 fn a_folder_without_policies_is_a_usage_error() {
     let dir = tempfile::tempdir().expect("temp");
-    let (code, _, err) = amxc(&["check", &dir.path().to_string_lossy()]);
+    let (code, out, _) = amxc(&["check", &dir.path().to_string_lossy()]);
     assert_eq!(code, 2);
-    assert!(err.contains("no `.amx` policy found"), "{err}");
-    assert!(err.contains("error[AMX0501]"), "{err}");
+    assert!(out.contains("no `.amx` policy found"), "{out}");
+    assert!(out.contains("error[AMX0501]"), "{out}");
 }
 
 #[test]
 fn a_missing_file_is_a_coded_io_error_in_every_format() {
-    let (code, _, err) = amxc(&["check", "policies/no-such-policy.amx"]);
+    let (code, out, _) = amxc(&["check", "policies/no-such-policy.amx"]);
     assert_eq!(code, 2);
-    assert!(err.contains("error[AMX0500]"), "{err}");
-    assert!(err.contains("no-such-policy.amx"), "{err}");
+    assert!(out.contains("error[AMX0500]"), "{out}");
+    assert!(out.contains("no-such-policy.amx"), "{out}");
+    // SARIF: a run that did not succeed, with the failure as the tool's notification
     let (code, out, err) = amxc(&["check", "--format", "sarif", "policies/no-such-policy.amx"]);
     assert_eq!(code, 2);
     let sarif: serde_json::Value = serde_json::from_str(&out).expect("SARIF on stdout");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{out}{err}");
     assert_eq!(
-        sarif["runs"][0]["results"][0]["ruleId"], "AMX0500",
-        "{out}{err}"
+        invocation["toolExecutionNotifications"][0]["descriptor"]["id"],
+        "AMX0500"
     );
     let (code, _, err) = amxc(&["explain", "AMX0500"]);
     assert_eq!(code, 0, "{err}");

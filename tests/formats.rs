@@ -6,7 +6,8 @@ use amxc::diagnostic::{render, Format};
 use std::path::Path;
 
 fn sarif_schema() -> serde_json::Value {
-    let text = std::fs::read_to_string("tests/fixtures/sarif-schema-2.1.0.json").expect("schema");
+    let text =
+        std::fs::read_to_string("tests/fixtures/vendor/sarif-schema-2.1.0.json").expect("schema");
     serde_json::from_str(&text).expect("schema json")
 }
 
@@ -121,4 +122,59 @@ fn completions_and_the_manual_are_generated() {
     assert!(run(&["completions", "bash"]).contains("amxc"));
     assert!(run(&["completions", "zsh"]).contains("#compdef amxc"));
     assert!(run(&["man"]).contains(".TH amxc 1"));
+}
+
+/// SARIF of one policy text read under `name`.
+fn sarif_of(name: &str, text: &str) -> serde_json::Value {
+    let mut sources = amxc::source::SourceMap::new();
+    let file = sources.add(name, text);
+    let parsed = amxc::parse::parse(file, text);
+    assert!(
+        !parsed.diagnostics.is_empty(),
+        "the text should have a finding"
+    );
+    let out = render(&sources, &parsed.diagnostics, Format::Sarif, false);
+    serde_json::from_str(&out).expect("json")
+}
+
+#[test]
+fn sarif_uris_are_relative_percent_encoded_and_based_on_the_source_root() {
+    let doc = sarif_of(
+        "./my policies/a #1.amx",
+        "amx \"x\" {\n    title \"open\n}\n",
+    );
+    let loc = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "my%20policies/a%20%231.amx");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    assert_eq!(doc["runs"][0]["columnKind"], "unicodeCodePoints");
+}
+
+#[test]
+fn sarif_fingerprints_survive_lines_moving() {
+    let text = "amx \"x\" {\n    title \"open\n}\n";
+    let moved = format!("// a comment\n\n{text}");
+    let a = sarif_of("p.amx", text);
+    let b = sarif_of("p.amx", &moved);
+    let fp = |d: &serde_json::Value| {
+        d["runs"][0]["results"][0]["partialFingerprints"]["amxc/v1"].clone()
+    };
+    assert!(fp(&a).is_string());
+    assert_eq!(fp(&a), fp(&b));
+    // and differ between findings at different places
+    let other = sarif_of("q.amx", text);
+    assert_ne!(fp(&a), fp(&other));
+}
+
+#[test]
+fn a_run_that_failed_is_valid_sarif_that_says_so() {
+    let d = amxc::diagnostic::Diagnostic::new(amxc::diagnostic::codes::IO, "cannot read `x.amx`");
+    let doc: serde_json::Value =
+        serde_json::from_str(&amxc::diagnostic::sarif_failure(&d)).expect("json");
+    let schema = sarif_schema();
+    let validator = jsonschema::validator_for(&schema).expect("compile schema");
+    assert!(validator.is_valid(&doc), "{doc:#}");
+    assert_eq!(
+        doc["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
 }

@@ -5,6 +5,7 @@ mod compile;
 mod coverage;
 mod diagnostics;
 mod diff;
+mod docs;
 mod fmt;
 mod formats;
 mod grammar;

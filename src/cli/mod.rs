@@ -136,7 +136,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 color: ColorChoice::Auto,
                 deny_warnings: false,
             });
-            output::emit(&crate::source::SourceMap::new(), &[d], &diag, None);
+            if diag.format == crate::diagnostic::Format::Sarif {
+                output::stdout(&crate::diagnostic::sarif_failure(&d));
+            } else {
+                output::emit(&crate::source::SourceMap::new(), &[d], &diag, None);
+            }
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -5,19 +5,20 @@ use crate::diagnostic::{render, Diagnostic, Format, Severity};
 use crate::source::SourceMap;
 use std::io::{IsTerminal, Write};
 
-/// Whether human output on stderr gets colour.
+/// Whether human output (on stdout) gets colour.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
+                && std::io::stdout().is_terminal()
         }
     }
 }
 
-/// Print diagnostics (human and short to stderr, json to stdout) and return the exit code.
+/// Print diagnostics — the findings, on stdout in every format, as ruff and eslint do — and
+/// the summary line on stderr (human format only); return the exit code.
 pub fn emit(
     sources: &SourceMap,
     diags: &[Diagnostic],
@@ -25,18 +26,10 @@ pub fn emit(
     summary: Option<String>,
 ) -> u8 {
     let text = render(sources, diags, args.format, use_color(args.color));
-    match args.format {
-        Format::Json | Format::Sarif | Format::Github => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
-        }
-        _ => {
-            let mut err = std::io::stderr().lock();
-            let _ = err.write_all(text.as_bytes());
-            if args.format == Format::Human {
-                if let Some(s) = summary {
-                    let _ = writeln!(err, "{s}");
-                }
-            }
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if args.format == Format::Human {
+        if let Some(s) = summary {
+            let _ = writeln!(std::io::stderr().lock(), "{s}");
         }
     }
     exit_code(diags, args.deny_warnings)

@@ -5,7 +5,7 @@ pub mod codes;
 mod render;
 
 pub use codes::{explain, Code, CodeInfo, CODES};
-pub use render::{render, Format};
+pub use render::{render, sarif_failure, Format};
 
 use crate::source::{FileId, Span};
 

@@ -144,7 +144,7 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
         let end = sources.line_col(l.file, l.span.end.max(l.span.start));
         let mut loc = serde_json::json!({
             "physicalLocation": {
-                "artifactLocation": { "uri": uri(sources.name(l.file)) },
+                "artifactLocation": artifact(sources.name(l.file)),
                 "region": {
                     "startLine": start.line,
                     "startColumn": start.column,
@@ -165,12 +165,17 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
         .iter()
         .map(|c| {
             let i = c.info();
+            let mut markdown = format!("{}\n\n", i.meaning);
+            if !i.example.is_empty() {
+                markdown.push_str(&format!("Example:\n\n```\n{}\n```\n\n", i.example));
+            }
+            markdown.push_str(&format!("Fix: {}", i.fix));
             serde_json::json!({
                 "id": c.to_string(),
                 "name": i.title,
                 "shortDescription": { "text": i.title },
                 "fullDescription": { "text": i.meaning },
-                "help": { "text": i.fix },
+                "help": { "text": i.fix, "markdown": markdown },
                 "defaultConfiguration": { "level": sarif_level(i.severity) },
             })
         })
@@ -194,6 +199,7 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             if let Some(p) = &d.primary {
                 r["locations"] = serde_json::json!([location(p)]);
             }
+            r["partialFingerprints"] = serde_json::json!({ "amxc/v1": fingerprint(sources, d) });
             if !d.secondary.is_empty() {
                 let related: Vec<serde_json::Value> = d
                     .secondary
@@ -210,6 +216,19 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             r
         })
         .collect();
+    sarif_doc(
+        rules,
+        results,
+        serde_json::json!({ "executionSuccessful": true }),
+    )
+}
+
+/// A SARIF log of one run of amxc.
+fn sarif_doc(
+    rules: Vec<serde_json::Value>,
+    results: Vec<serde_json::Value>,
+    invocation: serde_json::Value,
+) -> String {
     let doc = serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -219,12 +238,59 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "automationDetails": { "id": "amxc/" },
+            "originalUriBaseIds": {
+                "%SRCROOT%": { "description": { "text": "the folder amxc ran in (the repository's root in CI)" } }
+            },
+            "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
             "results": results,
         }]
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
+}
+
+/// A SARIF log for a run that could not finish: no results, and the failure as the tool's
+/// notification (code scanning shows it as a failed analysis, not as a clean one).
+pub fn sarif_failure(d: &Diagnostic) -> String {
+    let mut text = d.message.clone();
+    if let Some(h) = &d.help {
+        text.push_str(&format!("\nhelp: {h}"));
+    }
+    sarif_doc(
+        Vec::new(),
+        Vec::new(),
+        serde_json::json!({
+            "executionSuccessful": false,
+            "toolExecutionNotifications": [{
+                "level": "error",
+                "message": { "text": text },
+                "descriptor": { "id": d.code.to_string() },
+            }],
+        }),
+    )
+}
+
+/// A fingerprint of a finding that survives other lines moving: its code, file, message and
+/// the text it points at — never its line (FNV-1a, 64 bits, the same on every machine).
+fn fingerprint(sources: &SourceMap, d: &Diagnostic) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes.iter().chain([0xffu8].iter()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(d.code.to_string().as_bytes());
+    eat(d.message.as_bytes());
+    if let Some(p) = &d.primary {
+        eat(relative(sources.name(p.file)).as_bytes());
+        let text = sources.text(p.file);
+        eat(text.get(p.span.start..p.span.end).unwrap_or("").as_bytes());
+    }
+    format!("{h:016x}")
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -235,11 +301,46 @@ fn sarif_level(s: Severity) -> &'static str {
     }
 }
 
-/// A relative URI for a path as given on the command line (`\` becomes `/`, spaces escaped).
-fn uri(path: &str) -> String {
-    path.replace('\\', "/")
-        .replace('%', "%25")
-        .replace(' ', "%20")
+/// Characters a URI path segment keeps as they are (RFC 3986 unreserved).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path as given on the command line, relative to the folder amxc runs in where it lies
+/// there: `\` becomes `/`, a leading `./` goes.
+fn relative(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let p = match std::env::current_dir() {
+        Ok(cwd) if std::path::Path::new(&p).is_absolute() => {
+            let cwd = cwd.to_string_lossy().replace('\\', "/");
+            p.strip_prefix(&format!("{}/", cwd.trim_end_matches('/')))
+                .map(str::to_string)
+                .unwrap_or(p)
+        }
+        _ => p,
+    };
+    let mut p = p.as_str();
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    p.to_string()
+}
+
+/// Where a file is, for SARIF: relative to `%SRCROOT%` (the folder amxc ran in), each segment
+/// percent-encoded; a file outside it by its absolute `file:` URI.
+fn artifact(path: &str) -> serde_json::Value {
+    let rel = relative(path);
+    let encoded: Vec<String> = rel
+        .split('/')
+        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+        .collect();
+    if rel.starts_with('/') {
+        serde_json::json!({ "uri": format!("file://{}", encoded.join("/")) })
+    } else {
+        serde_json::json!({ "uri": encoded.join("/"), "uriBaseId": "%SRCROOT%" })
+    }
 }
 
 /// `::error file=…,line=…,col=…,title=AMX0001::message`

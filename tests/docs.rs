@@ -1,0 +1,199 @@
+//! What the README and the docs tell users to type works: every YAML block parses, workflows
+//! and the composite action validate against GitHub's schemas (vendored unmodified, see
+//! `tests/fixtures/vendor/README.md`), and every `amxc …` command line names a real
+//! subcommand with real flags.
+
+use clap::Parser;
+
+/// The fenced blocks of a Markdown file: (language, text).
+fn blocks(path: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("```") {
+            match current.take() {
+                Some(block) => out.push(block),
+                None => current = Some((rest.trim().to_string(), String::new())),
+            }
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    assert!(current.is_none(), "{path}: a code block is not closed");
+    out
+}
+
+fn documents() -> Vec<String> {
+    let mut docs = vec!["README.md".to_string(), "SECURITY.md".to_string()];
+    docs.extend(
+        crate::support::files("docs", "md")
+            .into_iter()
+            .map(|p| p.to_string_lossy().into_owned()),
+    );
+    docs
+}
+
+fn validator(schema: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(format!("tests/fixtures/vendor/{schema}")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema json");
+    jsonschema::validator_for(&schema).expect("compile schema")
+}
+
+fn yaml_to_json(text: &str) -> serde_json::Value {
+    let v: serde_yaml::Value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    serde_json::to_value(v).expect("as JSON")
+}
+
+fn errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+/// The words of a shell command line (quotes group, no expansion).
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether an `amxc …` command line parses as the command line of amxc.
+fn parses(line: &str) -> Result<(), String> {
+    let line = line.split(" > ").next().unwrap_or(line);
+    let line = line.split(" | ").next().unwrap_or(line);
+    let mut w = words(line);
+    if w.first().is_some_and(|c| c == "cargo") {
+        // `cargo run --release -- ARGS`
+        let at = w.iter().position(|x| x == "--").ok_or("cargo without --")?;
+        w = std::iter::once("amxc".to_string())
+            .chain(w[at + 1..].iter().cloned())
+            .collect();
+    }
+    amxc::cli::Cli::try_parse_from(&w)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Every command line in the docs that runs amxc.
+fn command_lines() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for doc in documents() {
+        for (lang, body) in blocks(&doc) {
+            let shell = matches!(lang.as_str(), "sh" | "bash" | "console" | "text" | "shell");
+            for line in body.lines() {
+                let l = line
+                    .trim()
+                    .trim_start_matches("$ ")
+                    .trim_start_matches("- run: ");
+                let l = l.strip_prefix("run: ").unwrap_or(l);
+                let runs_amxc = l.starts_with("amxc ") || l.starts_with("cargo run --release -- ");
+                if (shell || lang == "yaml") && runs_amxc && !l.contains("${") {
+                    out.push((doc.clone(), l.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_yaml_block_parses_and_every_workflow_is_a_valid_workflow() {
+    let workflow = validator("github-workflow.schema.json");
+    let mut workflows = 0;
+    for doc in documents() {
+        for (lang, body) in blocks(&doc) {
+            if lang != "yaml" {
+                continue;
+            }
+            let json = yaml_to_json(&body);
+            if json.get("jobs").is_some() {
+                assert_eq!(
+                    errors(&workflow, &json),
+                    Vec::<String>::new(),
+                    "{doc}:\n{body}"
+                );
+                workflows += 1;
+            }
+        }
+    }
+    assert!(workflows >= 1, "the README shows a workflow");
+}
+
+#[test]
+fn the_composite_action_is_a_valid_action_and_its_inputs_are_documented() {
+    let action = validator("github-action.schema.json");
+    let text = std::fs::read_to_string("action.yml").expect("action.yml");
+    let json = yaml_to_json(&text);
+    assert_eq!(errors(&action, &json), Vec::<String>::new());
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let inputs = json["inputs"].as_object().expect("inputs");
+    for (name, input) in inputs {
+        assert!(
+            input["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "input {name} has no description"
+        );
+        assert!(
+            readme.contains(&format!("| `{name}` |")),
+            "README does not document input {name}"
+        );
+    }
+    // the SARIF upload and the comment run even when a check failed
+    let steps = json["runs"]["steps"].as_array().expect("steps");
+    for uses in [
+        "github/codeql-action/upload-sarif",
+        "marocchino/sticky-pull-request-comment",
+    ] {
+        let step = steps
+            .iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(uses)))
+            .unwrap_or_else(|| panic!("no step uses {uses}"));
+        assert!(
+            step["if"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("always()")),
+            "{uses} does not run after a failed check"
+        );
+    }
+}
+
+#[test]
+fn every_amxc_command_in_the_docs_is_a_real_command() {
+    let lines = command_lines();
+    assert!(lines.len() >= 3, "{lines:?}");
+    for (doc, line) in lines {
+        if let Err(e) = parses(&line) {
+            panic!("{doc}: `{line}` is not an amxc command line:\n{e}");
+        }
+    }
+}
+
+#[test]
+fn a_misspelt_command_in_the_docs_would_be_caught() {
+    assert!(parses("amxc check policies/ --formt github").is_err());
+    assert!(parses("amxc chek policies/").is_err());
+    assert!(parses("cargo run --release -- check policies/").is_ok());
+}
