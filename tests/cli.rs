@@ -197,3 +197,60 @@ fn compile_then_check_finds_the_one_stale_server() {
         "the diff shows the edit: {diff}"
     );
 }
+
+#[test]
+fn every_argument_and_option_has_help_text() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") || arg.is_hide_set() {
+                continue;
+            }
+            if arg.get_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        if cmd.get_about().is_none() && path != "amxc" {
+            missing.push(format!("{path} (no description)"));
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() != "help" {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&amxc::cli::Cli::command(), "amxc", &mut missing);
+    assert_eq!(missing, Vec::<String>::new());
+}
+
+#[test]
+fn compile_without_servers_names_both_ways_to_give_them() {
+    let (code, _, err) = amxc(&[
+        "compile",
+        "policies/symantec-mail-security.amx",
+        "--out",
+        "x",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--target") && err.contains("--targets"),
+        "{err}"
+    );
+}
+
+#[test]
+fn matrix_prints_json_when_asked() {
+    let (code, out, _) = amxc(&[
+        "matrix",
+        "policies/symantec-mail-security.amx",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["format_version"], 1);
+    let rows = v["combinations"].as_array().expect("rows");
+    assert!(rows.iter().any(|r| r["install"] == "2007-07-11"), "{out}");
+}

@@ -16,7 +16,9 @@ pub struct Cli {
 pub enum ColorChoice {
     /// Colour when writing to a terminal and `NO_COLOR` is not set.
     Auto,
+    /// Always colour (also when piped).
     Always,
+    /// Never colour.
     Never,
 }
 
@@ -24,8 +26,8 @@ pub enum ColorChoice {
 #[derive(clap::Args, Debug, Clone)]
 pub struct DiagArgs {
     /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -37,6 +39,9 @@ pub struct DiagArgs {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Parse and validate policies against their version matrix, in every configuration.
+    #[command(
+        after_help = "Examples:\n  amxc check policies/\n  amxc check policies/ --format sarif > amxc.sarif\n  amxc check policies/app.amx --matrix matrices/app.versions.yaml --deny-warnings"
+    )]
     Check {
         /// Policy files, or folders searched recursively for `*.amx`.
         #[arg(required = true)]
@@ -48,7 +53,9 @@ pub enum Command {
         diag: DiagArgs,
     },
     /// Rewrite policies in the canonical layout (files, or folders searched for `*.amx`).
+    #[command(after_help = "Examples:\n  amxc fmt policies/\n  amxc fmt --check policies/")]
     Fmt {
+        /// Policy files, or folders searched recursively for `*.amx` (default: the current folder).
         paths: Vec<PathBuf>,
         /// Write nothing; exit 1 with a diff when a file is not formatted.
         #[arg(long)]
@@ -57,9 +64,13 @@ pub enum Command {
         diag: DiagArgs,
     },
     /// Compare two compiled output folders (a server's or a fleet's) by meaning.
+    #[command(after_help = "Example:\n  amxc diff /tmp/old out/ --format markdown > diff.md")]
     Diff {
+        /// The output folder before the change (a server's, or a fleet's with one folder per server).
         old: PathBuf,
+        /// The output folder after the change.
         new: PathBuf,
+        /// How to print the differences.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
         /// Exit 1 when there are differences.
@@ -67,13 +78,19 @@ pub enum Command {
         exit_code: bool,
     },
     /// Classify a server's paths (`dir /s /b` output, registry keys) against its filters.
+    #[command(
+        after_help = "Example:\n  amxc coverage policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --paths listing.txt --summary"
+    )]
     Coverage {
+        /// The policy (`*.amx`); its matrix is the `.versions.yaml` beside it unless `--matrix` names one.
         policy: PathBuf,
+        /// The server's target profile (YAML).
         #[arg(long)]
         target: PathBuf,
         /// A listing: one absolute path or registry key per line.
         #[arg(long)]
         paths: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
         /// Counts per class and per rule, and the rules that matched nothing.
@@ -83,17 +100,25 @@ pub enum Command {
         diag: DiagArgs,
     },
     /// Say how one path is treated on a server, and by which rule.
+    #[command(
+        after_help = "Example:\n  amxc explain-path 'E:\\Program Files (x86)\\Symantec\\SMSMSE\\6.0\\Server\\logs\\a.log' policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml"
+    )]
     ExplainPath {
+        /// An absolute path or registry key, as the server has it.
         path: String,
+        /// The policy (`*.amx`).
         policy: PathBuf,
+        /// The server's target profile (YAML).
         #[arg(long)]
         target: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },
     /// Explain a diagnostic code: what it means, an example, the fix.
+    #[command(after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list")]
     Explain {
         /// A code such as AMX0302.
         code: Option<String>,
@@ -102,10 +127,15 @@ pub enum Command {
         list: bool,
     },
     /// Compile a policy for one server or a fleet into filter sets, scripts and summaries.
+    #[command(
+        after_help = "Examples:\n  amxc compile policies/symantec-mail-security.amx --targets policies/targets/symantec-mail-security --out out/\n  amxc compile policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --out out/ --script both\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out compiled/ --check"
+    )]
+    #[command(group(clap::ArgGroup::new("servers").required(true).args(["target", "targets"])))]
     Compile {
+        /// The policy (`*.amx`); its matrix is the `.versions.yaml` beside it unless `--matrix` names one.
         policy: PathBuf,
         /// One server's target profile.
-        #[arg(long, conflicts_with = "targets", required_unless_present = "targets")]
+        #[arg(long)]
         target: Option<PathBuf>,
         /// A folder of target profiles (`*.yaml`): one output folder per server.
         #[arg(long)]
@@ -113,9 +143,10 @@ pub enum Command {
         /// Output folder; each server gets `OUT/<server>/`.
         #[arg(long)]
         out: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
-        /// Script language: by the server's OS (auto), PowerShell, cmd or both.
+        /// Script language: by the server's PowerShell (auto), PowerShell, cmd or both.
         #[arg(long, value_enum, default_value_t = ScriptArg::Auto)]
         script: ScriptArg,
         /// Extra output formats (`json` adds filters.json).
@@ -128,8 +159,13 @@ pub enum Command {
         diag: DiagArgs,
     },
     /// Print the KB "Feature List" article generated from a policy (Markdown).
+    #[command(
+        after_help = "Example:\n  amxc doc policies/symantec-mail-security.amx > feature-list.md"
+    )]
     Doc {
+        /// The policy (`*.amx`).
         policy: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
         #[command(flatten)]
@@ -137,11 +173,13 @@ pub enum Command {
     },
     /// Print the JSON Schema of a YAML input, for editors.
     Schema {
+        /// Which input: the version matrix or the target profile.
         #[arg(value_enum)]
         kind: SchemaKind,
     },
     /// Print a shell completion script.
     Completions {
+        /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -149,7 +187,9 @@ pub enum Command {
     Man,
     /// Show the configuration space of a policy and the release that serves each configuration.
     Matrix {
+        /// The policy (`*.amx`).
         policy: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
         #[command(flatten)]
@@ -157,32 +197,67 @@ pub enum Command {
     },
 }
 
+/// `--format`: how diagnostics are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Source excerpts with labels (default).
+    Human,
+    /// `path:line:col: severity[CODE]: message`, one line each.
+    Short,
+    /// One JSON document with every diagnostic.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands, which annotate a pull request.
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(a: FormatArg) -> Format {
+        match a {
+            FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EmitExtra {
+    /// `filters.json` beside `filters.yaml`.
     Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
+    /// The version matrix (`<name>.versions.yaml`).
     Matrix,
+    /// A target profile (one server).
     Target,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
+    /// Lines for a terminal.
     Text,
     /// A pull-request comment: summary line, collapsible details, under 60,000 characters.
     Markdown,
+    /// One JSON document with a `format_version`.
     Json,
 }
 
 /// `--script`: which script language to emit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScriptArg {
-    /// PowerShell on Windows Server 2008 and later, cmd on 2003.
+    /// PowerShell where the server has PowerShell 2.0 or later, cmd elsewhere.
     Auto,
+    /// PowerShell only.
     Ps1,
+    /// cmd only.
     Cmd,
+    /// Both.
     Both,
 }
 

@@ -5,7 +5,7 @@ use super::output::emit;
 use super::DiagArgs;
 use crate::driver::inputs::ReadError;
 use crate::driver::load::load;
-use crate::emit::space_table;
+use crate::emit::{space_json, space_table};
 use crate::source::SourceMap;
 use std::path::Path;
 
@@ -20,6 +20,10 @@ pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
         let code = emit(&sources, &loaded.diagnostics, diag, None);
         return Ok(code.max(1));
     };
-    super::output::stdout(&space_table(p, m));
+    if diag.format == super::args::FormatArg::Json {
+        super::output::stdout(&space_json(p, m));
+    } else {
+        super::output::stdout(&space_table(p, m));
+    }
     Ok(0)
 }

@@ -132,11 +132,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(Failure(d)) => {
             let diag = diag.unwrap_or(DiagArgs {
-                format: crate::diagnostic::Format::Human,
+                format: args::FormatArg::Human,
                 color: ColorChoice::Auto,
                 deny_warnings: false,
             });
-            if diag.format == crate::diagnostic::Format::Sarif {
+            if diag.format == args::FormatArg::Sarif {
                 output::stdout(&crate::diagnostic::sarif_failure(&d));
             } else {
                 output::emit(&crate::source::SourceMap::new(), &[d], &diag, None);

@@ -25,9 +25,10 @@ pub fn emit(
     args: &DiagArgs,
     summary: Option<String>,
 ) -> u8 {
-    let text = render(sources, diags, args.format, use_color(args.color));
+    let format = Format::from(args.format);
+    let text = render(sources, diags, format, use_color(args.color));
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if args.format == Format::Human {
+    if format == Format::Human {
         if let Some(s) = summary {
             let _ = writeln!(std::io::stderr().lock(), "{s}");
         }

@@ -7,7 +7,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, termcolor};
 
 /// How diagnostics are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Source excerpts with labels (default).
     Human,

@@ -135,7 +135,7 @@ pub fn subset(a: &[Seg], b: &[Seg]) -> bool {
         return a.len() == b.len() && a.iter().zip(b).all(|(x, y)| seg_subset(x, y));
     }
     let (n, m) = (a.len(), b.len());
-    let star = Seg::new("*");
+    let star = Seg::star();
     let mut dp = vec![vec![false; m + 1]; n + 1];
     dp[n][m] = true;
     for i in (0..=n).rev() {

@@ -23,6 +23,7 @@ pub enum SegKind {
 }
 
 static ANY: LazyLock<Seg> = LazyLock::new(|| Seg(Sym::new("**")));
+static STAR: LazyLock<Seg> = LazyLock::new(|| Seg(Sym::new("*")));
 
 impl Seg {
     /// The segment a (lower-cased) name makes.
@@ -33,6 +34,11 @@ impl Seg {
     /// `**`.
     pub fn any() -> Seg {
         *ANY
+    }
+
+    /// `*`: any one name.
+    pub fn star() -> Seg {
+        *STAR
     }
 
     pub fn kind(self) -> SegKind {
@@ -240,7 +246,7 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
 /// `**\*`, `*\**` and `**\*\**` are one pattern: equal patterns compare equal, and subset
 /// and overlap need not guess how a `**` lines up with a `*`.
 fn canonical_stars(segs: &mut Vec<Seg>) {
-    let star = Seg::new("*");
+    let star = Seg::star();
     let pure = |s: &Seg| s.is_any() || *s == star;
     if !segs.windows(2).any(|w| w[0].is_any() && pure(&w[1])) {
         return;

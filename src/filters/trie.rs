@@ -300,7 +300,7 @@ impl Trie {
     /// pattern holds only if it holds for every number of segments the `**` takes, which a
     /// walk cannot decide alone.
     pub fn covering(&self, a: &[Seg], mut visit: impl FnMut(usize, bool) -> bool) {
-        let star = Seg::new("*");
+        let star = Seg::star();
         let mut seen = Visited::default();
         // (node, i, exact)
         let mut stack = vec![(0usize, 0usize, true)];

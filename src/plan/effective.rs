@@ -4,7 +4,7 @@
 
 use crate::checked::Checked;
 use crate::diagnostic::Diagnostic;
-use crate::lower::{holds, pattern_kind, Env, EvData, EvFilter, EvUnprotected, Origin, Resolver};
+use crate::lower::{holds, Env, EvData, EvFilter, EvUnprotected, Origin};
 use crate::relate::{data_items, Holding, Relations, State};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -37,11 +37,10 @@ impl DataSet {
                     && holds(d.item.when.as_deref(), env)
             })
             .collect();
-        let rel = Relations::build(policy, env, &items);
+        let (rel, mut patterns) = Relations::build_keeping(policy, env, &items, true);
         let here = Holding::new(&rel, &active);
         let overridden: HashMap<usize, usize> =
             here.overridden(&items, &active).into_iter().collect();
-        let resolver = Resolver::new(policy, env);
         let mut out = DataSet {
             all: Vec::new(),
             effective: Vec::new(),
@@ -60,8 +59,8 @@ impl DataSet {
                 continue;
             }
             let rule = &d.item.value;
-            let Ok(pattern) = resolver.pattern(pattern_kind(rule), rule.pattern()) else {
-                continue; // resolved once already: a failure is in `problems`
+            let Some(pattern) = patterns[i].take() else {
+                continue; // a failure is in `problems`
             };
             let origin = Origin {
                 span: d.item.span,

@@ -141,6 +141,19 @@ pub struct Relations<'a> {
 
 impl<'a> Relations<'a> {
     pub fn build(policy: &'a Policy, env: &'a Env, items: &[DataRef]) -> Self {
+        Self::build_keeping(policy, env, items, false).0
+    }
+
+    /// [`Relations::build`], keeping every rule's resolved pattern (with its display text)
+    /// when `keep` is set: one server's plan needs them, and resolving is the larger part of
+    /// relating a thousand rules.
+    pub fn build_keeping(
+        policy: &'a Policy,
+        env: &'a Env,
+        items: &[DataRef],
+        keep: bool,
+    ) -> (Self, Vec<Option<Pattern>>) {
+        let mut kept: Vec<Option<Pattern>> = Vec::new();
         let n = items.len();
         // resolving is independent per rule: spread over the cores, one resolver each, a
         // block of rules at a time (only the block's segments are held twice)
@@ -161,9 +174,17 @@ impl<'a> Relations<'a> {
             for (k, r) in resolved.into_iter().enumerate() {
                 let i = b * BLOCK + k;
                 match r {
-                    Ok(p) => patterns.set(i, &p.segs),
+                    Ok(p) => {
+                        patterns.set(i, &p.segs);
+                        if keep {
+                            kept.push(Some(p));
+                        }
+                    }
                     Err(e) => {
                         problems.insert(i, e);
+                        if keep {
+                            kept.push(None);
+                        }
                     }
                 }
             }
@@ -207,7 +228,7 @@ impl<'a> Relations<'a> {
             rel.relate(items, kind, env, true);
         }
         rel.exceptions(items);
-        rel
+        (rel, kept)
     }
 
     fn ids(&self, kind: FilterKind, role: Role) -> Vec<usize> {
