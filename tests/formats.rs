@@ -178,3 +178,130 @@ fn a_run_that_failed_is_valid_sarif_that_says_so() {
         false
     );
 }
+
+#[test]
+fn the_manual_is_one_complete_page() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .arg("man")
+        .output()
+        .expect("run");
+    let page = String::from_utf8_lossy(&out.stdout);
+    for section in [
+        ".SH COMMANDS",
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH EXAMPLES",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    // every command is on the page itself, not in a page that does not exist
+    for c in ["check", "compile", "coverage", "explain-path", "matrix"] {
+        assert!(page.contains(&format!(".SS \"amxc {c}\"")), "no {c}");
+    }
+    assert!(!page.contains("amxc\\-check(1)") && !page.contains("amxc-check(1)"));
+}
+
+/// Plain scalars that a YAML 1.1 reader (PyYAML, older editors) would not read as strings:
+/// booleans (`yes`, `off`, …), numbers (`6.0` becomes 6, `0755` octal, `1_000`) and timestamps
+/// (`2007-07-11` becomes a date). The patterns are YAML 1.1's implicit resolvers (yaml.org,
+/// "Language-Independent Types for YAML 1.1": bool, int, float, null, timestamp).
+fn yaml11_non_strings(text: &str) -> Vec<String> {
+    use saphyr_parser::{Event, Parser, ScalarStyle};
+    let bool11 = ["y", "yes", "n", "no", "true", "false", "on", "off"];
+    let is_number = |s: &str| {
+        let t = s.trim_start_matches(['+', '-']).replace('_', "");
+        !t.is_empty()
+            && (t.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && t.chars().filter(|&c| c == '.').count() <= 1
+                && t != "."
+                || t.starts_with("0x") && t.len() > 2)
+    };
+    let is_timestamp = |s: &str| {
+        let b = s.as_bytes();
+        b.len() >= 8
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && s[5..].split(['-', 'T', 't', ' ']).next().is_some_and(|m| {
+                !m.is_empty() && m.len() <= 2 && m.bytes().all(|c| c.is_ascii_digit())
+            })
+    };
+    // keys whose values are numbers in both readers
+    const NUMERIC: [&str; 1] = ["kb"];
+    let mut out = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    // per open collection: a mapping's next scalar is a key (true) or a value (false), and
+    // the key a value belongs to
+    let mut stack: Vec<(bool, bool, String)> = Vec::new();
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let (is_key, key) = match stack.last() {
+            Some((true, expect_key, key)) => (*expect_key, key.clone()),
+            _ => (false, String::new()),
+        };
+        match &event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if let Some(top) = stack.last_mut() {
+                    top.1 = top.0;
+                }
+                stack.push((
+                    matches!(event, Event::MappingStart(..)),
+                    true,
+                    String::new(),
+                ));
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                continue;
+            }
+            _ => {}
+        }
+        if let Event::Scalar(value, style, _, _) = event {
+            if let Some(top) = stack.last_mut() {
+                if top.0 {
+                    if is_key {
+                        top.2 = value.to_string();
+                    }
+                    top.1 = !is_key;
+                }
+            }
+            if is_key || style != ScalarStyle::Plain || NUMERIC.contains(&key.as_str()) {
+                continue;
+            }
+            let v = value.to_string();
+            if bool11.contains(&v.to_ascii_lowercase().as_str())
+                || is_number(&v)
+                || is_timestamp(&v)
+                || v == "~"
+            {
+                out.push(format!("`{v}` at line {}", span.start.line()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn shipped_yaml_reads_alike_under_yaml_1_1_and_1_2() {
+    let mut files = crate::support::files("policies", "yaml");
+    for dir in std::fs::read_dir("policies/targets")
+        .expect("targets")
+        .flatten()
+    {
+        files.extend(crate::support::files(&dir.path().to_string_lossy(), "yaml"));
+    }
+    assert!(files.len() >= 10);
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read");
+        assert_eq!(
+            yaml11_non_strings(&text),
+            Vec::<String>::new(),
+            "{}",
+            f.display()
+        );
+    }
+    // the check itself catches what YAML 1.1 misreads
+    assert_eq!(
+        yaml11_non_strings("version: 2007-07-11\napp: 6.0\nok: yes\n").len(),
+        3
+    );
+}

@@ -10,6 +10,7 @@ mod doc_cmd;
 mod explain_cmd;
 mod failure;
 mod fmt_cmd;
+mod man;
 mod matrix_cmd;
 mod output;
 
@@ -88,17 +89,13 @@ pub fn run(cli: Cli) -> ExitCode {
             output::stdout(&String::from_utf8_lossy(&buf));
             Ok(0)
         }
-        Command::Man => {
-            use clap::CommandFactory;
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => {
-                    output::stdout(&String::from_utf8_lossy(&out));
-                    Ok(0)
-                }
-                Err(e) => Err(Failure::io(format!("cannot render the manual: {e}"))),
+        Command::Man => match man::page() {
+            Ok(page) => {
+                output::stdout(&page);
+                Ok(0)
             }
-        }
+            Err(e) => Err(Failure::io(format!("cannot render the manual: {e}"))),
+        },
         Command::Diff {
             old,
             new,

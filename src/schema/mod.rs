@@ -18,7 +18,7 @@ pub fn matrix() -> Value {
     });
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "amxc/matrix.schema.json",
+        "$id": "urn:amxc:schema:matrix",
         "title": "amxc version matrix",
         "description": "The KB \"Versions\" article of an AM(X) as data: dimensions, components, platforms and release versions.",
         "type": "object",
@@ -75,7 +75,7 @@ pub fn matrix() -> Value {
 pub fn target() -> Value {
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "amxc/target.schema.json",
+        "$id": "urn:amxc:schema:target",
         "title": "amxc target profile",
         "description": "One real server: its name, installed release, a value for every matrix dimension, components, management IP, drives and discovered locations.",
         "type": "object",
