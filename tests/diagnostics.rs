@@ -110,3 +110,31 @@ fn the_language_reference_lists_every_code() {
         );
     }
 }
+
+#[test]
+fn start_and_stop_tasks_run_only_on_the_active() {
+    let dir = tempfile::tempdir().expect("temp");
+    for (kind, side, refused) in [
+        ("prestart", "passive", true),
+        ("poststop", "both", true),
+        ("prestop", "active", false),
+        ("periodic every 4h", "passive", false),
+    ] {
+        let path = dir.path().join("t.amx");
+        std::fs::write(
+            &path,
+            format!("amx \"t\" {{\n    versions 2007-07-11\n    tasks {{\n        task \"x\" {{\n            at {kind}\n            on {side}\n            run 'C:\\\\x.exe'\n        }}\n    }}\n}}\n"),
+        )
+        .expect("write");
+        let (sources, diags) = crate::support::check_file(&path);
+        let out = crate::support::short(&sources, &diags);
+        assert_eq!(
+            out.contains("error[AMX0210]"),
+            refused,
+            "{kind} on {side}: {out}"
+        );
+        if refused {
+            assert!(out.contains("runs on `active`"), "{out}");
+        }
+    }
+}

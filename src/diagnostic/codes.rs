@@ -235,9 +235,9 @@ codes! {
     fix "Write an absolute pattern such as '%ProgramFiles%\\App\\**'."
 
     210 INVALID_TASK_SIDE Error "task runs on a side its kind does not have"
-    { "Network configuration tasks run on the `primary` or `secondary` server; every other kind runs on `active`, `passive` or `both`." }
+    { "Network configuration tasks run on the `primary` or `secondary` server. Pre/Post Start and Pre/Post Stop tasks run on the server becoming or leaving active, so only `on active` fits them. The other kinds run on `active`, `passive` or `both`." }
     example "task \"ip\" {\n    at network\n    on active\n    run 'C:\\ip.cmd'\n}"
-    fix "Use `primary`/`secondary` for network tasks and `active`/`passive`/`both` for the others."
+    fix "Use `primary`/`secondary` for network tasks, `active` for start and stop tasks, and `active`/`passive`/`both` for the others."
 
     211 MATRIX_MISMATCH Warning "matrix belongs to another module"
     { "The matrix's `amx` key names a different module than the policy's `amx` statement." }

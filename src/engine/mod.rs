@@ -89,8 +89,13 @@ pub trait Engine: Sync + std::fmt::Debug {
     /// The side a task of `kind` runs on when the policy does not say.
     fn default_side(&self, kind: TaskKind) -> TaskSide;
 
+    /// The sides a task of `kind` may run on.
+    fn allowed_sides(&self, kind: TaskKind) -> &'static [TaskSide];
+
     /// Whether a task of `kind` may run on `side`.
-    fn side_allowed(&self, kind: TaskKind, side: TaskSide) -> bool;
+    fn side_allowed(&self, kind: TaskKind, side: TaskSide) -> bool {
+        self.allowed_sides(kind).contains(&side)
+    }
 
     /// A protected service's startup type when the policy does not say.
     fn default_startup(&self) -> Startup;

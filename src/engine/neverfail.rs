@@ -114,9 +114,18 @@ impl Engine for Neverfail {
         }
     }
 
-    fn side_allowed(&self, kind: TaskKind, side: TaskSide) -> bool {
-        let server_side = matches!(side, TaskSide::Primary | TaskSide::Secondary);
-        (kind == TaskKind::Network) == server_side
+    /// Network Configuration tasks differ between Primary and Secondary; Pre/Post Start and
+    /// Pre/Post Stop run on the server becoming or leaving active; the others run on the
+    /// active, the passive or both. [vCSHB 6.6 reference guide: "Start and stop tasks run on
+    /// the server becoming or leaving active"]
+    fn allowed_sides(&self, kind: TaskKind) -> &'static [TaskSide] {
+        match kind {
+            TaskKind::Network => &[TaskSide::Primary, TaskSide::Secondary],
+            TaskKind::PreStart | TaskKind::PostStart | TaskKind::PreStop | TaskKind::PostStop => {
+                &[TaskSide::Active]
+            }
+            _ => &[TaskSide::Active, TaskSide::Passive, TaskSide::Both],
+        }
     }
 
     /// Protected services are set to Manual so that the HA product, not Windows, starts them.

@@ -322,12 +322,18 @@ fn names(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             continue;
         };
-        let network = t.at.value == TaskKind::Network;
-        if !crate::engine::default_engine().side_allowed(t.at.value, on.value) {
-            let expected = if network {
-                "`primary` or `secondary`"
-            } else {
-                "`active`, `passive` or `both`"
+        let engine = crate::engine::default_engine();
+        if !engine.side_allowed(t.at.value, on.value) {
+            let words: Vec<String> = engine
+                .allowed_sides(t.at.value)
+                .iter()
+                .filter_map(|s| crate::ast::keywords::TASK_SIDE.word(s))
+                .map(|w| format!("`{w}`"))
+                .collect();
+            let expected = match words.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => String::new(),
             };
             out.push(
                 Diagnostic::new(
