@@ -369,6 +369,11 @@ codes! {
     example "# EXCH01.yaml and EXCH01-copy.yaml both say:\nserver: EXCH01"
     fix "Keep one profile per server; rename the server in the other profile, or remove it."
 
+    411 UNKNOWN_PATH_OVERRIDE Error "target overrides a path variable the policy does not have"
+    { "A key under a target profile's `paths:` names no path variable of the policy (nor a built-in such as `ProgramFiles`). The override would change nothing: the filters would silently use the policy's own location, usually because of a typo." }
+    example "paths:\n  Instal: 'E:\\Program Files\\App'   # the policy defines Install"
+    fix "Spell the key as the policy's `paths { … }` declares it; the message suggests the closest name."
+
     500 IO Error "a file or folder cannot be read or written"
     { "A file amxc had to read (a policy, a matrix, a target profile, a path listing) or write (an output folder, a formatted policy) could not be opened, read or written. The message names the path and what the operating system said." }
     example "amxc check policies/missing.amx"

@@ -3,9 +3,11 @@
 
 pub mod codes;
 mod render;
+mod suggest;
 
 pub use codes::{explain, Code, CodeInfo, CODES};
 pub use render::{render, sarif_failure, Format};
+pub use suggest::closest;
 
 use crate::source::{FileId, Span};
 

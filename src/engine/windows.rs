@@ -23,6 +23,19 @@ pub fn is_legacy(os: &Version) -> bool {
     *os < Version(vec![2008])
 }
 
+/// The environment variables [`builtin_folder`] knows, as Windows spells them.
+pub const BUILTIN_VARIABLES: [&str; 9] = [
+    "SystemDrive",
+    "SystemRoot",
+    "windir",
+    "ProgramFiles",
+    "ProgramW6432",
+    "ProgramFiles(x86)",
+    "CommonProgramFiles",
+    "ProgramData",
+    "ALLUSERSPROFILE",
+];
+
 /// The folder a built-in environment variable names on a server, or `None` for a name that
 /// is not built in. `x64`: the server; `bits32`: the application is 32-bit (WOW64 gives it
 /// `Program Files (x86)` as `%ProgramFiles%`); `legacy`: Windows Server 2003.

@@ -213,7 +213,7 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
             candidates.extend(members.iter().filter_map(|m| keyword(*m)));
         }
     }
-    if let Some(best) = closest(token, &candidates) {
+    if let Some(best) = crate::diagnostic::closest(token, &candidates) {
         d = d.with_help(format!("did you mean `{best}`?"));
     }
     d
@@ -254,36 +254,4 @@ fn found_at(text: &str, pos: usize) -> (String, Span) {
         format!("the character U+{:04X}", c as u32)
     };
     (desc, Span::new(pos, pos + len))
-}
-
-/// The candidate within edit distance 2 of `word`, if one is clearly closest.
-fn closest(word: &str, candidates: &[String]) -> Option<String> {
-    if word.is_empty()
-        || word.len() > 40
-        || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return None;
-    }
-    let mut best: Option<(usize, &String)> = None;
-    for c in candidates {
-        let d = edit_distance(word, c);
-        if d > 0 && d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

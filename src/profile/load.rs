@@ -3,6 +3,7 @@
 use super::{is_plain_folder_name, Target};
 use crate::ast::{Date, Policy};
 use crate::diagnostic::{codes, Diagnostic};
+use crate::engine::windows::BUILTIN_VARIABLES;
 use crate::matrix::Matrix;
 use crate::source::{FileId, Span};
 use crate::yaml::{self, Fields, Node};
@@ -309,6 +310,24 @@ pub fn load(
                     ) else {
                         continue;
                     };
+                    if !known_variable(policy, &name) {
+                        let mut known: Vec<String> = policy_variables(policy);
+                        known.extend(BUILTIN_VARIABLES.iter().map(|b| b.to_string()));
+                        let mut d = Diagnostic::new(
+                            codes::UNKNOWN_PATH_OVERRIDE,
+                            format!("the policy has no path variable `{name}`"),
+                        )
+                        .at(file, k.span, "overrides nothing");
+                        d = match crate::diagnostic::closest(&name, &known) {
+                            Some(best) => d.with_help(format!("did you mean `{best}`?")),
+                            None => d.with_help(format!(
+                                "the policy's path variables are {}",
+                                policy_variables(policy).join(", ")
+                            )),
+                        };
+                        out.push(d);
+                        continue;
+                    }
                     paths.insert(name, value);
                 }
             }
@@ -444,4 +463,33 @@ fn drive_letter(t: &str) -> Option<char> {
     let mut cs = t.chars();
     let c = cs.next()?;
     (cs.next().is_none() && c.is_ascii_alphabetic()).then(|| c.to_ascii_uppercase())
+}
+
+/// The path variables the policy declares, base and exceptions, in order, each once.
+fn policy_variables(policy: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let bodies = std::iter::once(&policy.base).chain(policy.exceptions.iter().map(|e| &e.body));
+    for b in bodies {
+        for p in &b.paths {
+            let n = &p.value.name.text;
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
+                out.push(n.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Whether a target may override `name`: a variable of the policy, or a built-in one.
+fn known_variable(policy: &Policy, name: &str) -> bool {
+    policy_variables(policy)
+        .iter()
+        .chain(
+            BUILTIN_VARIABLES
+                .iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .any(|v| v.eq_ignore_ascii_case(name))
 }
