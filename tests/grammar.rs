@@ -416,3 +416,20 @@ fn every_value_word_of_the_grammar_has_exactly_one_meaning() {
         assert_eq!(keywords::TASK_KIND.word(&k), Some(k.keyword()), "{k:?}");
     }
 }
+
+#[test]
+fn a_release_listed_twice_is_reported_and_counted_once() {
+    let p = parse(
+        0,
+        "amx \"t\" {\n    versions 2007-03-27, 2007-07-11, 2007-03-27\n}\n",
+    );
+    let d = p.diagnostics.first().expect("a diagnostic");
+    assert_eq!(d.code.0, 12);
+    assert!(
+        d.message.contains("2007-03-27 is listed twice"),
+        "{}",
+        d.message
+    );
+    let versions = p.policy.and_then(|p| p.versions).expect("versions").value;
+    assert_eq!(versions.len(), 2);
+}

@@ -194,3 +194,34 @@ fn nested_comments_and_conditions_at_the_limit_are_accepted() {
     );
     assert!(parse(0, &src).diagnostics.is_empty());
 }
+
+#[test]
+fn yaml_inputs_are_read_exactly_bom_accepted_nul_and_second_documents_refused() {
+    let matrix =
+        std::fs::read_to_string("tests/fixtures/diagnostics/small.versions.yaml").expect("matrix");
+    // a byte order mark: read as the file without it, and positions still point into it
+    let (m, ds) = amxc::matrix::load(0, &format!("\u{feff}{matrix}"));
+    assert!(m.is_some() && ds.is_empty(), "{ds:?}");
+    // a NUL: refused where it is
+    let with_nul = matrix.replacen("amx: fixture", "amx: fix\0ture", 1);
+    let (m, ds) = amxc::matrix::load(0, &with_nul);
+    assert!(m.is_none());
+    let at = with_nul.find('\0').expect("nul");
+    assert_eq!(
+        ds[0].primary.as_ref().map(|p| p.span.start),
+        Some(at),
+        "{ds:?}"
+    );
+    // a second document: refused, not silently ignored
+    let (m, ds) = amxc::matrix::load(0, &format!("{matrix}---\namx: other\n"));
+    assert!(m.is_none());
+    assert!(ds[0].message.contains("second YAML document"), "{ds:?}");
+}
+
+#[test]
+fn reserved_device_names_are_not_server_names() {
+    for name in ["COM0", "LPT0", "com1", "NUL", "aux.txt"] {
+        assert!(!amxc::profile::is_plain_folder_name(name), "{name}");
+    }
+    assert!(amxc::profile::is_plain_folder_name("EXCH01"));
+}

@@ -170,7 +170,25 @@ impl Builder {
                     self.once(&mut policy.kb, "kb", item);
                 }
                 Rule::versions_stmt => {
-                    let dates = parts(p).into_iter().filter_map(|d| self.date(&d)).collect();
+                    let mut dates: Vec<Date> = Vec::new();
+                    let listed: Vec<Date> =
+                        parts(p).into_iter().filter_map(|d| self.date(&d)).collect();
+                    for d in listed {
+                        // a release listed twice would be checked twice in every configuration
+                        if let Some(first) = dates.iter().find(|f| f.key() == d.key()) {
+                            self.error(
+                                Diagnostic::new(
+                                    codes::DUPLICATE_STATEMENT,
+                                    format!("release {d} is listed twice in `versions`"),
+                                )
+                                .at(self.file, d.span, "listed again here")
+                                .with_label(self.file, first.span, "first listed here")
+                                .with_help("list each release once"),
+                            );
+                            continue;
+                        }
+                        dates.push(d);
+                    }
                     self.once(&mut policy.versions, "versions", Item::new(dates, sp, None));
                 }
                 Rule::supports_stmt => {

@@ -83,13 +83,29 @@ impl Node {
 
 /// Read one YAML document. `code` is the diagnostic code for syntax errors.
 pub fn load(file: FileId, text: &str, code: Code) -> Result<Node, Diagnostic> {
+    // a NUL would silently end the document in some readers: refused where it is
+    if let Some(at) = text.find('\0') {
+        return Err(Diagnostic::new(code, "invalid YAML: a NUL character")
+            .at(file, Span::new(at, at + 1), "here")
+            .with_help("remove it; YAML files are text"));
+    }
     let byte_of = char_to_byte(text);
     let to_span = |s: &saphyr_parser::Span| {
         let a = byte_of(s.start.index());
         let b = byte_of(s.end.index()).max(a);
         Span::new(a, b)
     };
-    let mut parser = Parser::new_from_str(text);
+    // a byte order mark (editors on Windows write one) is read as a space: one character for
+    // one, so that positions still point into the file as it is
+    let unmarked;
+    let source = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!(" {rest}");
+            unmarked.as_str()
+        }
+        None => text,
+    };
+    let mut parser = Parser::new_from_str(source);
     let mut stack: Vec<(Node, Option<Node>, usize)> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut root: Option<Node> = None;
@@ -107,11 +123,11 @@ pub fn load(file: FileId, text: &str, code: Code) -> Result<Node, Diagnostic> {
         let sp = to_span(&span);
         let (node, anchor) = match event {
             Event::StreamEnd => break,
-            Event::DocumentEnd => {
-                if root.is_some() {
-                    break;
-                }
-                continue;
+            Event::DocumentEnd => continue,
+            Event::DocumentStart(_) if root.is_some() => {
+                return Err(Diagnostic::new(code, "a second YAML document in one file")
+                    .at(file, sp, "a second document starts here")
+                    .with_help("amxc reads one document a file: remove the `---` and what follows, or split the file"));
             }
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => continue,
             Event::Scalar(value, style, anchor, _) => (
