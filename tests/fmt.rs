@@ -119,3 +119,21 @@ fn fmt_check_exits_1_with_a_diff_and_fmt_rewrites_in_place() {
         Some(0)
     );
 }
+
+#[test]
+fn a_file_keeps_its_byte_order_mark_and_windows_line_endings() {
+    let lf = std::fs::read_to_string("policies/symantec-mail-security.amx").expect("seed");
+    assert_eq!(amxc::format::format(&lf), lf, "the seed is formatted");
+    let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+    // already formatted: fmt --check passes on a CRLF checkout with a BOM
+    assert_eq!(amxc::format::format_file(&crlf), crlf);
+    // and a file that needs formatting keeps both
+    let messy = "\u{feff}amx \"x\" {\r\n  versions 2007-07-11\r\n\r\n\r\n  title \"T\"\r\n}\r\n";
+    let out = amxc::format::format_file(messy);
+    assert!(out.starts_with('\u{feff}'));
+    assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    assert_eq!(
+        out.replace("\r\n", "\n").trim_start_matches('\u{feff}'),
+        amxc::format::format(messy.trim_start_matches('\u{feff}'))
+    );
+}

@@ -4,7 +4,7 @@ use super::failure::{Failure, Outcome};
 use super::output::{emit, stdout};
 use super::{DiagArgs, EXIT_FINDINGS};
 use crate::driver::inputs::{self, ReadError};
-use crate::format::format;
+use crate::format::format_file;
 use crate::parse::{self, parse};
 use crate::source::SourceMap;
 use std::path::PathBuf;
@@ -34,7 +34,7 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
             diags.extend(parsed.diagnostics);
             continue;
         }
-        let formatted = format(text);
+        let formatted = format_file(text);
         if formatted == text {
             continue;
         }

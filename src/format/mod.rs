@@ -8,6 +8,26 @@ mod lex;
 
 use lex::{lex, Tok};
 
+/// The canonical layout of a file's text (which must parse), keeping what belongs to the file
+/// rather than to the layout: a byte order mark stays, and a file with Windows line endings
+/// keeps them (a checkout with `core.autocrlf` must pass `fmt --check`).
+pub fn format_file(text: &str) -> String {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let crlf = body
+        .find('\n')
+        .is_some_and(|i| i > 0 && body.as_bytes()[i - 1] == b'\r');
+    let formatted = format(body);
+    let formatted = if crlf {
+        formatted.replace('\n', "\r\n")
+    } else {
+        formatted
+    };
+    format!("{bom}{formatted}")
+}
+
 /// The canonical layout of `text` (which must parse).
 pub fn format(text: &str) -> String {
     let mut p = Printer::default();
