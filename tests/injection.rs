@@ -376,3 +376,18 @@ fn a_trailing_backslash_stays_inside_its_argument() {
         vec!["C:\\Program Files\\".to_string(), "-s".to_string()]
     );
 }
+
+mod comments {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_input_closes_a_generated_html_comment(text in "[-!> a\\n<]{0,24}") {
+            let c = amxc::emit::quote::html_comment(&text);
+            prop_assert!(!c.contains("--") && !c.ends_with('-'), "{:?} → {:?}", text, c);
+            prop_assert!(!c.contains('\n'));
+        }
+    }
+}

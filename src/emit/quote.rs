@@ -70,6 +70,22 @@ pub fn win_arg(arg: &str) -> String {
     s
 }
 
+/// Text inside an HTML (Markdown) comment `<!-- … -->`: it may hold no `--` (which `-->`
+/// and `--!>` need) and not end with `-`, so no input can close the comment early.
+pub fn html_comment(text: &str) -> String {
+    let mut s: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    while s.contains("--") {
+        s = s.replace("--", "- -");
+    }
+    if s.ends_with('-') {
+        s.push(' ');
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +95,14 @@ mod tests {
         assert_eq!(ps("it's"), "'it''s'");
         assert_eq!(ps("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
         assert_eq!(ps("$(calc)`n"), "'$(calc)`n'");
+    }
+
+    #[test]
+    fn nothing_closes_an_html_comment() {
+        for t in ["a --> b", "--->", "x--!>y", "-", "a-\n-->"] {
+            let c = html_comment(t);
+            assert!(!c.contains("--") && !c.ends_with('-'), "{t:?} → {c:?}");
+        }
     }
 
     #[test]

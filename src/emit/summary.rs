@@ -34,7 +34,7 @@ fn mermaid(s: &str) -> String {
 }
 
 pub fn summary(plan: &Plan) -> String {
-    let mut s = format!("<!-- {} -->\n", plan.banner().replace("--", "- -"));
+    let mut s = format!("<!-- {} -->\n", super::quote::html_comment(&plan.banner()));
     let t = plan.target;
     let _ = writeln!(
         s,
