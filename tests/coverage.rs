@@ -154,3 +154,45 @@ fn exclusions_win_inside_their_inclusion() {
     .expect("plan");
     assert_eq!(r, Some(true));
 }
+
+#[test]
+fn listings_saved_by_powershell_or_dir_read_alike_and_broken_ones_are_refused() {
+    let dir = tempfile::tempdir().expect("temp");
+    let text = "E:\\Program Files (x86)\\Symantec\\SMSMSE\\6.0\\Server\\logs\\a.log\r\nC:\\Other\\é.txt\r\n";
+    let run = |bytes: Vec<u8>| {
+        let path = dir.path().join("listing.txt");
+        std::fs::write(&path, bytes).expect("write");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+            .args([
+                "coverage",
+                "policies/symantec-mail-security.amx",
+                "--target",
+                "policies/targets/symantec-mail-security/EXCH01.yaml",
+                "--paths",
+            ])
+            .arg(&path)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, utf8) = run(text.as_bytes().to_vec());
+    assert_eq!(code, Some(0), "{utf8}");
+    assert!(
+        utf8.contains("replicated") && utf8.contains("outside"),
+        "{utf8}"
+    );
+    // PowerShell 5.1's `>`: UTF-16LE with a byte order mark
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(run(le), (Some(0), utf8.clone()));
+    // `dir /s /b >` on a Western system: Windows-1252
+    let cp1252: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    assert_eq!(run(cp1252), (Some(0), utf8));
+    // UTF-16 cut in the middle of a character: a coded error, not "invalid" lines
+    let (code, out) = run(vec![0xFF, 0xFE, b'C', 0, b':']);
+    assert_eq!(code, Some(2));
+    assert!(out.contains("AMX0502"), "{out}");
+}

@@ -31,9 +31,17 @@ pub fn coverage(
     summary: bool,
     diag: &DiagArgs,
 ) -> Outcome {
-    let text = std::fs::read(listing)
+    let bytes = std::fs::read(listing)
         .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", listing.display())))?;
-    let text = String::from_utf8_lossy(&text);
+    let text = crate::driver::listing::decode(&bytes).map_err(|why| {
+        Failure(
+            crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::codes::LISTING_ENCODING,
+                format!("cannot read the listing `{}`: {why}", listing.display()),
+            )
+            .with_help("save it as UTF-8, UTF-16 with a byte order mark, or Windows-1252"),
+        )
+    })?;
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
         let c = Classifier::new(plan);

@@ -4,5 +4,6 @@
 
 pub mod fleet;
 pub mod inputs;
+pub mod listing;
 pub mod load;
 pub mod output;
