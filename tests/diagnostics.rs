@@ -138,3 +138,31 @@ fn start_and_stop_tasks_run_only_on_the_active() {
         }
     }
 }
+
+#[test]
+fn a_cycle_of_variables_is_reported_at_the_definitions_even_unused() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("c.amx");
+    // 20,000 variables in one chain back to the first: no recursion, one finding
+    let mut defs = String::new();
+    for i in 0..20_000 {
+        defs.push_str(&format!("        V{i} = '%V{}%\\x'\n", (i + 1) % 20_000));
+    }
+    std::fs::write(
+        &path,
+        format!("amx \"c\" {{\n    versions 2007-07-11\n    paths {{\n{defs}    }}\n}}\n"),
+    )
+    .expect("write");
+    let (sources, diags) = crate::support::check_file(&path);
+    let out = crate::support::short(&sources, &diags);
+    assert_eq!(
+        out.matches("error[AMX0201]").count(),
+        1,
+        "{}",
+        &out[..out.len().min(2000)]
+    );
+    assert!(
+        !out.contains("AMX0212"),
+        "variables of a cycle use each other"
+    );
+}

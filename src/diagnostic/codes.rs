@@ -244,6 +244,11 @@ codes! {
     example "amx \"sql-server\" { … }   # with a matrix whose amx is symantec-mail-security"
     fix "Point `--matrix` at the module's own matrix."
 
+    212 UNUSED_VARIABLE Warning "path variable never used"
+    { "A variable declared in `paths { … }` is used nowhere: in no data pattern, service or display name, `after`, task program or argument, nor in another variable's definition. It is usually left over from an edit, or its uses are misspelt." }
+    example "paths {\n    Logs = '%Install%\\logs'   # no pattern writes %Logs%\n}"
+    fix "Remove the definition, or use the variable where it was meant to be used."
+
     300 DUPLICATE_SERVICE Error "service declared twice in one configuration"
     { "Two `service` statements with the same name are active together in at least one configuration. A service may be declared more than once only under conditions that never hold together (like the seed's `SAVFMSESpamStatsManager`, renamed between application versions)." }
     example "service S \"Spam Statistics\"\nservice S \"Utility Service\""

@@ -10,6 +10,7 @@ mod data;
 mod rebase;
 mod services;
 mod types;
+mod variables;
 
 use crate::ast::{Condition, Exception, Policy, Str};
 use crate::diagnostic::{codes, Diagnostic};
@@ -49,6 +50,7 @@ pub fn validate_fresh(policy: &Policy, matrix: Option<&Matrix>) -> Validation {
 
 fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Validation {
     let mut out = types::check(policy, matrix);
+    out.extend(variables::check(policy));
     let Some(m) = matrix else {
         return Validation {
             diagnostics: dedupe(out),
