@@ -320,6 +320,22 @@ impl Reference {
                         v.findings.insert((codes::CONTRADICTION.0, i));
                     }
                 }
+                Kind::SnapshotInclude => {
+                    // the Data Rollback snapshot holds protected data only
+                    let within = (0..n)
+                        .any(|j| on[j] && self.rules[j].kind == Kind::Include && self.subset(i, j));
+                    let unprotected = (0..n).any(|u| {
+                        on[u]
+                            && self.rules[u].kind == Kind::Unprotected
+                            && self.overlap(i, u)
+                            && !(0..n).any(|e| {
+                                on[e] && self.rules[e].kind == Kind::Exclude && self.subset(u, e)
+                            })
+                    });
+                    if !within || unprotected {
+                        v.findings.insert((codes::SNAPSHOT_UNPROTECTED.0, i));
+                    }
+                }
                 Kind::Unprotected if !r.exception => {
                     let excluded = (0..n)
                         .any(|e| on[e] && self.rules[e].kind == Kind::Exclude && self.subset(i, e));
@@ -463,7 +479,8 @@ fn target_text(c: Config) -> String {
 }
 
 /// The codes of the findings the reference models.
-const MODELLED: [Code; 5] = [
+const MODELLED: [Code; 6] = [
+    codes::SNAPSHOT_UNPROTECTED,
     codes::VETOED_INCLUSION,
     codes::REDUNDANT_INCLUSION,
     codes::EXCLUSION_NOT_EFFECTIVE,

@@ -319,6 +319,11 @@ codes! {
     example "versions 2007-07-11\nsupports exchange 2010   # the matrix has no such platform"
     fix "Correct `versions`, `supports` or the matrix."
 
+    314 SNAPSHOT_UNPROTECTED Error "snapshot holds data that is not protected"
+    { "A `snapshot include` covers data that, in some configuration, is not replicated (no inclusion that holds there covers it) or is declared `unprotected`. The Data Rollback Module snapshots the protected application data; a snapshot of other data does not belong to the module." }
+    example "files include '%VirusDefs%\\**' when not has(av)\nsnapshot include '%VirusDefs%\\**'   # also where av is present"
+    fix "Give the snapshot the same condition as the inclusion that protects its data, or include the data."
+
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }
     example "server: [EXCH01"

@@ -146,6 +146,20 @@ impl<'r, 'a> Holding<'r, 'a> {
         self.first_base_on(r as usize, items)
     }
 
+    /// Whether snapshot inclusion `s` holds data that no replication inclusion that is on holds
+    /// whole (the Data Rollback Module snapshots protected data only).
+    pub fn snapshot_unreplicated(&self, s: usize) -> bool {
+        self.any_on(list(&self.rel.snap_within, s)).is_none()
+    }
+
+    /// The first unprotected rule that is on, not excluded, and overlaps snapshot inclusion `s`.
+    pub fn snapshot_unprotected(&self, s: usize) -> Option<usize> {
+        list(&self.rel.snap_unprotected, s)
+            .iter()
+            .map(|&u| u as usize)
+            .find(|&u| self.on[u] && !self.excluded(u))
+    }
+
     /// The first base rule of class `r` that is on.
     fn first_base_on(&self, r: usize, items: &[DataRef]) -> Option<usize> {
         self.rel

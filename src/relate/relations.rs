@@ -132,6 +132,10 @@ pub struct Relations<'a> {
     pub(super) exception_class: Vec<(u32, u32)>,
     /// Base unprotected: exception includes covering it (which protect it after all).
     pub(super) protected_by: HashMap<usize, Vec<u32>>,
+    /// Snapshot inclusion: the classes of the replication inclusions that hold all of it.
+    pub(super) snap_within: HashMap<usize, Vec<u32>>,
+    /// Snapshot inclusion: the unprotected rules it overlaps.
+    pub(super) snap_unprotected: HashMap<usize, Vec<u32>>,
     /// Exception include that overrides some base statement.
     pub(super) overrides: Vec<bool>,
     /// A hash of each resolved pattern, to find equal ones (32 bits: a collision costs a
@@ -217,6 +221,8 @@ impl<'a> Relations<'a> {
             replaced_by: HashMap::default(),
             exception_class: Vec::new(),
             protected_by: HashMap::default(),
+            snap_within: HashMap::default(),
+            snap_unprotected: HashMap::default(),
             overrides: vec![false; n],
             hashes,
         };
@@ -226,6 +232,14 @@ impl<'a> Relations<'a> {
         // a snapshot pattern resolves as a file pattern (kind `Snapshot`) or a registry key
         for kind in [FilterKind::Snapshot, FilterKind::Registry] {
             rel.relate(items, kind, env, true);
+        }
+        // snapshots hold replicated data only: file snapshots against file filters, registry
+        // snapshots against registry filters
+        for (snap, data) in [
+            (FilterKind::Snapshot, FilterKind::Files),
+            (FilterKind::Registry, FilterKind::Registry),
+        ] {
+            rel.relate_snapshots(snap, data);
         }
         rel.exceptions(items);
         (rel, kept)
@@ -329,6 +343,47 @@ impl<'a> Relations<'a> {
             reps.push(rep);
         }
         reps
+    }
+
+    /// Which replication inclusions hold each snapshot inclusion of `snap` kind, and which
+    /// unprotected rules it overlaps (snapshots are few: tries are built only when there are).
+    fn relate_snapshots(&mut self, snap: FilterKind, data: FilterKind) {
+        let snaps = self.ids(snap, Role::SnapshotInclude);
+        if snaps.is_empty() {
+            return;
+        }
+        let incs: Vec<usize> = self
+            .ids(data, Role::Include)
+            .into_iter()
+            .filter(|&i| self.rep[i] as usize == i)
+            .collect();
+        let unps = self.ids(data, Role::Unprotected);
+        let mut inc_trie = Trie::new();
+        for (k, &i) in incs.iter().enumerate() {
+            inc_trie.insert(self.segs(i), k);
+        }
+        let mut unp_trie = Trie::new();
+        for (k, &u) in unps.iter().enumerate() {
+            unp_trie.insert(self.segs(u), k);
+        }
+        for s in snaps {
+            let mut within = Vec::new();
+            inc_trie.covering(self.segs(s), |k, exact| {
+                if exact || subset(self.segs(s), self.segs(incs[k])) {
+                    within.push(incs[k] as u32);
+                }
+                false
+            });
+            let mut touches = Vec::new();
+            unp_trie.overlapping(self.segs(s), |k| {
+                touches.push(unps[k] as u32);
+                false
+            });
+            within.sort_unstable();
+            touches.sort_unstable();
+            self.snap_within.insert(s, within);
+            self.snap_unprotected.insert(s, touches);
+        }
     }
 
     /// Relate the rules of one kind: replication filters and unprotected data, or (with

@@ -113,7 +113,34 @@ pub fn check(
                     );
                 }
             }
-            Role::SnapshotInclude | Role::SnapshotExclude => {}
+            Role::SnapshotInclude => {
+                let unprotected = here.snapshot_unprotected(i);
+                if unprotected.is_none() && !here.snapshot_unreplicated(i) {
+                    continue;
+                }
+                let mut d = match unprotected {
+                    Some(u) => Diagnostic::new(
+                        codes::SNAPSHOT_UNPROTECTED,
+                        format!("snapshot `{}` holds data declared unprotected", pat(i)),
+                    )
+                    .at(file, span(i), "snapshots unprotected data")
+                    .with_label(file, span(u), "declared unprotected here"),
+                    None => Diagnostic::new(
+                        codes::SNAPSHOT_UNPROTECTED,
+                        format!("snapshot `{}` holds data that is not replicated", pat(i)),
+                    )
+                    .at(
+                        file,
+                        span(i),
+                        "no inclusion that holds here covers it",
+                    ),
+                };
+                d = d.with_note("the Data Rollback Module snapshots protected data only");
+                out.push(d.with_help(
+                    "condition the snapshot on the configurations where its data is protected, or include the data",
+                ));
+            }
+            Role::SnapshotExclude => {}
         }
     }
 }
