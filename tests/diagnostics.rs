@@ -166,3 +166,21 @@ fn a_cycle_of_variables_is_reported_at_the_definitions_even_unused() {
         "variables of a cycle use each other"
     );
 }
+
+#[test]
+fn without_a_matrix_what_holds_everywhere_is_still_checked() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("p.amx");
+    std::fs::write(
+        &path,
+        "amx \"p\" {\n    versions 2007-07-11\n    services {\n        service A { after B }\n        service B { after A }\n    }\n    data {\n        files include 'D:\\**'\n        files exclude 'E:\\x\\**'\n        files include 'C:\\App\\**' when has(av)\n        files exclude 'C:\\App\\tmp\\**'\n    }\n}\n",
+    )
+    .expect("write");
+    let (sources, diags) = crate::support::check_file(&path);
+    let out = crate::support::short(&sources, &diags);
+    for code in ["AMX0100", "AMX0301", "AMX0304", "AMX0302"] {
+        assert!(out.contains(code), "{code} missing:\n{out}");
+    }
+    // the exclusion inside a conditional inclusion depends on the condition: not reported
+    assert_eq!(out.matches("AMX0302").count(), 1, "{out}");
+}

@@ -121,3 +121,63 @@ impl Policy {
             .collect()
     }
 }
+
+fn keep<T: Clone>(items: &[Item<T>]) -> Vec<Item<T>> {
+    items.iter().filter(|i| i.when.is_none()).cloned().collect()
+}
+
+impl Policy {
+    /// The policy as it holds in every configuration: the base statements and settings that
+    /// carry no condition, and no exception (which holds in one release only).
+    pub fn unconditional(&self) -> Policy {
+        let b = &self.base;
+        let services = b
+            .services
+            .iter()
+            .filter(|s| s.when.is_none())
+            .map(|s| {
+                let v = &s.value;
+                Item {
+                    value: Service {
+                        name: v.name.clone(),
+                        display: v.display.clone(),
+                        after: keep(&v.after),
+                        startup: keep(&v.startup),
+                        active: keep(&v.active),
+                        passive: keep(&v.passive),
+                        monitor: keep(&v.monitor),
+                        manage: keep(&v.manage),
+                        on_failure: keep(&v.on_failure),
+                        start_timeout: keep(&v.start_timeout),
+                        stop_timeout: keep(&v.stop_timeout),
+                    },
+                    span: s.span,
+                    when: None,
+                }
+            })
+            .collect();
+        Policy {
+            base: Body {
+                notes: keep(&b.notes),
+                paths: keep(&b.paths),
+                services,
+                data: keep(&b.data),
+                tasks: keep(&b.tasks),
+                discovery: b.discovery.clone().filter(|d| d.when.is_none()),
+                advise: keep(&b.advise),
+                unsupported: keep(&b.unsupported),
+            },
+            exceptions: Vec::new(),
+            file: self.file,
+            span: self.span,
+            id: self.id.clone(),
+            title: self.title.clone(),
+            application: self.application.clone(),
+            kb: self.kb.clone(),
+            about: self.about.clone(),
+            versions: self.versions.clone(),
+            supports: self.supports.clone(),
+            applies_to: self.applies_to.clone(),
+        }
+    }
+}

@@ -67,6 +67,7 @@ pub fn load(
                         "no version matrix: configurations are not checked",
                     )
                     .at(file, span, format!("no `{name}` beside this policy"))
+                    .with_note("checked without it: what holds in every configuration (statements without a condition: start order, vetoed, redundant and contradictory filters, exclusions outside every inclusion); conditions, releases, exceptions and platforms need the matrix")
                     .with_help("put the matrix beside the policy, or name it with `--matrix FILE`"),
                 );
             }

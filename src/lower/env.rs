@@ -106,6 +106,20 @@ impl Env {
 }
 
 impl Env {
+    /// An environment with no dimension, component or management IP: where only what holds in
+    /// every configuration can be evaluated (checking without a matrix).
+    pub fn bare(release: Date) -> Env {
+        Env {
+            release,
+            dims: IndexMap::new(),
+            components: BTreeSet::new(),
+            management_ip: false,
+            system_drive: "C:".to_string(),
+            overrides: IndexMap::new(),
+            engine: engine::default_engine(),
+        }
+    }
+
     /// The environment of one real server.
     pub fn of_target(m: &Matrix, t: &crate::profile::Target) -> Env {
         let mut dims: IndexMap<String, DimVal> = m

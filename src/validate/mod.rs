@@ -10,6 +10,7 @@ mod data;
 mod rebase;
 mod services;
 mod types;
+mod unconditional;
 mod variables;
 
 use crate::ast::{Condition, Exception, Policy, Str};
@@ -52,6 +53,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let mut out = types::check(policy, matrix);
     out.extend(variables::check(policy));
     let Some(m) = matrix else {
+        out.extend(unconditional::check(policy));
         return Validation {
             diagnostics: dedupe(out),
             configurations: 0,
