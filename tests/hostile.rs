@@ -225,3 +225,37 @@ fn reserved_device_names_are_not_server_names() {
     }
     assert!(amxc::profile::is_plain_folder_name("EXCH01"));
 }
+
+#[test]
+fn path_variables_that_double_or_chain_deep_stop_with_a_diagnostic() {
+    let dir = tempfile::tempdir().expect("temp");
+    // each variable uses the next twice: 2^40 bytes if expanded
+    let mut doubling = String::new();
+    for i in 0..40 {
+        doubling.push_str(&format!("        V{i} = '%V{}%%V{}%'\n", i + 1, i + 1));
+    }
+    doubling.push_str("        V40 = 'x'\n");
+    // a chain of 20,000: the native stack is never the limit
+    let mut chain = String::new();
+    for i in 0..20_000 {
+        chain.push_str(&format!("        W{i} = '%W{}%'\n", i + 1));
+    }
+    chain.push_str("        W20000 = 'C:\\x'\n");
+    for (defs, var) in [(doubling, "V0"), (chain, "W0")] {
+        let path = dir.path().join("v.amx");
+        std::fs::write(
+            &path,
+            format!("amx \"v\" {{\n    versions 2007-07-11\n    paths {{\n{defs}    }}\n    data {{\n        files include 'C:\\App\\%{var}%\\**'\n    }}\n}}\n"),
+        )
+        .expect("write");
+        let start = std::time::Instant::now();
+        let (sources, diags) = crate::support::check_file(&path);
+        let out = crate::support::short(&sources, &diags);
+        assert!(out.contains("error[AMX0213]"), "{var}: {out}");
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "{var} took {:?}",
+            start.elapsed()
+        );
+    }
+}

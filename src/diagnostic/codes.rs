@@ -249,6 +249,11 @@ codes! {
     example "paths {\n    Logs = '%Install%\\logs'   # no pattern writes %Logs%\n}"
     fix "Remove the definition, or use the variable where it was meant to be used."
 
+    213 VARIABLE_TOO_FAR Error "path variable expands too far"
+    { "Expanding a path variable nests variables in variables more than 64 deep, or gives a value longer than 32 KiB (variables that each use the next twice double in length at every level). No real location is that long; amxc stops instead of expanding without end." }
+    example "paths {\n    A = '%B%%B%'\n    B = '%C%%C%'\n    # … twenty levels more\n}"
+    fix "Define the variables from absolute paths or built-ins, each using another at most a few levels deep."
+
     300 DUPLICATE_SERVICE Error "service declared twice in one configuration"
     { "Two `service` statements with the same name are active together in at least one configuration. A service may be declared more than once only under conditions that never hold together (like the seed's `SAVFMSESpamStatsManager`, renamed between application versions)." }
     example "service S \"Spam Statistics\"\nservice S \"Utility Service\""

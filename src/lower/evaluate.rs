@@ -157,6 +157,12 @@ impl<'a> Resolver<'a> {
             )
             .at(self.file, s.span, "resolving this needs the cycle")
             .with_help("one of the variables must start from a built-in or an absolute path"),
+            VarError::TooFar { name, why, .. } => Diagnostic::new(
+                codes::VARIABLE_TOO_FAR,
+                format!("path variable `%{name}%` cannot be expanded: {why}"),
+            )
+            .at(self.file, s.span, "resolving this expands it")
+            .with_help("define the variables from absolute paths, not from each other many times over"),
         })
     }
 

@@ -16,7 +16,20 @@ pub enum VarError {
         cycle: Vec<String>,
         at: (usize, usize),
     },
+    /// Expanding `name` nests more than [`MAX_DEPTH`] variables deep, or gives a value longer
+    /// than [`MAX_EXPANDED`] bytes (variables that each use the next twice double at every
+    /// level).
+    TooFar {
+        name: String,
+        at: (usize, usize),
+        why: String,
+    },
 }
+
+/// Deepest nesting of variables in variables (Windows itself expands one level).
+pub const MAX_DEPTH: usize = 64;
+/// Longest expanded value: Windows' longest path (32,767 characters) with room to spare.
+pub const MAX_EXPANDED: usize = 32 * 1024;
 
 /// The variables visible in one environment.
 pub struct Vars<'a> {
@@ -85,9 +98,17 @@ impl<'a> Vars<'a> {
             let value = self.lookup(name, stack).map_err(|e| match e {
                 VarError::Undefined { name, .. } => VarError::Undefined { name, at },
                 VarError::Cycle { cycle, .. } => VarError::Cycle { cycle, at },
+                VarError::TooFar { name, why, .. } => VarError::TooFar { name, at, why },
             })?;
             out.push_str(&value);
             last = at.1;
+            if out.len() > MAX_EXPANDED {
+                return Err(VarError::TooFar {
+                    name: name.to_string(),
+                    at,
+                    why: format!("its value is longer than {MAX_EXPANDED} bytes"),
+                });
+            }
         }
         out.push_str(&text[last..]);
         Ok(out)
@@ -119,6 +140,13 @@ impl<'a> Vars<'a> {
                 let mut cycle: Vec<String> = stack[pos..].to_vec();
                 cycle.push(decl.clone());
                 return Err(VarError::Cycle { cycle, at: (0, 0) });
+            }
+            if stack.len() >= MAX_DEPTH {
+                return Err(VarError::TooFar {
+                    name: decl.clone(),
+                    at: (0, 0),
+                    why: format!("it nests variables more than {MAX_DEPTH} deep"),
+                });
             }
             stack.push(decl.clone());
             let r = self.expand(value, stack);

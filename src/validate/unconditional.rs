@@ -57,5 +57,17 @@ fn data_findings(policy: &Policy, env: &Env, take: impl Fn(&DataRef) -> bool) ->
         .collect();
     let mut out = Vec::new();
     data::check(&rel, env, rel.vetoes(), &items, &active, &mut out);
+    // a pattern that cannot resolve whatever the configuration (a cycle, an expansion without
+    // end) is reported; an undefined name may be a dimension of the matrix, so it is not
+    for (i, d) in items.iter().enumerate() {
+        if let Some(p) = rel
+            .problem_of(i)
+            .filter(|p| p.code != codes::UNDEFINED_VARIABLE)
+        {
+            if take(d) {
+                out.push(p.clone());
+            }
+        }
+    }
     out
 }
