@@ -41,8 +41,9 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
         changed += 1;
         if check {
             let name = path.display().to_string();
-            let diff = similar::TextDiff::from_lines(text, formatted.as_str());
-            stdout(&diff.unified_diff().header(&name, &name).to_string());
+            stdout(&crate::driver::textdiff::unified(
+                &name, &name, text, &formatted,
+            ));
         } else {
             let tmp = path.with_extension("amx.amxc-fmt");
             let written =

@@ -7,3 +7,4 @@ pub mod inputs;
 pub mod listing;
 pub mod load;
 pub mod output;
+pub mod textdiff;

@@ -114,14 +114,7 @@ pub fn stale(dir: &Path, c: &Compiled) -> String {
         }
         let a = format!("a/{}/{name}", c.server);
         let b = format!("b/{}/{name}", c.server);
-        let diff = similar::TextDiff::from_lines(old, new);
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&a, &b)
-                .to_string(),
-        );
+        out.push_str(&super::textdiff::unified(&a, &b, old, new));
     }
     out
 }
