@@ -259,3 +259,24 @@ fn path_variables_that_double_or_chain_deep_stop_with_a_diagnostic() {
         );
     }
 }
+
+#[test]
+fn vetoed_folders_cannot_be_reached_by_other_spellings() {
+    let dir = tempfile::tempdir().expect("temp");
+    for (pattern, code) in [
+        (r"C:\Windows\Sysnative\**", "AMX0304"),
+        (r"C:\Windows.\System32\**", "AMX0209"),
+        (r"C:\Windows \System32\**", "AMX0209"),
+        (r"C:\PROGRA~1\Neverfail\**", "AMX0209"),
+    ] {
+        let path = dir.path().join("v.amx");
+        std::fs::write(
+            &path,
+            format!("amx \"v\" {{\n    versions 2007-07-11\n    data {{\n        files include '{pattern}'\n    }}\n}}\n"),
+        )
+        .expect("write");
+        let (sources, diags) = crate::support::check_file(&path);
+        let out = crate::support::short(&sources, &diags);
+        assert!(out.contains(code), "{pattern}: {out}");
+    }
+}

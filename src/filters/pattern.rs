@@ -188,6 +188,20 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
             "write the absolute path without `.` or `..`",
         ));
     }
+    // Windows drops a name's trailing dots and spaces (`Windows.` is `Windows`): a pattern
+    // written so would not compare with the folder it names
+    if raw.ends_with(['.', ' ']) {
+        return Err(err(
+            format!("`{raw}` ends with a dot or a space, which Windows drops from names"),
+            format!("write `{}`", raw.trim_end_matches(['.', ' '])),
+        ));
+    }
+    if is_short_name(raw) {
+        return Err(err(
+            format!("`{raw}` is an 8.3 short name"),
+            "write the long name: short names are made per volume and differ between servers, so they cannot be compared with other filters or vetoed folders",
+        ));
+    }
     let lower = lower_sym(raw);
     let stem = lower.split('.').next().unwrap_or("");
     if matches!(stem.len(), 3 | 4) && RESERVED.contains(&stem) {
@@ -197,6 +211,32 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
         ));
     }
     Ok(Seg(lower))
+}
+
+/// A generated 8.3 short name such as `PROGRA~1` or `MICROS~2.TXT`: up to six characters, `~`,
+/// a digit run, and an extension of up to three.
+fn is_short_name(raw: &str) -> bool {
+    let (base, ext) = raw.split_once('.').unwrap_or((raw, ""));
+    let Some((stem, digits)) = base.rsplit_once('~') else {
+        return false;
+    };
+    !stem.is_empty()
+        && stem.len() <= 6
+        && !digits.is_empty()
+        && digits.len() + stem.len() < 8
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && ext.len() <= 3
+        && !raw.contains(['*', '?'])
+}
+
+/// `Windows\Sysnative` is how a 32-bit program names the 64-bit `Windows\System32`: the same
+/// folder, so it is related (and vetoed) as that folder.
+fn sysnative(segs: &mut [Seg]) {
+    for k in 1..segs.len() {
+        if segs[k].lit() == Some("sysnative") && segs[k - 1].lit() == Some("windows") {
+            segs[k] = Seg::new("system32");
+        }
+    }
 }
 
 /// Normalise an absolute file pattern such as `C:\Program Files\App\**`.
@@ -238,6 +278,7 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
         display.push_str(raw);
     }
     canonical_stars(&mut segs);
+    sysnative(&mut segs);
     Ok(Pattern { segs, display })
 }
 
@@ -318,4 +359,29 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
         segs,
         display: display.join("\\"),
     })
+}
+
+#[cfg(test)]
+mod windows_names {
+    use super::*;
+    use crate::filters::overlaps;
+
+    #[test]
+    fn locations_compare_as_windows_resolves_them() {
+        for bad in [
+            r"C:\Windows.\System32\**",
+            r"C:\Windows \System32\**",
+            r"C:\PROGRA~1\App\**",
+            r"C:\App\LOGFIL~1.TXT",
+        ] {
+            assert!(normalize_file(bad).is_err(), "{bad} accepted");
+        }
+        let sys = normalize_file(r"C:\Windows\System32\**").expect("system32");
+        let native = normalize_file(r"C:\WINDOWS\Sysnative\drivers\**").expect("sysnative");
+        assert!(overlaps(&native.segs, &sys.segs));
+        // names that only look like short names stay
+        for ok in [r"C:\App~Data\**", r"C:\A\x~y.txt", r"C:\A\~1"] {
+            assert!(normalize_file(ok).is_ok(), "{ok} refused");
+        }
+    }
 }
