@@ -184,3 +184,26 @@ fn without_a_matrix_what_holds_everywhere_is_still_checked() {
     // the exclusion inside a conditional inclusion depends on the condition: not reported
     assert_eq!(out.matches("AMX0302").count(), 1, "{out}");
 }
+
+#[test]
+fn an_after_naming_a_service_missing_in_some_configurations_is_reported_there() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("a.amx");
+    std::fs::write(
+        &path,
+        "// matrix: small.versions.yaml\namx \"fixture\" {\n    versions 2007-07-11\n    services {\n        service A { after B }\n        service B when has(av)\n    }\n}\n",
+    )
+    .expect("write");
+    std::fs::copy(
+        "tests/fixtures/diagnostics/small.versions.yaml",
+        dir.path().join("small.versions.yaml"),
+    )
+    .expect("matrix");
+    let (sources, diags) = crate::support::check_file(&path);
+    let human = crate::support::human(&sources, &diags);
+    assert!(human.contains("error[AMX0206]: service `A` starts after `B`, which does not exist in this configuration"), "{human}");
+    assert!(
+        human.contains("without av"),
+        "an example configuration: {human}"
+    );
+}

@@ -215,7 +215,7 @@ codes! {
     fix "Use a declared component, or declare it in the matrix."
 
     206 UNKNOWN_SERVICE Error "unknown service"
-    { "`after` names a service the policy does not declare." }
+    { "`after` names a service the policy does not declare — anywhere, or in some configurations: where a service is declared under a condition, an `after` that holds elsewhere names nothing there, and the start order it meant is lost." }
     example "services {\n    service B { after A }\n}"
     fix "Declare the service or correct its name."
 

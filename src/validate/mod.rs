@@ -78,6 +78,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         .map(|(i, _)| i)
         .collect();
     let mut findings = Findings::default();
+    let declared = declared_services(policy);
 
     // services, tasks, advisories: grouped by the truth of every condition outside `data`
     let other = Distinct::new(policy.conditions_of(false));
@@ -99,7 +100,12 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let env = &envs[members[0]];
         let ev = evaluate(policy, env);
         let mut found = ev.problems.clone();
-        services::check(policy.file, &ev, &mut found);
+        services::check(
+            policy.file,
+            &ev,
+            &|n| declared.contains(&n.to_ascii_lowercase()),
+            &mut found,
+        );
         for a in &ev.advisories {
             found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
                 policy.file,
@@ -320,4 +326,14 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect();
     out.sort_by_key(Diagnostic::sort_key);
     out
+}
+
+/// The names of every service the policy declares anywhere, lower-cased (names may hold
+/// variables: those are taken as written).
+fn declared_services(policy: &Policy) -> std::collections::HashSet<String> {
+    std::iter::once(&policy.base)
+        .chain(policy.exceptions.iter().map(|e| &e.body))
+        .flat_map(|b| b.services.iter())
+        .map(|s| s.value.name.text.to_ascii_lowercase())
+        .collect()
 }

@@ -5,7 +5,14 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::{EvService, Evaluated};
 use crate::source::FileId;
 
-pub fn check(file: FileId, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
+/// `declared`: whether the policy declares a service of that name in some configuration (an
+/// `after` naming one it never declares is reported once, by the type checks).
+pub fn check(
+    file: FileId,
+    ev: &Evaluated,
+    declared: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let svcs = &ev.services;
     // first declaration of each name, case-insensitively as Windows compares them
     let mut by_name: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
@@ -41,7 +48,25 @@ pub fn check(file: FileId, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
             );
         }
         for a in &s.after {
-            let Some(j) = find(&a.text) else { continue };
+            let Some(j) = find(&a.text) else {
+                if declared(&a.text) {
+                    out.push(
+                        Diagnostic::new(
+                            codes::UNKNOWN_SERVICE,
+                            format!(
+                                "service `{}` starts after `{}`, which does not exist in this configuration",
+                                s.name, a.text
+                            ),
+                        )
+                        .at(file, a.span, "not declared where this holds")
+                        .with_help(format!(
+                            "give the `after` the condition under which `{}` is declared, or declare `{}` wherever `{}` is",
+                            a.text, a.text, s.name
+                        )),
+                    );
+                }
+                continue;
+            };
             let dep: &EvService = &svcs[j];
             if dep.on_failure != s.on_failure && j != i {
                 out.push(
