@@ -433,3 +433,13 @@ fn a_release_listed_twice_is_reported_and_counted_once() {
     let versions = p.policy.and_then(|p| p.versions).expect("versions").value;
     assert_eq!(versions.len(), 2);
 }
+
+#[test]
+fn a_zero_interval_is_its_own_error_not_a_missing_at() {
+    let p = parse(
+        0,
+        "amx \"t\" {\n    versions 2007-07-11\n    tasks {\n        task \"x\" {\n            at periodic every 0s\n            run 'C:\\x.exe'\n        }\n    }\n}\n",
+    );
+    let codes: Vec<u16> = p.diagnostics.iter().map(|d| d.code.0).collect();
+    assert_eq!(codes, vec![14], "{:?}", p.diagnostics);
+}

@@ -629,13 +629,13 @@ impl Builder {
                                 };
                                 let kind = match k.as_rule() {
                                     Rule::periodic => {
-                                        let Some(d) = parts(k)
+                                        // a zero or invalid interval is reported on its own;
+                                        // the task still has its `at` (no "missing `at`")
+                                        let d = parts(k)
                                             .into_iter()
                                             .next()
                                             .and_then(|d| self.duration(&d))
-                                        else {
-                                            continue;
-                                        };
+                                            .unwrap_or(Duration { seconds: 0 });
                                         TaskKind::Periodic(d)
                                     }
                                     _ => {
