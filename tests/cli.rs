@@ -254,3 +254,28 @@ fn matrix_prints_json_when_asked() {
     let rows = v["combinations"].as_array().expect("rows");
     assert!(rows.iter().any(|r| r["install"] == "2007-07-11"), "{out}");
 }
+
+#[test]
+fn explain_path_reads_keys_as_the_server_does_and_names_the_exception() {
+    let (code, out, _) = amxc(&[
+        "explain-path",
+        "HKLM\\SOFTWARE\\Symantec\\SMSMSE\\6.0\\x",
+        "policies/symantec-mail-security.amx",
+        "--target",
+        "policies/targets/symantec-mail-security/EXCH01.yaml",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains(": replicated"), "{out}");
+    assert!(
+        out.contains("read as HKLM\\SOFTWARE\\Wow6432Node\\Symantec"),
+        "{out}"
+    );
+    let (_, out, _) = amxc(&[
+        "explain-path",
+        "C:\\Program Files (x86)\\Common Files\\Symantec Shared\\VirusDefs\\x.dat",
+        "policies/symantec-mail-security.amx",
+        "--target",
+        "policies/targets/symantec-mail-security/EXCH03.yaml",
+    ]);
+    assert!(out.contains(":72, exception 2007-03-27)"), "{out}");
+}

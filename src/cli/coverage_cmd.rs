@@ -86,14 +86,23 @@ pub fn explain_path(
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
         let c = Classifier::new(plan);
         let mut buf = crate::coverage::Scratch::default();
-        let v = c.classify(path, &mut buf);
+        // a key as the application on this server reads it
+        let redirected = plan.redirected_key(path);
+        let key = redirected.as_deref().unwrap_or(path);
+        let v = c.classify(key, &mut buf);
         let mut out = format!(
             "{}: {}\n  decided by {}\n",
             path,
             v.class.as_str(),
             describe(&c, v)
         );
-        let all = c.matching_rules(path);
+        if let Some(r) = &redirected {
+            let _ = writeln!(
+                out,
+                "  read as {r}: a 32-bit application's registry view on x64 (WOW64)"
+            );
+        }
+        let all = c.matching_rules(key);
         if !all.is_empty() {
             out.push_str("  every rule that matches it:\n");
             for i in all {

@@ -113,7 +113,7 @@ impl Classifier {
             c.rules.push(Rule {
                 kind: format!("{kind} {mode}"),
                 pattern: f.pattern.display.clone(),
-                origin: plan.origin(f.origin.span),
+                origin: plan.origin_of(&f.origin),
             });
             if f.mode == FilterMode::Include {
                 s.include.insert(&f.pattern.segs, s.inc_rules.len());
@@ -136,7 +136,7 @@ impl Classifier {
             c.rules.push(Rule {
                 kind: "unprotected".into(),
                 pattern: u.pattern.display.clone(),
-                origin: plan.origin(u.origin.span),
+                origin: plan.origin_of(&u.origin),
             });
             s.unprotected.insert(&u.pattern.segs, s.unp_rules.len());
             s.unp_rules.push(id);

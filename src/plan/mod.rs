@@ -160,6 +160,43 @@ impl<'a> Plan<'a> {
             .unwrap_or(PowerShell::Version(crate::ast::Version(vec![2, 0])))
     }
 
+    /// Whether the server reads the application's registry keys under `Wow6432Node` (a 32-bit
+    /// application on x64).
+    pub fn wow64(&self) -> bool {
+        crate::lower::Resolver::new(&self.input.policy, &self.env).wow64()
+    }
+
+    /// A registry key as the application on this server reads it: under `Wow6432Node` where
+    /// WOW64 redirects it, else as given; `None` when nothing is redirected.
+    pub fn redirected_key(&self, key: &str) -> Option<String> {
+        if !self.wow64() {
+            return None;
+        }
+        let parts: Vec<&str> = key.split(['\\', '/']).collect();
+        let hive = parts.first()?.to_ascii_lowercase();
+        let is = |i: usize, s: &str| parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case(s));
+        if !(hive == "hklm" || hive == "hkey_local_machine")
+            || !is(1, "software")
+            || is(2, "wow6432node")
+            || is(2, "classes")
+            || parts.len() < 3
+        {
+            return None;
+        }
+        let mut out: Vec<&str> = parts[..2].to_vec();
+        out.push("Wow6432Node");
+        out.extend(&parts[2..]);
+        Some(out.join("\\"))
+    }
+
+    /// `policy.amx:LINE`, and the exception that contributed the statement, if any.
+    pub fn origin_of(&self, origin: &crate::lower::Origin) -> String {
+        match origin.exception {
+            Some(e) => format!("{}, exception {e}", self.origin(origin.span)),
+            None => self.origin(origin.span),
+        }
+    }
+
     /// `policy.amx:LINE` for a span of the policy.
     pub fn origin(&self, span: Span) -> String {
         format!("{}:{}", self.input.name, self.input.line_of(span.start))
