@@ -329,6 +329,11 @@ codes! {
     example "files include '%VirusDefs%\\**' when not has(av)\nsnapshot include '%VirusDefs%\\**'   # also where av is present"
     fix "Give the snapshot the same condition as the inclusion that protects its data, or include the data."
 
+    315 DANGEROUS_INCLUSION Warning "inclusion replicates what belongs to each server"
+    { "The engine accepts this inclusion, but it reaches into what belongs to each server rather than to the application: the Windows folder, the paging or hibernation file, Volume Shadow Copy storage, the recycle bin, the server's system and service configuration (HKLM\\SYSTEM), the whole of HKLM\\SOFTWARE, the account databases (SAM, SECURITY) or user hives. Replicating it overwrites the passive's own copy." }
+    example "registry include 'HKLM\\SYSTEM\\CurrentControlSet\\**'"
+    fix "Include the application's own folders and keys; configure protected services in the services block."
+
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }
     example "server: [EXCH01"

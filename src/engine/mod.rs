@@ -65,6 +65,16 @@ pub struct Veto {
     pub why: &'static str,
 }
 
+/// A location an inclusion should not replicate although the engine accepts it.
+#[derive(Clone, Debug)]
+pub struct Danger {
+    pub root: Pattern,
+    /// Only an inclusion that covers all of `root` is dangerous (the whole of
+    /// `HKLM\SOFTWARE`); otherwise any inclusion that reaches into it.
+    pub whole: bool,
+    pub why: &'static str,
+}
+
 /// What validation and emission ask of an HA engine.
 pub trait Engine: Sync + std::fmt::Debug {
     /// The engine's name as users write it (`--engine`, a target's `engine:`).
@@ -79,6 +89,10 @@ pub trait Engine: Sync + std::fmt::Debug {
 
     /// Why an inclusion of a whole drive (`D:\**`) is rejected, where the engine rejects it.
     fn drive_root_veto(&self) -> Option<&'static str>;
+
+    /// Locations an inclusion should not replicate, on a server whose system drive is
+    /// `system_drive`: the engine accepts them, but replicating them harms the passive.
+    fn dangerous(&self, system_drive: &str) -> Vec<Danger>;
 
     /// Whether the product generation (`None`: not stated) has exclusion filters.
     fn has_exclusions(&self, generation: Option<&crate::ast::Version>) -> bool;

@@ -2,9 +2,9 @@
 //! passive server kept in step by file and registry replication. Each fact carries its source
 //! (see `DOMAIN.md` of the product notes).
 
-use super::{Engine, Feature, Veto};
+use super::{Danger, Engine, Feature, Veto};
 use crate::ast::{ServiceState, Startup, TaskKind, TaskSide, Version};
-use crate::filters::normalize_file;
+use crate::filters::{normalize_file, normalize_registry};
 
 /// The Neverfail-style engine.
 #[derive(Clone, Copy, Debug, Default)]
@@ -72,6 +72,55 @@ const VETOED_BELOW_SYSTEM_DRIVE: [(&str, &str); 5] = [
 /// Why an inclusion of a whole drive (`D:\**`) is vetoed, from V5.3. [vCSHB 6.4 guide]
 pub const DRIVE_ROOT_VETO: &str = "the root of a drive";
 
+/// Locations on any drive that belong to Windows, not to an application: the paging and
+/// hibernation files, Volume Shadow Copy storage and the recycle bin (`RECYCLER` up to 2003).
+/// [Microsoft: "Pagefile.sys", "Hiberfil.sys", "System Volume Information" (VSS), "Recycle
+/// Bin" storage locations]
+const DANGEROUS_ON_EVERY_DRIVE: [(&str, &str); 5] = [
+    (
+        "pagefile.sys",
+        "the paging file, which Windows holds open and rewrites",
+    ),
+    (
+        "hiberfil.sys",
+        "the hibernation file, which Windows holds open and rewrites",
+    ),
+    (
+        "System Volume Information\\**",
+        "Volume Shadow Copy storage, which belongs to each volume",
+    ),
+    (
+        "$Recycle.Bin\\**",
+        "the recycle bin, per user and per server",
+    ),
+    (
+        "RECYCLER\\**",
+        "the recycle bin (Windows Server 2003), per user and per server",
+    ),
+];
+
+/// Registry locations that belong to each server: its service configuration (protected
+/// services are configured by the services block), the whole of `HKLM\SOFTWARE`, the account
+/// databases and the user hives. [Microsoft: "Registry hives"; vCSHB 6.6 guide: protected
+/// services are configured by the product; DOMAIN: "a key that denies the System account
+/// write access cannot be replicated"]
+const DANGEROUS_REGISTRY: [(&str, bool, &str); 6] = [
+    (
+        "HKLM\\SYSTEM\\**",
+        false,
+        "the server's own system and service configuration (protected services are set by the services block)",
+    ),
+    (
+        "HKLM\\SOFTWARE\\**",
+        true,
+        "the whole of HKLM\\SOFTWARE: every application's settings, the HA product's own among them",
+    ),
+    ("HKLM\\SAM\\**", false, "the server's account database"),
+    ("HKLM\\SECURITY\\**", false, "the server's security policy and secrets"),
+    ("HKCU\\**", false, "a user hive, loaded per logged-on user"),
+    ("HKU\\**", false, "the user hives, loaded per logged-on user"),
+];
+
 impl Engine for Neverfail {
     fn name(&self) -> &'static str {
         "neverfail"
@@ -91,6 +140,34 @@ impl Engine for Neverfail {
                     .map(|root| Veto { root, why })
             })
             .collect()
+    }
+
+    fn dangerous(&self, system_drive: &str) -> Vec<Danger> {
+        let mut out = Vec::new();
+        if let Ok(root) = normalize_file(&format!("{system_drive}\\Windows\\**")) {
+            out.push(Danger {
+                root,
+                whole: false,
+                why: "the Windows folder, which belongs to each server",
+            });
+        }
+        for drive in 'A'..='Z' {
+            for (below, why) in DANGEROUS_ON_EVERY_DRIVE {
+                if let Ok(root) = normalize_file(&format!("{drive}:\\{below}")) {
+                    out.push(Danger {
+                        root,
+                        whole: false,
+                        why,
+                    });
+                }
+            }
+        }
+        for (key, whole, why) in DANGEROUS_REGISTRY {
+            if let Ok(root) = normalize_registry(key) {
+                out.push(Danger { root, whole, why });
+            }
+        }
+        out
     }
 
     fn drive_root_veto(&self) -> Option<&'static str> {

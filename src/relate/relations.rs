@@ -345,6 +345,38 @@ impl<'a> Relations<'a> {
         reps
     }
 
+    /// The inclusions that reach into a location the engine accepts but that should not be
+    /// replicated (`Engine::dangerous`), with why: one query of a small trie per inclusion.
+    pub fn dangers(&self, env: &Env) -> HashMap<usize, (String, &'static str)> {
+        let roots = env.engine.dangerous(&env.system_drive);
+        let mut trie = Trie::new();
+        for (k, d) in roots.iter().enumerate() {
+            trie.insert(&d.root.segs, k);
+        }
+        let mut out = HashMap::default();
+        for i in (0..self.roles.len())
+            .filter(|&i| self.roles[i] == Role::Include && self.patterns.is_set(i))
+        {
+            let segs = self.segs(i);
+            let mut hit: Option<usize> = None;
+            trie.overlapping(segs, |k| {
+                let d = &roots[k];
+                if !d.whole || subset(&d.root.segs, segs) {
+                    hit = Some(hit.map_or(k, |h| h.min(k)));
+                }
+                false
+            });
+            if let Some(k) = hit {
+                let d = &roots[k];
+                out.insert(
+                    i,
+                    (d.root.display.trim_end_matches("\\**").to_string(), d.why),
+                );
+            }
+        }
+        out
+    }
+
     /// Which replication inclusions hold each snapshot inclusion of `snap` kind, and which
     /// unprotected rules it overlaps (snapshots are few: tries are built only when there are).
     fn relate_snapshots(&mut self, snap: FilterKind, data: FilterKind) {

@@ -13,6 +13,7 @@ pub fn check(
     rel: &Relations,
     env: &Env,
     veto: &HashMap<usize, String>,
+    danger: &HashMap<usize, (String, &'static str)>,
     items: &[DataRef],
     active: &[bool],
     out: &mut Vec<Diagnostic>,
@@ -46,6 +47,13 @@ pub fn check(
                             .at(file, span(i), "the product vetoes this filter")
                             .with_note("a vetoed filter is refused even when an exclusion would remove the offending part")
                             .with_help("include the application's own folders instead"),
+                    );
+                } else if let Some((root, why)) = danger.get(&i) {
+                    out.push(
+                        Diagnostic::new(codes::DANGEROUS_INCLUSION, format!("inclusion `{}` reaches into `{root}`: {why}", pat(i)))
+                            .at(file, span(i), "should not be replicated")
+                            .with_note("the engine accepts it, but the passive's own copy would be overwritten")
+                            .with_help("include the application's own files and keys instead"),
                     );
                 }
                 // an exception that overrides the base says so on purpose

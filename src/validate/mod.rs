@@ -163,10 +163,13 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     // relations are built for one path environment and reused in the next when only the
     // folders that lead patterns moved (rebase.rs); else built again
     let shapes = rebase::Shapes::of(&items);
-    let mut built: Option<(crate::relate::Relations, &Env)> = None;
+    // with the relations: the inclusions that reach into what should not be replicated (the
+    // same in an environment the relations pass into: rebase.rs declines folders that reach one)
+    type Dangers = rustc_hash::FxHashMap<usize, (String, &'static str)>;
+    let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
     for groups in by_path.values() {
         let env = &envs[groups[0].1[0]];
-        let reused = built.as_ref().filter(|_| reuse).and_then(|(rel, at)| {
+        let reused = built.as_ref().filter(|_| reuse).and_then(|(rel, at, _)| {
             rebase::vetoes_if_reusable(policy, &items, &shapes, rel, at, env)
         });
         let veto = match reused {
@@ -175,11 +178,12 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
                 drop(built.take()); // one set of relations in memory at a time
                 let rel = crate::relate::Relations::build(policy, env, &items);
                 let v = rel.vetoes().clone();
-                built = Some((rel, env));
+                let danger = rel.dangers(env);
+                built = Some((rel, env, danger));
                 v
             }
         };
-        let Some((rel, _)) = built.as_ref() else {
+        let Some((rel, _, danger)) = built.as_ref() else {
             continue;
         };
         // groups are checked independently (in parallel), their findings recorded in order
@@ -198,7 +202,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
                     })
                     .collect();
                 let mut found = Vec::new();
-                data::check(rel, env, &veto, &items, &active, &mut found);
+                data::check(rel, env, &veto, danger, &items, &active, &mut found);
                 found
             },
         );

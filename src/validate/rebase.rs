@@ -169,6 +169,18 @@ pub fn vetoes_if_reusable(
     if changed.is_empty() {
         return Some(rel.vetoes().clone());
     }
+    // a folder that reaches into a location that should not be replicated changes which
+    // inclusions do: relate again (such folders are rare)
+    let dangers = env_b.engine.dangerous(&env_b.system_drive);
+    for (_, a, b) in &changed {
+        for f in [a, b] {
+            let mut below = f.clone();
+            below.push(Seg::any());
+            if dangers.iter().any(|d| overlaps(&below, &d.root.segs)) {
+                return None;
+            }
+        }
+    }
     for (i, (k, a, b)) in changed.iter().enumerate() {
         for (k2, a2, b2) in &changed[i + 1..] {
             if k != k2 && (nested(a, a2) || nested(b, b2)) {

@@ -56,7 +56,15 @@ fn data_findings(policy: &Policy, env: &Env, take: impl Fn(&DataRef) -> bool) ->
         .map(|(i, d)| take(d) && !rel.problem(i))
         .collect();
     let mut out = Vec::new();
-    data::check(&rel, env, rel.vetoes(), &items, &active, &mut out);
+    data::check(
+        &rel,
+        env,
+        rel.vetoes(),
+        &rel.dangers(env),
+        &items,
+        &active,
+        &mut out,
+    );
     // a pattern that cannot resolve whatever the configuration (a cycle, an expansion without
     // end) is reported; an undefined name may be a dimension of the matrix, so it is not
     for (i, d) in items.iter().enumerate() {
