@@ -55,9 +55,24 @@ pub const KEYWORDS: &[(Rule, &str)] = &[
     (Rule::k_management_ip, "management-ip"),
 ];
 
+/// Whether each rule (by its index) reads a keyword: the builder asks for every token, so the
+/// answer is one lookup, not a scan of the table.
+static IS_KEYWORD: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+    let len = KEYWORDS
+        .iter()
+        .map(|(r, _)| *r as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut table = vec![false; len];
+    for (r, _) in KEYWORDS {
+        table[*r as usize] = true;
+    }
+    table
+});
+
 /// Whether `r` reads a keyword.
 pub fn is_keyword(r: Rule) -> bool {
-    KEYWORDS.iter().any(|(k, _)| *k == r)
+    IS_KEYWORD.get(r as usize).copied().unwrap_or(false)
 }
 
 /// The word keyword rule `r` reads.
