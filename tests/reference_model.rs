@@ -130,21 +130,26 @@ fn matches(p: &[&str], path: &[&str]) -> bool {
     }
 }
 
+/// Each path extended by one more segment, of every name.
+fn one_name_more<'a>(paths: &[Vec<&'a str>]) -> Vec<Vec<&'a str>> {
+    paths
+        .iter()
+        .flat_map(|p| {
+            NAMES.iter().map(move |n| {
+                let mut q = p.clone();
+                q.push(*n);
+                q
+            })
+        })
+        .collect()
+}
+
 /// Every path of the universe.
 fn universe() -> Vec<Vec<&'static str>> {
     let mut all: Vec<Vec<&str>> = vec![vec![]];
     let mut level: Vec<Vec<&str>> = vec![vec![]];
     for _ in 0..5 {
-        level = level
-            .iter()
-            .flat_map(|p| {
-                NAMES.iter().map(move |n| {
-                    let mut q = p.clone();
-                    q.push(*n);
-                    q
-                })
-            })
-            .collect();
+        level = one_name_more(&level);
         all.extend(level.iter().cloned());
     }
     // probes: the vetoed folders and a little below them
@@ -386,16 +391,7 @@ impl Reference {
         let mut below = false;
         let mut ext: Vec<Vec<&str>> = vec![path.to_vec()];
         for _ in 0..3 {
-            ext = ext
-                .iter()
-                .flat_map(|p| {
-                    NAMES.iter().map(move |n| {
-                        let mut q = p.clone();
-                        q.push(*n);
-                        q
-                    })
-                })
-                .collect();
+            ext = one_name_more(&ext);
             below |= ext
                 .iter()
                 .any(|p| includes.iter().any(|&i| matches(&self.rules[i].segs, p)));

@@ -377,6 +377,32 @@ impl<'a> Relations<'a> {
         out
     }
 
+    /// The rules of `ids` (whose patterns `trie` holds, in that order) that hold every path
+    /// of rule `i`, sorted.
+    fn covering_of(&self, trie: &Trie, ids: &[usize], i: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        trie.covering(self.segs(i), |k, exact| {
+            if exact || subset(self.segs(i), self.segs(ids[k])) {
+                out.push(ids[k] as u32);
+            }
+            false
+        });
+        out.sort_unstable();
+        out
+    }
+
+    /// The rules of `ids` (whose patterns `trie` holds, in that order) that share a path with
+    /// rule `i`, sorted.
+    fn overlapping_of(&self, trie: &Trie, ids: &[usize], i: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        trie.overlapping(self.segs(i), |k| {
+            out.push(ids[k] as u32);
+            false
+        });
+        out.sort_unstable();
+        out
+    }
+
     /// Which replication inclusions hold each snapshot inclusion of `snap` kind, and which
     /// unprotected rules it overlaps (snapshots are few: tries are built only when there are).
     fn relate_snapshots(&mut self, snap: FilterKind, data: FilterKind) {
@@ -399,20 +425,8 @@ impl<'a> Relations<'a> {
             unp_trie.insert(self.segs(u), k);
         }
         for s in snaps {
-            let mut within = Vec::new();
-            inc_trie.covering(self.segs(s), |k, exact| {
-                if exact || subset(self.segs(s), self.segs(incs[k])) {
-                    within.push(incs[k] as u32);
-                }
-                false
-            });
-            let mut touches = Vec::new();
-            unp_trie.overlapping(self.segs(s), |k| {
-                touches.push(unps[k] as u32);
-                false
-            });
-            within.sort_unstable();
-            touches.sort_unstable();
+            let within = self.covering_of(&inc_trie, &incs, s);
+            let touches = self.overlapping_of(&unp_trie, &unps, s);
             self.snap_within.insert(s, within);
             self.snap_unprotected.insert(s, touches);
         }
@@ -490,20 +504,8 @@ impl<'a> Relations<'a> {
             }
         }
         for &u in &unp {
-            let mut cover = Vec::new();
-            exc_trie.covering(self.segs(u), |k, exact| {
-                if exact || subset(self.segs(u), self.segs(exc[k])) {
-                    cover.push(exc[k] as u32);
-                }
-                false
-            });
-            let mut hits = Vec::new();
-            inc_trie.overlapping(self.segs(u), |k| {
-                hits.push(inc[k] as u32);
-                false
-            });
-            hits.sort_unstable();
-            cover.sort_unstable();
+            let cover = self.covering_of(&exc_trie, &exc, u);
+            let hits = self.overlapping_of(&inc_trie, &inc, u);
             self.cover.set(u, &cover);
             self.overlap.set(u, &hits);
         }
