@@ -143,3 +143,59 @@ fn the_cli_diff_reads_server_and_fleet_folders() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 server changed"));
 }
+
+#[test]
+fn a_changed_service_or_task_names_every_setting_with_old_and_new_values() {
+    use amxc::emit::{ServiceEntry, TaskEntry};
+    let svc = ServiceEntry {
+        name: "SMSMSE".into(),
+        display: Some("Mail Security".into()),
+        startup: "manual".into(),
+        active: "running".into(),
+        passive: "stopped".into(),
+        monitor: true,
+        manage: true,
+        after: vec![],
+        on_failure: vec!["recover-service".into()],
+        start_timeout: None,
+        stop_timeout: Some(300),
+        origin: "p.amx:3".into(),
+    };
+    let changed = ServiceEntry {
+        monitor: false,
+        stop_timeout: Some(600),
+        after: vec!["BMISFA".into()],
+        origin: "p.amx:4".into(),
+        ..svc.clone()
+    };
+    assert_eq!(
+        amxc::diff::service_changes(&svc, &changed),
+        vec![
+            "monitor true → false",
+            "after [] → [BMISFA]",
+            "stop timeout 300 s → 600 s"
+        ]
+    );
+    let task = TaskEntry {
+        name: "LiveUpdate".into(),
+        kind: "prestart".into(),
+        every: None,
+        side: "active".into(),
+        program: "C:\\LU\\LUALL.EXE".into(),
+        args: vec!["-s".into()],
+        timeout: Some(600),
+        origin: "p.amx:9".into(),
+    };
+    let moved = TaskEntry {
+        args: vec!["-q".into()],
+        timeout: None,
+        ..task.clone()
+    };
+    assert_eq!(
+        amxc::diff::task_changes(&task, &moved),
+        vec![
+            "run `C:\\LU\\LUALL.EXE -s` → `C:\\LU\\LUALL.EXE -q`",
+            "timeout 600 s → default"
+        ]
+    );
+}

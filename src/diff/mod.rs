@@ -149,6 +149,64 @@ fn same_meaning(a: &Entry, b: &Entry) -> bool {
     a.class == b.class && a.reason == b.reason && a.exception == b.exception
 }
 
+/// Every setting of a service that changed, as `name old → new`.
+pub fn service_changes(o: &ServiceEntry, n: &ServiceEntry) -> Vec<String> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+    let secs = |v: &Option<u64>| v.map_or("default".to_string(), |s| format!("{s} s"));
+    let list = |v: &[String]| format!("[{}]", v.join(", "));
+    let mut out = Vec::new();
+    let mut one = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} {a} → {b}"));
+        }
+    };
+    one("display name", opt(&o.display), opt(&n.display));
+    one("startup", o.startup.clone(), n.startup.clone());
+    one("active", o.active.clone(), n.active.clone());
+    one("passive", o.passive.clone(), n.passive.clone());
+    one("monitor", o.monitor.to_string(), n.monitor.to_string());
+    one("manage", o.manage.to_string(), n.manage.to_string());
+    one("after", list(&o.after), list(&n.after));
+    one("on failure", list(&o.on_failure), list(&n.on_failure));
+    one(
+        "start timeout",
+        secs(&o.start_timeout),
+        secs(&n.start_timeout),
+    );
+    one("stop timeout", secs(&o.stop_timeout), secs(&n.stop_timeout));
+    out
+}
+
+/// Every setting of a task that changed, as `name old → new`.
+pub fn task_changes(o: &TaskEntry, n: &TaskEntry) -> Vec<String> {
+    let line = |t: &TaskEntry| {
+        std::iter::once(t.program.as_str())
+            .chain(t.args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = Vec::new();
+    let mut one = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} {a} → {b}"));
+        }
+    };
+    one("at", o.kind.clone(), n.kind.clone());
+    one(
+        "every",
+        o.every.clone().unwrap_or_else(|| "—".into()),
+        n.every.clone().unwrap_or_else(|| "—".into()),
+    );
+    one("on", o.side.clone(), n.side.clone());
+    one("run", format!("`{}`", line(o)), format!("`{}`", line(n)));
+    one(
+        "timeout",
+        o.timeout.map_or("default".into(), |s| format!("{s} s")),
+        n.timeout.map_or("default".into(), |s| format!("{s} s")),
+    );
+    out
+}
+
 fn same_service(a: &ServiceEntry, b: &ServiceEntry) -> bool {
     let strip = |s: &ServiceEntry| ServiceEntry {
         origin: String::new(),

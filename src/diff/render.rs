@@ -127,26 +127,7 @@ fn server_lines(s: &ServerDiff) -> Vec<String> {
             .map(|x| format!("- service `{}` — {}", x.name, x.origin)),
     );
     v.extend(s.services_changed.iter().map(|(o, n)| {
-        let mut what = Vec::new();
-        if o.startup != n.startup {
-            what.push(format!("startup {} → {}", o.startup, n.startup));
-        }
-        if (o.active.as_str(), o.passive.as_str()) != (n.active.as_str(), n.passive.as_str()) {
-            what.push(format!(
-                "active/passive {}/{} → {}/{}",
-                o.active, o.passive, n.active, n.passive
-            ));
-        }
-        if o.on_failure != n.on_failure {
-            what.push(format!(
-                "on failure [{}] → [{}]",
-                o.on_failure.join(", "),
-                n.on_failure.join(", ")
-            ));
-        }
-        if what.is_empty() {
-            what.push("settings changed".into());
-        }
+        let what = super::service_changes(o, n);
         format!("~ service `{}`: {} — {}", n.name, what.join(", "), n.origin)
     }));
     if let Some((a, b)) = &s.start_order {
@@ -166,11 +147,16 @@ fn server_lines(s: &ServerDiff) -> Vec<String> {
             .iter()
             .map(|t| format!("- {} task `{}` — {}", t.kind, t.name, t.origin)),
     );
-    v.extend(
-        s.tasks_changed
-            .iter()
-            .map(|(_, t)| format!("~ {} task `{}` changed — {}", t.kind, t.name, t.origin)),
-    );
+    v.extend(s.tasks_changed.iter().map(|(o, t)| {
+        let what = super::task_changes(o, t);
+        format!(
+            "~ {} task `{}`: {} — {}",
+            t.kind,
+            t.name,
+            what.join(", "),
+            t.origin
+        )
+    }));
     v
 }
 
