@@ -108,12 +108,17 @@ impl Body {
 }
 
 impl Policy {
+    /// Every `paths { NAME = '…' }` definition, base and exceptions, in source order.
+    pub fn path_definitions(&self) -> impl Iterator<Item = &PathDef> {
+        self.bodies()
+            .flat_map(|(b, _)| b.paths.iter().map(|p| &p.value))
+    }
+
     /// Every `%name%` the policy uses anywhere, lower-cased.
     pub fn var_names(&self) -> std::collections::HashSet<String> {
         let mut texts = Vec::new();
-        self.base.texts(&mut texts);
-        for e in &self.exceptions {
-            e.body.texts(&mut texts);
+        for (b, _) in self.bodies() {
+            b.texts(&mut texts);
         }
         texts
             .into_iter()

@@ -102,12 +102,18 @@ pub struct Resolver<'a> {
     x64_32bit: bool,
 }
 
-/// The exceptions that apply in `env`: its release, and their own condition.
+/// Whether exception `e` applies in `env`: `env`'s release is its release, and its own
+/// condition holds.
+pub fn exception_applies(e: &Exception, env: &Env) -> bool {
+    e.release.key() == env.release.key() && holds(e.when.as_ref(), env)
+}
+
+/// The exceptions that apply in `env`.
 pub fn applying_exceptions<'p>(policy: &'p Policy, env: &Env) -> Vec<&'p Exception> {
     policy
         .exceptions
         .iter()
-        .filter(|e| e.release.key() == env.release.key() && holds(e.when.as_ref(), env))
+        .filter(|e| exception_applies(e, env))
         .collect()
 }
 

@@ -10,7 +10,7 @@ mod paths;
 pub use cond::{eval, holds};
 pub use env::{DimVal, Env};
 pub use evaluate::{
-    applying_exceptions, evaluate, pattern_kind, EvData, EvFilter, EvService, EvTask,
-    EvUnprotected, Evaluated, Origin, Resolver, Text,
+    applying_exceptions, evaluate, exception_applies, pattern_kind, EvData, EvFilter, EvService,
+    EvTask, EvUnprotected, Evaluated, Origin, Resolver, Text,
 };
 pub use paths::{VarError, Vars};

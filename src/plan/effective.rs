@@ -4,7 +4,7 @@
 
 use crate::checked::Checked;
 use crate::diagnostic::Diagnostic;
-use crate::lower::{holds, Env, EvData, EvFilter, EvUnprotected, Origin};
+use crate::lower::{exception_applies, holds, Env, EvData, EvFilter, EvUnprotected, Origin};
 use crate::relate::{data_items, Holding, Relations, State};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -28,7 +28,7 @@ impl DataSet {
         let applies: Vec<bool> = policy
             .exceptions
             .iter()
-            .map(|e| e.release.key() == env.release.key() && holds(e.when.as_ref(), env))
+            .map(|e| exception_applies(e, env))
             .collect();
         let active: Vec<bool> = items
             .iter()

@@ -298,8 +298,14 @@ pub fn load(
         drives.push(sd);
     }
     drives.sort_unstable();
-    // paths
+    // paths: each key must name a variable of the policy or a built-in one
     let mut paths = IndexMap::new();
+    let declared = policy_variables(policy);
+    let known: Vec<String> = declared
+        .iter()
+        .cloned()
+        .chain(BUILTIN_VARIABLES.iter().map(|b| b.to_string()))
+        .collect();
     if let Some(n) = f.get("paths") {
         match n.as_map() {
             Some(entries) => {
@@ -310,9 +316,7 @@ pub fn load(
                     ) else {
                         continue;
                     };
-                    if !known_variable(policy, &name) {
-                        let mut known: Vec<String> = policy_variables(policy);
-                        known.extend(BUILTIN_VARIABLES.iter().map(|b| b.to_string()));
+                    if !known.iter().any(|v| v.eq_ignore_ascii_case(&name)) {
                         let mut d = Diagnostic::new(
                             codes::UNKNOWN_PATH_OVERRIDE,
                             format!("the policy has no path variable `{name}`"),
@@ -322,7 +326,7 @@ pub fn load(
                             Some(best) => d.with_help(format!("did you mean `{best}`?")),
                             None => d.with_help(format!(
                                 "the policy's path variables are {}",
-                                policy_variables(policy).join(", ")
+                                declared.join(", ")
                             )),
                         };
                         out.push(d);
@@ -468,28 +472,10 @@ fn drive_letter(t: &str) -> Option<char> {
 /// The path variables the policy declares, base and exceptions, in order, each once.
 fn policy_variables(policy: &Policy) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let bodies = std::iter::once(&policy.base).chain(policy.exceptions.iter().map(|e| &e.body));
-    for b in bodies {
-        for p in &b.paths {
-            let n = &p.value.name.text;
-            if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
-                out.push(n.clone());
-            }
+    for p in policy.path_definitions() {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&p.name.text)) {
+            out.push(p.name.text.clone());
         }
     }
     out
-}
-
-/// Whether a target may override `name`: a variable of the policy, or a built-in one.
-fn known_variable(policy: &Policy, name: &str) -> bool {
-    policy_variables(policy)
-        .iter()
-        .chain(
-            BUILTIN_VARIABLES
-                .iter()
-                .map(|b| b.to_string())
-                .collect::<Vec<_>>()
-                .iter(),
-        )
-        .any(|v| v.eq_ignore_ascii_case(name))
 }

@@ -142,9 +142,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let path_key = (values, r.wow64());
         let exc: Vec<bool> = exceptions
             .iter()
-            .map(|e| {
-                e.release.key() == env.release.key() && crate::lower::holds(e.when.as_ref(), env)
-            })
+            .map(|e| crate::lower::exception_applies(e, env))
             .collect();
         let hb_old = !env.has_exclusions();
         (path_key, data_conds.eval(env), exc, hb_old)
@@ -335,9 +333,9 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The names of every service the policy declares anywhere, lower-cased (names may hold
 /// variables: those are taken as written).
 fn declared_services(policy: &Policy) -> std::collections::HashSet<String> {
-    std::iter::once(&policy.base)
-        .chain(policy.exceptions.iter().map(|e| &e.body))
-        .flat_map(|b| b.services.iter())
+    policy
+        .bodies()
+        .flat_map(|(b, _)| b.services.iter())
         .map(|s| s.value.name.text.to_ascii_lowercase())
         .collect()
 }

@@ -13,13 +13,12 @@ struct Def<'p> {
 }
 
 fn definitions(policy: &Policy) -> Vec<Def<'_>> {
-    std::iter::once(&policy.base)
-        .chain(policy.exceptions.iter().map(|e| &e.body))
-        .flat_map(|b| b.paths.iter())
+    policy
+        .path_definitions()
         .map(|p| Def {
-            name: &p.value.name.text,
-            span: p.value.name.span,
-            value: &p.value.pattern.value,
+            name: &p.name.text,
+            span: p.name.span,
+            value: &p.pattern.value,
         })
         .collect()
 }
