@@ -377,6 +377,16 @@ impl<'a> Relations<'a> {
         out
     }
 
+    /// A trie of the patterns of rules `ids`, each under its position in `ids`, reserved whole.
+    fn trie_of(&self, ids: &[usize]) -> Trie {
+        let room = ids.iter().map(|&i| self.segs(i).len()).sum::<usize>();
+        let mut trie = Trie::with_capacity(room, ids.len());
+        for (k, &i) in ids.iter().enumerate() {
+            trie.insert(self.segs(i), k);
+        }
+        trie
+    }
+
     /// The rules of `ids` (whose patterns `trie` holds, in that order) that hold every path
     /// of rule `i`, sorted.
     fn covering_of(&self, trie: &Trie, ids: &[usize], i: usize) -> Vec<u32> {
@@ -416,14 +426,8 @@ impl<'a> Relations<'a> {
             .filter(|&i| self.rep[i] as usize == i)
             .collect();
         let unps = self.ids(data, Role::Unprotected);
-        let mut inc_trie = Trie::new();
-        for (k, &i) in incs.iter().enumerate() {
-            inc_trie.insert(self.segs(i), k);
-        }
-        let mut unp_trie = Trie::new();
-        for (k, &u) in unps.iter().enumerate() {
-            unp_trie.insert(self.segs(u), k);
-        }
+        let inc_trie = self.trie_of(&incs);
+        let unp_trie = self.trie_of(&unps);
         for s in snaps {
             let within = self.covering_of(&inc_trie, &incs, s);
             let touches = self.overlapping_of(&unp_trie, &unps, s);
@@ -452,33 +456,16 @@ impl<'a> Relations<'a> {
         // name classes, so that a pattern written many times costs no more than once
         let inc = self.classes(&inc);
         let exc = self.classes(&exc);
-        let room = |ids: &[usize]| ids.iter().map(|&i| self.segs(i).len()).sum::<usize>();
-        let mut inc_trie = Trie::with_capacity(room(&inc), inc.len());
-        for (k, &i) in inc.iter().enumerate() {
-            inc_trie.insert(self.segs(i), k);
-        }
-        let mut exc_trie = Trie::with_capacity(room(&exc), exc.len());
-        for (k, &i) in exc.iter().enumerate() {
-            exc_trie.insert(self.segs(i), k);
-        }
+        let inc_trie = self.trie_of(&inc);
+        let exc_trie = self.trie_of(&exc);
         // the queries only read the tries: spread over the cores, a block of classes at a time
         for block in inc.chunks(BLOCK) {
             let this = &*self;
             let found: Vec<(Ids, Ids)> = par::map(block, par::MIN_PARALLEL, |&i| {
-                let mut cover = Vec::new();
-                inc_trie.covering(this.segs(i), |k, exact| {
-                    if inc[k] != i && (exact || subset(this.segs(i), this.segs(inc[k]))) {
-                        cover.push(inc[k] as u32);
-                    }
-                    false
-                });
-                cover.sort_unstable();
-                let mut carve = Vec::new();
-                exc_trie.overlapping(this.segs(i), |k| {
-                    carve.push(exc[k] as u32);
-                    false
-                });
-                carve.sort_unstable();
+                // the classes covering it, its own aside
+                let mut cover = this.covering_of(&inc_trie, &inc, i);
+                cover.retain(|&c| c as usize != i);
+                let carve = this.overlapping_of(&exc_trie, &exc, i);
                 (cover.into(), carve.into())
             });
             for (&i, (cover, carve)) in block.iter().zip(found) {
@@ -489,15 +476,7 @@ impl<'a> Relations<'a> {
         for block in exc.chunks(BLOCK) {
             let this = &*self;
             let found: Vec<Ids> = par::map(block, par::MIN_PARALLEL, |&e| {
-                let mut cover = Vec::new();
-                inc_trie.covering(this.segs(e), |k, exact| {
-                    if exact || subset(this.segs(e), this.segs(inc[k])) {
-                        cover.push(inc[k] as u32);
-                    }
-                    false
-                });
-                cover.sort_unstable();
-                cover.into()
+                this.covering_of(&inc_trie, &inc, e).into()
             });
             for (&e, cover) in block.iter().zip(found) {
                 self.cover.set(e, &cover);
@@ -615,18 +594,10 @@ impl<'a> Relations<'a> {
             })
             .collect();
         if !exception_includes.is_empty() {
-            let mut trie = Trie::new();
-            for (k, &x) in exception_includes.iter().enumerate() {
-                trie.insert(self.segs(x), k);
-            }
+            let trie = self.trie_of(&exception_includes);
             for &u in &base_unprotected {
-                let x = &exception_includes;
-                trie.covering(self.segs(u), |k, exact| {
-                    if exact || subset(self.segs(u), self.segs(x[k])) {
-                        protected.push((u, x[k]));
-                    }
-                    false
-                });
+                let by = self.covering_of(&trie, &exception_includes, u);
+                protected.extend(by.into_iter().map(|x| (u, x as usize)));
             }
             protected.sort_unstable_by_key(|&(u, x)| (x, u));
         }
