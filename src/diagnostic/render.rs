@@ -139,12 +139,19 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
 
 /// SARIF 2.1.0: one run, the codes as rules, each diagnostic a result.
 fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    // each file's path relative to the folder amxc runs in, worked out once
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|c| c.to_string_lossy().replace('\\', "/"));
+    let rel: Vec<String> = (0..sources.len())
+        .map(|f| relative(sources.name(f), cwd.as_deref()))
+        .collect();
     let location = |l: &super::Label| {
         let start = sources.line_col(l.file, l.span.start);
         let end = sources.line_col(l.file, l.span.end.max(l.span.start));
         let mut loc = serde_json::json!({
             "physicalLocation": {
-                "artifactLocation": artifact(sources.name(l.file)),
+                "artifactLocation": artifact(&rel[l.file]),
                 "region": {
                     "startLine": start.line,
                     "startColumn": start.column,
@@ -199,7 +206,8 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             if let Some(p) = &d.primary {
                 r["locations"] = serde_json::json!([location(p)]);
             }
-            r["partialFingerprints"] = serde_json::json!({ "amxc/v1": fingerprint(sources, d) });
+            r["partialFingerprints"] =
+                serde_json::json!({ "amxc/v1": fingerprint(sources, &rel, d) });
             if !d.secondary.is_empty() {
                 let related: Vec<serde_json::Value> = d
                     .secondary
@@ -275,7 +283,7 @@ pub fn sarif_failure(d: &Diagnostic) -> String {
 
 /// A fingerprint of a finding that survives other lines moving: its code, file, message and
 /// the text it points at — never its line (FNV-1a, 64 bits, the same on every machine).
-fn fingerprint(sources: &SourceMap, d: &Diagnostic) -> String {
+fn fingerprint(sources: &SourceMap, rel: &[String], d: &Diagnostic) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
         for &b in bytes.iter().chain([0xffu8].iter()) {
@@ -286,7 +294,7 @@ fn fingerprint(sources: &SourceMap, d: &Diagnostic) -> String {
     eat(d.code.to_string().as_bytes());
     eat(d.message.as_bytes());
     if let Some(p) = &d.primary {
-        eat(relative(sources.name(p.file)).as_bytes());
+        eat(rel[p.file].as_bytes());
         let text = sources.text(p.file);
         eat(text.get(p.span.start..p.span.end).unwrap_or("").as_bytes());
     }
@@ -308,17 +316,15 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// A path as given on the command line, relative to the folder amxc runs in where it lies
-/// there: `\` becomes `/`, a leading `./` goes.
-fn relative(path: &str) -> String {
+/// A path as given on the command line, relative to the folder amxc runs in (`cwd`, with `/`)
+/// where it lies there: `\` becomes `/`, a leading `./` goes.
+fn relative(path: &str, cwd: Option<&str>) -> String {
     let p = path.replace('\\', "/");
-    let p = match std::env::current_dir() {
-        Ok(cwd) if std::path::Path::new(&p).is_absolute() => {
-            let cwd = cwd.to_string_lossy().replace('\\', "/");
-            p.strip_prefix(&format!("{}/", cwd.trim_end_matches('/')))
-                .map(str::to_string)
-                .unwrap_or(p)
-        }
+    let p = match cwd {
+        Some(cwd) if std::path::Path::new(&p).is_absolute() => p
+            .strip_prefix(&format!("{}/", cwd.trim_end_matches('/')))
+            .map(str::to_string)
+            .unwrap_or(p),
         _ => p,
     };
     let mut p = p.as_str();
@@ -328,10 +334,9 @@ fn relative(path: &str) -> String {
     p.to_string()
 }
 
-/// Where a file is, for SARIF: relative to `%SRCROOT%` (the folder amxc ran in), each segment
-/// percent-encoded; a file outside it by its absolute `file:` URI.
-fn artifact(path: &str) -> serde_json::Value {
-    let rel = relative(path);
+/// Where a file is, for SARIF, from its [`relative`] path: relative to `%SRCROOT%` (the folder
+/// amxc ran in), each segment percent-encoded; a file outside it by its absolute `file:` URI.
+fn artifact(rel: &str) -> serde_json::Value {
     let encoded: Vec<String> = rel
         .split('/')
         .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
