@@ -113,20 +113,13 @@ fn the_language_reference_lists_every_code() {
 
 #[test]
 fn start_and_stop_tasks_run_only_on_the_active() {
-    let dir = tempfile::tempdir().expect("temp");
     for (kind, side, refused) in [
         ("prestart", "passive", true),
         ("poststop", "both", true),
         ("prestop", "active", false),
         ("periodic every 4h", "passive", false),
     ] {
-        let path = dir.path().join("t.amx");
-        std::fs::write(
-            &path,
-            format!("amx \"t\" {{\n    versions 2007-07-11\n    tasks {{\n        task \"x\" {{\n            at {kind}\n            on {side}\n            run 'C:\\\\x.exe'\n        }}\n    }}\n}}\n"),
-        )
-        .expect("write");
-        let (sources, diags) = crate::support::check_file(&path);
+        let (sources, diags) = crate::support::check_text(&format!("amx \"t\" {{\n    versions 2007-07-11\n    tasks {{\n        task \"x\" {{\n            at {kind}\n            on {side}\n            run 'C:\\\\x.exe'\n        }}\n    }}\n}}\n"));
         let out = crate::support::short(&sources, &diags);
         assert_eq!(
             out.contains("error[AMX0210]"),
@@ -141,19 +134,14 @@ fn start_and_stop_tasks_run_only_on_the_active() {
 
 #[test]
 fn a_cycle_of_variables_is_reported_at_the_definitions_even_unused() {
-    let dir = tempfile::tempdir().expect("temp");
-    let path = dir.path().join("c.amx");
     // 20,000 variables in one chain back to the first: no recursion, one finding
     let mut defs = String::new();
     for i in 0..20_000 {
         defs.push_str(&format!("        V{i} = '%V{}%\\x'\n", (i + 1) % 20_000));
     }
-    std::fs::write(
-        &path,
-        format!("amx \"c\" {{\n    versions 2007-07-11\n    paths {{\n{defs}    }}\n}}\n"),
-    )
-    .expect("write");
-    let (sources, diags) = crate::support::check_file(&path);
+    let (sources, diags) = crate::support::check_text(&format!(
+        "amx \"c\" {{\n    versions 2007-07-11\n    paths {{\n{defs}    }}\n}}\n"
+    ));
     let out = crate::support::short(&sources, &diags);
     assert_eq!(
         out.matches("error[AMX0201]").count(),
@@ -169,14 +157,9 @@ fn a_cycle_of_variables_is_reported_at_the_definitions_even_unused() {
 
 #[test]
 fn without_a_matrix_what_holds_everywhere_is_still_checked() {
-    let dir = tempfile::tempdir().expect("temp");
-    let path = dir.path().join("p.amx");
-    std::fs::write(
-        &path,
+    let (sources, diags) = crate::support::check_text(
         "amx \"p\" {\n    versions 2007-07-11\n    services {\n        service A { after B }\n        service B { after A }\n    }\n    data {\n        files include 'D:\\**'\n        files exclude 'E:\\x\\**'\n        files include 'C:\\App\\**' when has(av)\n        files exclude 'C:\\App\\tmp\\**'\n    }\n}\n",
-    )
-    .expect("write");
-    let (sources, diags) = crate::support::check_file(&path);
+    );
     let out = crate::support::short(&sources, &diags);
     for code in ["AMX0100", "AMX0301", "AMX0304", "AMX0302"] {
         assert!(out.contains(code), "{code} missing:\n{out}");
@@ -187,19 +170,9 @@ fn without_a_matrix_what_holds_everywhere_is_still_checked() {
 
 #[test]
 fn an_after_naming_a_service_missing_in_some_configurations_is_reported_there() {
-    let dir = tempfile::tempdir().expect("temp");
-    let path = dir.path().join("a.amx");
-    std::fs::write(
-        &path,
+    let (sources, diags) = crate::support::check_text(
         "// matrix: small.versions.yaml\namx \"fixture\" {\n    versions 2007-07-11\n    services {\n        service A { after B }\n        service B when has(av)\n    }\n}\n",
-    )
-    .expect("write");
-    std::fs::copy(
-        "tests/fixtures/diagnostics/small.versions.yaml",
-        dir.path().join("small.versions.yaml"),
-    )
-    .expect("matrix");
-    let (sources, diags) = crate::support::check_file(&path);
+    );
     let human = crate::support::human(&sources, &diags);
     assert!(human.contains("error[AMX0206]: service `A` starts after `B`, which does not exist in this configuration"), "{human}");
     assert!(

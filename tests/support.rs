@@ -36,6 +36,20 @@ pub fn check_file(path: &Path) -> (SourceMap, Vec<Diagnostic>) {
     }
 }
 
+/// Check a policy given as text, as a file in a folder of its own; a first line
+/// `// matrix: NAME` puts `tests/fixtures/diagnostics/NAME` beside it.
+pub fn check_text(text: &str) -> (SourceMap, Vec<Diagnostic>) {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("p.amx");
+    std::fs::write(&path, text).expect("write");
+    if let Some(matrix) = fixture_matrix(&path) {
+        let name = matrix.file_name().expect("a matrix file name");
+        std::fs::copy(Path::new("tests/fixtures/diagnostics").join(name), &matrix)
+            .expect("the fixture matrix");
+    }
+    check_file(&path)
+}
+
 pub fn short(sources: &SourceMap, diags: &[Diagnostic]) -> String {
     render(sources, diags, Format::Short, false)
 }
