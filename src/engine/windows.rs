@@ -153,3 +153,19 @@ pub fn shipped_powershell(os: &str) -> Option<PowerShell> {
         _ => v(&[5, 1]),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_builtin_variable_names_a_folder_and_no_other_does() {
+        for name in BUILTIN_VARIABLES {
+            assert!(
+                builtin_folder(name, "C:", true, true, false).is_some(),
+                "{name}"
+            );
+        }
+        assert!(builtin_folder("Install", "C:", true, true, false).is_none());
+    }
+}
