@@ -38,28 +38,28 @@ fn parse(bencher: divan::Bencher, n: usize) {
 #[divan::bench]
 fn check_seed() {
     let parsed = amxc::parse::parse(0, SEED);
-    let (m, _) = amxc::matrix::load(1, SEED_MATRIX);
-    let p = parsed.policy.expect("seed parses");
+    let (m, _) = amxc::matrix::load(1, SEED_MATRIX).into_parts();
+    let p = parsed.value.expect("seed parses");
     black_box(amxc::validate::validate(&p, m.as_ref()));
 }
 
 #[divan::bench(args = [1_000, 10_000])]
 fn check(bencher: divan::Bencher, n: usize) {
     let text = policy(n);
-    let p = amxc::parse::parse(0, &text).policy.expect("parses");
-    let (m, _) = amxc::matrix::load(1, SEED_MATRIX);
+    let p = amxc::parse::parse(0, &text).value.expect("parses");
+    let (m, _) = amxc::matrix::load(1, SEED_MATRIX).into_parts();
     bencher.bench(|| black_box(amxc::validate::validate(&p, m.as_ref())));
 }
 
 #[divan::bench]
 fn compile_seed_server() {
-    let p = amxc::parse::parse(0, SEED).policy.expect("seed parses");
-    let (m, _) = amxc::matrix::load(1, SEED_MATRIX);
+    let p = amxc::parse::parse(0, SEED).value.expect("seed parses");
+    let (m, _) = amxc::matrix::load(1, SEED_MATRIX).into_parts();
     let m = m.expect("matrix");
-    let (t, _) = amxc::profile::load(2, SEED_TARGET, &p, &m);
+    let (t, _) = amxc::profile::load(2, SEED_TARGET, &p, &m).into_parts();
     let t = t.expect("target");
     let checked = amxc::Checked::new(0, p, m, SEED, "symantec-mail-security.amx".into());
-    let plan = amxc::plan(&checked, &t).expect("plan");
+    let plan = amxc::plan(&checked, &t).value.expect("plan");
     black_box(render(
         &plan,
         Options {

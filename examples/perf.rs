@@ -26,7 +26,7 @@ fn parse(file: &str) {
     for _ in 0..5 {
         let t = Instant::now();
         let p = amxc::parse::parse(0, &text);
-        assert!(p.policy.is_some());
+        assert!(p.value.is_some());
         best = best.min(t.elapsed().as_secs_f64());
     }
     println!("parse_mb_per_s {:.1}", text.len() as f64 / 1e6 / best);
@@ -118,7 +118,8 @@ fn coverage(policy: &str, target: &str, listing: &str) {
             )
         },
     )
-    .expect("plan");
+    .expect("plan")
+    .into_parts();
     let Some((a, g, ra, rg, rules)) = r else {
         eprintln!("{:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
         return;

@@ -32,7 +32,7 @@ pub mod yaml;
 
 pub use checked::{Checked, Checking, Loaded};
 
-use diagnostic::Diagnostic;
+use diagnostic::{Diagnostic, Staged};
 use emit::{Compiled, Options};
 use plan::Plan;
 use profile::Target;
@@ -78,20 +78,18 @@ pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
 }
 
 /// Stage 3: a checked policy evaluated for one real server, with the server's own checks.
-pub fn plan<'a>(checked: &'a Checked, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
+pub fn plan<'a>(checked: &'a Checked, target: &'a Target) -> Staged<Plan<'a>> {
     Plan::new(checked, target)
 }
 
-/// Stages 3–4: plan one server and render its outputs.
-pub fn compile(
-    checked: &Checked,
-    target: &Target,
-    options: Options,
-) -> Result<Compiled, Vec<Diagnostic>> {
-    let plan = plan(checked, target)?;
-    let refused = emit::refusals(&plan, options);
-    if !refused.is_empty() {
-        return Err(refused);
-    }
-    Ok(emit::render(&plan, options))
+/// Stages 3–4: plan one server and render its outputs (nothing when the plan has errors, or
+/// the outputs asked for cannot be written for this server).
+pub fn compile(checked: &Checked, target: &Target, options: Options) -> Staged<Compiled> {
+    plan(checked, target).then(|plan| {
+        let refused = emit::refusals(&plan, options);
+        if !refused.is_empty() {
+            return Staged::failed(refused);
+        }
+        Staged::new(Some(emit::render(&plan, options)), Vec::new())
+    })
 }

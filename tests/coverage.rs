@@ -105,7 +105,8 @@ fn a_generated_listing_is_classified_as_known() {
             )
         },
     )
-    .expect("plan");
+    .expect("plan")
+    .into_parts();
     assert!(diags.iter().all(|d| !d.is_error()));
     let (paths, replicated, unprotected, outside, unused) = result.expect("classified");
     assert_eq!(
@@ -151,7 +152,8 @@ fn exclusions_win_inside_their_inclusion() {
             .all(|(p, want)| c.classify(p, &mut buf).class == *want)
         },
     )
-    .expect("plan");
+    .expect("plan")
+    .into_parts();
     assert_eq!(r, Some(true));
 }
 

@@ -11,7 +11,7 @@ fn shape(text: &str) -> Option<String> {
     if p.diagnostics.iter().any(|d| d.is_error()) {
         return None;
     }
-    let dbg = format!("{:?}", p.policy?);
+    let dbg = format!("{:?}", p.value?);
     let mut out = String::with_capacity(dbg.len());
     let mut rest = dbg.as_str();
     while let Some(i) = rest.find("Span { start: ") {

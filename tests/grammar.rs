@@ -10,7 +10,7 @@ fn ok(src: &str) -> Policy {
         "unexpected diagnostics for:\n{src}\n{:#?}",
         p.diagnostics
     );
-    p.policy.expect("a policy")
+    p.value.expect("a policy")
 }
 
 fn wrap(body: &str) -> Policy {
@@ -430,7 +430,7 @@ fn a_release_listed_twice_is_reported_and_counted_once() {
         "{}",
         d.message
     );
-    let versions = p.policy.and_then(|p| p.versions).expect("versions").value;
+    let versions = p.value.and_then(|p| p.versions).expect("versions").value;
     assert_eq!(versions.len(), 2);
 }
 

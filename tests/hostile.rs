@@ -111,7 +111,7 @@ fn bomb() -> String {
 
 #[test]
 fn a_yaml_alias_bomb_in_a_matrix_is_refused_quickly() {
-    let (m, diags) = amxc::matrix::load(0, &bomb());
+    let (m, diags) = amxc::matrix::load(0, &bomb()).into_parts();
     assert!(m.is_none());
     assert_eq!(diags[0].code.0, 101, "{:?}", diags[0].message);
     assert!(
@@ -124,14 +124,15 @@ fn a_yaml_alias_bomb_in_a_matrix_is_refused_quickly() {
 #[test]
 fn a_yaml_alias_bomb_in_a_target_is_refused() {
     let p = parse(0, "amx \"fixture\" {\n versions 2007-07-11\n}\n")
-        .policy
+        .value
         .expect("policy");
     let (m, _) = amxc::matrix::load(
         1,
         &std::fs::read_to_string("tests/fixtures/diagnostics/small.versions.yaml").expect("matrix"),
-    );
+    )
+    .into_parts();
     let m = m.expect("matrix");
-    let (t, diags) = amxc::profile::load(2, &format!("server: A\n{}", bomb()), &p, &m);
+    let (t, diags) = amxc::profile::load(2, &format!("server: A\n{}", bomb()), &p, &m).into_parts();
     assert!(t.is_none());
     assert_eq!(diags[0].code.0, 400);
 }
@@ -143,7 +144,7 @@ fn deeply_nested_yaml_is_refused() {
         "[".repeat(500),
         "]".repeat(500)
     );
-    let (m, diags) = amxc::matrix::load(0, &text);
+    let (m, diags) = amxc::matrix::load(0, &text).into_parts();
     assert!(m.is_none());
     assert_eq!(diags[0].code.0, 101);
 }
@@ -200,11 +201,11 @@ fn yaml_inputs_are_read_exactly_bom_accepted_nul_and_second_documents_refused() 
     let matrix =
         std::fs::read_to_string("tests/fixtures/diagnostics/small.versions.yaml").expect("matrix");
     // a byte order mark: read as the file without it, and positions still point into it
-    let (m, ds) = amxc::matrix::load(0, &format!("\u{feff}{matrix}"));
+    let (m, ds) = amxc::matrix::load(0, &format!("\u{feff}{matrix}")).into_parts();
     assert!(m.is_some() && ds.is_empty(), "{ds:?}");
     // a NUL: refused where it is
     let with_nul = matrix.replacen("amx: fixture", "amx: fix\0ture", 1);
-    let (m, ds) = amxc::matrix::load(0, &with_nul);
+    let (m, ds) = amxc::matrix::load(0, &with_nul).into_parts();
     assert!(m.is_none());
     let at = with_nul.find('\0').expect("nul");
     assert_eq!(
@@ -213,7 +214,7 @@ fn yaml_inputs_are_read_exactly_bom_accepted_nul_and_second_documents_refused() 
         "{ds:?}"
     );
     // a second document: refused, not silently ignored
-    let (m, ds) = amxc::matrix::load(0, &format!("{matrix}---\namx: other\n"));
+    let (m, ds) = amxc::matrix::load(0, &format!("{matrix}---\namx: other\n")).into_parts();
     assert!(m.is_none());
     assert!(ds[0].message.contains("second YAML document"), "{ds:?}");
 }

@@ -494,11 +494,11 @@ pub fn disagreement(rules: &[Rule]) -> Option<String> {
     let pf = sources.add("ref.amx", text.clone());
     let mf = sources.add("ref.versions.yaml", MATRIX);
     let parsed = amxc::parse::parse(pf, &text);
-    let (matrix, mds) = amxc::matrix::load(mf, MATRIX);
+    let (matrix, mds) = amxc::matrix::load(mf, MATRIX).into_parts();
     assert!(mds.is_empty(), "{mds:?}");
     let loaded = Loaded {
         file: pf,
-        policy: parsed.policy,
+        policy: parsed.value,
         matrix,
         diagnostics: parsed.diagnostics,
     };
@@ -544,13 +544,14 @@ fn compare_server(
 ) -> Option<String> {
     let rule_at = |line: usize| lines.iter().position(|&l| l == line);
     let yaml = target_text(c);
-    let (target, tds) = amxc::profile::load(9, &yaml, &checked.policy, &checked.matrix);
+    let (target, tds) =
+        amxc::profile::load(9, &yaml, &checked.policy, &checked.matrix).into_parts();
     let Some(target) = target else {
         return Some(format!("target refused: {tds:?}"));
     };
-    let plan = match amxc::plan(checked, &target) {
-        Ok(p) => p,
-        Err(ds) => return Some(format!("plan refused: {ds:?}")),
+    let plan = match amxc::plan(checked, &target).into_parts() {
+        (Some(p), _) => p,
+        (None, ds) => return Some(format!("plan refused: {ds:?}")),
     };
     // the effective filter set, with what each exception overrode
     let line = |span: amxc::source::Span| checked.line_of(span.start);

@@ -60,8 +60,8 @@ fn agree(paths: &str, data: &str) -> Vec<String> {
 fn agree_text(text: String) -> Vec<String> {
     let parsed = parse::parse(0, &text);
     assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
-    let p = parsed.policy.expect("policy");
-    let (m, ds) = matrix::load(1, MATRIX);
+    let p = parsed.value.expect("policy");
+    let (m, ds) = matrix::load(1, MATRIX).into_parts();
     assert!(ds.is_empty(), "{ds:#?}");
     let m = m.expect("matrix");
     let reused = seen(&validate::validate(&p, Some(&m)).diagnostics);

@@ -8,8 +8,8 @@ const MATRIX: &str = include_str!("../../tests/fixtures/diagnostics/small.versio
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let parsed = amxc::parse::parse(0, text);
-    let Some(policy) = parsed.policy else { return };
-    let (matrix, _) = amxc::matrix::load(1, MATRIX);
+    let Some(policy) = parsed.value else { return };
+    let (matrix, _) = amxc::matrix::load(1, MATRIX).into_parts();
     let v = amxc::validate::validate(&policy, matrix.as_ref());
     let mut sources = amxc::source::SourceMap::new();
     sources.add("fuzz.amx", text);

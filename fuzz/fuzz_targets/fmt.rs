@@ -8,7 +8,7 @@ fn shape(text: &str) -> Option<String> {
     if p.diagnostics.iter().any(|d| d.is_error()) {
         return None;
     }
-    let dbg = format!("{:?}", p.policy?);
+    let dbg = format!("{:?}", p.value?);
     let mut out = String::new();
     let mut rest = dbg.as_str();
     while let Some(i) = rest.find("Span { start: ") {

@@ -75,7 +75,7 @@ mod tests {
         let text = "title \"a\\\\b\\\\%X%\"\n";
         let policy = format!("amx \"t\" {{\n    versions 2007-03-27\n    {text}}}\n");
         let parsed = crate::parse::parse(0, &policy);
-        let title = parsed.policy.and_then(|p| p.title).expect("title");
+        let title = parsed.value.and_then(|p| p.title).expect("title");
         let span = title.value.use_span("X");
         assert_eq!(&policy[span.start..span.end], "%X%");
         // a literal string: value and source agree

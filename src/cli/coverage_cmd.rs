@@ -71,7 +71,8 @@ pub fn coverage(
         }
         out
     })
-    .map_err(Failure::from)?;
+    .map_err(Failure::from)?
+    .into_parts();
     Ok(finish(&sources, out, diags, diag))
 }
 
@@ -113,7 +114,8 @@ pub fn explain_path(
         }
         out
     })
-    .map_err(Failure::from)?;
+    .map_err(Failure::from)?
+    .into_parts();
     Ok(finish(&sources, out, diags, diag))
 }
 

@@ -30,7 +30,7 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
         };
         let text = sources.text(file);
         let parsed = parse(file, text);
-        if parsed.policy.is_none() || parsed.diagnostics.iter().any(|d| d.is_error()) {
+        if parsed.value.is_none() || parsed.diagnostics.iter().any(|d| d.is_error()) {
             diags.extend(parsed.diagnostics);
             continue;
         }

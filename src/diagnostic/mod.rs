@@ -3,10 +3,12 @@
 
 pub mod codes;
 mod render;
+mod staged;
 mod suggest;
 
 pub use codes::{explain, Code, CodeInfo, CODES};
 pub use render::{render, sarif_failure, Format};
+pub use staged::Staged;
 pub use suggest::closest;
 
 use crate::source::{FileId, Span};

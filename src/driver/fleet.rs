@@ -2,7 +2,7 @@
 //! target profile, compile the servers in parallel, then write (or compare) each server's
 //! folder. A failing server is reported and the others are still written.
 
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::driver::inputs::ReadError;
 use crate::driver::load::{load_checked, load_target};
 use crate::driver::output::{recover_all, stale, write_server};
@@ -64,7 +64,7 @@ pub fn target_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
 
 pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
     let mut report = FleetReport::default();
-    let (checked, diags) = load_checked(sources, args.policy, args.matrix)?;
+    let (checked, diags) = load_checked(sources, args.policy, args.matrix)?.into_parts();
     report.diagnostics = diags;
     let Some(checked) = checked else {
         report.policy_failed = true;
@@ -72,7 +72,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
     };
     let mut targets: Vec<Target> = Vec::new();
     for path in &args.targets {
-        let (t, ds) = load_target(sources, path, &checked)?;
+        let (t, ds) = load_target(sources, path, &checked)?.into_parts();
         report.diagnostics.extend(ds);
         let Some(t) = t else { continue };
         if let Some(first) = targets
@@ -96,7 +96,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
     // replaced atomically, and an interrupted fleet leaves the servers not yet reached
     // untouched
     struct Outcome {
-        compiled: Result<Compiled, Vec<Diagnostic>>,
+        compiled: Staged<Compiled>,
         failure: Option<String>,
         stale: Option<String>,
     }
@@ -113,15 +113,15 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         .par_iter()
         .map(|t| {
             let compiled = crate::compile(&checked, t, args.options);
-            let (failure, stale) = match &compiled {
-                Ok(c) if args.check => (None, Some(stale(args.out, c)).filter(|d| !d.is_empty())),
-                Ok(c) => (
+            let (failure, stale) = match &compiled.value {
+                Some(c) if args.check => (None, Some(stale(args.out, c)).filter(|d| !d.is_empty())),
+                Some(c) => (
                     write_server(args.out, c)
                         .err()
                         .map(|e| format!("{}: {e}", c.server)),
                     None,
                 ),
-                Err(_) => (None, None),
+                None => (None, None),
             };
             Outcome {
                 compiled: compiled.map(|c| Compiled {
@@ -138,8 +138,9 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         })
         .collect();
     for o in results {
-        match o.compiled {
-            Ok(c) => {
+        report.diagnostics.extend(o.compiled.diagnostics);
+        if let Some(c) = o.compiled.value {
+            {
                 report.servers.push(c.server.clone());
                 if let Some(d) = o.stale {
                     report.stale.push((c.server.clone(), d));
@@ -148,7 +149,6 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
                     report.compiled.push(c);
                 }
             }
-            Err(ds) => report.diagnostics.extend(ds),
         }
         report.write_failures.extend(o.failure);
     }

@@ -3,7 +3,7 @@
 //! folders of policies for `check`.
 
 use crate::checked::{Checked, Loaded};
-use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::diagnostic::{codes, Diagnostic, Severity, Staged};
 use crate::driver::inputs::{self, ReadError};
 use crate::matrix;
 use crate::parse;
@@ -34,7 +34,7 @@ pub fn load(
     let parsed = parse::parse(file, sources.text(file));
     let mut diagnostics = parsed.diagnostics;
     let mut matrix = None;
-    if parsed.policy.is_some() {
+    if parsed.value.is_some() {
         let beside = matrix::matrix_path_for(path);
         let chosen: Option<PathBuf> = match matrix_path {
             Some(p) => Some(p.to_path_buf()),
@@ -44,9 +44,9 @@ pub fn load(
         match chosen {
             Some(mp) => match inputs::read(sources, &mp, matrix::MAX_MATRIX_BYTES) {
                 Ok(mf) => {
-                    let (m, ds) = matrix::load(mf, sources.text(mf));
-                    diagnostics.extend(ds);
-                    matrix = m;
+                    let loaded = matrix::load(mf, sources.text(mf));
+                    diagnostics.extend(loaded.diagnostics);
+                    matrix = loaded.value;
                 }
                 Err(ReadError::Invalid(d)) => diagnostics.push(*d),
                 Err(e) => return Err(e),
@@ -56,11 +56,7 @@ pub fn load(
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let span = parsed
-                    .policy
-                    .as_ref()
-                    .map(|p| p.id.span)
-                    .unwrap_or_default();
+                let span = parsed.value.as_ref().map(|p| p.id.span).unwrap_or_default();
                 diagnostics.push(
                     Diagnostic::new(
                         codes::MATRIX_NOT_FOUND,
@@ -75,7 +71,7 @@ pub fn load(
     }
     Ok(Loaded {
         file,
-        policy: parsed.policy,
+        policy: parsed.value,
         matrix,
         diagnostics,
     })
@@ -122,10 +118,10 @@ pub fn load_checked(
     sources: &mut SourceMap,
     policy: &Path,
     matrix: Option<&Path>,
-) -> Result<(Option<Checked>, Vec<Diagnostic>), ReadError> {
+) -> Result<Staged<Checked>, ReadError> {
     let loaded = match load(sources, policy, matrix) {
         Ok(l) => l,
-        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(ReadError::Invalid(d)) => return Ok(Staged::fail(*d)),
         Err(e) => return Err(e),
     };
     let no_matrix = loaded.policy.is_some() && loaded.matrix.is_none();
@@ -142,7 +138,7 @@ pub fn load_checked(
             .with_help("put it beside the policy or name it with `--matrix`"),
         );
     }
-    Ok((checking.checked, diags))
+    Ok(Staged::new(checking.checked, diags))
 }
 
 /// Read and check one target profile against a checked policy.
@@ -150,10 +146,10 @@ pub fn load_target(
     sources: &mut SourceMap,
     path: &Path,
     c: &Checked,
-) -> Result<(Option<Target>, Vec<Diagnostic>), ReadError> {
+) -> Result<Staged<Target>, ReadError> {
     let file = match inputs::read(sources, path, profile::MAX_TARGET_BYTES) {
         Ok(f) => f,
-        Err(ReadError::Invalid(d)) => return Ok((None, vec![*d])),
+        Err(ReadError::Invalid(d)) => return Ok(Staged::fail(*d)),
         Err(e) => return Err(e),
     };
     Ok(profile::load(
@@ -172,21 +168,17 @@ pub fn with_plan<R>(
     matrix: Option<&Path>,
     target_path: &Path,
     f: impl FnOnce(&Plan) -> R,
-) -> Result<(Option<R>, Vec<Diagnostic>), ReadError> {
-    let (checked, diags) = load_checked(sources, policy, matrix)?;
+) -> Result<Staged<R>, ReadError> {
+    let checked = load_checked(sources, policy, matrix)?;
     // the policy's notes and warnings belong to `check`; here only what stops the command
-    let mut diags: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
-    let Some(c) = checked else {
-        return Ok((None, diags));
+    let (c, diags) = checked.into_parts();
+    let errors = diags.into_iter().filter(Diagnostic::is_error).collect();
+    let Some(c) = c else {
+        return Ok(Staged::failed(errors));
     };
-    let (t, ds) = load_target(sources, target_path, &c)?;
-    diags.extend(ds);
-    let Some(t) = t else { return Ok((None, diags)) };
-    match crate::plan(&c, &t) {
-        Ok(plan) => Ok((Some(f(&plan)), diags)),
-        Err(ds) => {
-            diags.extend(ds);
-            Ok((None, diags))
-        }
-    }
+    let target = load_target(sources, target_path, &c)?;
+    let staged = Staged::new(Some(()), errors)
+        .then(|()| target)
+        .then(|t| crate::plan(&c, &t).map(|plan| f(&plan)));
+    Ok(staged)
 }

@@ -1,7 +1,7 @@
 //! Reading a version matrix from YAML, every problem pointing at its line and column.
 
 use super::*;
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::yaml::{self, Fields, Node};
 use std::path::{Path, PathBuf};
 
@@ -278,7 +278,7 @@ impl Loader {
 }
 
 /// Load a matrix from its text. Diagnostics point into `file`.
-pub fn load(file: FileId, text: &str) -> (Option<Matrix>, Vec<Diagnostic>) {
+pub fn load(file: FileId, text: &str) -> Staged<Matrix> {
     if text.len() > MAX_MATRIX_BYTES {
         let d = Diagnostic::new(
             codes::TOO_LARGE,
@@ -288,11 +288,11 @@ pub fn load(file: FileId, text: &str) -> (Option<Matrix>, Vec<Diagnostic>) {
             ),
         )
         .at(file, Span::new(0, 0), "this file");
-        return (None, vec![d]);
+        return Staged::fail(d);
     }
     let root = match yaml::load(file, text, codes::MATRIX_SYNTAX) {
         Ok(r) => r,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return Staged::fail(d),
     };
     let mut l = Loader {
         file,
@@ -301,7 +301,7 @@ pub fn load(file: FileId, text: &str) -> (Option<Matrix>, Vec<Diagnostic>) {
     const KEYS: &str =
         "`amx`, `kb`, `title`, `dimensions`, `components`, `platforms` and `versions`";
     let Some(mut f) = l.fields(&root, "the version matrix", KEYS) else {
-        return (None, l.diags);
+        return Staged::failed(l.diags);
     };
     let amx = f
         .get("amx")
@@ -475,5 +475,5 @@ pub fn load(file: FileId, text: &str) -> (Option<Matrix>, Vec<Diagnostic>) {
         platforms,
         releases,
     };
-    (if has_errors { None } else { Some(matrix) }, l.diags)
+    Staged::new((!has_errors).then_some(matrix), l.diags)
 }

@@ -16,7 +16,7 @@ pub use grammar::{AmxParser, Rule};
 pub use scan::{MAX_DEPTH, MAX_STRING};
 
 use crate::ast::{DataRule, Item, Policy};
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::source::{FileId, Span};
 use pest::Parser;
 use rustc_hash::FxHashMap;
@@ -24,21 +24,10 @@ use rustc_hash::FxHashMap;
 /// Largest policy accepted, in bytes.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024 * 1024;
 
-/// The result of parsing one file: the AST when the syntax was sound, and every diagnostic.
-pub struct Parsed {
-    pub policy: Option<Policy>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Where comments are, for tools that keep them.
-    pub comments: Vec<Span>,
-}
-
-/// Parse one policy. Never panics; every failure is a diagnostic.
-pub fn parse(file: FileId, text: &str) -> Parsed {
-    let fail = |d: Diagnostic| Parsed {
-        policy: None,
-        diagnostics: vec![d],
-        comments: Vec::new(),
-    };
+/// Parse one policy: the AST when the syntax was sound (with the builder's findings beside
+/// it), and every diagnostic. Never panics; every failure is a diagnostic.
+pub fn parse(file: FileId, text: &str) -> Staged<Policy> {
+    let fail = Staged::fail;
     if text.len() > MAX_POLICY_BYTES {
         return fail(
             Diagnostic::new(
@@ -56,9 +45,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Ok(s) => s,
         Err(d) => return fail(d),
     };
-    let found = bodies::find(&scanned.text);
-    let (prebuilt, body_error) = parse_bodies(file, &scanned.text, &found);
-    let outline = bodies::blank(scanned.text, &found);
+    let found = bodies::find(&scanned);
+    let (prebuilt, body_error) = parse_bodies(file, &scanned, &found);
+    let outline = bodies::blank(scanned, &found);
     let pairs = match AmxParser::parse(Rule::file, &outline) {
         Ok(p) => p,
         Err(e) => {
@@ -76,11 +65,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
     let mut builder = build::Builder::new(file).with_bodies(prebuilt);
     let policy = pairs.into_iter().next().and_then(|p| builder.policy(p));
-    Parsed {
-        policy,
-        diagnostics: builder.diags,
-        comments: scanned.comments,
-    }
+    Staged::new(policy, builder.diags)
 }
 
 /// The items of a data body (or a chunk of one) and the problems found building them.

@@ -11,16 +11,10 @@ pub const MAX_DEPTH: usize = 64;
 /// Longest string accepted, in bytes.
 pub const MAX_STRING: usize = 65_536;
 
-/// The text with comments blanked, and where the comments were.
-pub struct Scanned {
-    pub text: String,
-    pub comments: Vec<Span>,
-}
-
-pub fn scan(file: FileId, text: &str) -> Result<Scanned, Diagnostic> {
+/// The text with comments blanked (offsets and line breaks kept).
+pub fn scan(file: FileId, text: &str) -> Result<String, Diagnostic> {
     let b = text.as_bytes();
     let mut out = b.to_vec();
-    let mut comments = Vec::new();
     let mut braces: Vec<usize> = Vec::new();
     let mut suspicious: Option<(usize, usize)> = None;
     let mut parens = 0usize;
@@ -29,12 +23,10 @@ pub fn scan(file: FileId, text: &str) -> Result<Scanned, Diagnostic> {
     while i < b.len() {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                let start = i;
                 while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
                     out[i] = b' ';
                     i += 1;
                 }
-                comments.push(Span::new(start, i));
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -71,7 +63,6 @@ pub fn scan(file: FileId, text: &str) -> Result<Scanned, Diagnostic> {
                         i += 1;
                     }
                 }
-                comments.push(Span::new(start, i));
                 continue;
             }
             b'"' | b'\'' => {
@@ -159,7 +150,7 @@ pub fn scan(file: FileId, text: &str) -> Result<Scanned, Diagnostic> {
             "internal error: the scanner broke UTF-8, please report",
         )
     })?;
-    Ok(Scanned { text, comments })
+    Ok(text)
 }
 
 fn blank(out: &mut [u8], at: usize, n: usize) {

@@ -10,7 +10,7 @@ pub use order::start_order;
 pub use values::{batch_arg_refusal, batch_program_refusal, is_batch, unsafe_reason};
 
 use crate::checked::Checked;
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::engine::windows::{self, PowerShell};
 use crate::lower::{evaluate, Env, EvFilter, Evaluated};
 use crate::profile::Target;
@@ -31,7 +31,7 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(input: &'a Checked, target: &'a Target) -> Result<Plan<'a>, Vec<Diagnostic>> {
+    pub fn new(input: &'a Checked, target: &'a Target) -> Staged<Plan<'a>> {
         let env = Env::of_target(&input.matrix, target);
         let mut ev = evaluate(&input.policy, &env);
         let data = DataSet::of(input, &env);
@@ -130,21 +130,24 @@ impl<'a> Plan<'a> {
             }
         }
         if !errors.is_empty() {
-            return Err(errors);
+            return Staged::failed(errors);
         }
         let mut filters = data.effective;
         filters.sort_by_cached_key(|f| (f.kind, f.mode, f.pattern.key()));
         ev.filters = data.all;
         ev.unprotected = data.unprotected;
         let start = start_order(&ev.services);
-        Ok(Plan {
-            input,
-            target,
-            env,
-            ev,
-            filters,
-            start,
-        })
+        Staged::new(
+            Some(Plan {
+                input,
+                target,
+                env,
+                ev,
+                filters,
+                start,
+            }),
+            Vec::new(),
+        )
     }
 
     /// The PowerShell the server has: as its profile states, else as its Windows release

@@ -2,7 +2,7 @@
 
 use super::{is_plain_folder_name, Target};
 use crate::ast::{Date, Policy};
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::engine::windows::BUILTIN_VARIABLES;
 use crate::matrix::Matrix;
 use crate::source::{FileId, Span};
@@ -20,12 +20,7 @@ fn schema(file: FileId, span: Span, msg: impl Into<String>, help: impl Into<Stri
 }
 
 /// Load and check a target profile for `policy` under `matrix`.
-pub fn load(
-    file: FileId,
-    text: &str,
-    policy: &Policy,
-    m: &Matrix,
-) -> (Option<Target>, Vec<Diagnostic>) {
+pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Target> {
     let mut out = Vec::new();
     if text.len() > MAX_TARGET_BYTES {
         out.push(
@@ -35,11 +30,11 @@ pub fn load(
                 "this file",
             ),
         );
-        return (None, out);
+        return Staged::failed(out);
     }
     let root = match yaml::load(file, text, codes::TARGET_SYNTAX) {
         Ok(r) => r,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return Staged::fail(d),
     };
     let Some(entries) = root.as_map() else {
         out.push(schema(
@@ -48,7 +43,7 @@ pub fn load(
             format!("a target profile is a mapping, found {}", root.describe()),
             format!("its keys are {KEYS}"),
         ));
-        return (None, out);
+        return Staged::failed(out);
     };
     let mut f = Fields::new(entries);
     let scalar = |n: &Node, what: &str, out: &mut Vec<Diagnostic>| -> Option<String> {
@@ -436,12 +431,12 @@ pub fn load(
         }
     }
     if out.iter().any(Diagnostic::is_error) {
-        return (None, out);
+        return Staged::failed(out);
     }
     let Some(release) = release else {
-        return (None, out);
+        return Staged::failed(out);
     };
-    (
+    Staged::new(
         Some(Target {
             file,
             server,
