@@ -65,6 +65,7 @@ fn compile_seed_server() {
         Options {
             scripts: ScriptKind::Both,
             json: true,
+            allow_lossy: false,
         },
     ));
 }

@@ -87,9 +87,9 @@ pub fn plan<'a>(checked: &'a Checked, target: &'a Target) -> Staged<Plan<'a>> {
 pub fn compile(checked: &Checked, target: &Target, options: Options) -> Staged<Compiled> {
     plan(checked, target).then(|plan| {
         let refused = emit::refusals(&plan, options);
-        if !refused.is_empty() {
+        if refused.iter().any(Diagnostic::is_error) {
             return Staged::failed(refused);
         }
-        Staged::new(Some(emit::render(&plan, options)), Vec::new())
+        Staged::new(Some(emit::render(&plan, options)), refused)
     })
 }

@@ -14,6 +14,7 @@ fn options(scripts: ScriptKind) -> Options {
     Options {
         scripts,
         json: true,
+        allow_lossy: false,
     }
 }
 
@@ -34,6 +35,7 @@ fn run(
         options: options(scripts),
         check,
         keep: true,
+        engine: None,
     };
     let report = compile_fleet(&mut sources, &args).unwrap_or_else(|e| panic!("{e}"));
     (sources, report)

@@ -19,9 +19,11 @@ fn compile(policy: &Path, out: &Path) {
         options: Options {
             scripts: ScriptKind::Auto,
             json: false,
+            allow_lossy: false,
         },
         check: false,
         keep: true,
+        engine: None,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
     assert!(

@@ -41,6 +41,56 @@ const PS_COMMANDS: &[&str] = &[
     "Invoke-AmxTask",
 ];
 
+/// What the failover-cluster script may invoke besides [`PS_COMMANDS`].
+const PS_CLUSTER_COMMANDS: &[&str] = &[
+    "Get-Module",
+    "Import-Module",
+    "Write-Warning",
+    "Get-ClusterGroup",
+    "Add-ClusterGroup",
+    "Get-ClusterResource",
+    "Add-ClusterResource",
+    "Set-ClusterParameter",
+    "Get-ClusterResourceDependency",
+    "Set-ClusterResourceDependency",
+    "Get-ClusterCheckpoint",
+    "Add-ClusterCheckpoint",
+    "Get-AmxGroup",
+    "Set-AmxResource",
+    "Set-AmxDependency",
+    "Set-AmxCheckpoints",
+];
+
+/// The registry key of [`cluster_policy_with`]: `value` without the characters amxc refuses
+/// in every path (AMX0209).
+fn key_of(value: &str) -> String {
+    value.replace(['<', '>', '|', '"', '*', '?'], "_")
+}
+
+/// A policy whose service and display name are `value`, and its registry key nearly, for the
+/// cluster engine.
+fn cluster_policy_with(value: &str) -> String {
+    let lit = value.replace('\'', "''");
+    let key = key_of(value).replace('\'', "''");
+    format!(
+        "amx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        service 'svc' 'Base' {{ on-failure recover-service, switchover }}\n        service '{lit}' '{lit}' {{ after svc\n on-failure recover-service, switchover }}\n    }}\n    data {{\n        registry include 'HKLM\\SOFTWARE\\{key}\\**'\n    }}\n}}\n"
+    )
+}
+
+/// `value` compiled for a failover cluster, with the given scripts.
+fn compile_cluster(
+    value: &str,
+    scripts: ScriptKind,
+) -> (SourceMap, amxc::driver::fleet::FleetReport) {
+    let (sources, report, _) = compile_for(
+        &cluster_policy_with(value),
+        true,
+        scripts,
+        Some(&amxc::engine::Wsfc),
+    );
+    (sources, report)
+}
+
 fn policy_with(value: &str) -> String {
     let lit = value.replace('\'', "''");
     format!(
@@ -59,6 +109,16 @@ fn compile_text(
     policy_text: &str,
     check: bool,
     scripts: ScriptKind,
+) -> (SourceMap, amxc::driver::fleet::FleetReport, bool) {
+    compile_for(policy_text, check, scripts, None)
+}
+
+/// [`compile_text`] for an engine (losses allowed).
+fn compile_for(
+    policy_text: &str,
+    check: bool,
+    scripts: ScriptKind,
+    engine: Option<&'static dyn amxc::engine::Engine>,
 ) -> (SourceMap, amxc::driver::fleet::FleetReport, bool) {
     let dir = tempfile::tempdir().expect("temp");
     let policy = dir.path().join("p.amx");
@@ -79,9 +139,11 @@ fn compile_text(
         options: Options {
             scripts,
             json: false,
+            allow_lossy: engine.is_some(),
         },
         check,
         keep: true,
+        engine,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
     (sources, r, out.exists())
@@ -131,21 +193,26 @@ fn ps_commands(text: &str) -> Vec<String> {
     out
 }
 
+/// `v` compiled without an error (a stale output folder aside: these runs only compare).
+fn assert_compiled(v: &str, sources: &SourceMap, r: &amxc::driver::fleet::FleetReport) {
+    let errs: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.code.0 != 409)
+        .cloned()
+        .collect();
+    assert!(
+        errs.is_empty(),
+        "{v}: {}",
+        crate::support::short(sources, &errs)
+    );
+}
+
 #[test]
 fn metacharacters_stay_inside_powershell_literals() {
     for v in NASTY {
         let (sources, r) = compile(v, ScriptKind::Ps1);
-        let errs: Vec<_> = r
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error() && d.code.0 != 409)
-            .cloned()
-            .collect();
-        assert!(
-            errs.is_empty(),
-            "{v}: {}",
-            crate::support::short(&sources, &errs)
-        );
+        assert_compiled(v, &sources, &r);
         let c = &r.compiled[0];
         for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
             assert_eq!(ps1_errors(text), Vec::<String>::new(), "{v} in {name}");
@@ -208,6 +275,68 @@ fn metacharacters_reach_cmd_only_inside_quoted_set_lines() {
 }
 
 #[test]
+fn metacharacters_stay_inert_in_cluster_scripts() {
+    for v in NASTY {
+        let (sources, r) = compile_cluster(v, ScriptKind::Ps1);
+        assert_compiled(v, &sources, &r);
+        let text = &r.compiled[0].files["cluster.ps1"];
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        assert_eq!(ps1_errors(text), Vec::<String>::new(), "{v}");
+        assert_eq!(
+            crate::scripts::ps2_violations(text),
+            Vec::<String>::new(),
+            "{v}"
+        );
+        let lits = ps_literals(text);
+        for want in [
+            v.to_string(),
+            format!("SOFTWARE\\{}", key_of(v)),
+            "[Base]".to_string(),
+        ] {
+            assert!(
+                lits.contains(&want),
+                "{want} is not a whole literal:\n{text}"
+            );
+        }
+        for cmd in ps_commands(text) {
+            assert!(
+                PS_COMMANDS.contains(&cmd.as_str()) || PS_CLUSTER_COMMANDS.contains(&cmd.as_str()),
+                "{v}: invokes `{cmd}`"
+            );
+        }
+        let (_, r) = compile_cluster(v, ScriptKind::Cmd);
+        // cmd refuses only what its code page may change; no value reaches a task here
+        let refused = r.compiled.is_empty() && r.diagnostics.iter().any(|d| d.code.0 == 406);
+        assert_eq!(refused, !v.is_ascii(), "{v:?}: {:?}", r.diagnostics);
+        if refused {
+            continue;
+        }
+        let text = &r.compiled[0].files["cluster.cmd"];
+        assert_eq!(
+            crate::scripts::cmd_violations(text),
+            Vec::<String>::new(),
+            "{v}"
+        );
+        let expected = format!("={}\"", v.replace('%', "%%"));
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("set \"AMX_RES=") && l.ends_with(&expected)),
+            "{v}:\n{text}"
+        );
+        for line in text.lines() {
+            if line.starts_with("set \"AMX_") {
+                assert!(
+                    line.ends_with('"') && line.matches('"').count() == 2,
+                    "{v}: {line}"
+                );
+            } else if !line.starts_with("REM ") {
+                assert!(!line.contains(v), "{v} outside a set line: {line}");
+            }
+        }
+    }
+}
+
+#[test]
 fn values_that_cannot_be_quoted_are_rejected() {
     for v in ["a\"b", "a\nb", "a\u{7}b"] {
         let escaped = v
@@ -240,6 +369,52 @@ mod property {
         .prop_filter("not blank", |s| !s.trim().is_empty())
     }
 
+    /// A generated `.ps1` as Windows PowerShell reads it — UTF-8 with a BOM, or plain ASCII —
+    /// that parses, uses only PowerShell 2.0 and invokes only the `allowed` commands.
+    fn checked_ps1<'t>(
+        v: &str,
+        name: &str,
+        text: &'t str,
+        allowed: &[&[&str]],
+    ) -> Result<&'t str, TestCaseError> {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(t) => t,
+            None => {
+                prop_assert!(
+                    text.is_ascii(),
+                    "{:?}: {} holds non-ASCII text without a BOM",
+                    v,
+                    name
+                );
+                text
+            }
+        };
+        prop_assert_eq!(
+            ps1_errors(text),
+            Vec::<String>::new(),
+            "{:?} in {}",
+            v,
+            name
+        );
+        prop_assert_eq!(
+            crate::scripts::ps2_violations(text),
+            Vec::<String>::new(),
+            "{:?} in {}",
+            v,
+            name
+        );
+        for cmd in ps_commands(text) {
+            prop_assert!(
+                allowed.iter().any(|l| l.contains(&cmd.as_str())),
+                "{:?}: {} invokes `{}`",
+                v,
+                name,
+                cmd
+            );
+        }
+        Ok(text)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -253,19 +428,7 @@ mod property {
             }
             let c = &r.compiled[0];
             for (name, text) in c.files.iter().filter(|(n, _)| n.ends_with(".ps1")) {
-                // what Windows PowerShell reads: UTF-8 with a BOM, or plain ASCII
-                let text = match text.strip_prefix('\u{feff}') {
-                    Some(t) => t,
-                    None => {
-                        prop_assert!(text.is_ascii(), "{:?}: {} holds non-ASCII text without a BOM", v, name);
-                        text.as_str()
-                    }
-                };
-                prop_assert_eq!(ps1_errors(text), Vec::<String>::new(), "{:?} in {}", v, name);
-                prop_assert_eq!(crate::scripts::ps2_violations(text), Vec::<String>::new(), "{:?} in {}", v, name);
-                for cmd in ps_commands(text) {
-                    prop_assert!(PS_COMMANDS.contains(&cmd.as_str()), "{:?}: {} invokes `{}`", v, name, cmd);
-                }
+                let text = checked_ps1(&v, name, text, &[PS_COMMANDS])?;
                 if name == "start.ps1" {
                     prop_assert!(ps_literals(text).iter().any(|l| l == &v), "{:?} is not a literal in {}", v, name);
                 }
@@ -288,6 +451,35 @@ mod property {
                         prop_assert!(line.ends_with('"') && line.matches('"').count() == 2, "{:?}: {}: {}", v, name, line);
                     } else if !line.starts_with("REM ") && v.len() > 3 {
                         prop_assert!(!line.contains(v.as_str()), "{:?} outside a set line in {}: {}", v, name, line);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn any_value_is_rejected_or_emitted_inert_in_cluster_scripts(v in value()) {
+            for kind in [ScriptKind::Ps1, ScriptKind::Cmd] {
+                let (_, r) = compile_cluster(&v, kind);
+                if r.compiled.is_empty() {
+                    // refused for a reason amxc names: no such variable, a value no script
+                    // can hold (a bracket in a resource name, non-ASCII or a comma for cmd)
+                    prop_assert!(r.diagnostics.iter().any(|d| matches!(d.code.0, 200 | 406)), "{:?} refused without AMX0200 or AMX0406: {:?}", v, r.diagnostics);
+                    continue;
+                }
+                for (name, text) in &r.compiled[0].files {
+                    if name.ends_with(".ps1") {
+                        let text = checked_ps1(&v, name, text, &[PS_COMMANDS, PS_CLUSTER_COMMANDS])?;
+                        prop_assert!(ps_literals(text).iter().any(|l| l == &v), "{:?} is not a literal in {}", v, name);
+                    } else if name.ends_with(".cmd") {
+                        prop_assert!(v.is_ascii(), "{:?} reached a cmd script", v);
+                        prop_assert_eq!(crate::scripts::cmd_violations(text), Vec::<String>::new(), "{:?} in {}", v, name);
+                        for line in text.lines() {
+                            if line.starts_with("set \"AMX_") {
+                                prop_assert!(line.ends_with('"') && line.matches('"').count() == 2, "{:?}: {}: {}", v, name, line);
+                            } else if !line.starts_with("REM ") && v.len() > 3 {
+                                prop_assert!(!line.contains(v.as_str()), "{:?} outside a set line in {}: {}", v, name, line);
+                            }
+                        }
                     }
                 }
             }

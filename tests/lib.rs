@@ -1,6 +1,7 @@
 //! All integration tests, in one binary.
 
 mod cli;
+mod cluster;
 mod compile;
 mod coverage;
 mod diagnostics;

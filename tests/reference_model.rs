@@ -588,6 +588,7 @@ fn compare_server(
         Options {
             scripts: ScriptKind::Ps1,
             json: false,
+            allow_lossy: false,
         },
     );
     let yaml = &files.files["filters.yaml"];

@@ -154,6 +154,50 @@ fn cmd_words(line: &str) -> Vec<String> {
     words
 }
 
+/// Variables the cmd scripts set only to numbers or fixed words: the only ones that may be
+/// expanded outside double quotes. Every other `%AMX_…%` holds a value from the policy or the
+/// server, which cmd would parse as commands (`&`, `|`, `>`) if it expanded outside quotes.
+const UNQUOTED_OK: &[&str] = &[
+    "AMX_WAITED",
+    "AMX_TIMEOUT",
+    "AMX_START",
+    "AMX_ARGS",
+    "AMX_RC",
+    "AMX_ACTION",
+    "AMX_THRESHOLD",
+    "AMX_PERIOD",
+    "AMX_PENDING",
+];
+
+/// `%AMX_…%` expansions outside double quotes, other than [`UNQUOTED_OK`].
+fn unquoted_values(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => quoted = !quoted,
+            b'%' if line[i + 1..].starts_with("AMX_") => {
+                let Some(len) = line[i + 1..].find('%') else {
+                    break;
+                };
+                let name = &line[i + 1..i + 1 + len];
+                if !quoted && !UNQUOTED_OK.contains(&name) {
+                    out.push(format!(
+                        "`%{name}%` is expanded outside double quotes in `{line}`"
+                    ));
+                }
+                i += len + 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 /// What in a `.cmd` a stock Windows Server 2003 could not run.
 pub fn cmd_violations(text: &str) -> Vec<String> {
     let commands = allow_list("ws2003-commands.txt");
@@ -169,6 +213,9 @@ pub fn cmd_violations(text: &str) -> Vec<String> {
         if l.is_empty() || l.starts_with(':') || l.to_ascii_lowercase().starts_with("rem ") {
             continue;
         }
+        if !l.starts_with("set \"") {
+            out.extend(unquoted_values(l));
+        }
         for w in cmd_words(l) {
             if !commands.contains(&w) {
                 out.push(format!(
@@ -180,7 +227,8 @@ pub fn cmd_violations(text: &str) -> Vec<String> {
     out
 }
 
-/// Every shipped policy compiled for every shipped server, with both kinds of script.
+/// Every shipped policy compiled for every shipped server, with both kinds of script, for
+/// each engine.
 fn shipped() -> Vec<Compiled> {
     let mut all = Vec::new();
     for policy in crate::support::files("policies", "amx") {
@@ -190,23 +238,27 @@ fn shipped() -> Vec<Compiled> {
             .unwrap_or_default();
         let dir = PathBuf::from(format!("policies/targets/{stem}"));
         let targets = crate::support::files(&dir.to_string_lossy(), "yaml");
-        let out = tempfile::tempdir().expect("temp");
-        let mut sources = SourceMap::new();
-        let args = FleetArgs {
-            policy: &policy,
-            matrix: None,
-            targets: targets.clone(),
-            out: out.path(),
-            options: Options {
-                scripts: ScriptKind::Both,
-                json: false,
-            },
-            check: false,
-            keep: true,
-        };
-        let report = compile_fleet(&mut sources, &args).expect("compile");
-        assert_eq!(report.servers.len(), targets.len(), "{}", policy.display());
-        all.extend(report.compiled);
+        for engine in amxc::engine::ENGINES {
+            let out = tempfile::tempdir().expect("temp");
+            let mut sources = SourceMap::new();
+            let args = FleetArgs {
+                policy: &policy,
+                matrix: None,
+                targets: targets.clone(),
+                out: out.path(),
+                options: Options {
+                    scripts: ScriptKind::Both,
+                    json: false,
+                    allow_lossy: true,
+                },
+                check: false,
+                keep: true,
+                engine: Some(engine),
+            };
+            let report = compile_fleet(&mut sources, &args).expect("compile");
+            assert_eq!(report.servers.len(), targets.len(), "{}", policy.display());
+            all.extend(report.compiled);
+        }
     }
     all
 }
@@ -231,6 +283,14 @@ fn every_shipped_script_runs_on_powershell_2_or_windows_server_2003() {
         }
     }
     assert!(checked > 50, "{checked} scripts");
+}
+
+#[test]
+fn the_gate_catches_a_value_expanded_outside_quotes() {
+    let bad = "@echo off\r\necho checkpoint %AMX_KEY%\r\n";
+    assert_eq!(cmd_violations(bad).len(), 1, "{:?}", cmd_violations(bad));
+    let good = "@echo off\r\necho checkpoint \"%AMX_KEY%\" after %AMX_WAITED% s\r\n";
+    assert_eq!(cmd_violations(good), Vec::<String>::new());
 }
 
 #[test]
@@ -313,9 +373,11 @@ fn a_server_without_powershell_gets_cmd_and_one_with_it_powershell() {
             options: Options {
                 scripts: ScriptKind::Auto,
                 json: false,
+                allow_lossy: false,
             },
             check: false,
             keep: true,
+            engine: None,
         };
         let report = compile_fleet(&mut sources, &args).expect("compile");
         let files = &report.compiled[0].files;

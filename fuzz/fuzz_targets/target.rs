@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let (target, _) = amxc::profile::load(3, text, &policy, &matrix).into_parts();
     if let Some(t) = target {
         let checked = amxc::Checked::new(1, policy, matrix, POLICY, "fuzz.amx".into());
-        let options = amxc::emit::Options { scripts: amxc::emit::ScriptKind::Both, json: true };
+        let options = amxc::emit::Options { scripts: amxc::emit::ScriptKind::Both, json: true , allow_lossy: false};
         let _ = amxc::compile(&checked, &t, options);
     }
 });

@@ -128,7 +128,7 @@ pub enum Command {
     },
     /// Compile a policy for one server or a fleet into filter sets, scripts and summaries.
     #[command(
-        after_help = "Examples:\n  amxc compile policies/symantec-mail-security.amx --targets policies/targets/symantec-mail-security --out out/\n  amxc compile policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --out out/ --script both\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out compiled/ --check"
+        after_help = "Examples:\n  amxc compile policies/symantec-mail-security.amx --targets policies/targets/symantec-mail-security --out out/\n  amxc compile policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --out out/ --script both\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out compiled/ --check\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out cluster/ --engine wsfc --allow-lossy"
     )]
     #[command(group(clap::ArgGroup::new("servers").required(true).args(["target", "targets"])))]
     Compile {
@@ -149,6 +149,13 @@ pub enum Command {
         /// Script language: by the server's PowerShell (auto), PowerShell, cmd or both.
         #[arg(long, value_enum, default_value_t = ScriptArg::Auto)]
         script: ScriptArg,
+        /// HA engine for servers whose profile names none (`engine:`); default neverfail.
+        #[arg(long, value_enum)]
+        engine: Option<EngineArg>,
+        /// Write servers whose engine drops or approximates part of the policy, with a warning
+        /// for each construct and the losses in the summary (without it they are errors).
+        #[arg(long)]
+        allow_lossy: bool,
         /// Extra output formats (`json` adds filters.json).
         #[arg(long, value_enum)]
         emit: Vec<EmitExtra>,
@@ -246,6 +253,24 @@ pub enum DiffFormat {
     Markdown,
     /// One JSON document with a `format_version`.
     Json,
+}
+
+/// `--engine`: the HA engine of servers whose profile names none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// Replication between an active and a passive server (the default).
+    Neverfail,
+    /// Windows Server Failover Clustering: a role of Generic Service resources.
+    Wsfc,
+}
+
+impl EngineArg {
+    pub fn engine(self) -> &'static dyn crate::engine::Engine {
+        match self {
+            EngineArg::Neverfail => &crate::engine::Neverfail,
+            EngineArg::Wsfc => &crate::engine::Wsfc,
+        }
+    }
 }
 
 /// `--script`: which script language to emit.

@@ -14,7 +14,7 @@ mod man;
 mod matrix_cmd;
 mod output;
 
-pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, SchemaKind};
+pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, EngineArg, SchemaKind};
 pub use failure::{Failure, Outcome};
 
 use std::process::ExitCode;
@@ -41,6 +41,8 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             matrix,
             script,
+            engine,
+            allow_lossy,
             emit,
             check,
             diag,
@@ -60,9 +62,11 @@ pub fn run(cli: Cli) -> ExitCode {
                         options: crate::emit::Options {
                             scripts: script.into(),
                             json: emit.contains(&EmitExtra::Json),
+                            allow_lossy,
                         },
                         check,
                         keep: false,
+                        engine: engine.map(EngineArg::engine),
                     },
                     &diag,
                 ),

@@ -394,6 +394,11 @@ codes! {
     example "paths:\n  Instal: 'E:\\Program Files\\App'   # the policy defines Install"
     fix "Spell the key as the policy's `paths { … }` declares it; the message suggests the closest name."
 
+    412 NOT_MAPPED Error "construct the server's engine does not carry out"
+    { "The server runs an HA engine that carries out only part of the policy model: Windows Server Failover Clustering replicates no files, takes no snapshots, runs no tasks and copies registry subtrees whole (`docs/engines.md` has the whole table). Each construct that the engine would drop or only approximate is an error, so that nothing is lost unnoticed; with `--allow-lossy` it is a warning and the server's summary lists it." }
+    example "// target: engine: wsfc\nfiles include '%Install%\\Data\\**'"
+    fix "Compile the server for the replication engine, condition the construct away for it, or accept the loss with `--allow-lossy`."
+
     500 IO Error "a file or folder cannot be read or written"
     { "A file amxc had to read (a policy, a matrix, a target profile, a path listing) or write (an output folder, a formatted policy) could not be opened, read or written. The message names the path and what the operating system said." }
     example "amxc check policies/missing.amx"

@@ -25,6 +25,8 @@ pub struct FleetArgs<'a> {
     /// server's files are dropped once written or compared: a fleet's memory then stays
     /// that of the servers in flight, not of the whole fleet.
     pub keep: bool,
+    /// The engine of servers whose profile names none (`--engine`).
+    pub engine: Option<&'static dyn crate::engine::Engine>,
 }
 
 #[derive(Default)]
@@ -74,7 +76,10 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
     for path in &args.targets {
         let (t, ds) = load_target(sources, path, &checked)?.into_parts();
         report.diagnostics.extend(ds);
-        let Some(t) = t else { continue };
+        let Some(mut t) = t else { continue };
+        if let (None, Some(e)) = (t.engine, args.engine) {
+            t.engine = Some((e, t.server_span));
+        }
         if let Some(first) = targets
             .iter()
             .find(|o| o.server.eq_ignore_ascii_case(&t.server))

@@ -21,7 +21,7 @@ pub const TASK_RUNNER: &str = "amx-task.js";
 /// cmd's limit on the length of a command line.
 pub const MAX_LINE: usize = 8191;
 
-fn header(plan: &Plan, what: &str) -> String {
+pub(crate) fn header(plan: &Plan, what: &str) -> String {
     format!(
         "@echo off\r\nREM {}\r\nREM {}\r\nsetlocal EnableExtensions DisableDelayedExpansion\r\n\r\n",
         cmd_comment(&plan.banner()),
@@ -41,7 +41,7 @@ const START_SUB: &str = "\r\n:start_service\r\nsc.exe query \"%AMX_NAME%\" >nul 
 const STOP_SUB: &str = "\r\n:stop_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo \"%AMX_NAME%\" is not installed& exit /b 0)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOPPED\" >nul && (echo \"%AMX_NAME%\" is already stopped& exit /b 0)\r\necho stopping \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOP_PENDING\" >nul && goto stop_wait\r\nsc.exe stop \"%AMX_NAME%\" && goto stop_wait\r\necho error: stop: sc.exe could not stop \"%AMX_NAME%\"; its output above says why. Services that depend on it:\r\nsc.exe enumdepend \"%AMX_NAME%\"\r\nexit /b 1\r\n:stop_wait\r\ncall :wait_state STOPPED RUNNING stop\r\nexit /b %errorlevel%\r\n";
 
 /// Startup type, and no Windows recovery: the HA engine handles failures.
-const CONFIGURE_SUB: &str = "\r\n:configure_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\nsc.exe config \"%AMX_NAME%\" start= %AMX_START% || (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\nsc.exe failure \"%AMX_NAME%\" reset= 0 actions= /0 || (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
+pub(crate) const CONFIGURE_SUB: &str = "\r\n:configure_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\nsc.exe config \"%AMX_NAME%\" start= %AMX_START% || (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\nsc.exe failure \"%AMX_NAME%\" reset= 0 actions= /0 || (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
 
 /// Runs one task of the cmd scripts: `AMX_PROGRAM` with the `AMX_ARGS` arguments
 /// `AMX_ARG0`… (each quoted as CommandLineToArgvW reads it), its output into a log that is
@@ -94,7 +94,7 @@ WScript.Quit(0);
 "#;
 
 /// `if errorlevel 1 exit /b 1` after every step: fail fast.
-const FAIL_FAST: &str = "if errorlevel 1 exit /b 1\r\n";
+pub(crate) const FAIL_FAST: &str = "if errorlevel 1 exit /b 1\r\n";
 
 /// Why the plan's values cannot go into cmd scripts: non-ASCII text (cmd reads a batch file in
 /// the server's OEM code page, which amxc cannot know) and, for tasks, `%` (which the

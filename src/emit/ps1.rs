@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 /// Seconds to wait for a service when the policy gives no timeout.
 pub const DEFAULT_TIMEOUT: u64 = 300;
 
-fn header(plan: &Plan, what: &str) -> String {
+pub(crate) fn header(plan: &Plan, what: &str) -> String {
     format!("# {}\n# {}\n{PRELUDE}\n", ps_comment(&plan.banner()), what)
 }
 
@@ -34,7 +34,7 @@ Add-Type -AssemblyName System.ServiceProcess
 
 /// A service by its exact name: `ServiceController` takes no wildcards (`Get-Service -Name`
 /// does), and a display name that happens to match is not taken for the name.
-const GET_FN: &str = r#"function Get-AmxService([string]$Name) {
+pub(crate) const GET_FN: &str = r#"function Get-AmxService([string]$Name) {
     $svc = New-Object System.ServiceProcess.ServiceController -ArgumentList $Name
     try { $null = $svc.Status } catch { return $null }
     if ($svc.ServiceName -ne $Name) { return $null }
@@ -43,7 +43,7 @@ const GET_FN: &str = r#"function Get-AmxService([string]$Name) {
 "#;
 
 /// `sc.exe` with its output kept, and shown when it fails.
-const SC_FN: &str = r#"function Invoke-AmxSc([string]$Name, [string]$Step, [string[]]$Arguments) {
+pub(crate) const SC_FN: &str = r#"function Invoke-AmxSc([string]$Name, [string]$Step, [string[]]$Arguments) {
     # here only: with 'Stop', Windows PowerShell turns a native program's stderr into an error
     $ErrorActionPreference = 'Continue'
     $out = & sc.exe $Arguments 2>&1

@@ -20,6 +20,9 @@ pub enum ScriptKind {
 pub struct Options {
     pub scripts: ScriptKind,
     pub json: bool,
+    /// Write a server whose engine drops or approximates part of the policy, with warnings
+    /// and the losses in its summary (`--allow-lossy`); without it they are errors.
+    pub allow_lossy: bool,
 }
 
 /// One server's outputs: file name → contents.
@@ -31,6 +34,13 @@ pub struct Compiled {
 
 /// Render one server's outputs. `plan` was built by [`Plan::new`].
 pub fn render(plan: &Plan, opts: Options) -> Compiled {
+    if let Some(role) = &plan.role {
+        let (ps1, cmd) = script_kinds(plan, opts);
+        return Compiled {
+            server: plan.target.server.clone(),
+            files: emit::cluster::cluster_files(plan, role, ps1, cmd),
+        };
+    }
     let mut files = BTreeMap::new();
     files.insert("filters.yaml".to_string(), emit::filters_yaml(plan));
     if opts.json {
@@ -64,6 +74,16 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
 /// has PowerShell 2.0 or later (see [`Plan::powershell`]), cmd elsewhere.
 pub fn script_kinds(plan: &Plan, opts: Options) -> (bool, bool) {
     match opts.scripts {
+        // a cluster needs the FailoverClusters module (2008 R2 on), else cluster.exe
+        ScriptKind::Auto if plan.role.is_some() => {
+            let module = plan
+                .env
+                .dims
+                .get(crate::engine::windows::DIM_OS)
+                .and_then(|os| crate::engine::wsfc::has_failover_clusters_module(&os.text))
+                .unwrap_or_else(|| plan.powershell().runs_scripts());
+            (module, !module)
+        }
         ScriptKind::Auto => {
             let ps = plan.powershell().runs_scripts();
             (ps, !ps)
@@ -74,9 +94,20 @@ pub fn script_kinds(plan: &Plan, opts: Options) -> (bool, bool) {
     }
 }
 
-/// Why the plan cannot be rendered as asked: values the chosen scripts cannot hold.
+/// Why the plan cannot be rendered as asked: values the chosen scripts cannot hold, and for
+/// an engine that carries out only part of the policy, what it would lose (warnings when
+/// `allow_lossy`).
 pub fn refusals(plan: &Plan, opts: Options) -> Vec<crate::diagnostic::Diagnostic> {
     let (_, cmd) = script_kinds(plan, opts);
+    if let Some(role) = &plan.role {
+        let mut out = emit::cluster::refusals(plan, role, cmd);
+        out.extend(emit::cluster::loss_diagnostics(
+            plan,
+            role,
+            opts.allow_lossy,
+        ));
+        return out;
+    }
     if cmd {
         emit::cmd::refusals(plan)
     } else {

@@ -6,7 +6,7 @@ use crate::plan::Plan;
 use std::fmt::Write as _;
 
 /// Text for a Markdown table cell.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('`', "'")
@@ -14,7 +14,7 @@ fn cell(s: &str) -> String {
 }
 
 /// Text for a Markdown code span inside a table cell: only `|` needs escaping there.
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     format!(
         "`{}`",
         s.replace('|', "\\|")
@@ -33,7 +33,8 @@ fn mermaid(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-pub fn summary(plan: &Plan) -> String {
+/// The page's banner, title and the table that says which server and configuration it is.
+pub(crate) fn server_table(plan: &Plan) -> String {
     let mut s = format!("<!-- {} -->\n", super::quote::html_comment(&plan.banner()));
     let t = plan.target;
     let _ = writeln!(
@@ -68,6 +69,12 @@ pub fn summary(plan: &Plan) -> String {
     for (d, _) in &plan.ev.exceptions {
         let _ = writeln!(s, "| Exception | {d} applies |");
     }
+    s
+}
+
+pub fn summary(plan: &Plan) -> String {
+    let mut s = server_table(plan);
+    let t = plan.target;
     let count = |k: FilterKind, m: FilterMode| {
         plan.filters
             .iter()

@@ -6,18 +6,20 @@
 //! - [`windows`]: the platform — which matrix dimensions say the architecture, the Windows
 //!   release and the product generation; WOW64 folders and registry redirection; what each
 //!   Windows release can run.
-//! - one module per HA engine ([`neverfail`]): vetoed locations, filter states, failure
+//! - one module per HA engine ([`neverfail`], [`wsfc`]): vetoed locations, filter states, failure
 //!   actions and their limit, task kinds and where they run, startup rules, differences
 //!   between product generations. An engine that maps only part of the model (a failover
 //!   cluster has no file replication) says so through [`Engine::maps`].
 
 pub mod neverfail;
 pub mod windows;
+pub mod wsfc;
 
 use crate::ast::{FailureAction, ServiceState, Startup, TaskKind, TaskSide};
 use crate::filters::Pattern;
 
 pub use neverfail::Neverfail;
+pub use wsfc::Wsfc;
 
 /// A part of the policy model that an engine may or may not carry out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,4 +123,21 @@ pub trait Engine: Sync + std::fmt::Debug {
 /// The engine a policy compiles for unless a target names another.
 pub fn default_engine() -> &'static dyn Engine {
     &Neverfail
+}
+
+/// Every engine amxc compiles for, the default first.
+pub const ENGINES: [&dyn Engine; 2] = [&Neverfail, &Wsfc];
+
+/// The engine a user names (`neverfail`, `wsfc`), in any case.
+pub fn by_name(name: &str) -> Option<&'static dyn Engine> {
+    ENGINES
+        .iter()
+        .copied()
+        .find(|e| e.name().eq_ignore_ascii_case(name.trim()))
+}
+
+/// The engine names, for messages: `neverfail` or `wsfc`.
+pub fn names() -> String {
+    let names: Vec<String> = ENGINES.iter().map(|e| format!("`{}`", e.name())).collect();
+    names.join(" or ")
 }

@@ -4,7 +4,7 @@
 
 use super::{Danger, Engine, Feature, Veto};
 use crate::ast::{ServiceState, Startup, TaskKind, TaskSide, Version};
-use crate::filters::{normalize_file, normalize_registry};
+use crate::filters::normalize_file;
 
 /// The Neverfail-style engine.
 #[derive(Clone, Copy, Debug, Default)]
@@ -99,28 +99,6 @@ const DANGEROUS_ON_EVERY_DRIVE: [(&str, &str); 5] = [
     ),
 ];
 
-/// Registry locations that belong to each server: its service configuration (protected
-/// services are configured by the services block), the whole of `HKLM\SOFTWARE`, the account
-/// databases and the user hives. [Microsoft: "Registry hives"; vCSHB 6.6 guide: protected
-/// services are configured by the product; DOMAIN: "a key that denies the System account
-/// write access cannot be replicated"]
-const DANGEROUS_REGISTRY: [(&str, bool, &str); 6] = [
-    (
-        "HKLM\\SYSTEM\\**",
-        false,
-        "the server's own system and service configuration (protected services are set by the services block)",
-    ),
-    (
-        "HKLM\\SOFTWARE\\**",
-        true,
-        "the whole of HKLM\\SOFTWARE: every application's settings, the HA product's own among them",
-    ),
-    ("HKLM\\SAM\\**", false, "the server's account database"),
-    ("HKLM\\SECURITY\\**", false, "the server's security policy and secrets"),
-    ("HKCU\\**", false, "a user hive, loaded per logged-on user"),
-    ("HKU\\**", false, "the user hives, loaded per logged-on user"),
-];
-
 impl Engine for Neverfail {
     fn name(&self) -> &'static str {
         "neverfail"
@@ -162,11 +140,7 @@ impl Engine for Neverfail {
                 }
             }
         }
-        for (key, whole, why) in DANGEROUS_REGISTRY {
-            if let Ok(root) = normalize_registry(key) {
-                out.push(Danger { root, whole, why });
-            }
-        }
+        out.extend(super::windows::server_registry_dangers());
         out
     }
 

@@ -154,6 +154,40 @@ pub fn shipped_powershell(os: &str) -> Option<PowerShell> {
     })
 }
 
+/// Registry locations that belong to each server: its service configuration (protected
+/// services are configured by the services block), the whole of `HKLM\SOFTWARE`, the account
+/// databases and the user hives. [Microsoft: "Registry hives"; vCSHB 6.6 guide: protected
+/// services are configured by the product; DOMAIN: "a key that denies the System account
+/// write access cannot be replicated"]
+const SERVER_REGISTRY: [(&str, bool, &str); 6] = [
+    (
+        "HKLM\\SYSTEM\\**",
+        false,
+        "the server's own system and service configuration (protected services are set by the services block)",
+    ),
+    (
+        "HKLM\\SOFTWARE\\**",
+        true,
+        "the whole of HKLM\\SOFTWARE: every application's settings, the HA product's own among them",
+    ),
+    ("HKLM\\SAM\\**", false, "the server's account database"),
+    ("HKLM\\SECURITY\\**", false, "the server's security policy and secrets"),
+    ("HKCU\\**", false, "a user hive, loaded per logged-on user"),
+    ("HKU\\**", false, "the user hives, loaded per logged-on user"),
+];
+
+/// [`SERVER_REGISTRY`] as dangers: what no HA engine should copy from one server to another.
+pub fn server_registry_dangers() -> Vec<super::Danger> {
+    SERVER_REGISTRY
+        .iter()
+        .filter_map(|&(key, whole, why)| {
+            crate::filters::normalize_registry(key)
+                .ok()
+                .map(|root| super::Danger { root, whole, why })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,7 +64,7 @@ impl Env {
             management_ip: c.management_ip,
             system_drive: "C:".to_string(),
             overrides: IndexMap::new(),
-            engine: engine::default_engine(),
+            engine: m.releases[c.release].checked_engine(),
         }
     }
 
@@ -147,7 +147,7 @@ impl Env {
             management_ip: t.management_ip.is_some(),
             system_drive: t.system_drive.clone(),
             overrides: t.paths.clone(),
-            engine: engine::default_engine(),
+            engine: t.engine(),
         }
     }
 }

@@ -23,15 +23,51 @@ struct Loader {
 }
 
 impl Loader {
-    fn schema(&mut self, span: Span, msg: impl Into<String>, help: &str) {
+    fn schema(&mut self, span: Span, msg: impl Into<String>, help: impl Into<String>) {
         let d = Diagnostic::new(codes::MATRIX_SCHEMA, msg)
             .at(self.file, span, "here")
-            .with_help(help.to_string());
+            .with_help(help.into());
         self.diags.push(d);
     }
 
     fn inconsistent(&mut self, span: Span, msg: impl Into<String>, label: &str) -> Diagnostic {
         Diagnostic::new(codes::MATRIX_INCONSISTENT, msg).at(self.file, span, label.to_string())
+    }
+
+    /// A release's `engines`: names of HA engines, each known and listed once.
+    fn engines(
+        &mut self,
+        node: &Node,
+        what: &str,
+    ) -> Option<Vec<&'static dyn crate::engine::Engine>> {
+        let Some(items) = node.scalar_or_list() else {
+            self.schema(
+                node.span,
+                format!("`engines` of {what} must be a list of engine names"),
+                format!(
+                    "e.g. `engines: [neverfail, wsfc]`; the engines are {}",
+                    crate::engine::names()
+                ),
+            );
+            return None;
+        };
+        let mut out: Vec<&'static dyn crate::engine::Engine> = Vec::new();
+        for (name, span) in items {
+            match crate::engine::by_name(name) {
+                Some(e) if out.iter().any(|o| o.name() == e.name()) => self.schema(
+                    span,
+                    format!("engine `{}` is listed twice for {what}", e.name()),
+                    "list each engine once",
+                ),
+                Some(e) => out.push(e),
+                None => self.schema(
+                    span,
+                    format!("`{name}` is not an HA engine amxc knows"),
+                    format!("the engines are {}", crate::engine::names()),
+                ),
+            }
+        }
+        Some(out)
     }
 
     fn fields<'a>(&mut self, node: &'a Node, what: &str, allowed: &str) -> Option<Fields<'a>> {
@@ -53,7 +89,7 @@ impl Loader {
             self.schema(
                 span,
                 format!("unknown key `{key}` in {what}"),
-                &format!("the keys of {what} are {allowed}"),
+                format!("the keys of {what} are {allowed}"),
             );
         }
         for (key, first, second) in f.duplicates() {
@@ -398,12 +434,15 @@ pub fn load(file: FileId, text: &str) -> Staged<Matrix> {
                     },
                     superseded_by: None,
                     known_issues: Vec::new(),
+                    engines: None,
                 };
                 if !v.is_null() {
                     let what = format!("release {date}");
-                    if let Some(mut rf) =
-                        l.fields(v, &what, "`supports`, `superseded_by` and `known_issues`")
-                    {
+                    if let Some(mut rf) = l.fields(
+                        v,
+                        &what,
+                        "`supports`, `superseded_by`, `known_issues` and `engines`",
+                    ) {
                         if let Some(s) = rf.get("supports") {
                             release.supports = l.restriction(
                                 s,
@@ -430,7 +469,14 @@ pub fn load(file: FileId, text: &str) -> Staged<Matrix> {
                                 ),
                             }
                         }
-                        l.finish(&rf, &what, "`supports`, `superseded_by` and `known_issues`");
+                        if let Some(s) = rf.get("engines") {
+                            release.engines = l.engines(s, &what);
+                        }
+                        l.finish(
+                            &rf,
+                            &what,
+                            "`supports`, `superseded_by`, `known_issues` and `engines`",
+                        );
                     }
                 }
                 releases.push(release);

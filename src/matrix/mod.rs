@@ -97,6 +97,28 @@ pub struct Release {
     pub supports: Restriction,
     pub superseded_by: Option<Date>,
     pub known_issues: Vec<String>,
+    /// The HA engines the release runs on, when the matrix says (`engines:`); every engine
+    /// otherwise.
+    pub engines: Option<Vec<&'static dyn crate::engine::Engine>>,
+}
+
+impl Release {
+    /// Whether the release runs on `engine`.
+    pub fn runs_on(&self, engine: &dyn crate::engine::Engine) -> bool {
+        self.engines
+            .as_ref()
+            .is_none_or(|es| es.iter().any(|e| e.name() == engine.name()))
+    }
+
+    /// The engine whose checks apply to the release's configurations: the default engine
+    /// when the release runs on it, else the first it names.
+    pub fn checked_engine(&self) -> &'static dyn crate::engine::Engine {
+        let default = crate::engine::default_engine();
+        match &self.engines {
+            Some(es) if !self.runs_on(default) => es.first().copied().unwrap_or(default),
+            _ => default,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

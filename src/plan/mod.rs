@@ -2,6 +2,7 @@
 //! evaluated policy, the effective filters, the start order — after the server-specific checks
 //! (drives that exist, values that scripts can hold safely).
 
+pub mod cluster;
 mod effective;
 mod order;
 mod values;
@@ -28,6 +29,8 @@ pub struct Plan<'a> {
     pub filters: Vec<EvFilter>,
     /// Indices into `ev.services`, in start order.
     pub start: Vec<usize>,
+    /// The clustered role, when the server runs the failover-clustering engine.
+    pub role: Option<cluster::Role>,
 }
 
 impl<'a> Plan<'a> {
@@ -38,6 +41,27 @@ impl<'a> Plan<'a> {
         let file = input.policy.file;
         let mut errors: Vec<Diagnostic> = ev.problems.clone();
         errors.extend(data.problems);
+        let release = input
+            .matrix
+            .release(&target.release)
+            .map(|r| &input.matrix.releases[r]);
+        if let Some(r) = release.filter(|r| !r.runs_on(env.engine)) {
+            let span = target.engine.map_or(target.server_span, |(_, s)| s);
+            let on: Vec<&str> = r.engines.iter().flatten().map(|e| e.name()).collect();
+            errors.push(
+                Diagnostic::new(
+                    codes::TARGET_UNSUPPORTED,
+                    format!(
+                        "release {} does not run on engine `{}`",
+                        target.release,
+                        env.engine.name()
+                    ),
+                )
+                .at(target.file, span, "this server's engine")
+                .with_note(format!("the matrix lists it for {}", on.join(", ")))
+                .with_help("name another engine (`engine:` in the profile, or `--engine`), or install a release that runs on this one"),
+            );
+        }
         for f in &data.all {
             if let Some(drive) = f.pattern.drive() {
                 if !target.drives.contains(&drive) {
@@ -137,17 +161,37 @@ impl<'a> Plan<'a> {
         ev.filters = data.all;
         ev.unprotected = data.unprotected;
         let start = start_order(&ev.services);
-        Staged::new(
-            Some(Plan {
-                input,
-                target,
-                env,
-                ev,
-                filters,
-                start,
-            }),
-            Vec::new(),
-        )
+        let mut plan = Plan {
+            input,
+            target,
+            env,
+            ev,
+            filters,
+            start,
+            role: None,
+        };
+        if plan.env.engine.name() == crate::engine::Engine::name(&crate::engine::Wsfc) {
+            let role = cluster::Role::of(&plan);
+            // what the cluster keeps of the data: its checkpoints, each a whole subtree
+            plan.filters = role
+                .checkpoints
+                .iter()
+                .filter_map(|c| {
+                    let f = plan
+                        .filters
+                        .iter()
+                        .find(|f| f.pattern.display == c.pattern)?;
+                    let pattern =
+                        crate::filters::normalize_registry(&format!("HKLM\\{}\\**", c.key)).ok()?;
+                    Some(EvFilter {
+                        pattern,
+                        ..f.clone()
+                    })
+                })
+                .collect();
+            plan.role = Some(role);
+        }
+        Staged::new(Some(plan), Vec::new())
     }
 
     /// The PowerShell the server has: as its profile states, else as its Windows release

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 
 pub const MAX_TARGET_BYTES: usize = 4 * 1024 * 1024;
 
-const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths`, `os` and `powershell`";
+const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths`, `os`, `powershell` and `engine`";
 
 fn schema(file: FileId, span: Span, msg: impl Into<String>, help: impl Into<String>) -> Diagnostic {
     Diagnostic::new(codes::TARGET_SCHEMA, msg)
@@ -358,6 +358,20 @@ pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Tar
             }
         }
     }
+    let mut engine = None;
+    if let Some(n) = f.get("engine") {
+        if let Some(t) = scalar(n, "engine", &mut out) {
+            match crate::engine::by_name(&t) {
+                Some(e) => engine = Some((e, n.span)),
+                None => out.push(schema(
+                    file,
+                    n.span,
+                    format!("`{t}` is not an HA engine amxc knows"),
+                    format!("the engines are {}", crate::engine::names()),
+                )),
+            }
+        }
+    }
     for (key, span) in f.unknown() {
         out.push(schema(
             file,
@@ -451,6 +465,7 @@ pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Tar
             paths,
             os,
             powershell,
+            engine,
         }),
         out,
     )

@@ -30,6 +30,18 @@ pub struct Target {
     /// The PowerShell the server has, when the profile states it (`powershell: "2.0"` or
     /// `none`); otherwise the one its Windows release ships.
     pub powershell: Option<crate::engine::windows::PowerShell>,
+    /// The HA engine the profile names (`engine:`), with where; the command line's
+    /// `--engine` gives it to profiles that do not (at the server's name).
+    pub engine: Option<(&'static dyn crate::engine::Engine, Span)>,
+}
+
+impl Target {
+    /// The engine this server runs: as its profile (or `--engine`) names it, else the
+    /// default engine.
+    pub fn engine(&self) -> &'static dyn crate::engine::Engine {
+        self.engine
+            .map_or(crate::engine::default_engine(), |(e, _)| e)
+    }
 }
 
 /// Whether `name` can be a folder of its own on every platform: no separators, no `..`,

@@ -62,7 +62,8 @@ pub fn matrix() -> Value {
                     "properties": {
                         "supports": restriction,
                         "superseded_by": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-                        "known_issues": { "type": "array", "items": { "type": "string" } }
+                        "known_issues": { "type": "array", "items": { "type": "string" } },
+                        "engines": { "type": "array", "items": { "enum": ["neverfail", "wsfc"] }, "uniqueItems": true, "description": "The HA engines the release runs on; every engine when absent." }
                     }
                 }
             }
@@ -89,6 +90,7 @@ pub fn target() -> Value {
             "drives": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z]:?$" }, "description": "Drive letters present on both servers." },
             "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?$" },
             "os": { "type": ["string", "number"], "description": "Windows Server generation, when the matrix has no `os` dimension." },
+            "engine": { "enum": ["neverfail", "wsfc"], "description": "The HA engine the server runs: `neverfail` (replication; the default) or `wsfc` (Windows Server Failover Clustering). `--engine` gives it for profiles that do not." },
             "powershell": { "type": "string", "pattern": "^([1-5](\\.[0-9]+)?|none)$", "description": "The Windows PowerShell the server has (\"2.0\" … \"5.1\") or `none`; without it, the one its Windows release ships. `.ps1` scripts need 2.0." },
             "paths": {
                 "type": ["object", "null"],

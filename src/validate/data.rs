@@ -95,7 +95,7 @@ pub fn check(
                         .with_help("keep one; only an exception may override the base policy"),
                     );
                 }
-                if !has_exclusions {
+                if !has_exclusions && env.engine.maps(crate::engine::Feature::Exclusions) {
                     out.push(
                         Diagnostic::new(codes::EXCLUSION_UNSUPPORTED, format!("exclusion `{}` in a configuration with heartbeat {}", pat(i), env.heartbeat_text()))
                             .at(file, span(i), "Heartbeat 5.2 and earlier have no exclusion filters")

@@ -27,9 +27,9 @@ type GroupKey = (usize, Vec<usize>, [bool; 3], Vec<bool>);
 /// Configurations whose data rules hold alike: their path key, the truth of each data
 /// condition, which exceptions apply, and whether the product generation lacks exclusions.
 type DataKey = (PathKey, Vec<bool>, Vec<bool>, bool);
-/// Where data patterns resolve to: each variable they use, and whether registry keys move
-/// under Wow6432Node.
-type PathKey = (Vec<Option<String>>, bool);
+/// Where data patterns resolve to: each variable they use, whether registry keys move under
+/// Wow6432Node, and the engine whose vetoes and dangers apply.
+type PathKey = (Vec<Option<String>>, bool, &'static str);
 /// A finding: code, primary span, message.
 type FindingKey = (u16, usize, usize, String);
 
@@ -139,7 +139,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
                     .ok()
             })
             .collect();
-        let path_key = (values, r.wow64());
+        let path_key = (values, r.wow64(), env.engine.name());
         let exc: Vec<bool> = exceptions
             .iter()
             .map(|e| crate::lower::exception_applies(e, env))
@@ -167,9 +167,14 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
     for groups in by_path.values() {
         let env = &envs[groups[0].1[0]];
-        let reused = built.as_ref().filter(|_| reuse).and_then(|(rel, at, _)| {
-            rebase::vetoes_if_reusable(policy, &items, &shapes, rel, at, env)
-        });
+        // what passes from one environment to the next holds for one engine only
+        let same_engine = |at: &Env| at.engine.name() == env.engine.name();
+        let reused = built
+            .as_ref()
+            .filter(|(_, at, _)| reuse && same_engine(at))
+            .and_then(|(rel, at, _)| {
+                rebase::vetoes_if_reusable(policy, &items, &shapes, rel, at, env)
+            });
         let veto = match reused {
             Some(v) => v,
             None => {

@@ -1,0 +1,285 @@
+//! Windows Server Failover Clustering (WSFC; "server clusters" up to Windows Server 2003): the
+//! protected services become Generic Service resources of one clustered role (a group) that
+//! runs on one node at a time; the cluster moves the role, restarts failed resources and
+//! restores registry checkpoints on the node that brings a resource online. There is no file
+//! or registry replication: data lives on clustered storage.
+//!
+//! Sources, cited by each fact below:
+//! - [FC] Microsoft, FailoverClusters module reference (Windows Server 2008 R2 and later):
+//!   `Add-ClusterGroup`, `Add-ClusterResource -ResourceType "Generic Service"`,
+//!   `Set-ClusterParameter`, `Set-ClusterResourceDependency`, `Add-ClusterCheckpoint
+//!   -RegistryCheckpoint` ("software\clusname": relative to HKLM, no leading backslash).
+//! - [CLU] Microsoft, Windows Server 2003 command-line reference, "Cluster resource" and
+//!   "Cluster group": `/create /group: /type:`, `/priv`, `/prop`, `/adddep:`, `/addcheck:`.
+//! - [PROPS] Microsoft, Resource Common Properties: RestartAction (0 ClusterResourceDontRestart,
+//!   1 ClusterResourceRestartNoNotify, 2 ClusterResourceRestartNotify — the default),
+//!   RestartThreshold (default 3), RestartPeriod (default 900000 ms), PendingTimeout (default
+//!   180000 ms).
+//! - [CKPT] Microsoft, CLUSCTL_RESOURCE_ADD_REGISTRY_CHECKPOINT(_32BIT): a checkpoint is a
+//!   whole subtree relative to HKEY_LOCAL_MACHINE, restored on the node before the resource
+//!   comes online; the 32-bit view has its own control code, which no cmdlet and no cluster.exe
+//!   switch exposes — a 32-bit application's keys are checkpointed by their `Wow6432Node` path,
+//!   where the 32-bit view keeps them.
+
+use super::{windows, Danger, Engine, FailureActionKind, Feature, Veto};
+use crate::ast::{ServiceState, Startup, TaskKind, TaskSide, Version};
+
+/// The failover-clustering engine.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Wsfc;
+
+/// RestartAction values. [PROPS]
+pub const DONT_RESTART: u32 = 0;
+pub const RESTART_NO_FAILOVER: u32 = 1;
+pub const RESTART_THEN_FAILOVER: u32 = 2;
+/// RestartPeriod when the policy gives none: the cluster's default, 15 minutes. [PROPS]
+pub const DEFAULT_RESTART_PERIOD_MS: u64 = 900_000;
+/// PendingTimeout when the policy gives no start or stop timeout: the cluster's default. [PROPS]
+pub const DEFAULT_PENDING_TIMEOUT_MS: u64 = 180_000;
+/// The resource type of a clustered Windows service. [FC; CLU]
+pub const GENERIC_SERVICE: &str = "Generic Service";
+
+/// How a policy construct is carried out by this engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fidelity {
+    /// As the policy says.
+    Mapped,
+    /// Something close, described in `how`.
+    Approximated,
+    /// Not carried out at all.
+    Dropped,
+}
+
+impl Fidelity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fidelity::Mapped => "mapped",
+            Fidelity::Approximated => "approximated",
+            Fidelity::Dropped => "dropped",
+        }
+    }
+}
+
+/// A construct of the policy model, as the mapping table lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Construct {
+    Service,
+    StartOrder,
+    ManualStartup,
+    OtherStartup,
+    RunningOnPassive,
+    MonitorOnly,
+    Timeouts,
+    UnequalTimeouts,
+    RecoverService,
+    SwitchoverAction,
+    RestartApplications,
+    LogWarning,
+    TaskAction,
+    AfterSwitchover,
+    RegistrySubtree,
+    RegistryKeyOnly,
+    RegistryWildcard,
+    RegistryOutsideHklm,
+    RegistryExclusion,
+    FileInclusion,
+    FileExclusion,
+    Unprotected,
+    Snapshot,
+    NetworkTask,
+    StartStopTask,
+    ShadowTask,
+    PeriodicTask,
+    RuleActionTask,
+}
+
+/// One row of the mapping table: a construct, how this engine carries it out, and how.
+pub struct Row {
+    pub construct: Construct,
+    /// The construct as the policy writes it.
+    pub what: &'static str,
+    pub fidelity: Fidelity,
+    pub how: &'static str,
+}
+
+const fn row(
+    construct: Construct,
+    what: &'static str,
+    fidelity: Fidelity,
+    how: &'static str,
+) -> Row {
+    Row {
+        construct,
+        what,
+        fidelity,
+        how,
+    }
+}
+
+use Construct as C;
+use Fidelity::{Approximated as A, Dropped as D, Mapped as M};
+
+/// Every construct of the policy model and what this engine makes of it, in the order the
+/// documentation lists them. A test ties this table to `docs/engines.md`.
+pub const MAPPING: &[Row] = &[
+    row(C::Service, "a protected service (`service`)", M, "a Generic Service resource of the role, named by its display name, with `ServiceName` set [FC; CLU]"),
+    row(C::StartOrder, "start order (`after`)", M, "resource dependencies: a resource comes online after its providers and goes offline before them [FC: Set-ClusterResourceDependency; CLU: /adddep]"),
+    row(C::ManualStartup, "`startup manual`", M, "the service is set to Manual on the node, so that only the cluster starts it"),
+    row(C::OtherStartup, "`startup automatic` or `disabled`", A, "set to Manual: a clustered service is started by the cluster, never by Windows"),
+    row(C::RunningOnPassive, "`passive running`", D, "a Generic Service resource runs on one node at a time"),
+    row(C::MonitorOnly, "a monitored-only service (`manage false`)", D, "the cluster starts and stops every resource it holds; the service is left out of the role"),
+    row(C::Timeouts, "`start-timeout`, `stop-timeout`", M, "the resource's PendingTimeout (the cluster waits this long for online and offline) [PROPS]"),
+    row(C::UnequalTimeouts, "different start and stop timeouts", A, "PendingTimeout is one value for both: the larger is used [PROPS]"),
+    row(C::RecoverService, "`recover-service` failure actions", M, "RestartThreshold: as many restarts as the list has before a `switchover` [PROPS]"),
+    row(C::SwitchoverAction, "a `switchover` failure action", M, "RestartAction 2: once the restarts are used up, the role fails over to another node; without one, RestartAction 1 (restart, no failover) or 0 (an empty list) [PROPS]"),
+    row(C::RestartApplications, "a `restart-applications` failure action", A, "counted as a restart of the failed resource; resources that depend on it go offline and online with it"),
+    row(C::LogWarning, "a `log-warning` failure action", A, "the cluster logs every resource failure in its own log and event log; no separate warning is raised"),
+    row(C::TaskAction, "a task as a failure action (`task NAME`)", D, "a resource failure runs no program"),
+    row(C::AfterSwitchover, "failure actions after a `switchover`", D, "never reached: the role has moved to another node"),
+    row(C::RegistrySubtree, "a registry inclusion of a whole subtree (`HKLM\\…\\**`)", M, "a registry checkpoint of the key, relative to HKLM; a 32-bit application's by its `Wow6432Node` path [FC: Add-ClusterCheckpoint; CLU: /addcheck; CKPT]"),
+    row(C::RegistryKeyOnly, "a registry inclusion of one key (`HKLM\\…\\Key`)", A, "a checkpoint is always a whole subtree: the key's subkeys are copied too [CKPT]"),
+    row(C::RegistryWildcard, "a registry inclusion with `*` or `?` in a key name, or `**` inside", D, "a checkpoint names one literal key"),
+    row(C::RegistryOutsideHklm, "a registry inclusion outside HKLM", D, "checkpoints are relative to HKEY_LOCAL_MACHINE [CKPT]"),
+    row(C::RegistryExclusion, "a registry exclusion", D, "a checkpoint copies its whole subtree: excluded keys are copied with the rest"),
+    row(C::FileInclusion, "a file inclusion", D, "the cluster replicates no files: the data must live on clustered storage that moves with the role"),
+    row(C::FileExclusion, "a file exclusion", D, "the cluster replicates no files"),
+    row(C::Unprotected, "unprotected data (`unprotected … because`)", M, "nothing is replicated unless a checkpoint names it"),
+    row(C::Snapshot, "snapshot sets (`snapshot`)", D, "the cluster takes no snapshots of application data"),
+    row(C::NetworkTask, "network-configuration tasks", D, "a role's client access point (network name and IP address resources) moves the address; amxc does not create one"),
+    row(C::StartStopTask, "pre/post start and stop tasks", D, "a Generic Service resource runs no program around online and offline"),
+    row(C::ShadowTask, "pre/post shadow tasks", D, "the cluster takes no snapshots"),
+    row(C::PeriodicTask, "periodic tasks", D, "the cluster schedules nothing on its nodes"),
+    row(C::RuleActionTask, "rule-action tasks", D, "the cluster has no rules that run programs"),
+];
+
+/// The row of a construct.
+pub fn row_of(c: Construct) -> &'static Row {
+    MAPPING
+        .iter()
+        .find(|r| r.construct == c)
+        .expect("every construct has a row")
+}
+
+/// The construct a task of `kind` is.
+pub fn task_construct(kind: TaskKind) -> Construct {
+    match kind {
+        TaskKind::Network => C::NetworkTask,
+        TaskKind::PreStart | TaskKind::PostStart | TaskKind::PreStop | TaskKind::PostStop => {
+            C::StartStopTask
+        }
+        TaskKind::PreShadow | TaskKind::PostShadow => C::ShadowTask,
+        TaskKind::Periodic(_) => C::PeriodicTask,
+        TaskKind::RuleAction => C::RuleActionTask,
+    }
+}
+
+/// Whether a Windows release has the FailoverClusters PowerShell module: Windows Server 2008
+/// R2 and later; 2003 and 2008 have `cluster.exe` only. `None` when the text names no release.
+/// [FC: "Windows Server 2008 R2"; CLU]
+pub fn has_failover_clusters_module(os: &str) -> Option<bool> {
+    let ps = windows::shipped_powershell(os)?;
+    // the module ships with the release that first ships PowerShell: 2008 R2
+    Some(matches!(ps, windows::PowerShell::Version(_)))
+}
+
+impl Engine for Wsfc {
+    fn name(&self) -> &'static str {
+        "wsfc"
+    }
+
+    fn maps(&self, feature: Feature) -> bool {
+        match feature {
+            Feature::RegistryFilters => true,
+            Feature::FileFilters | Feature::Exclusions | Feature::Snapshots | Feature::Task(_) => {
+                false
+            }
+            Feature::FailureAction(k) => {
+                matches!(
+                    k,
+                    FailureActionKind::RecoverService | FailureActionKind::Switchover
+                )
+            }
+        }
+    }
+
+    /// The cluster replicates no folder, so it vetoes none.
+    fn vetoed_roots(&self, _system_drive: &str) -> Vec<Veto> {
+        Vec::new()
+    }
+
+    fn drive_root_veto(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Registry locations that belong to each node: a checkpoint of them would overwrite the
+    /// node's own configuration when the role comes online.
+    fn dangerous(&self, _system_drive: &str) -> Vec<Danger> {
+        windows::server_registry_dangers()
+    }
+
+    /// A checkpoint has no exclusions.
+    fn has_exclusions(&self, _generation: Option<&Version>) -> bool {
+        false
+    }
+
+    /// The failure list becomes a restart count: any length maps.
+    fn max_failure_actions(&self) -> usize {
+        usize::MAX
+    }
+
+    fn default_side(&self, _kind: TaskKind) -> TaskSide {
+        TaskSide::Active
+    }
+
+    fn allowed_sides(&self, _kind: TaskKind) -> &'static [TaskSide] {
+        &[
+            TaskSide::Active,
+            TaskSide::Passive,
+            TaskSide::Both,
+            TaskSide::Primary,
+            TaskSide::Secondary,
+        ]
+    }
+
+    /// Clustered services are set to Manual: the cluster starts them. [Microsoft, "Generic
+    /// Service resource"; DOMAIN]
+    fn default_startup(&self) -> Startup {
+        Startup::Manual
+    }
+
+    /// Running on the node that owns the role, stopped on the others.
+    fn default_states(&self) -> (ServiceState, ServiceState) {
+        (ServiceState::Running, ServiceState::Stopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_construct_has_exactly_one_row() {
+        let mut seen: Vec<Construct> = MAPPING.iter().map(|r| r.construct).collect();
+        let n = seen.len();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), n, "a construct is listed twice");
+        // what `maps` says agrees with the table
+        let e = Wsfc;
+        assert!(!e.maps(Feature::FileFilters));
+        assert_eq!(row_of(C::FileInclusion).fidelity, D);
+        assert!(e.maps(Feature::RegistryFilters));
+        assert_eq!(row_of(C::RegistrySubtree).fidelity, M);
+        assert!(!e.maps(Feature::Snapshots));
+        assert_eq!(row_of(C::Snapshot).fidelity, D);
+    }
+
+    #[test]
+    fn the_module_comes_with_windows_server_2008_r2() {
+        assert_eq!(has_failover_clusters_module("2003"), Some(false));
+        assert_eq!(has_failover_clusters_module("2008"), Some(false));
+        assert_eq!(has_failover_clusters_module("2008 R2"), Some(true));
+        assert_eq!(has_failover_clusters_module("2016"), Some(true));
+        assert_eq!(has_failover_clusters_module("Vista"), None);
+    }
+}
