@@ -279,3 +279,37 @@ fn explain_path_reads_keys_as_the_server_does_and_names_the_exception() {
     ]);
     assert!(out.contains(":72, exception 2007-03-27)"), "{out}");
 }
+
+#[test]
+fn compile_for_a_cluster_refuses_losses_unless_allowed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("out");
+    let out_s = out.to_string_lossy().into_owned();
+    let args = [
+        "compile",
+        "policies/sql-server.amx",
+        "--targets",
+        "policies/targets/sql-server",
+        "--out",
+        &out_s,
+        "--engine",
+        "wsfc",
+        "--format",
+        "short",
+    ];
+    let (code, stdout, _) = amxc(&args);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("error[AMX0412]"), "{stdout}");
+    assert!(!out.join("SQL01").exists(), "nothing is written");
+    let mut allowed = args.to_vec();
+    allowed.push("--allow-lossy");
+    let (code, stdout, _) = amxc(&allowed);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("warning[AMX0412]"), "{stdout}");
+    assert!(out.join("SQL01/cluster.yaml").is_file() && out.join("SQL02/cluster.cmd").is_file());
+    // and the folder it wrote is current
+    let mut check = allowed.clone();
+    check.push("--check");
+    let (code, stdout, stderr) = amxc(&check);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}

@@ -114,6 +114,7 @@ fn a_huge_diff_is_truncated_below_the_comment_limit_with_a_note() {
             ..FilterSet::default()
         },
         services: ServiceSet::default(),
+        cluster: None,
     };
     let old: Vec<Outputs> = (0..20).map(|k| server(&format!("S{k:02}"), 0)).collect();
     let new: Vec<Outputs> = (0..20)
@@ -199,5 +200,110 @@ fn a_changed_service_or_task_names_every_setting_with_old_and_new_values() {
             "run `C:\\LU\\LUALL.EXE -s` → `C:\\LU\\LUALL.EXE -q`",
             "timeout 600 s → default"
         ]
+    );
+}
+
+/// A policy compiled for clusters (losses allowed) into `out`; the servers written.
+fn compile_cluster(policy: &Path, targets: &str, out: &Path) -> usize {
+    let mut sources = SourceMap::new();
+    let args = FleetArgs {
+        policy,
+        matrix: None,
+        targets: target_files(Path::new(targets)).expect("targets"),
+        out,
+        options: Options {
+            scripts: ScriptKind::Auto,
+            json: false,
+            allow_lossy: true,
+        },
+        check: false,
+        keep: false,
+        engine: Some(&amxc::engine::Wsfc),
+    };
+    compile_fleet(&mut sources, &args)
+        .expect("compile")
+        .servers
+        .len()
+}
+
+/// The sql-server policy compiled for clusters, as is and with `new` in place of `old`.
+fn cluster_trees(old: &str, new: &str) -> (tempfile::TempDir, Vec<Outputs>, Vec<Outputs>) {
+    let dir = tempfile::tempdir().expect("temp");
+    let src = std::fs::read_to_string("policies/sql-server.amx").expect("policy");
+    assert!(src.contains(old), "the policy changed: `{old}` is gone");
+    std::fs::write(dir.path().join("sql-server.amx"), src.replace(old, new)).expect("write");
+    std::fs::copy(
+        "policies/sql-server.versions.yaml",
+        dir.path().join("sql-server.versions.yaml"),
+    )
+    .expect("matrix");
+    let mut trees = Vec::new();
+    for (policy, out) in [
+        (Path::new("policies/sql-server.amx").to_path_buf(), "a"),
+        (dir.path().join("sql-server.amx"), "b"),
+    ] {
+        let servers = compile_cluster(
+            &policy,
+            "policies/targets/sql-server",
+            &dir.path().join(out),
+        );
+        assert_eq!(servers, 2);
+        trees.push(read_tree(&dir.path().join(out)).expect("read"));
+    }
+    let b = trees.pop().expect("b");
+    let a = trees.pop().expect("a");
+    (dir, a, b)
+}
+
+#[test]
+fn a_cluster_role_diff_names_each_resource_setting_and_checkpoint() {
+    let (_dir, a, b) = cluster_trees(
+        "            on-failure recover-service, switchover\n        }\n        service SQLServerAgent",
+        "            on-failure recover-service, recover-service, switchover\n        }\n        service SQLServerAgent",
+    );
+    let d = diff(&a, &b);
+    let t = text(&d);
+    assert!(
+        t.contains(
+            "~ resource `SQL Server (MSSQLSERVER)`: RestartThreshold 1 → 2 — sql-server.amx:26"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.starts_with("1 server changed — cluster roles: 1 change"),
+        "{t}"
+    );
+    let json = serde_json::to_value(&d).expect("json");
+    assert_eq!(json["servers"][0]["role"][0]["what"], "resource");
+    assert_eq!(json["servers"][0]["role"][0]["change"], "changed");
+    // a key more: a checkpoint added
+    let (_dir, a, b) = cluster_trees(
+        "    data {\n",
+        "    data {\n        registry include 'HKLM\\SOFTWARE\\Vendor\\Tools\\**'\n",
+    );
+    let t = text(&diff(&a, &b));
+    assert!(t.contains("+ checkpoint `SOFTWARE\\Vendor\\Tools`"), "{t}");
+}
+
+#[test]
+fn a_server_moved_to_another_engine_says_so() {
+    let old = tempfile::tempdir().expect("temp");
+    compile(Path::new("policies/symantec-mail-security.amx"), old.path());
+    let new = tempfile::tempdir().expect("temp");
+    compile_cluster(
+        Path::new("policies/symantec-mail-security.amx"),
+        "policies/targets/symantec-mail-security",
+        new.path(),
+    );
+    let d = diff(
+        &read_tree(old.path()).expect("old"),
+        &read_tree(new.path()).expect("new"),
+    );
+    let t = text(&d);
+    assert!(t.contains("~ engine `neverfail → wsfc`"), "{t}");
+    assert!(!t.contains("~ release"), "the release did not change: {t}");
+    assert!(
+        t.contains("+ resource `Symantec Mail Security for Microsoft Exchange`"),
+        "{t}"
     );
 }

@@ -2,7 +2,10 @@
 //! fleet's), in the terms reviewers care about — filters added, removed or changed with their
 //! origins, services added, removed or reordered, tasks changed.
 
+mod cluster;
 mod render;
+
+pub use cluster::{role_changes, RoleChange};
 
 pub use render::{markdown, text, MARKDOWN_LIMIT};
 
@@ -18,6 +21,13 @@ pub struct Outputs {
     pub server: String,
     pub filters: FilterSet,
     pub services: ServiceSet,
+    /// A clustered server's role (`cluster.yaml`); its filters and services are then empty.
+    pub cluster: Option<crate::emit::cluster::ClusterFile>,
+}
+
+/// Whether a folder holds one server's compiled outputs, for either engine.
+fn is_server(dir: &Path) -> bool {
+    dir.join("filters.yaml").is_file() || dir.join("cluster.yaml").is_file()
 }
 
 fn read_server(dir: &Path) -> Result<Outputs, String> {
@@ -25,6 +35,25 @@ fn read_server(dir: &Path) -> Result<Outputs, String> {
         std::fs::read_to_string(dir.join(name))
             .map_err(|e| format!("cannot read `{}`: {e}", dir.join(name).display()))
     };
+    if !dir.join("filters.yaml").is_file() {
+        let cluster: crate::emit::cluster::ClusterFile =
+            serde_yaml::from_str(&read("cluster.yaml")?).map_err(|e| {
+                format!(
+                    "`{}` is not a cluster role: {e}",
+                    dir.join("cluster.yaml").display()
+                )
+            })?;
+        return Ok(Outputs {
+            server: cluster.server.clone(),
+            filters: FilterSet {
+                server: cluster.server.clone(),
+                release: cluster.release.clone(),
+                ..FilterSet::default()
+            },
+            services: ServiceSet::default(),
+            cluster: Some(cluster),
+        });
+    }
     let filters: FilterSet = serde_yaml::from_str(&read("filters.yaml")?).map_err(|e| {
         format!(
             "`{}` is not a filter set: {e}",
@@ -51,18 +80,19 @@ fn read_server(dir: &Path) -> Result<Outputs, String> {
         server,
         filters,
         services,
+        cluster: None,
     })
 }
 
 /// A server's folder, or a fleet's folder of server folders.
 pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, String> {
-    if path.join("filters.yaml").is_file() {
+    if is_server(path) {
         return Ok(vec![read_server(path)?]);
     }
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("filters.yaml").is_file())
+        .filter(|p| is_server(p))
         .collect();
     dirs.sort();
     dirs.iter().map(|d| read_server(d)).collect()
@@ -95,6 +125,8 @@ pub struct ServerDiff {
     pub tasks_added: Vec<TaskEntry>,
     pub tasks_removed: Vec<TaskEntry>,
     pub tasks_changed: Vec<(TaskEntry, TaskEntry)>,
+    /// A clustered server's role: resources, checkpoints, losses, or a change of engine.
+    pub role: Vec<RoleChange>,
 }
 
 impl ServerDiff {
@@ -110,6 +142,7 @@ impl ServerDiff {
             && self.tasks_added.is_empty()
             && self.tasks_removed.is_empty()
             && self.tasks_changed.is_empty()
+            && self.role.is_empty()
     }
 }
 
@@ -309,6 +342,7 @@ pub fn server_diff(old: &Outputs, new: &Outputs) -> ServerDiff {
             d.tasks_removed.push(t.clone());
         }
     }
+    d.role = role_changes(old.cluster.as_ref(), new.cluster.as_ref());
     d
 }
 

@@ -45,6 +45,10 @@ pub fn summary(d: &Diff) -> String {
     if ta + tr + tc > 0 {
         parts.push(format!("tasks: {ta} added, {tr} removed, {tc} changed"));
     }
+    let roles = sum(|s| s.role.len());
+    if roles > 0 {
+        parts.push(format!("cluster roles: {}", plural(roles, "change")));
+    }
     let mut head = format!("{} changed", plural(d.servers.len(), "server"));
     if !d.servers_added.is_empty() {
         head.push_str(&format!(", {} added", d.servers_added.len()));
@@ -157,6 +161,7 @@ fn server_lines(s: &ServerDiff) -> Vec<String> {
             t.origin
         )
     }));
+    v.extend(s.role.iter().map(super::RoleChange::line));
     v
 }
 

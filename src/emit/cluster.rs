@@ -15,9 +15,9 @@ use super::quote::{cmd_comment, cmd_set, ps, ps_comment};
 use super::summary::{cell, code, server_table};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::engine::wsfc::{self, Fidelity, MAPPING};
-use crate::plan::cluster::Role;
+use crate::plan::cluster::{Resource, Role};
 use crate::plan::Plan;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -212,89 +212,78 @@ pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
     s
 }
 
-#[derive(Serialize)]
-struct ClusterFile<'a> {
-    format_version: u32,
-    engine: &'static str,
-    server: &'a str,
-    role: &'a str,
-    resources: Vec<ResourceEntry<'a>>,
-    checkpoints: Vec<CheckpointEntry<'a>>,
-    not_mapped: Vec<LossEntry<'a>>,
+/// `cluster.yaml`: a clustered server's role as data (read back by `amxc diff`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterFile {
+    pub format_version: u32,
+    pub engine: String,
+    pub server: String,
+    pub release: String,
+    pub role: String,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    #[serde(default)]
+    pub checkpoints: Vec<CheckpointEntry>,
+    #[serde(default)]
+    pub not_mapped: Vec<LossEntry>,
 }
 
-#[derive(Serialize)]
-struct ResourceEntry<'a> {
-    name: &'a str,
-    service: &'a str,
-    depends_on: &'a [String],
-    restart_action: u32,
-    restart_threshold: u32,
-    restart_period_ms: u64,
-    pending_timeout_ms: u64,
-    origin: &'a str,
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointEntry {
+    pub resource: String,
+    pub key: String,
+    pub from: String,
+    pub origin: String,
 }
 
-#[derive(Serialize)]
-struct CheckpointEntry<'a> {
-    resource: &'a str,
-    key: &'a str,
-    from: &'a str,
-    origin: &'a str,
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LossEntry {
+    pub fidelity: String,
+    pub what: String,
+    pub how: String,
+    pub origin: String,
 }
 
-#[derive(Serialize)]
-struct LossEntry<'a> {
-    fidelity: &'static str,
-    what: &'a str,
-    how: &'static str,
-    origin: &'a str,
-}
-
-/// `cluster.yaml`.
-pub fn cluster_yaml(plan: &Plan, role: &Role) -> String {
+/// The role as [`ClusterFile`].
+pub fn cluster_file(plan: &Plan, role: &Role) -> ClusterFile {
     let holder = role.resources.first().map_or("", |r| r.name.as_str());
-    let file = ClusterFile {
+    ClusterFile {
         format_version: CLUSTER_FORMAT_VERSION,
-        engine: "wsfc",
-        server: &plan.target.server,
-        role: &role.group,
-        resources: role
-            .resources
-            .iter()
-            .map(|r| ResourceEntry {
-                name: &r.name,
-                service: &r.service,
-                depends_on: &r.depends_on,
-                restart_action: r.restart_action,
-                restart_threshold: r.restart_threshold,
-                restart_period_ms: r.restart_period_ms,
-                pending_timeout_ms: r.pending_timeout_ms,
-                origin: &r.origin,
-            })
-            .collect(),
+        engine: "wsfc".to_string(),
+        server: plan.target.server.clone(),
+        release: plan.target.release.to_string(),
+        role: role.group.clone(),
+        resources: role.resources.clone(),
         checkpoints: role
             .checkpoints
             .iter()
             .map(|c| CheckpointEntry {
-                resource: holder,
-                key: &c.key,
-                from: &c.pattern,
-                origin: &c.origin,
+                resource: holder.to_string(),
+                key: c.key.clone(),
+                from: c.pattern.clone(),
+                origin: c.origin.clone(),
             })
             .collect(),
         not_mapped: role
             .losses
             .iter()
             .map(|l| LossEntry {
-                fidelity: l.fidelity.as_str(),
-                what: &l.subject,
-                how: wsfc::row_of(l.construct).how,
-                origin: &l.origin,
+                fidelity: l.fidelity.as_str().to_string(),
+                what: l.subject.clone(),
+                how: wsfc::row_of(l.construct).how.to_string(),
+                origin: l.origin.clone(),
             })
             .collect(),
-    };
-    format!("# {}\n{}", plan.banner(), super::yaml::to_string(&file))
+    }
+}
+
+/// `cluster.yaml`.
+pub fn cluster_yaml(plan: &Plan, role: &Role) -> String {
+    format!(
+        "# {}\n{}",
+        plan.banner(),
+        super::yaml::to_string(&cluster_file(plan, role))
+    )
 }
 
 /// `summary.md` of a clustered server.

@@ -127,7 +127,7 @@ pub const MAPPING: &[Row] = &[
     row(C::ManualStartup, "`startup manual`", M, "the service is set to Manual on the node, so that only the cluster starts it"),
     row(C::OtherStartup, "`startup automatic` or `disabled`", A, "set to Manual: a clustered service is started by the cluster, never by Windows"),
     row(C::RunningOnPassive, "`passive running`", D, "a Generic Service resource runs on one node at a time"),
-    row(C::MonitorOnly, "a monitored-only service (`manage false`)", D, "the cluster starts and stops every resource it holds; the service is left out of the role"),
+    row(C::MonitorOnly, "a monitored-only service (`manage no`)", D, "the cluster starts and stops every resource it holds; the service is left out of the role"),
     row(C::Timeouts, "`start-timeout`, `stop-timeout`", M, "the resource's PendingTimeout (the cluster waits this long for online and offline) [PROPS]"),
     row(C::UnequalTimeouts, "different start and stop timeouts", A, "PendingTimeout is one value for both: the larger is used [PROPS]"),
     row(C::RecoverService, "`recover-service` failure actions", M, "RestartThreshold: as many restarts as the list has before a `switchover` [PROPS]"),

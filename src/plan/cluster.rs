@@ -24,7 +24,8 @@ pub struct Role {
     pub losses: Vec<Loss>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One Generic Service resource; `cluster.yaml` writes it as it is.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Resource {
     /// The resource's name: the service's display name, else its name.
     pub name: String,
@@ -66,10 +67,26 @@ impl Role {
     pub fn of(plan: &Plan) -> Role {
         let mut losses = Vec::new();
         let mut lose = |c: Construct, subject: String, origin: &Origin| {
+            let row = wsfc::row_of(c);
+            // a service's setting: say which (`service 'X' (different start and stop timeouts)`)
+            let setting = matches!(
+                c,
+                Construct::MonitorOnly
+                    | Construct::OtherStartup
+                    | Construct::RunningOnPassive
+                    | Construct::UnequalTimeouts
+                    | Construct::AfterSwitchover
+                    | Construct::RestartApplications
+                    | Construct::LogWarning
+            );
             losses.push(Loss {
                 construct: c,
-                fidelity: wsfc::row_of(c).fidelity,
-                subject,
+                fidelity: row.fidelity,
+                subject: if setting {
+                    format!("{subject} ({})", row.what)
+                } else {
+                    subject
+                },
                 origin: plan.origin_of(origin),
                 span: origin.span,
             });
@@ -96,13 +113,17 @@ impl Role {
         };
         let managed = |i: usize| services[i].manage;
         let mut resources = Vec::new();
-        for &i in &plan.start {
+        // a service the HA product only watches has no place in the role (and in no start order)
+        for s in services.iter().filter(|s| !s.manage) {
+            lose(
+                Construct::MonitorOnly,
+                format!("service '{}'", s.name),
+                &s.origin,
+            );
+        }
+        for &i in plan.start.iter().filter(|&&i| managed(i)) {
             let s = &services[i];
             let subject = format!("service '{}'", s.name);
-            if !managed(i) {
-                lose(Construct::MonitorOnly, subject, &s.origin);
-                continue;
-            }
             if s.startup != Startup::Manual {
                 lose(Construct::OtherStartup, subject.clone(), &s.origin);
             }
