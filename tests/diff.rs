@@ -265,7 +265,7 @@ fn a_cluster_role_diff_names_each_resource_setting_and_checkpoint() {
     let t = text(&d);
     assert!(
         t.contains(
-            "~ resource `SQL Server (MSSQLSERVER)`: RestartThreshold 1 → 2 — sql-server.amx:26"
+            "~ resource `SQL Server (MSSQLSERVER)`: RestartThreshold 1 → 2 — sql-server.amx:28"
         ),
         "{t}"
     );

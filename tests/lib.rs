@@ -18,3 +18,4 @@ pub mod reference_model;
 mod reuse;
 mod scripts;
 mod support;
+mod switchover;

@@ -53,6 +53,9 @@ pub struct Policy {
     pub versions: Option<Item<Vec<Date>>>,
     pub supports: Vec<Item<Supports>>,
     pub applies_to: Option<Item<AppliesTo>>,
+    /// `switchover within DURATION`: the longest a managed switchover may take; in a
+    /// configuration the last one whose condition holds applies.
+    pub switchover: Vec<Item<Duration>>,
     /// What holds in every release.
     pub base: Body,
     pub exceptions: Vec<Exception>,

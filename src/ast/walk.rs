@@ -50,6 +50,7 @@ impl Policy {
             out.extend(a.value.bits.iter().filter_map(|b| b.when.as_deref()));
         }
         push(&mut out, &self.supports);
+        push(&mut out, &self.switchover);
         body(&mut out, &self.base, with_data);
         for e in &self.exceptions {
             out.extend(e.when.as_ref());
@@ -183,6 +184,12 @@ impl Policy {
             versions: self.versions.clone(),
             supports: self.supports.clone(),
             applies_to: self.applies_to.clone(),
+            switchover: self
+                .switchover
+                .iter()
+                .filter(|i| i.when.is_none())
+                .cloned()
+                .collect(),
         }
     }
 }

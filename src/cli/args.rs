@@ -117,6 +117,26 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Show what a switchover from a server does, in order, on which server, and how long it can take.
+    #[command(
+        after_help = "Examples:\n  amxc plan policies/sql-server.amx --target policies/targets/sql-server/SQL01.yaml\n  amxc plan policies/sql-server.amx --target policies/targets/sql-server/SQL01.yaml --format markdown > plan.md\n  amxc plan policies/sql-server.amx --target policies/targets/sql-server/SQL01.yaml --format json"
+    )]
+    Plan {
+        /// The policy (`*.amx`); its matrix is the `.versions.yaml` beside it unless `--matrix` names one.
+        policy: PathBuf,
+        /// The server's target profile (YAML): the active server of the switchover.
+        #[arg(long)]
+        target: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// How to print the plan (errors are printed as human diagnostics).
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+        /// Colour in diagnostics.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
     /// Explain a diagnostic code: what it means, an example, the fix.
     #[command(after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list")]
     Explain {
@@ -252,6 +272,17 @@ pub enum DiffFormat {
     /// A pull-request comment: summary line, collapsible details, under 60,000 characters.
     Markdown,
     /// One JSON document with a `format_version`.
+    Json,
+}
+
+/// `amxc plan --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A table for a terminal.
+    Text,
+    /// Tables and a Mermaid gantt chart.
+    Markdown,
+    /// JSON (`format_version` 1).
     Json,
 }
 

@@ -13,6 +13,7 @@ mod fmt_cmd;
 mod man;
 mod matrix_cmd;
 mod output;
+mod plan_cmd;
 
 pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, EngineArg, SchemaKind};
 pub use failure::{Failure, Outcome};
@@ -128,6 +129,13 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             diag,
         } => matrix_cmd::run(&policy, matrix.as_deref(), &diag),
+        Command::Plan {
+            policy,
+            target,
+            matrix,
+            format,
+            color,
+        } => plan_cmd::run(&policy, matrix.as_deref(), &target, format, color),
     };
     match result {
         Ok(code) => ExitCode::from(code),

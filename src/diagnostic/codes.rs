@@ -334,6 +334,11 @@ codes! {
     example "registry include 'HKLM\\SYSTEM\\CurrentControlSet\\**'"
     fix "Include the application's own folders and keys; configure protected services in the services block."
 
+    316 SWITCHOVER_BUDGET Error "worst-case switchover exceeds the policy's budget"
+    { "The policy says how long a managed switchover may take (`switchover within DURATION`). In this configuration its worst case — network tasks, pre-stop tasks, every protected service stopped, post-stop tasks, then pre-start tasks, every service started and post-start tasks, each at its timeout (300 s where the policy gives none) — is longer. The labels show the longest steps; `amxc plan` shows them all." }
+    example "switchover within 5m\nservices {\n    service Db { start-timeout 10m }\n}"
+    fix "Shorten the longest steps' timeouts, or give these configurations a larger budget with `switchover within … when …`."
+
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }
     example "server: [EXCH01"

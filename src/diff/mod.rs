@@ -127,6 +127,9 @@ pub struct ServerDiff {
     pub tasks_changed: Vec<(TaskEntry, TaskEntry)>,
     /// A clustered server's role: resources, checkpoints, losses, or a change of engine.
     pub role: Vec<RoleChange>,
+    /// The worst case of a managed switchover, in seconds, before and after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub switchover_worst_case_seconds: Option<(u64, u64)>,
 }
 
 impl ServerDiff {
@@ -143,6 +146,7 @@ impl ServerDiff {
             && self.tasks_removed.is_empty()
             && self.tasks_changed.is_empty()
             && self.role.is_empty()
+            && self.switchover_worst_case_seconds.is_none()
     }
 }
 
@@ -343,6 +347,13 @@ pub fn server_diff(old: &Outputs, new: &Outputs) -> ServerDiff {
         }
     }
     d.role = role_changes(old.cluster.as_ref(), new.cluster.as_ref());
+    let (a, b) = (
+        old.services.switchover_worst_case_seconds,
+        new.services.switchover_worst_case_seconds,
+    );
+    if a != b {
+        d.switchover_worst_case_seconds = Some((a, b));
+    }
     d
 }
 

@@ -45,6 +45,21 @@ pub fn summary(d: &Diff) -> String {
     if ta + tr + tc > 0 {
         parts.push(format!("tasks: {ta} added, {tr} removed, {tc} changed"));
     }
+    let slower = d
+        .servers
+        .iter()
+        .filter(|s| s.switchover_worst_case_seconds.is_some_and(|(a, b)| b > a))
+        .count();
+    let faster = d
+        .servers
+        .iter()
+        .filter(|s| s.switchover_worst_case_seconds.is_some_and(|(a, b)| b < a))
+        .count();
+    if slower + faster > 0 {
+        parts.push(format!(
+            "worst-case switchover: {slower} longer, {faster} shorter"
+        ));
+    }
     let roles = sum(|s| s.role.len());
     if roles > 0 {
         parts.push(format!("cluster roles: {}", plural(roles, "change")));
@@ -113,6 +128,14 @@ fn server_lines(s: &ServerDiff) -> Vec<String> {
     let mut v = Vec::new();
     if let Some((a, b)) = &s.release {
         v.push(format!("~ release {a} → {b}"));
+    }
+    if let Some((a, b)) = s.switchover_worst_case_seconds {
+        use crate::lower::switchover::human;
+        v.push(format!(
+            "~ worst-case switchover {} → {}",
+            human(a),
+            human(b)
+        ));
     }
     v.extend(s.filters_added.iter().map(|c| filter_line(c, '+')));
     v.extend(s.filters_removed.iter().map(|c| filter_line(c, '-')));

@@ -12,6 +12,7 @@ mod render;
 mod services;
 mod space_table;
 mod summary;
+pub mod switchover;
 mod yaml;
 
 pub use cmd::{cmd_scripts, TASK_RUNNER, TASK_RUNNER_JS};

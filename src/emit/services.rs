@@ -57,6 +57,12 @@ pub struct ServiceSet {
     pub services: Vec<ServiceEntry>,
     #[serde(default)]
     pub tasks: Vec<TaskEntry>,
+    /// The worst case of a managed switchover from this server, in seconds (`amxc plan`).
+    #[serde(default)]
+    pub switchover_worst_case_seconds: u64,
+    /// The worst case of a failover to this server's partner, in seconds.
+    #[serde(default)]
+    pub failover_worst_case_seconds: u64,
 }
 
 fn word<T: Serialize>(v: T) -> String {
@@ -68,7 +74,10 @@ fn word<T: Serialize>(v: T) -> String {
 
 pub fn service_set(plan: &Plan) -> ServiceSet {
     let ev = &plan.ev;
+    let timeline = super::switchover::switchover_plan(plan);
     ServiceSet {
+        switchover_worst_case_seconds: timeline.switchover.worst_case(),
+        failover_worst_case_seconds: timeline.failover.worst_case(),
         format_version: 1,
         server: plan.target.server.clone(),
         start_order: plan

@@ -190,6 +190,8 @@ pub fn summary(plan: &Plan) -> String {
             let _ = writeln!(s, "- {}", cell(&super::task_comment(plan, t)));
         }
     }
+    s.push('\n');
+    s.push_str(&super::switchover::markdown_at(plan, "##"));
     let mut advisories: Vec<String> = plan.ev.advisories.iter().map(|a| a.text.clone()).collect();
     let m = &plan.input.matrix;
     if let Some(r) = m.release(&t.release) {

@@ -5,7 +5,9 @@
 mod cond;
 mod env;
 mod evaluate;
+mod order;
 mod paths;
+pub mod switchover;
 
 pub use cond::{eval, holds};
 pub use env::{DimVal, Env};
@@ -13,4 +15,5 @@ pub use evaluate::{
     applying_exceptions, evaluate, exception_applies, pattern_kind, EvData, EvFilter, EvService,
     EvTask, EvUnprotected, Evaluated, Origin, Resolver, Text,
 };
+pub use order::start_order;
 pub use paths::{VarError, Vars};

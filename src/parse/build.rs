@@ -147,6 +147,7 @@ impl Builder {
             versions: None,
             supports: Vec::new(),
             applies_to: None,
+            switchover: Vec::new(),
             base: Body::default(),
             exceptions: Vec::new(),
         };
@@ -219,6 +220,20 @@ impl Builder {
                         "applies-to",
                         Item::new(value, sp, None),
                     );
+                }
+                Rule::switchover_stmt => {
+                    let mut when = None;
+                    let mut within = None;
+                    for x in parts(p) {
+                        match x.as_rule() {
+                            Rule::when_clause => when = self.when(x),
+                            Rule::duration => within = self.duration(&x),
+                            _ => {}
+                        }
+                    }
+                    if let Some(d) = within {
+                        policy.switchover.push(Item::new(d, sp, when));
+                    }
                 }
                 Rule::exception_block => {
                     if let Some(e) = self.exception(p) {

@@ -46,6 +46,8 @@ pub const KEYWORDS: &[(Rule, &str)] = &[
     (Rule::k_advise, "advise"),
     (Rule::k_unsupported, "unsupported"),
     (Rule::k_applies_to, "applies-to"),
+    (Rule::k_switchover, "switchover"),
+    (Rule::k_within, "within"),
     (Rule::k_all, "all"),
     (Rule::k_when, "when"),
     (Rule::k_and, "and"),

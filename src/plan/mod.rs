@@ -4,10 +4,9 @@
 
 pub mod cluster;
 mod effective;
-mod order;
 mod values;
 
-pub use order::start_order;
+pub use crate::lower::start_order;
 pub use values::{batch_arg_refusal, batch_program_refusal, is_batch, unsafe_reason};
 
 use crate::checked::Checked;

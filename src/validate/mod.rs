@@ -5,6 +5,7 @@
 //! is reported once, at its source location; one that holds in only some configurations
 //! names one of them.
 
+mod budget;
 mod claims;
 mod data;
 mod rebase;
@@ -106,6 +107,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             &|n| declared.contains(&n.to_ascii_lowercase()),
             &mut found,
         );
+        budget::check(policy, env, &ev, &mut found);
         for a in &ev.advisories {
             found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
                 policy.file,
