@@ -11,8 +11,9 @@ use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Seconds to wait for a service when the policy gives no timeout.
-pub const DEFAULT_TIMEOUT: u64 = 300;
+/// Seconds to wait for a service or a task when the policy gives no timeout: the same wait
+/// the switchover plan counts.
+pub const DEFAULT_TIMEOUT: u64 = crate::lower::switchover::DEFAULT_WAIT_SECONDS;
 
 pub(crate) fn header(plan: &Plan, what: &str) -> String {
     format!("# {}\n# {}\n{PRELUDE}\n", ps_comment(&plan.banner()), what)
