@@ -320,15 +320,34 @@ fn plan_prints_the_switchover_in_each_format() {
     let (code, out, _) = amxc(&["plan", "policies/sql-server.amx", "--target", target]);
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("Switchover of sql-server from SQL01 (active) to its partner: worst case 55m (budget 1h)"), "{out}");
-    let (code, out, _) = amxc(&["plan", "policies/sql-server.amx", "--target", target, "--format", "json"]);
+    let (code, out, _) = amxc(&[
+        "plan",
+        "policies/sql-server.amx",
+        "--target",
+        target,
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["worst_case_seconds"], 3300);
     assert_eq!(v["budget_seconds"], 3600);
-    let (code, out, _) = amxc(&["plan", "policies/sql-server.amx", "--target", target, "--format", "markdown"]);
+    let (code, out, _) = amxc(&[
+        "plan",
+        "policies/sql-server.amx",
+        "--target",
+        target,
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("```mermaid\ngantt"), "{out}");
     // a profile that does not load: the errors, exit 1
-    let (code, out, err) = amxc(&["plan", "policies/sql-server.amx", "--target", "tests/fixtures/targets/amx0401.target.yaml"]);
+    let (code, out, err) = amxc(&[
+        "plan",
+        "policies/sql-server.amx",
+        "--target",
+        "tests/fixtures/targets/amx0401.target.yaml",
+    ]);
     assert_eq!(code, 1, "{out}{err}");
 }

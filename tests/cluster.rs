@@ -54,6 +54,7 @@ fn fleet_with(
         check,
         keep: true,
         engine: Some(&amxc::engine::Wsfc),
+        partition: None,
     };
     let r = compile_fleet(&mut sources, &args).unwrap_or_else(|e| panic!("{e}"));
     (sources, r)

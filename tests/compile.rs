@@ -36,6 +36,7 @@ fn run(
         check,
         keep: true,
         engine: None,
+        partition: None,
     };
     let report = compile_fleet(&mut sources, &args).unwrap_or_else(|e| panic!("{e}"));
     (sources, report)

@@ -24,6 +24,7 @@ fn compile(policy: &Path, out: &Path) {
         check: false,
         keep: true,
         engine: None,
+        partition: None,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
     assert!(
@@ -219,6 +220,7 @@ fn compile_cluster(policy: &Path, targets: &str, out: &Path) -> usize {
         check: false,
         keep: false,
         engine: Some(&amxc::engine::Wsfc),
+        partition: None,
     };
     compile_fleet(&mut sources, &args)
         .expect("compile")

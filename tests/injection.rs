@@ -144,6 +144,7 @@ fn compile_for(
         check,
         keep: true,
         engine,
+        partition: None,
     };
     let r = compile_fleet(&mut sources, &args).expect("compile");
     (sources, r, out.exists())

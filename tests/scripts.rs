@@ -254,6 +254,7 @@ fn shipped() -> Vec<Compiled> {
                 check: false,
                 keep: true,
                 engine: Some(engine),
+                partition: None,
             };
             let report = compile_fleet(&mut sources, &args).expect("compile");
             assert_eq!(report.servers.len(), targets.len(), "{}", policy.display());
@@ -378,6 +379,7 @@ fn a_server_without_powershell_gets_cmd_and_one_with_it_powershell() {
             check: false,
             keep: true,
             engine: None,
+            partition: None,
         };
         let report = compile_fleet(&mut sources, &args).expect("compile");
         let files = &report.compiled[0].files;

@@ -137,6 +137,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Join the manifests of a fleet's shards (`compile --partition`) into one report.
+    #[command(
+        after_help = "Examples:\n  amxc merge shards/\n  amxc merge out-1/amxc-shard-1-of-2.json out-2/amxc-shard-2-of-2.json --format markdown > comment.md"
+    )]
+    Merge {
+        /// Manifests (`amxc-shard-K-of-N.json`), or folders searched for them (three levels down).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// Explain a diagnostic code: what it means, an example, the fix.
     #[command(after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list")]
     Explain {
@@ -148,7 +160,7 @@ pub enum Command {
     },
     /// Compile a policy for one server or a fleet into filter sets, scripts and summaries.
     #[command(
-        after_help = "Examples:\n  amxc compile policies/symantec-mail-security.amx --targets policies/targets/symantec-mail-security --out out/\n  amxc compile policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --out out/ --script both\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out compiled/ --check\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out cluster/ --engine wsfc --allow-lossy"
+        after_help = "Examples:\n  amxc compile policies/symantec-mail-security.amx --targets policies/targets/symantec-mail-security --out out/\n  amxc compile policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --out out/ --script both\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out compiled/ --check\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out cluster/ --engine wsfc --allow-lossy\n  amxc compile policies/symantec-mail-security.amx --targets servers/ --out out/ --partition hash:3/8"
     )]
     #[command(group(clap::ArgGroup::new("servers").required(true).args(["target", "targets"])))]
     Compile {
@@ -172,6 +184,14 @@ pub enum Command {
         /// HA engine for servers whose profile names none (`engine:`); default neverfail.
         #[arg(long, value_enum)]
         engine: Option<EngineArg>,
+        /// Only the servers of one shard: `hash:K/N` (shard K of N by a stable hash of the server
+        /// name), or `auto` (from AMXC_SHARD/AMXC_SHARDS, Buildkite or a Kubernetes Indexed Job).
+        #[arg(long, value_name = "hash:K/N|auto")]
+        partition: Option<String>,
+        /// Where to write the shard's manifest (default: `OUT/amxc-shard-K-of-N.json`, or none
+        /// with `--check`); `amxc merge` joins the shards' manifests.
+        #[arg(long, requires = "partition")]
+        manifest: Option<PathBuf>,
         /// Write servers whose engine drops or approximates part of the policy, with a warning
         /// for each construct and the losses in the summary (without it they are errors).
         #[arg(long)]

@@ -7,8 +7,9 @@ use crate::driver::fleet::{compile_fleet, FleetArgs};
 use crate::driver::inputs::ReadError;
 use crate::source::SourceMap;
 use std::io::Write;
+use std::path::Path;
 
-pub fn run(args: FleetArgs, diag: &DiagArgs) -> Outcome {
+pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
     let report = match compile_fleet(&mut sources, &args) {
         Ok(r) => r,
@@ -19,28 +20,54 @@ pub fn run(args: FleetArgs, diag: &DiagArgs) -> Outcome {
     for (_, diff) in &report.stale {
         let _ = stdout.write_all(diff.as_bytes());
     }
+    // a shard's manifest: beside its servers, or where `--manifest` says (with `--check`, only
+    // there: a check writes nothing into OUT)
+    if let (Some(m), Some(p)) = (&report.manifest, &args.partition) {
+        let path = match manifest_path {
+            Some(path) => Some(path.to_path_buf()),
+            None if !args.check => Some(args.out.join(p.manifest_name())),
+            None => None,
+        };
+        if let Some(path) = path {
+            let text = serde_json::to_string_pretty(m).unwrap_or_default() + "\n";
+            if let Err(e) = crate::driver::output::write_file_atomic(&path, &text) {
+                return Err(Failure::io(format!(
+                    "cannot write the manifest `{}`: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
     if !report.write_failures.is_empty() {
         return Err(Failure::io(format!(
             "cannot write outputs: {}",
             report.write_failures.join("; ")
         )));
     }
-    let n = args.targets.len();
+    let n = report.considered;
+    let shard = args.partition.as_ref().map_or(String::new(), |p| {
+        format!(" in shard {} ({})", p.label(), p.source)
+    });
     let summary = if report.policy_failed {
         format!(
             "not compiled: the policy has problems ({})",
             counts(&report.diagnostics)
         )
+    } else if n == 0 && args.partition.is_some() {
+        format!(
+            "no server of the fleet is{shard}: nothing to compile; {}",
+            counts(&report.diagnostics)
+        )
     } else if args.check {
         format!(
-            "{} servers compared, {} stale; {}",
+            "{} servers compared{shard}, {} stale; {}",
             report.servers.len(),
             report.stale.len(),
             counts(&report.diagnostics)
         )
     } else {
         format!(
-            "compiled {} of {n} servers into {}; {}",
+            "compiled {} of {n} servers{shard} into {}; {}",
             report.servers.len(),
             args.out.display(),
             counts(&report.diagnostics)

@@ -12,6 +12,7 @@ mod failure;
 mod fmt_cmd;
 mod man;
 mod matrix_cmd;
+mod merge_cmd;
 mod output;
 mod plan_cmd;
 
@@ -43,6 +44,8 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             script,
             engine,
+            partition,
+            manifest,
             allow_lossy,
             emit,
             check,
@@ -53,8 +56,15 @@ pub fn run(cli: Cli) -> ExitCode {
                 (None, Some(dir)) => crate::driver::fleet::target_files(&dir),
                 (None, None) => Ok(Vec::new()),
             };
-            match files {
-                Ok(targets) => compile_cmd::run(
+            let partition = partition
+                .map(|p| crate::driver::partition::Partition::parse(&p, &|k| std::env::var(k).ok()))
+                .transpose();
+            match (files, partition) {
+                (_, Err(why)) => Err(Failure::usage(
+                    why,
+                    "give `--partition hash:K/N` (1 ≤ K ≤ N) or `--partition auto` in a CI job",
+                )),
+                (Ok(targets), Ok(partition)) => compile_cmd::run(
                     crate::driver::fleet::FleetArgs {
                         policy: &policy,
                         matrix: matrix.as_deref(),
@@ -68,10 +78,12 @@ pub fn run(cli: Cli) -> ExitCode {
                         check,
                         keep: false,
                         engine: engine.map(EngineArg::engine),
+                        partition,
                     },
+                    manifest.as_deref(),
                     &diag,
                 ),
-                Err(e) => Err(e.into()),
+                (Err(e), _) => Err(e.into()),
             }
         }
         Command::Doc {
@@ -129,6 +141,7 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             diag,
         } => matrix_cmd::run(&policy, matrix.as_deref(), &diag),
+        Command::Merge { paths, format } => merge_cmd::run(&paths, format),
         Command::Plan {
             policy,
             target,

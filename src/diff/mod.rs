@@ -84,17 +84,31 @@ fn read_server(dir: &Path) -> Result<Outputs, String> {
     })
 }
 
-/// A server's folder, or a fleet's folder of server folders.
+/// A server's folder, a fleet's folder of server folders, or a folder of a fleet's shards
+/// (each a folder of server folders, as `compile --partition` jobs leave them).
 pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, String> {
     if is_server(path) {
         return Ok(vec![read_server(path)?]);
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    let subfolders = |dir: &Path| -> Result<Vec<PathBuf>, String> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    let mut dirs: Vec<PathBuf> = subfolders(path)?
+        .into_iter()
         .filter(|p| is_server(p))
         .collect();
-    dirs.sort();
+    if dirs.is_empty() {
+        for shard in subfolders(path)? {
+            dirs.extend(subfolders(&shard)?.into_iter().filter(|p| is_server(p)));
+        }
+        dirs.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    }
     dirs.iter().map(|d| read_server(d)).collect()
 }
 

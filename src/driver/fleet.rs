@@ -6,10 +6,15 @@ use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::driver::inputs::ReadError;
 use crate::driver::load::{load_checked, load_target};
 use crate::driver::output::{recover_all, stale, write_server};
+use crate::driver::partition::{
+    sha256_hex, Manifest, ManifestServer, Partition, StaleServer, HASH_RULE,
+    MANIFEST_FORMAT_VERSION,
+};
 use crate::emit::{Compiled, Options};
 use crate::profile::Target;
 use crate::source::SourceMap;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What to compile, and where.
@@ -27,6 +32,9 @@ pub struct FleetArgs<'a> {
     pub keep: bool,
     /// The engine of servers whose profile names none (`--engine`).
     pub engine: Option<&'static dyn crate::engine::Engine>,
+    /// Only the servers of this shard (`--partition`); the report then carries the shard's
+    /// manifest.
+    pub partition: Option<Partition>,
 }
 
 #[derive(Default)]
@@ -42,6 +50,10 @@ pub struct FleetReport {
     pub stale: Vec<(String, String)>,
     /// Servers whose folder could not be written, with the reason.
     pub write_failures: Vec<String>,
+    /// Profiles this run is responsible for: all, or those of its shard.
+    pub considered: usize,
+    /// The shard's manifest, when partitioned.
+    pub manifest: Option<Manifest>,
 }
 
 impl FleetReport {
@@ -73,17 +85,35 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         return Ok(report);
     };
     let mut targets: Vec<Target> = Vec::new();
+    // servers by lower-cased name, to find one described twice without comparing every pair
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let mut failed_profiles = Vec::new();
+    let in_shard = |name: &str| args.partition.as_ref().is_none_or(|p| p.holds(name));
     for path in &args.targets {
         let (t, ds) = load_target(sources, path, &checked)?.into_parts();
+        let Some(mut t) = t else {
+            // no server name: the profile belongs to the shard of its file name
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if in_shard(&stem) {
+                report.considered += 1;
+                report.diagnostics.extend(ds);
+                failed_profiles.push(stem);
+            }
+            continue;
+        };
+        if !in_shard(&t.server) {
+            continue;
+        }
+        report.considered += 1;
         report.diagnostics.extend(ds);
-        let Some(mut t) = t else { continue };
         if let (None, Some(e)) = (t.engine, args.engine) {
             t.engine = Some((e, t.server_span));
         }
-        if let Some(first) = targets
-            .iter()
-            .find(|o| o.server.eq_ignore_ascii_case(&t.server))
-        {
+        let key = t.server.to_ascii_lowercase();
+        if let Some(first) = seen.get(&key).map(|&i| &targets[i]) {
             report.diagnostics.push(
                 Diagnostic::new(
                     codes::DUPLICATE_SERVER,
@@ -95,6 +125,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
             );
             continue;
         }
+        seen.insert(key, targets.len());
         targets.push(t);
     }
     // each server is written (or compared) as soon as it is compiled: a server's folder is
@@ -104,6 +135,8 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         compiled: Staged<Compiled>,
         failure: Option<String>,
         stale: Option<String>,
+        /// File name → SHA-256, for the shard's manifest.
+        hashes: BTreeMap<String, String>,
     }
     // what an interrupted run left is put back once, before any server is written
     if !args.check {
@@ -118,6 +151,14 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         .par_iter()
         .map(|t| {
             let compiled = crate::compile(&checked, t, args.options);
+            let hashes = match (&compiled.value, &args.partition) {
+                (Some(c), Some(_)) => c
+                    .files
+                    .iter()
+                    .map(|(name, text)| (name.clone(), sha256_hex(text.as_bytes())))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
             let (failure, stale) = match &compiled.value {
                 Some(c) if args.check => (None, Some(stale(args.out, c)).filter(|d| !d.is_empty())),
                 Some(c) => (
@@ -139,10 +180,42 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
                 }),
                 failure,
                 stale,
+                hashes,
             }
         })
         .collect();
-    for o in results {
+    let mut manifest = args.partition.as_ref().map(|p| Manifest {
+        format_version: MANIFEST_FORMAT_VERSION,
+        policy: args
+            .policy
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        shard: p.k,
+        shards: p.n,
+        hash: HASH_RULE.to_string(),
+        check: args.check,
+        failed: failed_profiles,
+        ..Manifest::default()
+    });
+    for (o, t) in results.into_iter().zip(&targets) {
+        if let Some(m) = manifest.as_mut() {
+            match &o.compiled.value {
+                Some(c) => {
+                    m.servers.push(ManifestServer {
+                        server: c.server.clone(),
+                        files: o.hashes,
+                    });
+                    if let Some(d) = &o.stale {
+                        m.stale.push(StaleServer {
+                            server: c.server.clone(),
+                            diff: d.clone(),
+                        });
+                    }
+                }
+                None => m.failed.push(t.server.clone()),
+            }
+        }
         report.diagnostics.extend(o.compiled.diagnostics);
         if let Some(c) = o.compiled.value {
             {
@@ -157,6 +230,19 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         }
         report.write_failures.extend(o.failure);
     }
+    if let Some(m) = manifest.as_mut() {
+        m.servers.sort_by(|a, b| a.server.cmp(&b.server));
+        m.failed.sort();
+        m.stale.sort_by(|a, b| a.server.cmp(&b.server));
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != crate::diagnostic::Severity::Note)
+        {
+            *m.diagnostics.entry(d.code.to_string()).or_default() += 1;
+        }
+    }
+    report.manifest = manifest;
     if !report.stale.is_empty() {
         report.diagnostics.push(
             Diagnostic::new(

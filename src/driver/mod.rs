@@ -6,5 +6,7 @@ pub mod fleet;
 pub mod inputs;
 pub mod listing;
 pub mod load;
+pub mod merge;
 pub mod output;
+pub mod partition;
 pub mod textdiff;

@@ -51,10 +51,32 @@ fn recover_where(dir: &Path, wanted: impl Fn(&str) -> bool) -> io::Result<()> {
                 fs::rename(&p, &fin)?;
             }
         } else if leftover(name, TMP_PREFIX).is_some_and(&wanted) {
-            fs::remove_dir_all(&p)?;
+            // a server's unfinished folder, or a manifest's unfinished file
+            if p.is_dir() {
+                fs::remove_dir_all(&p)?;
+            } else {
+                fs::remove_file(&p)?;
+            }
         }
     }
     Ok(())
+}
+
+/// Write one file by a temporary file beside it and a rename: a reader never sees half of it.
+pub fn write_file_atomic(path: &Path, text: &str) -> io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!("{TMP_PREFIX}{name}-{}", std::process::id()));
+    let result = fs::write(&tmp, text).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Replace `dir/<server>/` with exactly the compiled files. What an interrupted run left
