@@ -19,6 +19,7 @@ pub mod engine;
 pub mod filters;
 pub mod format;
 pub mod lower;
+pub mod lsp;
 pub mod matrix;
 pub mod par;
 pub mod parse;

@@ -13,6 +13,7 @@ mod grammar;
 mod hostile;
 mod injection;
 mod integrity;
+mod lsp;
 mod partition;
 mod reference;
 pub mod reference_model;

@@ -149,6 +149,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Run the language server (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Editors start it themselves; see editors/vscode/ and the README (Neovim: nvim-lspconfig).\nExample:\n  amxc lsp"
+    )]
+    Lsp,
     /// Explain a diagnostic code: what it means, an example, the fix.
     #[command(after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list")]
     Explain {

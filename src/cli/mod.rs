@@ -142,6 +142,10 @@ pub fn run(cli: Cli) -> ExitCode {
             diag,
         } => matrix_cmd::run(&policy, matrix.as_deref(), &diag),
         Command::Merge { paths, format } => merge_cmd::run(&paths, format),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => Ok(0),
+            Err(e) => Err(Failure::io(format!("the language server stopped: {e}"))),
+        },
         Command::Plan {
             policy,
             target,

@@ -40,6 +40,17 @@ pub struct Label {
     pub message: String,
 }
 
+/// A machine-applicable fix: replace a span of a file with new text. Editors offer it as a
+/// code action; `--format json` carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for a person: `replace with `Install``.
+    pub title: String,
+    pub file: FileId,
+    pub span: Span,
+    pub replacement: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -49,6 +60,7 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -62,7 +74,35 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            fix: None,
         }
+    }
+
+    /// The fix: replace `span` of `file` with `replacement`.
+    pub fn with_fix(
+        mut self,
+        file: FileId,
+        span: Span,
+        replacement: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        self.fix = Some(Fix {
+            title: title.into(),
+            file,
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// "did you mean `best`?" with the fix that writes it at `span`.
+    pub fn with_suggestion(self, file: FileId, span: Span, best: &str) -> Self {
+        self.with_help(format!("did you mean `{best}`?")).with_fix(
+            file,
+            span,
+            best,
+            format!("replace with `{best}`"),
+        )
     }
 
     pub fn at(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {

@@ -120,6 +120,11 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
                 "secondary": d.secondary.iter().map(label).collect::<Vec<_>>(),
                 "notes": d.notes,
                 "help": d.help,
+                "fix": d.fix.as_ref().map(|f| {
+                    let mut l = label(&super::Label { file: f.file, span: f.span, message: f.title.clone() });
+                    l["replacement"] = serde_json::Value::String(f.replacement.clone());
+                    l
+                }),
             })
         })
         .collect();

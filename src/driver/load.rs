@@ -9,7 +9,7 @@ use crate::matrix;
 use crate::parse;
 use crate::plan::Plan;
 use crate::profile::{self, Target};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap, Span};
 use std::path::{Path, PathBuf};
 
 /// Read and parse a policy and read its matrix (`matrix_path`, or the one beside it).
@@ -52,20 +52,8 @@ pub fn load(
                 Err(e) => return Err(e),
             },
             None => {
-                let name = beside
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
                 let span = parsed.value.as_ref().map(|p| p.id.span).unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::new(
-                        codes::MATRIX_NOT_FOUND,
-                        "no version matrix: configurations are not checked",
-                    )
-                    .at(file, span, format!("no `{name}` beside this policy"))
-                    .with_note("checked without it: what holds in every configuration (statements without a condition: start order, vetoed, redundant and contradictory filters, exclusions outside every inclusion); conditions, releases, exceptions and platforms need the matrix")
-                    .with_help("put the matrix beside the policy, or name it with `--matrix FILE`"),
-                );
+                diagnostics.push(matrix_not_found(file, span, &beside));
             }
         }
     }
@@ -75,6 +63,22 @@ pub fn load(
         matrix,
         diagnostics,
     })
+}
+
+/// The note that a policy is checked without its matrix, at the policy's name: `beside` is
+/// where the matrix was looked for.
+pub fn matrix_not_found(file: FileId, span: Span, beside: &Path) -> Diagnostic {
+    let name = beside
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Diagnostic::new(
+        codes::MATRIX_NOT_FOUND,
+        "no version matrix: configurations are not checked",
+    )
+    .at(file, span, format!("no `{name}` beside this policy"))
+    .with_note("checked without it: what holds in every configuration (statements without a condition: start order, vetoed, redundant and contradictory filters, exclusions outside every inclusion); conditions, releases, exceptions and platforms need the matrix")
+    .with_help("put the matrix beside the policy, or name it with `--matrix FILE`")
 }
 
 /// The outcome of checking policies.

@@ -214,7 +214,7 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
         }
     }
     if let Some(best) = crate::diagnostic::closest(token, &candidates) {
-        d = d.with_help(format!("did you mean `{best}`?"));
+        d = d.with_suggestion(file, span, &best);
     }
     d
 }

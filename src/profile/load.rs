@@ -318,7 +318,7 @@ pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Tar
                         )
                         .at(file, k.span, "overrides nothing");
                         d = match crate::diagnostic::closest(&name, &known) {
-                            Some(best) => d.with_help(format!("did you mean `{best}`?")),
+                            Some(best) => d.with_suggestion(file, k.span, &best),
                             None => d.with_help(format!(
                                 "the policy's path variables are {}",
                                 declared.join(", ")

@@ -129,7 +129,7 @@ pub fn check(policy: &Policy, matrix: Option<&Matrix>) -> Vec<Diagnostic> {
 
 fn unknown_dimension(file: FileId, dim: &Name, m: &Matrix) -> Diagnostic {
     let known: Vec<&str> = m.dimensions.iter().map(|d| d.name.as_str()).collect();
-    Diagnostic::new(
+    let d = Diagnostic::new(
         codes::UNKNOWN_DIMENSION,
         format!("`{}` is not a dimension of the version matrix", dim.text),
     )
@@ -137,8 +137,12 @@ fn unknown_dimension(file: FileId, dim: &Name, m: &Matrix) -> Diagnostic {
     .with_note(format!(
         "the matrix declares {}, and `version` is the release version",
         known.join(", ")
-    ))
-    .with_help("use a declared dimension, or declare this one in the matrix")
+    ));
+    let candidates: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+    match crate::diagnostic::closest(&dim.text, &candidates) {
+        Some(best) => d.with_suggestion(file, dim.span, &best),
+        None => d.with_help("use a declared dimension, or declare this one in the matrix"),
+    }
 }
 
 fn not_in_domain(file: FileId, dim: &str, v: &Value, m: &Matrix, di: usize) -> Diagnostic {
@@ -219,21 +223,23 @@ fn condition_atom(
             let Some(m) = matrix else { return };
             if m.component(&n.text).is_none() {
                 let known: Vec<&str> = m.components.iter().map(|c| c.name.as_str()).collect();
-                out.push(
-                    Diagnostic::new(
-                        codes::UNKNOWN_COMPONENT,
-                        format!("`{}` is not a component of the version matrix", n.text),
-                    )
-                    .at(file, n.span, "unknown component")
-                    .with_note(if known.is_empty() {
-                        "the matrix declares no components".to_string()
-                    } else {
-                        format!("the matrix declares {}", known.join(", "))
-                    })
-                    .with_help(
+                let d = Diagnostic::new(
+                    codes::UNKNOWN_COMPONENT,
+                    format!("`{}` is not a component of the version matrix", n.text),
+                )
+                .at(file, n.span, "unknown component")
+                .with_note(if known.is_empty() {
+                    "the matrix declares no components".to_string()
+                } else {
+                    format!("the matrix declares {}", known.join(", "))
+                });
+                let candidates: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+                out.push(match crate::diagnostic::closest(&n.text, &candidates) {
+                    Some(best) => d.with_suggestion(file, n.span, &best),
+                    None => d.with_help(
                         "use a declared component, or declare it under `components` in the matrix",
                     ),
-                );
+                });
             }
         }
         _ => {}
@@ -267,16 +273,29 @@ fn names(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     .with_help("remove this `after`"),
                 );
             } else if !declared.contains(&a.text.to_ascii_lowercase()) {
+                let d = Diagnostic::new(
+                    codes::UNKNOWN_SERVICE,
+                    format!(
+                        "service `{}` starts after `{}`, which the policy does not declare",
+                        s.name.text, a.text
+                    ),
+                )
+                .at(file, a.span, "unknown service");
+                // another service: one starting after itself is not what was meant
+                let candidates: Vec<String> = services
+                    .iter()
+                    .map(|x| x.name.text.clone())
+                    .filter(|n| !n.eq_ignore_ascii_case(&s.name.text))
+                    .collect();
                 out.push(
-                    Diagnostic::new(
-                        codes::UNKNOWN_SERVICE,
-                        format!(
-                            "service `{}` starts after `{}`, which the policy does not declare",
-                            s.name.text, a.text
+                    match crate::diagnostic::closest(&a.text, &candidates)
+                        .filter(|_| !a.text.contains(['\'', '"']))
+                    {
+                        Some(best) => d.with_suggestion(file, a.span, &best),
+                        None => d.with_help(
+                            "declare the service in `services { … }`, or correct the name",
                         ),
-                    )
-                    .at(file, a.span, "unknown service")
-                    .with_help("declare the service in `services { … }`, or correct the name"),
+                    },
                 );
             }
         }

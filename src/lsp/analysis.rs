@@ -1,0 +1,130 @@
+//! One policy checked as the command line checks it, from the editor's text: parsed, its
+//! matrix found beside it (the open buffer when the matrix is open, else the file), validated
+//! in every configuration — and kept, with its configurations, for hover, navigation and
+//! completion.
+
+use crate::ast::Policy;
+use crate::diagnostic::Diagnostic;
+use crate::lower::Env;
+use crate::matrix::{self, Claims, Matrix};
+use crate::source::{FileId, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// A checked policy and what the editor asks about it.
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub file: FileId,
+    pub policy: Option<Policy>,
+    pub matrix: Option<Matrix>,
+    /// Where the matrix is (whether or not it exists).
+    pub matrix_path: PathBuf,
+    pub matrix_file: Option<FileId>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every configuration the policy claims (none without a matrix).
+    pub envs: Vec<Env>,
+    /// While the text does not parse (half typed): the policy as it last parsed, for the
+    /// names completion offers. Its spans belong to the older text.
+    pub last_parsed: Option<Policy>,
+}
+
+impl Analysis {
+    /// The policy whose names completion offers: this text's, or the last that parsed.
+    pub fn names(&self) -> Option<&Policy> {
+        self.policy.as_ref().or(self.last_parsed.as_ref())
+    }
+}
+
+/// Configurations enumerated for hover at most: beyond, hover shows a sample.
+const MAX_ENVS: usize = 4096;
+
+/// Check `text`, the policy at `path`; `read` gives another file's text (an open buffer or the
+/// file on disk).
+pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> Analysis {
+    let mut sources = SourceMap::new();
+    let file = sources.add(path.to_string_lossy().into_owned(), text.to_string());
+    let parsed = crate::parse::parse(file, text);
+    let mut diagnostics = parsed.diagnostics;
+    let policy = parsed.value;
+    let matrix_path = matrix::matrix_path_for(path);
+    let mut matrix_file = None;
+    let mut m = None;
+    // the matrix even when the policy does not parse: completion offers its words
+    match read(&matrix_path) {
+        Some(mt) => {
+            let mf = sources.add(matrix_path.to_string_lossy().into_owned(), mt);
+            let loaded = matrix::load(mf, sources.text(mf));
+            if policy.is_some() {
+                diagnostics.extend(loaded.diagnostics);
+            }
+            m = loaded.value;
+            matrix_file = Some(mf);
+        }
+        None => {
+            if let Some(p) = &policy {
+                diagnostics.push(crate::driver::load::matrix_not_found(
+                    file,
+                    p.id.span,
+                    &matrix_path,
+                ));
+            }
+        }
+    }
+    let parse_failed = diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|l| l.file == file));
+    let mut envs = Vec::new();
+    if let (Some(p), false) = (&policy, parse_failed) {
+        diagnostics.extend(crate::validate::validate(p, m.as_ref()).diagnostics);
+        if let Some(m) = &m {
+            if let Ok(space) = matrix::enumerate(m, &Claims::of(p, m), (file, p.id.span)) {
+                envs = space
+                    .configs
+                    .iter()
+                    .take(MAX_ENVS)
+                    .map(|c| Env::of_config(m, c))
+                    .collect();
+            }
+        }
+    }
+    // half typed: the policy with the offending lines blanked, for the names completion offers
+    let last_parsed = if policy.is_none() {
+        repaired(file, text)
+    } else {
+        None
+    };
+    Analysis {
+        sources,
+        file,
+        policy,
+        matrix: m,
+        matrix_path,
+        matrix_file,
+        diagnostics,
+        envs,
+        last_parsed,
+    }
+}
+
+/// The text parsed again with each line a syntax error names blanked, a few times over.
+fn repaired(file: FileId, text: &str) -> Option<Policy> {
+    let mut text = text.to_string();
+    for _ in 0..4 {
+        let parsed = crate::parse::parse(file, &text);
+        if let Some(p) = parsed.value {
+            return Some(p);
+        }
+        let at = parsed
+            .diagnostics
+            .iter()
+            .find_map(|d| d.primary.as_ref().map(|l| l.span.start))?;
+        let at = at.min(text.len());
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        if start >= end {
+            return None;
+        }
+        let blank = " ".repeat(text[start..end].len());
+        text.replace_range(start..end, &blank);
+    }
+    None
+}

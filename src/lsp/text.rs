@@ -1,0 +1,155 @@
+//! Open documents and positions as the protocol counts them: lines, and columns in UTF-16 code
+//! units (LSP 3.17's default encoding), converted to and from byte offsets; incremental edits
+//! applied to a document's text.
+
+use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+
+/// Where each line starts, to convert offsets and positions.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The position of byte `offset` (clamped to the text, and to a character boundary).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[line];
+        let character: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        Position::new(line as u32, character as u32)
+    }
+
+    /// The byte offset of `pos`; a column past the end of its line is the line's end, a line
+    /// past the end of the text is the text's end.
+    pub fn offset(&self, text: &str, pos: Position) -> usize {
+        let Some(&start) = self.starts.get(pos.line as usize) else {
+            return text.len();
+        };
+        let end = self
+            .starts
+            .get(pos.line as usize + 1)
+            .map_or(text.len(), |&n| n);
+        let line = &text[start..end];
+        let mut units = 0u32;
+        for (i, c) in line.char_indices() {
+            // the character that holds the unit (a position inside a surrogate pair is the
+            // pair's start)
+            if units + c.len_utf16() as u32 > pos.character || c == '\n' || c == '\r' {
+                return start + i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        end
+    }
+
+    pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
+        Range::new(self.position(text, start), self.position(text, end))
+    }
+}
+
+/// An open document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub text: String,
+    pub version: i32,
+    pub index: LineIndex,
+}
+
+impl Document {
+    pub fn new(text: String, version: i32) -> Document {
+        let index = LineIndex::new(&text);
+        Document {
+            text,
+            version,
+            index,
+        }
+    }
+
+    /// Apply the changes of one `didChange`, in order (each range refers to the text as the
+    /// previous change left it).
+    pub fn apply(&mut self, changes: Vec<TextDocumentContentChangeEvent>, version: i32) {
+        for c in changes {
+            match c.range {
+                Some(r) => {
+                    let start = self.index.offset(&self.text, r.start);
+                    let end = self.index.offset(&self.text, r.end).max(start);
+                    self.text.replace_range(start..end, &c.text);
+                }
+                None => self.text = c.text,
+            }
+            self.index = LineIndex::new(&self.text);
+        }
+        self.version = version;
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.index.position(&self.text, offset)
+    }
+
+    pub fn offset(&self, pos: Position) -> usize {
+        self.index.offset(&self.text, pos)
+    }
+
+    pub fn range(&self, start: usize, end: usize) -> Range {
+        self.index.range(&self.text, start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_utf16_code_units() {
+        // `é` is one unit, `𝄞` (U+1D11E) two: `%` is the 7th unit, 9 bytes in
+        let text = "a\n'é𝄞' %X%\n";
+        let ix = LineIndex::new(text);
+        let x = text.find("%X%").expect("use");
+        assert_eq!(x - 2, 9);
+        assert_eq!(ix.position(text, x), Position::new(1, 6));
+        assert_eq!(ix.offset(text, Position::new(1, 6)), x);
+        // inside a surrogate pair: the character's start
+        let clef = text.find('𝄞').expect("clef");
+        assert_eq!(ix.offset(text, Position::new(1, 3)), clef);
+        // past the end of a line or of the text
+        assert_eq!(ix.offset(text, Position::new(0, 99)), 1);
+        assert_eq!(ix.offset(text, Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn incremental_changes_apply_in_order() {
+        let mut d = Document::new("amx \"x\" {\n}\n".into(), 1);
+        let at = |l, c| Position::new(l, c);
+        d.apply(
+            vec![
+                TextDocumentContentChangeEvent {
+                    range: Some(Range::new(at(1, 0), at(1, 0))),
+                    range_length: None,
+                    text: "    versions 2007-07-11\n".into(),
+                },
+                TextDocumentContentChangeEvent {
+                    range: Some(Range::new(at(0, 5), at(0, 6))),
+                    range_length: None,
+                    text: "é".into(),
+                },
+            ],
+            2,
+        );
+        assert_eq!(d.text, "amx \"é\" {\n    versions 2007-07-11\n}\n");
+        assert_eq!(d.version, 2);
+    }
+}
