@@ -3,7 +3,7 @@
 # Seeds come from the fixtures and shipped policies; findings land in fuzz/artifacts/TARGET.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?target: parse, check, target, fmt or reference}
+target=${1:?target: parse, check, target, fmt, reference or lsp}
 seconds=${2:-60}
 mkdir -p "fuzz/corpus/$target"
 case "$target" in

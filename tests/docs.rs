@@ -197,3 +197,35 @@ fn a_misspelt_command_in_the_docs_would_be_caught() {
     assert!(parses("amxc chek policies/").is_err());
     assert!(parses("cargo run --release -- check policies/").is_ok());
 }
+
+#[test]
+fn the_editor_grammar_knows_every_keyword_of_the_language() {
+    let g: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("editors/vscode/syntaxes/amx.tmLanguage.json").expect("grammar"),
+    )
+    .expect("json");
+    let pattern = g["repository"]["keywords"]["match"]
+        .as_str()
+        .expect("keywords");
+    // `(?<!…)(?:word|word…)(?!…)`: the alternatives, unescaped
+    let inner = pattern
+        .split_once("(?:")
+        .and_then(|(_, rest)| rest.split_once(")(?!"))
+        .map(|(alts, _)| alts)
+        .expect("(?:…) alternatives");
+    let words: Vec<String> = inner.split('|').map(|w| w.replace('\\', "")).collect();
+    for (_, word) in amxc::parse::keywords::KEYWORDS {
+        assert!(
+            words.iter().any(|w| w == word),
+            "the VS Code grammar does not highlight `{word}`"
+        );
+    }
+    let package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("editors/vscode/package.json").expect("package"),
+    )
+    .expect("json");
+    assert_eq!(
+        package["contributes"]["languages"][0]["extensions"][0],
+        ".amx"
+    );
+}
