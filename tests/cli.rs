@@ -351,3 +351,62 @@ fn plan_prints_the_switchover_in_each_format() {
     ]);
     assert_eq!(code, 1, "{out}{err}");
 }
+
+#[test]
+fn every_command_shows_an_example_in_its_help_and_in_the_manual() {
+    use clap::CommandFactory;
+    let cli = amxc::cli::Cli::command();
+    let (_, page, _) = amxc(&["man"]);
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        let after = sub
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(
+            after.contains("amxc "),
+            "`amxc {name} --help` shows no example"
+        );
+        let first = after
+            .lines()
+            .find(|l| l.trim_start().starts_with("amxc "))
+            .expect("an example line")
+            .trim();
+        // roff escapes `-` as `\-`
+        assert!(
+            page.replace("\\-", "-")
+                .replace("\\e", "\\")
+                .contains(first),
+            "the manual lacks `{first}` of `amxc {name}`"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_worded_one_way_without_os_error_numbers() {
+    for args in [
+        vec!["check", "/nonexistent/p.amx"],
+        vec![
+            "compile",
+            "policies/sql-server.amx",
+            "--target",
+            "/nonexistent/t.yaml",
+            "--out",
+            "/tmp/amxc-none",
+        ],
+        vec![
+            "coverage",
+            "policies/sql-server.amx",
+            "--target",
+            "policies/targets/sql-server/SQL01.yaml",
+            "--paths",
+            "/nonexistent/l.txt",
+        ],
+    ] {
+        let (code, out, err) = amxc(&args);
+        let all = format!("{out}{err}");
+        assert_eq!(code, 2, "{all}");
+        assert!(all.contains("no such file or folder"), "{args:?}: {all}");
+        assert!(!all.contains("os error"), "{args:?}: {all}");
+    }
+}

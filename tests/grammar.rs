@@ -443,3 +443,54 @@ fn a_zero_interval_is_its_own_error_not_a_missing_at() {
     let codes: Vec<u16> = p.diagnostics.iter().map(|d| d.code.0).collect();
     assert_eq!(codes, vec![14], "{:?}", p.diagnostics);
 }
+
+#[test]
+fn a_services_block_gives_every_service_its_on_failure_list_unless_one_gives_its_own() {
+    let policy = |own: &str| {
+        format!("// matrix: small.versions.yaml\namx \"fixture\" {{\n    versions 2007-07-11\n    services {{\n        on-failure recover-service, switchover\n        service Db\n        service Web {{ after Db{own} }}\n    }}\n}}\n")
+    };
+    // one list for all: dependent services agree, nothing to report
+    let (sources, ds) = crate::support::check_text(&policy(""));
+    let shown: Vec<_> = ds
+        .iter()
+        .filter(|d| d.severity != amxc::diagnostic::Severity::Note)
+        .cloned()
+        .collect();
+    assert!(
+        shown.is_empty(),
+        "{}",
+        crate::support::short(&sources, &shown)
+    );
+    // an override that differs: AMX0312 at the override
+    let (sources, ds) = crate::support::check_text(&policy("; on-failure log-warning"));
+    let text = crate::support::short(&sources, &ds);
+    assert!(text.contains("warning[AMX0312]"), "{text}");
+    // the override wins in the compiled service set
+    let parsed = amxc::parse::parse(0, &policy("; on-failure log-warning"));
+    let p = parsed.value.expect("parses");
+    let web = &p.base.services[1].value;
+    assert_eq!(
+        web.on_failure.len(),
+        2,
+        "the block's list, then the service's own"
+    );
+}
+
+#[test]
+fn a_condition_after_a_block_gets_a_fix_that_moves_it_before() {
+    let text = "amx \"x\" {\n    versions 2007-07-11\n    services {\n        service A {\n            startup manual\n        } when arch == x64\n    }\n}\n";
+    let parsed = amxc::parse::parse(0, text);
+    let d = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.code.0 == 1)
+        .expect("a syntax error");
+    let fix = d.fix.as_ref().expect("a fix");
+    let mut fixed = text.to_string();
+    fixed.replace_range(fix.span.start..fix.span.end, &fix.replacement);
+    assert!(fixed.contains("service A when arch == x64 {"), "{fixed}");
+    let again = amxc::parse::parse(0, &fixed);
+    assert!(!again.has_errors(), "{fixed}");
+    let when = again.value.expect("parses").base.services[0].when.clone();
+    assert!(when.is_some(), "the service carries the condition");
+}

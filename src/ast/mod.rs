@@ -157,6 +157,25 @@ pub struct Service {
     pub stop_timeout: Vec<Item<Duration>>,
 }
 
+impl Service {
+    /// A service with a name and no settings.
+    pub fn named(name: Name) -> Service {
+        Service {
+            name,
+            display: None,
+            after: Vec::new(),
+            startup: Vec::new(),
+            active: Vec::new(),
+            passive: Vec::new(),
+            monitor: Vec::new(),
+            manage: Vec::new(),
+            on_failure: Vec::new(),
+            start_timeout: Vec::new(),
+            stop_timeout: Vec::new(),
+        }
+    }
+}
+
 // ------------------------------------------------------------------ data
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -224,20 +224,30 @@ pub enum Command {
         diag: DiagArgs,
     },
     /// Print the JSON Schema of a YAML input, for editors.
+    #[command(
+        after_help = "Examples:\n  amxc schema matrix > schemas/matrix.schema.json\n  amxc schema target > schemas/target.schema.json"
+    )]
     Schema {
         /// Which input: the version matrix or the target profile.
         #[arg(value_enum)]
         kind: SchemaKind,
     },
     /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  amxc completions bash > /etc/bash_completion.d/amxc\n  amxc completions zsh > ~/.zfunc/_amxc"
+    )]
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  amxc man > amxc.1 && man ./amxc.1")]
     Man,
     /// Show the configuration space of a policy and the release that serves each configuration.
+    #[command(
+        after_help = "Examples:\n  amxc matrix policies/symantec-mail-security.amx\n  amxc matrix policies/symantec-mail-security.amx --format json"
+    )]
     Matrix {
         /// The policy (`*.amx`).
         policy: PathBuf,

@@ -32,8 +32,9 @@ pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Ou
             let text = serde_json::to_string_pretty(m).unwrap_or_default() + "\n";
             if let Err(e) = crate::driver::output::write_file_atomic(&path, &text) {
                 return Err(Failure::io(format!(
-                    "cannot write the manifest `{}`: {e}",
-                    path.display()
+                    "cannot write the manifest `{}`: {}",
+                    path.display(),
+                    crate::driver::inputs::io_words(&e)
                 )));
             }
         }

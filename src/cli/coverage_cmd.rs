@@ -31,8 +31,13 @@ pub fn coverage(
     summary: bool,
     diag: &DiagArgs,
 ) -> Outcome {
-    let bytes = std::fs::read(listing)
-        .map_err(|e| Failure::io(format!("cannot read `{}`: {e}", listing.display())))?;
+    let bytes = std::fs::read(listing).map_err(|e| {
+        Failure::io(format!(
+            "cannot read `{}`: {}",
+            listing.display(),
+            crate::driver::inputs::io_words(&e)
+        ))
+    })?;
     let text = crate::driver::listing::decode(&bytes).map_err(|why| {
         Failure(
             crate::diagnostic::Diagnostic::new(

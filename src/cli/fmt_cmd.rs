@@ -51,8 +51,9 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
             if let Err(e) = written {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(Failure::io(format!(
-                    "cannot rewrite `{}`: {e}",
-                    path.display()
+                    "cannot rewrite `{}`: {}",
+                    path.display(),
+                    crate::driver::inputs::io_words(&e)
                 )));
             }
         }

@@ -159,6 +159,11 @@ codes! {
     example "amx \"x\" {\n    versions 2007-07-11\n    services {\n        service A { on-failure recover-service, recover-service, log-warning, switchover }\n    }\n}"
     fix "Keep at most three actions."
 
+    16 NOT_A_POLICY Error "file is not a policy"
+    { "A command that reads a policy (`*.amx`) was given another kind of file: a version matrix (`*.versions.yaml`), a target profile or other YAML. A policy starts with `amx \"name\" {`." }
+    example "amxc check policies/app.versions.yaml"
+    fix "Pass the policy; its matrix beside it (`<name>.versions.yaml`) is found by name, or give it with `--matrix`, and target profiles with `--target`/`--targets`."
+
     100 MATRIX_NOT_FOUND Warning "no version matrix"
     { "No version matrix was given with `--matrix` and none lies beside the policy as `<name>.versions.yaml`. Without it amxc checks syntax and names only: conditions cannot be typed and no configuration is checked." }
     example "amxc check policy.amx   # with no policy.versions.yaml beside it"

@@ -32,8 +32,13 @@ fn is_server(dir: &Path) -> bool {
 
 fn read_server(dir: &Path) -> Result<Outputs, String> {
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| format!("cannot read `{}`: {e}", dir.join(name).display()))
+        std::fs::read_to_string(dir.join(name)).map_err(|e| {
+            format!(
+                "cannot read `{}`: {}",
+                dir.join(name).display(),
+                crate::driver::inputs::io_words(&e)
+            )
+        })
     };
     if !dir.join("filters.yaml").is_file() {
         let cluster: crate::emit::cluster::ClusterFile =
@@ -92,7 +97,13 @@ pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, String> {
     }
     let subfolders = |dir: &Path| -> Result<Vec<PathBuf>, String> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+            .map_err(|e| {
+                format!(
+                    "cannot read `{}`: {}",
+                    dir.display(),
+                    crate::driver::inputs::io_words(&e)
+                )
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())
             .collect();

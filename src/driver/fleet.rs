@@ -141,9 +141,11 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
     // what an interrupted run left is put back once, before any server is written
     if !args.check {
         if let Err(e) = recover_all(args.out) {
-            report
-                .write_failures
-                .push(format!("{}: {e}", args.out.display()));
+            report.write_failures.push(format!(
+                "{}: {}",
+                args.out.display(),
+                crate::driver::inputs::io_words(&e)
+            ));
             return Ok(report);
         }
     }
@@ -164,7 +166,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
                 Some(c) => (
                     write_server(args.out, c)
                         .err()
-                        .map(|e| format!("{}: {e}", c.server)),
+                        .map(|e| format!("{}: {}", c.server, crate::driver::inputs::io_words(&e))),
                     None,
                 ),
                 None => (None, None),

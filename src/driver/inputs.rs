@@ -17,10 +17,40 @@ pub enum ReadError {
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
+            ReadError::Io(p, e) => write!(f, "cannot read `{}`: {}", p.display(), io_words(e)),
             ReadError::Invalid(d) => f.write_str(&d.message),
         }
     }
+}
+
+/// An I/O error in words, the same on every platform and without the operating system's error
+/// number: `no such file or folder`, `permission denied`.
+pub fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it exists already",
+        K::IsADirectory => "it is a folder, not a file",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::StorageFull => "the disk is full",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        K::InvalidData => "the contents are not valid",
+        _ => {
+            let text = e.to_string();
+            let text = match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            let mut c = text.chars();
+            return match c.next() {
+                Some(first) => first.to_lowercase().chain(c).collect(),
+                None => "an unknown error".to_string(),
+            };
+        }
+    };
+    words.to_string()
 }
 
 /// Read `path` (at most `limit` bytes) as UTF-8 into `sources`.

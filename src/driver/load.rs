@@ -31,6 +31,14 @@ pub fn load(
         }
         Err(e) => return Err(e),
     };
+    if let Some(d) = not_a_policy(file, path, sources.text(file)) {
+        return Ok(Loaded {
+            file,
+            policy: None,
+            matrix: None,
+            diagnostics: vec![d],
+        });
+    }
     let parsed = parse::parse(file, sources.text(file));
     let mut diagnostics = parsed.diagnostics;
     let mut matrix = None;
@@ -63,6 +71,58 @@ pub fn load(
         matrix,
         diagnostics,
     })
+}
+
+/// A version matrix, a target profile or other YAML given where a policy is expected: named,
+/// rather than reported as a syntax error at its first character.
+fn not_a_policy(file: FileId, path: &Path, text: &str) -> Option<Diagnostic> {
+    let name = path.file_name()?.to_string_lossy();
+    let yaml_name = name.ends_with(".yaml") || name.ends_with(".yml");
+    // the first line that is not blank, a `#` comment or a `//` comment
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
+        .unwrap_or("");
+    // `key:` — a policy's first line is `amx "name" {`
+    let yaml_content = first.split_once(':').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    });
+    if !yaml_name && !yaml_content {
+        return None;
+    }
+    let has_key = |k: &str| text.lines().any(|l| l.starts_with(&format!("{k}:")));
+    let what = if name.ends_with(".versions.yaml") || (has_key("dimensions") && has_key("versions"))
+    {
+        "a version matrix"
+    } else if has_key("server") {
+        "a target profile"
+    } else {
+        "YAML"
+    };
+    let help = match what {
+        "a version matrix" => "pass the policy (`*.amx`): the matrix beside it is found by name, or give it with `--matrix`",
+        "a target profile" => "pass the policy (`*.amx`) and the profile with `--target` (or a folder of them with `--targets`)",
+        _ => "pass a policy (`*.amx`), which starts with `amx \"name\" {`",
+    };
+    Some(
+        Diagnostic::new(
+            codes::NOT_A_POLICY,
+            format!("`{name}` is {what}, not a policy"),
+        )
+        .at(
+            file,
+            {
+                let at = text.find(first).unwrap_or(0);
+                Span::new(at, at + first.len())
+            },
+            format!("{what}, read as a policy"),
+        )
+        .with_help(help),
+    )
 }
 
 /// The note that a policy is checked without its matrix, at the policy's name: `beside` is

@@ -49,8 +49,13 @@ impl Merged {
 /// land: `shards/shard-3/out/amxc-shard-3-of-8.json`), sorted.
 pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let entries =
-            std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            format!(
+                "cannot read `{}`: {}",
+                dir.display(),
+                super::inputs::io_words(&e)
+            )
+        })?;
         for e in entries.filter_map(Result::ok) {
             let p = e.path();
             let name = e.file_name().to_string_lossy().into_owned();
@@ -79,8 +84,13 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 pub fn merge(paths: &[PathBuf]) -> Result<Merged, String> {
     let mut manifests = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let text = std::fs::read_to_string(p).map_err(|e| {
+            format!(
+                "cannot read `{}`: {}",
+                p.display(),
+                super::inputs::io_words(&e)
+            )
+        })?;
         let m: Manifest = serde_json::from_str(&text)
             .map_err(|e| format!("`{}` is not a shard manifest: {e}", p.display()))?;
         if m.format_version != MANIFEST_FORMAT_VERSION {

@@ -32,7 +32,7 @@ pub const BLOCKS: &[(&str, &[&str])] = &[
         ],
     ),
     ("application", &["formerly", "bits"]),
-    ("services", &["service", "startup"]),
+    ("services", &["service", "startup", "on-failure"]),
     (
         "service",
         &[

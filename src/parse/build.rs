@@ -405,6 +405,8 @@ impl Builder {
 
     fn services(&mut self, body: &mut Body, p: P, outer: Option<&Condition>) {
         let mut defaults = Vec::new();
+        // block-level `on-failure`: every service's list unless it gives its own
+        let mut failure_defaults: Vec<Item<Vec<FailureAction>>> = Vec::new();
         let mut services = Vec::new();
         self.block(
             p,
@@ -414,6 +416,17 @@ impl Builder {
                     Rule::startup_stmt => {
                         if let Some((v, when)) = b.startup(c) {
                             defaults.push(Item::new(v, sp, Condition::conjoin(w, when)));
+                        }
+                    }
+                    Rule::on_failure_stmt => {
+                        let mut scratch = Service::named(Name {
+                            text: String::new(),
+                            span: sp,
+                        });
+                        b.service_setting(&mut scratch, c);
+                        for mut item in scratch.on_failure {
+                            item.when = Condition::conjoin(w, item.when.map(|c| *c)).map(Box::new);
+                            failure_defaults.push(item);
                         }
                     }
                     _ => {
@@ -429,6 +442,9 @@ impl Builder {
             let mut startup = defaults.clone();
             startup.append(&mut s.value.startup);
             s.value.startup = startup;
+            let mut on_failure = failure_defaults.clone();
+            on_failure.append(&mut s.value.on_failure);
+            s.value.on_failure = on_failure;
             body.services.push(s);
         }
     }
@@ -450,19 +466,7 @@ impl Builder {
         let sp = self.span(&p);
         let mut it = parts(p).into_iter();
         let name = self.name(it.next()?);
-        let mut s = Service {
-            name,
-            display: None,
-            after: Vec::new(),
-            startup: Vec::new(),
-            active: Vec::new(),
-            passive: Vec::new(),
-            monitor: Vec::new(),
-            manage: Vec::new(),
-            on_failure: Vec::new(),
-            start_timeout: Vec::new(),
-            stop_timeout: Vec::new(),
-        };
+        let mut s = Service::named(name);
         let mut when = None;
         for c in it {
             match c.as_rule() {

@@ -213,10 +213,62 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
             candidates.extend(members.iter().filter_map(|m| keyword(*m)));
         }
     }
+    if token == "when" {
+        if let Some(fix) = condition_after_block(text, span) {
+            return d
+                .with_note("a block's condition is written before its `{`, and holds for everything inside")
+                .with_fix(file, fix.0, fix.1, "move the condition before the block's `{`")
+                .with_help("did you mean to put `when …` before the block's `{`?");
+        }
+    }
     if let Some(best) = crate::diagnostic::closest(token, &candidates) {
         d = d.with_suggestion(file, span, &best);
     }
     d
+}
+
+/// `} when …` (a condition after a block): the span from the block's `{` to the end of the
+/// condition, and the text with the condition moved before the `{`.
+fn condition_after_block(text: &str, when: Span) -> Option<(Span, String)> {
+    let before = text[..when.start].trim_end_matches([' ', '\t']);
+    if !before.ends_with('}') {
+        return None;
+    }
+    let close = before.len() - 1;
+    // the `{` this `}` closes, skipping strings
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = close + 1;
+    let mut quote: Option<u8> = None;
+    while i > 0 {
+        i -= 1;
+        match (quote, b[i]) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(b[i]),
+            (None, b'}') => depth += 1,
+            (None, b'{') => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 || b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let open = i;
+    let end = text[when.start..]
+        .find(['\n', '\r', ';'])
+        .map_or(text.len(), |e| when.start + e);
+    let condition = text[when.start..end].trim_end();
+    let block = &text[open..=close];
+    Some((
+        Span::new(open, when.start + condition.len()),
+        format!("{condition} {block}"),
+    ))
 }
 
 /// The token at `pos`, described, and its span.
