@@ -229,3 +229,131 @@ fn the_editor_grammar_knows_every_keyword_of_the_language() {
         ".amx"
     );
 }
+
+/// The key names of a JSON Schema's objects, at every depth.
+fn schema_keys(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                out.extend(props.keys().cloned());
+            }
+            for x in m.values() {
+                schema_keys(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| schema_keys(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_format_references_name_every_key_the_schemas_know() {
+    for (doc, schema) in [
+        ("docs/matrix.md", amxc::schema::matrix()),
+        ("docs/target.md", amxc::schema::target()),
+    ] {
+        let text = std::fs::read_to_string(doc).expect(doc);
+        let mut keys = Vec::new();
+        schema_keys(&schema, &mut keys);
+        assert!(keys.len() > 8, "{doc}: {keys:?}");
+        for k in keys {
+            assert!(
+                text.contains(&format!("`{k}`")),
+                "{doc} does not document `{k}`"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_outputs_reference_names_every_file_and_field_amxc_writes() {
+    let doc = std::fs::read_to_string("docs/outputs.md").expect("docs/outputs.md");
+    let dir = tempfile::tempdir().expect("temp");
+    let mut names = std::collections::BTreeSet::new();
+    let mut fields = std::collections::BTreeSet::new();
+    fn yaml_keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    out.insert(k.clone());
+                    // mappings whose keys are data: dimension values, file names, codes
+                    if !matches!(k.as_str(), "configuration" | "files" | "diagnostics") {
+                        yaml_keys(x, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| yaml_keys(x, out)),
+            _ => {}
+        }
+    }
+    for (engine, extra) in [
+        ("neverfail", vec!["--emit", "json"]),
+        ("wsfc", vec!["--allow-lossy"]),
+    ] {
+        let out = dir.path().join(engine);
+        let o = out.to_string_lossy().into_owned();
+        let mut args = vec![
+            "compile",
+            "policies/sql-server.amx",
+            "--targets",
+            "policies/targets/sql-server",
+            "--out",
+            &o,
+            "--script",
+            "both",
+            "--engine",
+            engine,
+            "--partition",
+            "hash:1/1",
+        ];
+        args.extend(extra);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+            .args(&args)
+            .output()
+            .expect("amxc");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stdout)
+        );
+        for server in std::fs::read_dir(&out).expect("out") {
+            let p = server.expect("entry").path();
+            if p.is_file() {
+                names.insert("amxc-shard-K-of-N.json".to_string());
+                let v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).expect("manifest"))
+                        .expect("json");
+                yaml_keys(&v, &mut fields);
+                continue;
+            }
+            for f in std::fs::read_dir(&p).expect("server") {
+                let f = f.expect("file").path();
+                let name = f.file_name().expect("name").to_string_lossy().into_owned();
+                let generic = match name.strip_prefix("tasks-") {
+                    Some(rest) => format!("tasks-<kind>.{}", rest.rsplit('.').next().unwrap_or("")),
+                    None => name.clone(),
+                };
+                names.insert(generic);
+                if name.ends_with(".yaml") {
+                    let v: serde_yaml::Value =
+                        serde_yaml::from_str(&std::fs::read_to_string(&f).expect("yaml"))
+                            .expect("yaml");
+                    yaml_keys(&serde_json::to_value(v).expect("json"), &mut fields);
+                }
+            }
+        }
+    }
+    for n in &names {
+        assert!(
+            doc.contains(&format!("`{n}`")),
+            "docs/outputs.md does not describe `{n}`"
+        );
+    }
+    assert!(fields.len() > 30, "{fields:?}");
+    for f in &fields {
+        assert!(
+            doc.contains(&format!("`{f}`")),
+            "docs/outputs.md does not describe field `{f}`"
+        );
+    }
+}

@@ -21,3 +21,4 @@ mod reuse;
 mod scripts;
 mod support;
 mod switchover;
+mod tutorial;
