@@ -13,6 +13,7 @@ pub mod cli;
 pub mod coverage;
 pub mod diagnostic;
 pub mod diff;
+pub mod discover;
 pub mod driver;
 pub mod emit;
 pub mod engine;

@@ -6,6 +6,7 @@ mod compile;
 mod coverage;
 mod diagnostics;
 mod diff;
+mod discover;
 mod docs;
 mod fmt;
 mod formats;

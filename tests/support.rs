@@ -68,3 +68,13 @@ pub fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// No error and no warning (notes are advisories every run may show).
+pub fn assert_no_findings(sources: &SourceMap, diags: &[Diagnostic]) {
+    let shown: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity != amxc::diagnostic::Severity::Note)
+        .cloned()
+        .collect();
+    assert!(shown.is_empty(), "{}", short(sources, &shown));
+}

@@ -154,6 +154,11 @@ pub enum Command {
         after_help = "Editors start it themselves; see editors/vscode/ and the README (Neovim: nvim-lspconfig).\nExample:\n  amxc lsp"
     )]
     Lsp,
+    /// Propose a policy from what a real server shows (registry exports, Process Monitor traces, listings, service configurations).
+    #[command(
+        after_help = "A folder the application wrote 3 or more files of becomes `folder\\**`; fewer files sharing an extension `folder\\*.ext`. Registry keys become their application's subtree (HKLM\\SOFTWARE\\Vendor\\Product\\**). Temporary folders are proposed unprotected; system and vetoed locations and other processes are left out, each named in a comment.\n\nExamples:\n  amxc discover --name contoso-backup --release 2021-06-15 --procmon trace.csv --process ContosoBackup.exe --reg contoso.reg --services sc.txt > contoso-backup.amx\n  amxc discover --name contoso-backup --procmon trace.csv --policy policies/contoso-backup.amx"
+    )]
+    Discover(DiscoverArgs),
     /// Explain a diagnostic code: what it means, an example, the fix.
     #[command(after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list")]
     Explain {
@@ -307,6 +312,47 @@ pub enum DiffFormat {
     /// A pull-request comment: summary line, collapsible details, under 60,000 characters.
     Markdown,
     /// One JSON document with a `format_version`.
+    Json,
+}
+
+/// What `amxc discover` reads and how it answers.
+#[derive(clap::Args, Debug)]
+pub struct DiscoverArgs {
+    /// The module's id (`amx "NAME"`).
+    #[arg(long)]
+    pub name: String,
+    /// The release the evidence comes from (`versions`); with `--policy`, its first release by default.
+    #[arg(long)]
+    pub release: Option<String>,
+    /// `reg export` files (UTF-16 "Version 5.00" or ANSI REGEDIT4).
+    #[arg(long = "reg", value_name = "FILE")]
+    pub reg: Vec<PathBuf>,
+    /// Process Monitor traces saved as CSV.
+    #[arg(long = "procmon", value_name = "FILE")]
+    pub procmon: Vec<PathBuf>,
+    /// `dir /s /b` listings of the server (UTF-16, UTF-8 or Windows-1252).
+    #[arg(long = "listing", value_name = "FILE")]
+    pub listing: Vec<PathBuf>,
+    /// `sc qc NAME` / `sc queryex` output.
+    #[arg(long = "services", value_name = "FILE")]
+    pub services: Vec<PathBuf>,
+    /// Keep only these processes' events (`ContosoBackup.exe`); all when none is given.
+    #[arg(long = "process", value_name = "NAME")]
+    pub process: Vec<String>,
+    /// Compare with this policy instead: what it lacks, and its rules the evidence never touched.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// The proposal as a policy (`amx`) or as JSON.
+    #[arg(long, value_enum, default_value_t = DiscoverFormat::Amx)]
+    pub format: DiscoverFormat,
+}
+
+/// `amxc discover --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverFormat {
+    /// A policy in `amxc fmt`'s layout.
+    Amx,
+    /// JSON (`format_version` 1).
     Json,
 }
 

@@ -6,6 +6,7 @@ mod check_cmd;
 mod compile_cmd;
 mod coverage_cmd;
 mod diff_cmd;
+mod discover_cmd;
 mod doc_cmd;
 mod explain_cmd;
 mod failure;
@@ -142,6 +143,7 @@ pub fn run(cli: Cli) -> ExitCode {
             diag,
         } => matrix_cmd::run(&policy, matrix.as_deref(), &diag),
         Command::Merge { paths, format } => merge_cmd::run(&paths, format),
+        Command::Discover(args) => discover_cmd::run(args),
         Command::Lsp => match crate::lsp::run_stdio() {
             Ok(()) => Ok(0),
             Err(e) => Err(Failure::io(format!("the language server stopped: {e}"))),

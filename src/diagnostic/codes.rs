@@ -424,6 +424,11 @@ codes! {
     example "amxc coverage app.amx --target T.yaml --paths listing.txt   # listing.txt truncated mid-character"
     fix "Save the listing again as UTF-8 or UTF-16 with a byte order mark (e.g. `dir /s /b > listing.txt` in cmd, or `Get-ChildItem -Recurse -Name | Out-File -Encoding utf8`)."
 
+    503 EVIDENCE_LINE Warning "a line of evidence cannot be read"
+    { "`amxc discover` reads `reg export` files, Process Monitor CSV exports, `dir /s /b` listings and `sc` output as Windows writes them. A line it cannot read (a CSV row with fewer fields than the header, a `.reg` line that is neither a key nor a value, a listing line that is no absolute path) is named with its file and line and left out; the rest is read. At most 20 lines are named per file." }
+    example "amxc discover --name app --release 2021-06-15 --procmon trace.csv   # trace.csv: a row cut short"
+    fix "Export the evidence again (Process Monitor: File > Save, CSV; `reg export KEY FILE`; `dir /s /b > FILE`), or ignore the warning when the lines named do not matter."
+
     9999 INTERNAL Error "internal error"
     { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }
     example ""

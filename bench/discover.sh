@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `amxc discover` on a generated 200 MB Process Monitor trace (streamed: peak memory stays that
+# of the paths seen, not of the file) and a `reg export` of 100,000 keys. Prints a table.
+#   bench/discover.sh       (about a minute)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin amxc
+amxc=target/release/amxc
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$work" <<'PY'
+import sys, os
+work = sys.argv[1]
+pf = r"C:\Program Files (x86)\Contoso\Backup"
+ops = [("WriteFile", pf + r"\Catalog\set{}.db"), ("ReadFile", pf + r"\Catalog\set{}.db"),
+       ("RegSetValue", r"HKLM\SOFTWARE\Wow6432Node\Contoso\Backup\Jobs\j{}"),
+       ("WriteFile", r"C:\Windows\Temp\t{}.log"), ("CreateFile", pf + r"\Logs\run{}.log")]
+with open(os.path.join(work, "trace.csv"), "w", newline="") as f:
+    f.write('\ufeff"Time of Day","Process Name","PID","Operation","Path","Result","Detail"\r\n')
+    size, i = 0, 0
+    while size < 200_000_000:
+        op, path = ops[i % len(ops)]
+        proc = "ContosoBackup.exe" if i % 7 else "explorer.exe"
+        line = f'"10:15:02.1234567 AM","{proc}","4242","{op}","{path.format(i % 5000)}","SUCCESS","Offset: 4,096, Length: 8,192, Priority: Normal"\r\n'
+        f.write(line)
+        size += len(line)
+        i += 1
+lines = ["Windows Registry Editor Version 5.00", ""]
+for k in range(100_000):
+    lines += [rf"[HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Contoso\Backup\Jobs\j{k}]", f'"Last"=dword:{k:08x}', '"Name"="job"', ""]
+open(os.path.join(work, "big.reg"), "wb").write(b"\xff\xfe" + "\r\n".join(lines).encode("utf-16-le"))
+PY
+measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+bytes=$(stat -c %s "$work/trace.csv")
+read -r secs mem <<<"$(measure $amxc discover --name bench --release 2021-06-15 --procmon "$work/trace.csv" --process ContosoBackup.exe)"
+echo "| measure | value | peak memory |"
+echo "|---|---|---|"
+echo "| discover: a $((bytes / 1000000)) MB Process Monitor CSV | $(python3 -c "print(round($bytes/1e6/$secs))") MB/s (${secs} s) | $((mem / 1024)) MB |"
+read -r secs mem <<<"$(measure $amxc discover --name bench --release 2021-06-15 --reg "$work/big.reg")"
+echo "| discover: a reg export of 100,000 keys | $(python3 -c "print(round(100000/$secs))") keys/s (${secs} s) | $((mem / 1024)) MB |"

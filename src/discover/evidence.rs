@@ -1,0 +1,481 @@
+//! Reading what a real server shows, exactly as Windows writes it: `reg export` files,
+//! Process Monitor CSV exports, `dir /s /b` listings and `sc qc` / `sc queryex` output. Every
+//! reader reports a line it cannot read (file and line) and goes on; none keeps more than a
+//! line of a file it streams.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+
+/// A line a reader could not read: `file:line: why`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    pub file: String,
+    pub line: usize,
+    pub why: String,
+}
+
+/// What was seen of one path (a file, or a registry key): events per process.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seen {
+    pub writes: u64,
+    pub reads: u64,
+    /// Where it was seen: `trace.csv`, `app.reg`, `listing.txt`.
+    pub sources: std::collections::BTreeSet<String>,
+}
+
+/// Everything read, by path (`C:\…` or `HKLM\…`, as Windows wrote it).
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub files: BTreeMap<String, Seen>,
+    pub keys: BTreeMap<String, Seen>,
+    /// Files the listings say exist.
+    pub listed: Vec<String>,
+    /// Events of processes that were not asked for: their count, by process.
+    pub other_processes: BTreeMap<String, u64>,
+    /// Events dropped because they failed (`Result` other than SUCCESS).
+    pub failed_events: u64,
+    pub services: Vec<ServiceSeen>,
+    pub malformed: Vec<Malformed>,
+    /// Registry keys read from `.reg` files, and values in them.
+    pub reg_keys: u64,
+    pub reg_values: u64,
+    pub csv_bytes: u64,
+    pub csv_rows: u64,
+}
+
+/// A service as `sc qc` / `sc queryex` shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceSeen {
+    pub name: String,
+    pub display: Option<String>,
+    /// `DEMAND_START`, `AUTO_START`, `DISABLED`.
+    pub start_type: Option<String>,
+    pub dependencies: Vec<String>,
+    pub binary: Option<String>,
+    pub source: String,
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn bad(out: &mut Vec<Malformed>, file: &str, line: usize, why: impl Into<String>) {
+    // a file of garbage is reported by its first lines, not line by line
+    if out.iter().filter(|m| m.file == file).count() < 20 {
+        out.push(Malformed {
+            file: file.to_string(),
+            line,
+            why: why.into(),
+        });
+    }
+}
+
+/// Registry hives as `reg export` spells them, and as policies do.
+fn short_hive(key: &str) -> String {
+    const HIVES: [(&str, &str); 5] = [
+        ("HKEY_LOCAL_MACHINE", "HKLM"),
+        ("HKEY_CURRENT_USER", "HKCU"),
+        ("HKEY_CLASSES_ROOT", "HKCR"),
+        ("HKEY_USERS", "HKU"),
+        ("HKEY_CURRENT_CONFIG", "HKCC"),
+    ];
+    let (first, rest) = key.split_once('\\').unwrap_or((key, ""));
+    let hive = HIVES
+        .iter()
+        .find(|(long, short)| first.eq_ignore_ascii_case(long) || first.eq_ignore_ascii_case(short))
+        .map_or(first, |(_, s)| s);
+    if rest.is_empty() {
+        hive.to_string()
+    } else {
+        format!("{hive}\\{rest}")
+    }
+}
+
+impl Evidence {
+    /// A `reg export` file: "Windows Registry Editor Version 5.00" (UTF-16LE with a byte order
+    /// mark) or REGEDIT4 (ANSI); key lines `[HKEY_…\…]`, values `"name"=…` or `@=…`, long values
+    /// continued with a trailing `\`.
+    pub fn read_reg(&mut self, path: &Path, bytes: &[u8]) {
+        let name = file_name(path);
+        let text = match crate::driver::listing::decode(bytes) {
+            Ok(t) => t,
+            Err(why) => return bad(&mut self.malformed, &name, 1, why),
+        };
+        let mut lines = text.lines().enumerate().peekable();
+        match lines.next() {
+            Some((_, h)) if h.trim() == "Windows Registry Editor Version 5.00" || h.trim() == "REGEDIT4" => {}
+            _ => return bad(&mut self.malformed, &name, 1, "not a `reg export` file: it starts with neither \"Windows Registry Editor Version 5.00\" nor REGEDIT4"),
+        }
+        let mut key: Option<String> = None;
+        while let Some((i, line)) = lines.next() {
+            let mut l = line.trim_end().to_string();
+            // a value continued on the next lines
+            while l.ends_with('\\') {
+                match lines.next() {
+                    Some((_, next)) => {
+                        l.pop();
+                        l.push_str(next.trim());
+                    }
+                    None => break,
+                }
+            }
+            let t = l.trim();
+            if t.is_empty() || t.starts_with(';') {
+                continue;
+            }
+            if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                if inner.starts_with('-') {
+                    key = None; // a deletion: nothing the server has
+                    continue;
+                }
+                let k = short_hive(inner);
+                self.reg_keys += 1;
+                let seen = self.keys.entry(k.clone()).or_default();
+                seen.sources.insert(name.clone());
+                key = Some(k);
+            } else if t.starts_with('"') || t.starts_with("@=") {
+                match &key {
+                    Some(k) => {
+                        if !t.contains('=') {
+                            bad(
+                                &mut self.malformed,
+                                &name,
+                                i + 1,
+                                "a value line without `=`",
+                            );
+                            continue;
+                        }
+                        self.reg_values += 1;
+                        if let Some(s) = self.keys.get_mut(k) {
+                            s.reads += 1;
+                        }
+                    }
+                    None => bad(&mut self.malformed, &name, i + 1, "a value before any key"),
+                }
+            } else {
+                bad(
+                    &mut self.malformed,
+                    &name,
+                    i + 1,
+                    format!(
+                        "neither a key nor a value: `{}`",
+                        t.chars().take(60).collect::<String>()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A `dir /s /b` listing (UTF-16, UTF-8 or Windows-1252): the files that exist.
+    pub fn read_listing(&mut self, path: &Path, bytes: &[u8]) {
+        let name = file_name(path);
+        match crate::driver::listing::decode(bytes) {
+            Ok(text) => {
+                for (i, l) in text.lines().enumerate() {
+                    let l = l.trim();
+                    if l.is_empty() {
+                        continue;
+                    }
+                    if l.len() < 3
+                        || !l.as_bytes()[0].is_ascii_alphabetic()
+                        || &l.as_bytes()[1..3] != b":\\"
+                    {
+                        bad(
+                            &mut self.malformed,
+                            &name,
+                            i + 1,
+                            "not an absolute path such as C:\\…",
+                        );
+                        continue;
+                    }
+                    self.listed.push(l.to_string());
+                }
+            }
+            Err(why) => bad(&mut self.malformed, &name, 1, why),
+        }
+    }
+
+    /// `sc qc NAME` and `sc queryex` output (any number of services in one file).
+    pub fn read_services(&mut self, path: &Path, bytes: &[u8]) {
+        let name = file_name(path);
+        let text = match crate::driver::listing::decode(bytes) {
+            Ok(t) => t,
+            Err(why) => return bad(&mut self.malformed, &name, 1, why),
+        };
+        let mut current: Option<ServiceSeen> = None;
+        let mut last_key = String::new();
+        for line in text.lines() {
+            let t = line.trim();
+            let Some((k, v)) = t.split_once(':') else {
+                continue;
+            };
+            let (k, v) = (k.trim(), v.trim());
+            let key = if k.is_empty() {
+                last_key.clone()
+            } else {
+                k.to_string()
+            };
+            match key.as_str() {
+                "SERVICE_NAME" => {
+                    if let Some(s) = current.take() {
+                        self.services.push(s);
+                    }
+                    current = Some(ServiceSeen {
+                        name: v.to_string(),
+                        source: name.clone(),
+                        ..ServiceSeen::default()
+                    });
+                }
+                "DISPLAY_NAME" => {
+                    if let Some(s) = current.as_mut() {
+                        s.display = Some(v.to_string());
+                    }
+                }
+                "START_TYPE" => {
+                    if let Some(s) = current.as_mut() {
+                        s.start_type = v.split_whitespace().nth(1).map(str::to_string);
+                    }
+                }
+                "BINARY_PATH_NAME" => {
+                    if let Some(s) = current.as_mut() {
+                        s.binary = Some(v.trim_matches('"').to_string());
+                    }
+                }
+                "DEPENDENCIES" => {
+                    if let Some(s) = current.as_mut().filter(|_| !v.is_empty()) {
+                        s.dependencies
+                            .extend(v.split('/').map(|d| d.trim().to_string()));
+                    }
+                }
+                _ => {}
+            }
+            if !k.is_empty() {
+                last_key = k.to_string();
+            }
+        }
+        if let Some(s) = current {
+            self.services.push(s);
+        }
+        // one service per name: a later file's wins
+        let mut seen = std::collections::HashSet::new();
+        let mut kept = Vec::new();
+        for s in self.services.drain(..).rev() {
+            if seen.insert(s.name.to_ascii_lowercase()) {
+                kept.push(s);
+            }
+        }
+        kept.reverse();
+        self.services = kept;
+    }
+
+    /// A Process Monitor CSV export, streamed: columns found by header name, UTF-8 with or
+    /// without a byte order mark; only `processes`' events (all when empty), only successful
+    /// ones; writes counted apart from reads.
+    pub fn read_procmon(&mut self, path: &Path, reader: impl BufRead, processes: &[String]) {
+        let name = file_name(path);
+        let mut records = Records::new(reader);
+        let Some(header) = records.next_record() else {
+            return bad(&mut self.malformed, &name, 1, "empty file");
+        };
+        let (header, _) = header;
+        let col = |want: &str| {
+            header.iter().position(|h| {
+                h.trim_start_matches('\u{feff}')
+                    .trim()
+                    .eq_ignore_ascii_case(want)
+            })
+        };
+        let (Some(c_proc), Some(c_op), Some(c_path)) =
+            (col("Process Name"), col("Operation"), col("Path"))
+        else {
+            return bad(&mut self.malformed, &name, 1, "no \"Process Name\", \"Operation\" and \"Path\" columns: save the trace as CSV from Process Monitor (File > Save, Comma-Separated Values)");
+        };
+        let c_result = col("Result");
+        let c_detail = col("Detail");
+        let wanted =
+            |p: &str| processes.is_empty() || processes.iter().any(|w| w.eq_ignore_ascii_case(p));
+        while let Some((row, line)) = records.next_record() {
+            self.csv_rows += 1;
+            let get = |c: usize| row.get(c).map(String::as_str);
+            let (Some(process), Some(op), Some(p)) = (get(c_proc), get(c_op), get(c_path)) else {
+                bad(
+                    &mut self.malformed,
+                    &name,
+                    line,
+                    format!(
+                        "{} fields, fewer than the header's {}",
+                        row.len(),
+                        header.len()
+                    ),
+                );
+                continue;
+            };
+            if !wanted(process) {
+                *self.other_processes.entry(process.to_string()).or_default() += 1;
+                continue;
+            }
+            if c_result.and_then(get).is_some_and(|r| r != "SUCCESS") {
+                self.failed_events += 1;
+                continue;
+            }
+            let detail = c_detail.and_then(get).unwrap_or("");
+            let write = is_write(op, detail);
+            let registry = op.starts_with("Reg");
+            if p.is_empty() {
+                continue;
+            }
+            let map = if registry {
+                &mut self.keys
+            } else {
+                &mut self.files
+            };
+            let key = if registry {
+                short_hive(p)
+            } else {
+                p.to_string()
+            };
+            let seen = map.entry(key).or_default();
+            if write {
+                seen.writes += 1;
+            } else {
+                seen.reads += 1;
+            }
+            if !seen.sources.contains(&name) {
+                seen.sources.insert(name.clone());
+            }
+        }
+        self.csv_bytes += records.bytes;
+    }
+}
+
+/// Whether a Process Monitor operation changes what it names. [Process Monitor's operation
+/// names: WriteFile, SetEndOfFileInformationFile, SetAllocationInformationFile,
+/// SetRenameInformationFile, SetDispositionInformationFile, SetBasicInformationFile,
+/// CreateFile (with write access or a creating disposition), RegSetValue, RegCreateKey,
+/// RegDeleteValue, RegDeleteKey, RegSetInfoKey]
+pub fn is_write(op: &str, detail: &str) -> bool {
+    match op {
+        "WriteFile"
+        | "SetEndOfFileInformationFile"
+        | "SetAllocationInformationFile"
+        | "SetRenameInformationFile"
+        | "SetDispositionInformationFile"
+        | "SetBasicInformationFile"
+        | "RegSetValue"
+        | "RegCreateKey"
+        | "RegDeleteValue"
+        | "RegDeleteKey"
+        | "RegSetInfoKey" => true,
+        "CreateFile" => {
+            let d = detail.to_ascii_lowercase();
+            [
+                "generic write",
+                "write data",
+                "append data",
+                "disposition: create",
+                "disposition: overwrite",
+                "disposition: supersede",
+                "openif",
+                "overwriteif",
+            ]
+            .iter()
+            .any(|w| d.contains(w))
+        }
+        _ => false,
+    }
+}
+
+/// CSV records, read a line at a time: `"…"` fields may hold commas, doubled quotes and line
+/// breaks. Each record comes with the line it starts on.
+struct Records<R> {
+    reader: R,
+    line: usize,
+    bytes: u64,
+    buf: String,
+}
+
+impl<R: BufRead> Records<R> {
+    fn new(reader: R) -> Self {
+        Records {
+            reader,
+            line: 0,
+            bytes: 0,
+            buf: String::new(),
+        }
+    }
+
+    fn next_record(&mut self) -> Option<(Vec<String>, usize)> {
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut start = 0;
+        loop {
+            self.buf.clear();
+            let n = self.reader.read_line(&mut self.buf).ok()?;
+            if n == 0 {
+                if quoted || !field.is_empty() || !fields.is_empty() {
+                    fields.push(std::mem::take(&mut field));
+                    return Some((fields, start));
+                }
+                return None;
+            }
+            self.bytes += n as u64;
+            self.line += 1;
+            if start == 0 {
+                start = self.line;
+            }
+            let text = if self.line == 1 {
+                self.buf.trim_start_matches('\u{feff}')
+            } else {
+                self.buf.as_str()
+            };
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (quoted, c) {
+                    (true, '"') if chars.peek() == Some(&'"') => {
+                        field.push('"');
+                        chars.next();
+                    }
+                    (true, '"') => quoted = false,
+                    (true, c) => field.push(c),
+                    (false, '"') => quoted = true,
+                    (false, ',') => fields.push(std::mem::take(&mut field)),
+                    (false, '\r' | '\n') => {}
+                    (false, c) => field.push(c),
+                }
+            }
+            if !quoted {
+                fields.push(field);
+                return Some((fields, start));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_may_hold_commas_quotes_and_line_breaks() {
+        let text = "\u{feff}\"A\",\"B\"\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"two\r\nlines\",z\r\n";
+        let mut r = Records::new(text.as_bytes());
+        assert_eq!(
+            r.next_record().map(|r| r.0),
+            Some(vec!["A".to_string(), "B".to_string()])
+        );
+        assert_eq!(
+            r.next_record(),
+            Some((vec!["x, y".to_string(), "say \"hi\"".to_string()], 2))
+        );
+        // a line break inside quotes is the field's, as written
+        assert_eq!(
+            r.next_record(),
+            Some((vec!["two\r\nlines".to_string(), "z".to_string()], 3))
+        );
+        assert_eq!(r.next_record(), None);
+    }
+}

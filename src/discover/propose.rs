@@ -1,0 +1,610 @@
+//! From evidence to a proposed policy a person reviews: the application's files and keys as
+//! rules with classes, folded to folders where a folder holds many, paths written with
+//! variables again; temporary folders as `unprotected`; system locations, vetoed folders and
+//! other processes left out, each named with why; every rule with the evidence it comes from.
+//!
+//! Thresholds (documented in `amxc discover --help` and the README):
+//! - a folder whose files the application wrote [`FOLD_FILES`] or more of becomes `folder\**`;
+//!   fewer files sharing an extension become `folder\*.ext`; a single file stays itself;
+//! - a registry key becomes its application's subtree: `HKLM\SOFTWARE\Vendor\Product\**`;
+//! - a folder named like temporary storage (`temp`, `tmp`, `cache`, `scratch`, `spool`) is
+//!   proposed as unprotected, never replicated.
+
+use super::evidence::{Evidence, Seen};
+use crate::engine::Engine;
+use crate::filters::{normalize_file, subset};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Written files in one folder from which the folder is proposed whole.
+pub const FOLD_FILES: usize = 3;
+
+const TEMP_NAMES: [&str; 6] = ["temp", "tmp", "cache", "caches", "scratch", "spool"];
+const CONFIG_EXTENSIONS: [&str; 9] = [
+    "ini",
+    "xml",
+    "config",
+    "cfg",
+    "json",
+    "yaml",
+    "yml",
+    "conf",
+    "properties",
+];
+
+/// One proposed rule.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Rule {
+    /// `files include`, `registry include` or `unprotected`.
+    pub statement: String,
+    pub pattern: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+    /// What it was proposed from.
+    pub evidence: String,
+    /// The pattern as the evidence wrote it (no variables; registry keys in the 32-bit view's
+    /// name), to match the evidence against.
+    #[serde(skip)]
+    pub concrete: String,
+}
+
+/// A location seen and not proposed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LeftOut {
+    pub location: String,
+    pub events: u64,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ProposedService {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+    pub after: Vec<String>,
+    pub evidence: String,
+}
+
+/// The proposal.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct Proposal {
+    pub name: String,
+    pub release: String,
+    /// Whether the evidence shows a 32-bit application on x64 (`Program Files (x86)`,
+    /// `Wow6432Node`).
+    pub bits32: bool,
+    /// `Install = '…'`, when the application has one folder under Program Files.
+    pub install: Option<String>,
+    pub services: Vec<ProposedService>,
+    pub rules: Vec<Rule>,
+    pub left_out: Vec<LeftOut>,
+    pub sources: Vec<String>,
+}
+
+/// Built-in folders as a policy names them, longest first; a 32-bit application's `(x86)`
+/// folders are its `%ProgramFiles%` (WOW64 moves them back on x64).
+const FOLDERS: [(&str, &str); 7] = [
+    (
+        "C:\\Program Files (x86)\\Common Files",
+        "%CommonProgramFiles%",
+    ),
+    ("C:\\Program Files\\Common Files", "%CommonProgramFiles%"),
+    ("C:\\Program Files (x86)", "%ProgramFiles%"),
+    ("C:\\Program Files", "%ProgramFiles%"),
+    ("C:\\ProgramData", "%ProgramData%"),
+    (
+        "C:\\Documents and Settings\\All Users\\Application Data",
+        "%ProgramData%",
+    ),
+    ("C:\\Windows", "%SystemRoot%"),
+];
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+        && (s.len() == prefix.len() || s.as_bytes()[prefix.len()] == b'\\')
+}
+
+/// A path with its built-in folder written as a variable.
+pub(crate) fn with_variables(path: &str) -> String {
+    for (prefix, var) in FOLDERS {
+        if starts_with_ci(path, prefix) {
+            return format!("{var}{}", &path[prefix.len()..]);
+        }
+    }
+    path.to_string()
+}
+
+fn parent(path: &str) -> &str {
+    path.rfind('\\').map_or("", |i| &path[..i])
+}
+
+fn leaf(path: &str) -> &str {
+    path.rfind('\\').map_or(path, |i| &path[i + 1..])
+}
+
+fn extension(path: &str) -> Option<String> {
+    let l = leaf(path);
+    l.rfind('.')
+        .filter(|&i| i > 0)
+        .map(|i| l[i + 1..].to_ascii_lowercase())
+}
+
+fn class_of(path: &str) -> &'static str {
+    let lower = path.to_ascii_lowercase();
+    if lower.split('\\').any(|s| s == "log" || s == "logs")
+        || extension(path).as_deref() == Some("log")
+    {
+        "log"
+    } else if extension(path).is_some_and(|e| CONFIG_EXTENSIONS.contains(&e.as_str())) {
+        "config"
+    } else {
+        "data"
+    }
+}
+
+/// The temporary folder a path is in, if any.
+fn temp_folder(path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.split('\\').collect();
+    let i = segs
+        .iter()
+        .position(|s| TEMP_NAMES.contains(&s.to_ascii_lowercase().as_str()))?;
+    (i > 0).then(|| segs[..=i].join("\\"))
+}
+
+fn count(n: u64, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Why a file location is not proposed, if it is not.
+fn excluded_file(path: &str) -> Option<String> {
+    if path.len() < 3
+        || !path.as_bytes()[0].is_ascii_alphabetic()
+        || &path.as_bytes()[1..3] != b":\\"
+    {
+        return Some("not a file on a drive (a device, pipe or network path)".into());
+    }
+    let lower = path.to_ascii_lowercase();
+    for (prefix, why) in [
+        (
+            "c:\\users",
+            "a user profile, which belongs to each user and server",
+        ),
+        (
+            "c:\\documents and settings",
+            "a user profile, which belongs to each user and server",
+        ),
+    ] {
+        if starts_with_ci(&lower, prefix) && !lower.contains("\\all users\\application data") {
+            return Some(why.into());
+        }
+    }
+    let p = normalize_file(path).ok()?;
+    let engine = crate::engine::Neverfail;
+    for v in engine.vetoed_roots("C:") {
+        if subset(&p.segs, &v.root.segs) {
+            return Some(format!("{} (the HA product vetoes it)", v.why));
+        }
+    }
+    for d in engine.dangerous("C:") {
+        if subset(&p.segs, &d.root.segs) {
+            return Some(d.why.to_string());
+        }
+    }
+    None
+}
+
+fn excluded_key(key: &str) -> Option<String> {
+    let lower = key.to_ascii_lowercase();
+    if lower.starts_with("hklm\\system\\currentcontrolset\\services\\")
+        || lower.starts_with("hklm\\system\\controlset")
+    {
+        return Some("a service's own configuration, which the services block sets".into());
+    }
+    if lower.starts_with("hkcu") || lower.starts_with("hku") {
+        return Some("a user hive, loaded per logged-on user".into());
+    }
+    if !lower.starts_with("hklm\\software\\") {
+        return Some("the server's own configuration, outside HKLM\\SOFTWARE".into());
+    }
+    let segs: Vec<&str> = lower.split('\\').collect();
+    let vendor = if segs.get(2) == Some(&"wow6432node") {
+        segs.get(3)
+    } else {
+        segs.get(2)
+    };
+    match vendor {
+        Some(&"microsoft") | Some(&"classes") | Some(&"policies") | None => {
+            Some("Windows' own settings, shared by every application".into())
+        }
+        _ => None,
+    }
+}
+
+/// `HKLM\SOFTWARE\Vendor\Product` of a key (in the 32-bit view's name), and whether it was
+/// under `Wow6432Node`.
+fn key_subtree(key: &str) -> Option<(String, bool)> {
+    let segs: Vec<&str> = key.split('\\').collect();
+    let wow = segs
+        .get(2)
+        .is_some_and(|s| s.eq_ignore_ascii_case("wow6432node"));
+    let rest: Vec<&str> = if wow {
+        segs[3..].to_vec()
+    } else {
+        segs[2..].to_vec()
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let take = rest.len().min(2);
+    Some((format!("HKLM\\SOFTWARE\\{}", rest[..take].join("\\")), wow))
+}
+
+/// Build the proposal.
+pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -> Proposal {
+    let mut p = Proposal {
+        name: name.to_string(),
+        release: release.to_string(),
+        sources,
+        ..Proposal::default()
+    };
+    // by location as Windows compares it (`HKLM\System` is `HKLM\SYSTEM`), shown as first seen
+    let mut left: BTreeMap<String, (String, u64, String)> = BTreeMap::new();
+    let mut leave = |loc: &str, n: u64, why: String| {
+        let e = left
+            .entry(loc.to_ascii_lowercase())
+            .or_insert((loc.to_string(), 0, why));
+        e.1 += n;
+    };
+    // files: what the application wrote; what it only read or what only exists is evidence for
+    // folding, not a rule of its own
+    let mut written: Vec<(&String, &Seen)> = Vec::new();
+    let mut temps: BTreeMap<String, u64> = BTreeMap::new();
+    for (path, seen) in &ev.files {
+        if let Some(why) = excluded_file(path) {
+            let root = path.split('\\').take(3).collect::<Vec<_>>().join("\\");
+            leave(&root, seen.writes + seen.reads, why);
+            continue;
+        }
+        if let Some(t) = temp_folder(path) {
+            *temps.entry(t).or_default() += seen.writes;
+            continue;
+        }
+        if seen.writes > 0 {
+            written.push((path, seen));
+        }
+    }
+    p.bits32 = written
+        .iter()
+        .any(|(f, _)| starts_with_ci(f, "C:\\Program Files (x86)"))
+        || ev.keys.keys().any(|k| {
+            k.to_ascii_lowercase()
+                .starts_with("hklm\\software\\wow6432node\\")
+        });
+    // per folder
+    let mut by_dir: BTreeMap<String, Vec<(&String, &Seen)>> = BTreeMap::new();
+    for (f, s) in &written {
+        by_dir
+            .entry(parent(f).to_string())
+            .or_default()
+            .push((f, s));
+    }
+    let mut rules: Vec<(String, &'static str, u64, usize, String)> = Vec::new(); // pattern, class, writes, files, sources
+    for (dir, files) in &by_dir {
+        let writes: u64 = files.iter().map(|(_, s)| s.writes).sum();
+        let srcs: std::collections::BTreeSet<&String> =
+            files.iter().flat_map(|(_, s)| s.sources.iter()).collect();
+        let srcs = srcs.into_iter().cloned().collect::<Vec<_>>().join(", ");
+        if files.len() >= FOLD_FILES {
+            rules.push((
+                format!("{dir}\\**"),
+                class_of(&format!("{dir}\\x")),
+                writes,
+                files.len(),
+                srcs,
+            ));
+            continue;
+        }
+        let mut by_ext: BTreeMap<Option<String>, Vec<&(&String, &Seen)>> = BTreeMap::new();
+        for f in files {
+            by_ext.entry(extension(f.0)).or_default().push(f);
+        }
+        for (ext, fs) in by_ext {
+            let w: u64 = fs.iter().map(|(_, s)| s.writes).sum();
+            match ext {
+                Some(e) if fs.len() >= 2 => rules.push((
+                    format!("{dir}\\*.{e}"),
+                    class_of(&format!("{dir}\\x.{e}")),
+                    w,
+                    fs.len(),
+                    srcs.clone(),
+                )),
+                _ => {
+                    for (f, s) in fs {
+                        rules.push(((*f).clone(), class_of(f), s.writes, 1, srcs.clone()));
+                    }
+                }
+            }
+        }
+    }
+    // nothing wider than the evidence, and nothing covered twice
+    let pats: Vec<Option<crate::filters::Pattern>> =
+        rules.iter().map(|r| normalize_file(&r.0).ok()).collect();
+    let keep: Vec<bool> = (0..rules.len())
+        .map(|i| {
+            let Some(a) = &pats[i] else { return false };
+            !(0..rules.len()).any(|j| {
+                j != i
+                    && pats[j].as_ref().is_some_and(|b| {
+                        subset(&a.segs, &b.segs) && (!subset(&b.segs, &a.segs) || j < i)
+                    })
+            })
+        })
+        .collect();
+    let rules: Vec<_> = rules
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(r, _)| r)
+        .collect();
+    // the application's folder under Program Files: the longest folder all its rules there share
+    let under_pf: Vec<String> = rules
+        .iter()
+        .map(|r| with_variables(&r.0))
+        .filter(|v| v.starts_with("%ProgramFiles%\\"))
+        .collect();
+    if under_pf.len() >= 2 {
+        let split: Vec<Vec<&str>> = under_pf.iter().map(|v| v.split('\\').collect()).collect();
+        let mut common = Vec::new();
+        for (i, seg) in split[0].iter().enumerate() {
+            if seg.contains('*')
+                || !split.iter().all(|s| {
+                    s.get(i).is_some_and(|x| x.eq_ignore_ascii_case(seg)) && s.len() > i + 1
+                })
+            {
+                break;
+            }
+            common.push(*seg);
+        }
+        if common.len() >= 3 {
+            p.install = Some(common.join("\\"));
+        }
+    }
+    let var = |path: &str| {
+        let v = with_variables(path);
+        match &p.install {
+            Some(i) if starts_with_ci(&v, i) => format!("%Install%{}", &v[i.len()..]),
+            _ => v,
+        }
+    };
+    for (pattern, class, writes, files, srcs) in &rules {
+        p.rules.push(Rule {
+            statement: "files include".into(),
+            pattern: var(pattern),
+            class: Some(class.to_string()),
+            because: None,
+            evidence: format!(
+                "procmon: {} in {} ({srcs})",
+                count(*writes, "write"),
+                count(*files as u64, "file")
+            ),
+            concrete: pattern.clone(),
+        });
+    }
+    for (t, writes) in &temps {
+        if excluded_file(t).is_some() {
+            continue;
+        }
+        p.rules.push(Rule {
+            statement: "unprotected".into(),
+            pattern: var(&format!("{t}\\**")),
+            class: None,
+            because: Some(format!(
+                "temporary files the application rebuilds ({} seen)",
+                count(*writes, "write")
+            )),
+            evidence: "a temporary folder by its name".into(),
+            concrete: format!("{t}\\**"),
+        });
+    }
+    // registry: each key to its application's subtree
+    let mut subtrees: BTreeMap<String, (u64, u64, std::collections::BTreeSet<String>)> =
+        BTreeMap::new();
+    for (k, seen) in &ev.keys {
+        if let Some(why) = excluded_key(k) {
+            let root = k.split('\\').take(4).collect::<Vec<_>>().join("\\");
+            leave(&root, seen.writes + seen.reads, why);
+            continue;
+        }
+        if seen.writes == 0
+            && !seen
+                .sources
+                .iter()
+                .any(|s| s.to_ascii_lowercase().ends_with(".reg"))
+        {
+            continue;
+        }
+        if let Some((sub, _)) = key_subtree(k) {
+            let e = subtrees.entry(sub).or_default();
+            e.0 += seen.writes;
+            e.1 += 1;
+            e.2.extend(seen.sources.iter().cloned());
+        }
+    }
+    for (sub, (writes, keys, srcs)) in subtrees {
+        p.rules.push(Rule {
+            statement: "registry include".into(),
+            concrete: format!("{sub}\\**"),
+            pattern: format!("{sub}\\**"),
+            class: Some("config".into()),
+            because: None,
+            evidence: format!(
+                "{} and {} below it ({})",
+                count(writes, "registry write"),
+                count(keys, "key"),
+                srcs.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    for (process, n) in &ev.other_processes {
+        leave(
+            &format!("process {process}"),
+            *n,
+            "another process's activity".into(),
+        );
+    }
+    p.left_out = left
+        .into_values()
+        .map(|(location, events, why)| LeftOut {
+            location,
+            events,
+            why,
+        })
+        .collect();
+    // services, with dependencies among them
+    let names: Vec<String> = ev
+        .services
+        .iter()
+        .map(|s| s.name.to_ascii_lowercase())
+        .collect();
+    for s in &ev.services {
+        let (inside, outside): (Vec<&String>, Vec<&String>) = s
+            .dependencies
+            .iter()
+            .partition(|d| names.contains(&d.to_ascii_lowercase()));
+        let mut evidence = format!("sc ({})", s.source);
+        if let Some(t) = &s.start_type {
+            let _ = write!(evidence, ": {t}");
+        }
+        if !outside.is_empty() {
+            let list: Vec<&str> = outside.iter().map(|d| d.as_str()).collect();
+            let _ = write!(evidence, "; depends on {} (not protected)", list.join(", "));
+        }
+        p.services.push(ProposedService {
+            name: s.name.clone(),
+            display: s.display.clone(),
+            after: inside.into_iter().cloned().collect(),
+            evidence,
+        });
+    }
+    p
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A double-quoted string: `\\`, `\"` and control characters escaped.
+fn dq(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if breaks(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A character that ends or breaks a line somewhere: a control character, or Unicode's line
+/// and paragraph separators.
+fn breaks(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Text for a `//` comment: one line.
+fn comment(s: &str) -> String {
+    s.chars().map(|c| if breaks(c) { ' ' } else { c }).collect()
+}
+
+/// A name or path evidence gave that a policy can hold as a `'…'` literal: no control
+/// characters (Windows allows none in names and paths).
+fn writable(s: &str) -> bool {
+    !s.is_empty() && !s.chars().any(breaks)
+}
+
+/// The proposal as a policy, in `amxc fmt`'s layout.
+pub fn policy_text(p: &Proposal) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Proposed by amxc discover from {}.",
+        comment(&p.sources.join(", "))
+    );
+    s.push_str("// Review every rule: each says what it was proposed from.\n");
+    for l in &p.left_out {
+        let _ = writeln!(
+            s,
+            "// Seen and left out: {} ({}): {}.",
+            comment(&l.location),
+            count(l.events, "event"),
+            l.why
+        );
+    }
+    let _ = writeln!(s, "amx {} {{", dq(&p.name));
+    if p.bits32 {
+        let _ = writeln!(s, "application {} {{\n// Program Files (x86) or Wow6432Node: a 32-bit application\nbits 32\n}}", dq(&p.name));
+    }
+    let _ = writeln!(s, "versions {}", p.release);
+    if let Some(i) = &p.install {
+        let _ = writeln!(s, "paths {{\nInstall = {}\n}}", quote(i));
+    }
+    if !p.services.is_empty() {
+        s.push_str("services {\nstartup manual\n");
+        for sv in p.services.iter().filter(|sv| writable(&sv.name)) {
+            let _ = writeln!(s, "// {}", comment(&sv.evidence));
+            let display = sv
+                .display
+                .as_deref()
+                .map(|d| format!(" {}", dq(d)))
+                .unwrap_or_default();
+            if sv.after.is_empty() {
+                let _ = writeln!(s, "service {}{display}", quote(&sv.name));
+            } else {
+                let after: Vec<String> = sv
+                    .after
+                    .iter()
+                    .filter(|a| writable(a))
+                    .map(|a| quote(a))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "service {}{display} {{\nafter {}\n}}",
+                    quote(&sv.name),
+                    after.join(", ")
+                );
+            }
+        }
+        s.push_str("}\n");
+    }
+    if !p.rules.is_empty() {
+        s.push_str("data {\n");
+        for r in p.rules.iter().filter(|r| writable(&r.pattern)) {
+            let _ = writeln!(s, "// {}", comment(&r.evidence));
+            let _ = write!(s, "{} {}", r.statement, quote(&r.pattern));
+            if let Some(c) = &r.class {
+                let _ = write!(s, " as {c}");
+            }
+            if let Some(b) = &r.because {
+                let _ = write!(s, " because {}", dq(b));
+            }
+            s.push('\n');
+        }
+        s.push_str("}\n");
+    }
+    s.push_str("}\n");
+    let mut out = crate::format::format(&s);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! `amxc discover` on evidence written the way Windows writes it (`tests/fixtures/discover/`:
+//! a UTF-16 `reg export` with continuation lines, a Process Monitor CSV with a BOM and quoted
+//! commas, a Windows-1252 `dir /s /b` listing, `sc qc` output): the proposal (snapshotted)
+//! checks clean, and compiled for a matching server it replicates every file the service wrote
+//! and nothing under the system folders.
+
+use crate::support::snapshot_settings;
+use std::path::Path;
+use std::process::Command;
+
+const DIR: &str = "tests/fixtures/discover";
+
+fn discover(extra: &[&str]) -> (i32, String, String) {
+    let f = |n: &str| format!("{DIR}/{n}");
+    let mut args: Vec<String> = [
+        "discover",
+        "--name",
+        "contoso-backup",
+        "--procmon",
+        &f("trace.csv"),
+        "--process",
+        "ContosoBackup.exe",
+        "--process",
+        "ContosoScheduler.exe",
+        "--reg",
+        &f("contoso.reg"),
+        "--listing",
+        &f("listing.txt"),
+        "--services",
+        &f("sc.txt"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let o = Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args(&args)
+        .output()
+        .expect("amxc");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+const MATRIX: &str = "amx: contoso-backup\ndimensions:\n  arch: { kind: enum, values: [x86, x64] }\n  os: { kind: version, values: [\"2008\"] }\nversions:\n  \"2021-06-15\": {}\n";
+
+#[test]
+fn the_proposal_names_its_evidence_and_what_it_left_out() {
+    let (code, policy, err) = discover(&["--release", "2021-06-15"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning[AMX0503]: trace.csv:11: 3 fields, fewer than the header's 7"),
+        "{err}"
+    );
+    assert!(
+        err.contains("3 registry keys, 10 values"),
+        "the continuation lines are one value each: {err}"
+    );
+    snapshot_settings(Path::new(DIR)).bind(|| insta::assert_snapshot!("discover@contoso", policy));
+    for (seen, why) in [
+        ("C:\\Windows\\System32", "vetoes"),
+        ("C:\\pagefile.sys", "paging file"),
+        ("process explorer.exe", "another process"),
+        (
+            "HKLM\\SYSTEM\\CurrentControlSet\\Services",
+            "services block",
+        ),
+    ] {
+        assert!(
+            policy.lines().any(|l| l.contains(seen) && l.contains(why)),
+            "{seen}:\n{policy}"
+        );
+    }
+    // nothing the evidence shows only as failed, or as another process's, is proposed
+    assert!(
+        !policy.contains("missing.cfg") && !policy.contains("notes.txt"),
+        "{policy}"
+    );
+}
+
+#[test]
+fn the_proposal_checks_clean_and_replicates_what_the_service_wrote() {
+    let (_, policy, _) = discover(&["--release", "2021-06-15"]);
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path().join("contoso-backup.amx");
+    std::fs::write(&p, &policy).expect("write");
+    std::fs::write(dir.path().join("contoso-backup.versions.yaml"), MATRIX).expect("matrix");
+    // in amxc fmt's layout, and clean
+    assert_eq!(
+        amxc::format::format_file(&policy),
+        policy,
+        "not in fmt's layout"
+    );
+    let (sources, ds) = crate::support::check_file(&p);
+    crate::support::assert_no_findings(&sources, &ds);
+    // a server like the one the evidence came from: a 32-bit application on x64
+    let t = dir.path().join("BKP01.yaml");
+    std::fs::write(
+        &t,
+        "server: BKP01\nversion: \"2021-06-15\"\narch: x64\nos: \"2008\"\n",
+    )
+    .expect("target");
+    let written: Vec<String> = [
+        "Catalog\\set0.db",
+        "Catalog\\set3.db",
+        "Logs\\backup.log",
+        "Logs\\jobs.log",
+        "settings.xml",
+        "Schedules\\daily.xml",
+        "Schedules\\weekly.xml",
+    ]
+    .iter()
+    .map(|f| format!("C:\\Program Files (x86)\\Contoso\\Backup\\{f}"))
+    .chain(["HKLM\\SOFTWARE\\Wow6432Node\\Contoso\\Backup\\Settings".to_string()])
+    .collect();
+    let system = [
+        "C:\\Windows\\System32\\kernel32.dll",
+        "C:\\Windows\\Temp\\cb_install.log",
+        "C:\\pagefile.sys",
+    ];
+    let spool = "C:\\Program Files (x86)\\Contoso\\Backup\\Spool\\job1.tmp";
+    let mut sources = amxc::source::SourceMap::new();
+    let (r, ds) = amxc::driver::load::with_plan(&mut sources, &p, None, &t, |plan| {
+        let c = amxc::coverage::Classifier::new(plan);
+        let mut buf = amxc::coverage::Scratch::default();
+        let mut out = Vec::new();
+        for path in written
+            .iter()
+            .map(String::as_str)
+            .chain(system)
+            .chain([spool])
+        {
+            // a key as the 32-bit application on x64 reads it
+            let key = plan.redirected_key(path);
+            let class = c
+                .classify(key.as_deref().unwrap_or(path), &mut buf)
+                .class
+                .as_str();
+            out.push((path.to_string(), class));
+        }
+        out
+    })
+    .expect("read")
+    .into_parts();
+    let r = r.unwrap_or_else(|| panic!("{}", crate::support::short(&sources, &ds)));
+    for (path, class) in &r {
+        let want = if written.contains(path) {
+            "replicated"
+        } else if path == spool {
+            "unprotected"
+        } else {
+            "outside"
+        };
+        assert_eq!(*class, want, "{path}");
+    }
+}
+
+#[test]
+fn an_existing_policy_is_told_what_it_lacks_and_what_the_evidence_never_touched() {
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path().join("contoso-backup.amx");
+    std::fs::write(
+        &p,
+        "amx \"contoso-backup\" {\n    application \"Contoso Backup\" {\n        bits 32\n    }\n    versions 2021-06-15\n    data {\n        files include '%ProgramFiles%\\Contoso\\Backup\\Catalog\\**' as data\n        files include '%ProgramFiles%\\Contoso\\Backup\\Archive\\**' as data\n    }\n}\n",
+    )
+    .expect("write");
+    let path = p.to_string_lossy().into_owned();
+    let (code, text, err) = discover(&["--policy", &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("The policy lacks"), "{text}");
+    assert!(
+        text.contains("files include '%ProgramFiles%\\Contoso\\Backup\\Logs\\*.log'"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Catalog\\**' — "),
+        "the catalog is replicated: {text}"
+    );
+    assert!(
+        text.contains("Inclusions the evidence never touched"),
+        "{text}"
+    );
+    assert!(
+        text.contains("'%ProgramFiles%\\Contoso\\Backup\\Archive\\**'"),
+        "{text}"
+    );
+    let (_, json, _) = discover(&["--policy", &path, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        v["untouched"][0],
+        "%ProgramFiles%\\Contoso\\Backup\\Archive\\**"
+    );
+}
+
+#[test]
+fn the_proposal_as_json_and_the_errors_a_user_meets() {
+    let (code, json, _) = discover(&["--release", "2021-06-15", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["proposal"]["install"], "%ProgramFiles%\\Contoso\\Backup");
+    assert!(v["proposal"]["rules"]
+        .as_array()
+        .is_some_and(|r| r.iter().all(|x| x["evidence"].is_string())));
+    let (code, _, err) = discover(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--release") || err.is_empty(), "{err}");
+    let o = Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args(["discover", "--name", "x", "--release", "2021-06-15"])
+        .output()
+        .expect("amxc");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no evidence given"));
+}
