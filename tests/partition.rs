@@ -390,3 +390,52 @@ fn the_readme_shows_each_ci_running_the_shards_and_one_report() {
     assert!(argv.contains(&"auto".to_string()));
     <amxc::cli::Cli as clap::Parser>::try_parse_from(&argv).expect("a real amxc command line");
 }
+
+#[test]
+fn fleet_coverage_runs_by_shard_and_names_a_server_without_a_listing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let listings = dir.path().join("listings");
+    std::fs::create_dir(&listings).expect("dir");
+    for s in ["EXCH01", "EXCH02", "EXCH03", "EXCH2003"] {
+        std::fs::write(
+            listings.join(format!("{s}.txt")),
+            "C:\\Windows\\System32\\x.dll\r\n",
+        )
+        .expect("listing");
+    }
+    let l = listings.to_string_lossy().into_owned();
+    let targets = "policies/targets/symantec-mail-security";
+    let mut counted = 0;
+    for k in 1..=2 {
+        let part = format!("hash:{k}/2");
+        let (code, out, err) = amxc(
+            &[
+                "coverage",
+                SEED,
+                "--targets",
+                targets,
+                "--paths",
+                &l,
+                "--partition",
+                &part,
+            ],
+            &[],
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        let last = out.lines().last().expect("total");
+        assert!(last.contains(&format!("in shard {k}/2")), "{out}");
+        counted += last
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .expect("count");
+    }
+    assert_eq!(counted, 4, "the shards cover the fleet");
+    std::fs::remove_file(listings.join("EXCH03.txt")).expect("remove");
+    let (code, out, _) = amxc(
+        &["coverage", SEED, "--targets", targets, "--paths", &l],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("EXCH03: no listing"), "{out}");
+}

@@ -79,15 +79,22 @@ pub enum Command {
     },
     /// Classify a server's paths (`dir /s /b` output, registry keys) against its filters.
     #[command(
-        after_help = "Example:\n  amxc coverage policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --paths listing.txt --summary"
+        after_help = "Examples:\n  amxc coverage policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --paths listing.txt --summary\n  amxc coverage policies/symantec-mail-security.amx --targets servers/ --paths listings/ --partition auto"
     )]
+    #[command(group(clap::ArgGroup::new("servers").required(true).args(["target", "targets"])))]
     Coverage {
         /// The policy (`*.amx`); its matrix is the `.versions.yaml` beside it unless `--matrix` names one.
         policy: PathBuf,
         /// The server's target profile (YAML).
         #[arg(long)]
-        target: PathBuf,
-        /// A listing: one absolute path or registry key per line.
+        target: Option<PathBuf>,
+        /// A fleet: a folder of target profiles; `--paths` is then a folder of listings, `<server>.txt` each.
+        #[arg(long)]
+        targets: Option<PathBuf>,
+        /// Only one shard of the fleet: `hash:K/N` or `auto` (as `compile --partition`).
+        #[arg(long, value_name = "hash:K/N|auto", requires = "targets")]
+        partition: Option<String>,
+        /// A listing: one absolute path or registry key per line (with `--targets`, a folder of them).
         #[arg(long)]
         paths: PathBuf,
         /// The version matrix (default: `<name>.versions.yaml` beside the policy).

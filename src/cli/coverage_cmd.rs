@@ -23,6 +23,111 @@ fn describe(c: &Classifier, v: crate::coverage::Verdict) -> String {
     }
 }
 
+/// A listing's text, decoded as Windows writes listings.
+fn read_listing(listing: &Path) -> Result<String, Failure> {
+    let bytes = std::fs::read(listing).map_err(|e| {
+        Failure::io(format!(
+            "cannot read `{}`: {}",
+            listing.display(),
+            crate::driver::inputs::io_words(&e)
+        ))
+    })?;
+    crate::driver::listing::decode(&bytes).map_err(|why| {
+        Failure(
+            crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::codes::LISTING_ENCODING,
+                format!("cannot read the listing `{}`: {why}", listing.display()),
+            )
+            .with_help("save it as UTF-8, UTF-16 with a byte order mark, or Windows-1252"),
+        )
+    })
+}
+
+/// `amxc coverage POLICY --targets DIR --paths DIR [--partition …]`: each server of the fleet
+/// (or of its shard) against its own listing, `PATHS/<server>.txt`; one line per server and a
+/// total. A server without a listing is named, and fails the run.
+pub fn fleet(
+    policy: &Path,
+    matrix: Option<&Path>,
+    targets: &Path,
+    listings: &Path,
+    partition: Option<crate::driver::partition::Partition>,
+    diag: &DiagArgs,
+) -> Outcome {
+    use crate::driver::load::{load_checked, load_target};
+    let mut sources = SourceMap::new();
+    let files = crate::driver::fleet::target_files(targets).map_err(Failure::from)?;
+    let (checked, diags) = load_checked(&mut sources, policy, matrix)
+        .map_err(Failure::from)?
+        .into_parts();
+    let mut errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
+    let Some(c) = checked else {
+        return Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS));
+    };
+    let mut out = String::new();
+    let mut total = Summary::new(0);
+    let (mut servers, mut missing) = (0, 0);
+    for path in files {
+        let (t, ds) = load_target(&mut sources, &path, &c)
+            .map_err(Failure::from)?
+            .into_parts();
+        let name = t.as_ref().map_or_else(
+            || {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            },
+            |t| t.server.clone(),
+        );
+        if partition.as_ref().is_some_and(|p| !p.holds(&name)) {
+            continue;
+        }
+        errors.extend(ds.into_iter().filter(|d| d.is_error()));
+        let Some(t) = t else { continue };
+        let listing = ["txt", "lst"]
+            .iter()
+            .map(|ext| listings.join(format!("{}.{ext}", t.server)))
+            .find(|p| p.is_file());
+        let Some(listing) = listing else {
+            let _ = writeln!(
+                out,
+                "{}: no listing ({})",
+                t.server,
+                listings.join(format!("{}.txt", t.server)).display()
+            );
+            missing += 1;
+            continue;
+        };
+        let text = read_listing(&listing)?;
+        let (plan, ds) = crate::plan(&c, &t).into_parts();
+        errors.extend(ds);
+        let Some(plan) = plan else { continue };
+        let classifier = Classifier::new(&plan);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let mut sum = Summary::new(classifier.rules.len());
+        for v in classifier.classify_all(&lines) {
+            sum.add(v);
+            total.add(crate::coverage::Verdict { rule: None, ..v });
+        }
+        servers += 1;
+        let _ = writeln!(out, "{}: {} paths: {} replicated, {} excluded, {} unprotected, {} outside every filter, {} invalid", t.server, sum.paths, sum.replicated, sum.excluded, sum.unprotected, sum.outside, sum.invalid);
+    }
+    let shard = partition.as_ref().map_or(String::new(), |p| {
+        format!(" in shard {} ({})", p.label(), p.source)
+    });
+    let _ = writeln!(out, "{servers} servers{shard}: {} paths: {} replicated, {} excluded, {} unprotected, {} outside every filter, {} invalid", total.paths, total.replicated, total.excluded, total.unprotected, total.outside, total.invalid);
+    if missing > 0 {
+        let _ = writeln!(out, "{missing} servers have no listing");
+    }
+    stdout(&out);
+    let code = emit(&sources, &errors, diag, None);
+    Ok(if missing > 0 || errors.iter().any(|d| d.is_error()) {
+        code.max(EXIT_FINDINGS)
+    } else {
+        code
+    })
+}
+
 pub fn coverage(
     policy: &Path,
     matrix: Option<&Path>,
@@ -31,22 +136,7 @@ pub fn coverage(
     summary: bool,
     diag: &DiagArgs,
 ) -> Outcome {
-    let bytes = std::fs::read(listing).map_err(|e| {
-        Failure::io(format!(
-            "cannot read `{}`: {}",
-            listing.display(),
-            crate::driver::inputs::io_words(&e)
-        ))
-    })?;
-    let text = crate::driver::listing::decode(&bytes).map_err(|why| {
-        Failure(
-            crate::diagnostic::Diagnostic::new(
-                crate::diagnostic::codes::LISTING_ENCODING,
-                format!("cannot read the listing `{}`: {why}", listing.display()),
-            )
-            .with_help("save it as UTF-8, UTF-16 with a byte order mark, or Windows-1252"),
-        )
-    })?;
+    let text = read_listing(listing)?;
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
         let c = Classifier::new(plan);

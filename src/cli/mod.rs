@@ -123,11 +123,32 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Coverage {
             policy,
             target,
+            targets,
+            partition,
             paths,
             matrix,
             summary,
             diag,
-        } => coverage_cmd::coverage(&policy, matrix.as_deref(), &target, &paths, summary, &diag),
+        } => {
+            match (target, targets) {
+                (Some(t), _) => {
+                    coverage_cmd::coverage(&policy, matrix.as_deref(), &t, &paths, summary, &diag)
+                }
+                (None, Some(dir)) => {
+                    match partition
+                    .map(|p| crate::driver::partition::Partition::parse(&p, &|k| std::env::var(k).ok()))
+                    .transpose()
+                {
+                    Ok(part) => coverage_cmd::fleet(&policy, matrix.as_deref(), &dir, &paths, part, &diag),
+                    Err(why) => Err(Failure::usage(why, "give `--partition hash:K/N` (1 ≤ K ≤ N) or `--partition auto` in a CI job")),
+                }
+                }
+                (None, None) => Err(Failure::usage(
+                    "give --target FILE or --targets DIR",
+                    "see `amxc coverage --help`",
+                )),
+            }
+        }
         Command::ExplainPath {
             path,
             policy,
