@@ -267,3 +267,36 @@ fn vetoed_folders_cannot_be_reached_by_other_spellings() {
         assert!(out.contains(code), "{pattern}: {out}");
     }
 }
+
+#[test]
+fn patterns_that_would_cost_their_length_squared_are_refused_or_compared_cheaply() {
+    // a name longer than Windows allows, and more `**` than a policy needs: AMX0209
+    let long = "a".repeat(256);
+    let many = vec!["**", "x"].repeat(9).join("\\");
+    for pattern in [format!("C:\\App\\{long}"), format!("C:\\{many}")] {
+        let (sources, ds) = crate::support::check_text(&format!(
+            "// matrix: small.versions.yaml\namx \"fixture\" {{\n    versions 2007-07-11\n    data {{\n        files include '{pattern}'\n    }}\n}}\n"
+        ));
+        let text = crate::support::short(&sources, &ds);
+        assert!(text.contains("error[AMX0209]"), "{text}");
+    }
+    // 300 inclusions of 255-character wildcard names in one folder: runs of `*?` have one
+    // form, and literal ends settle each pair before the quadratic comparison
+    let rules: Vec<String> = (0..300)
+        .map(|i| {
+            format!(
+                "        files include 'C:\\App\\{}{i:03}'",
+                "*?".repeat(120)
+            )
+        })
+        .collect();
+    let (sources, ds) = crate::support::check_text(&format!(
+        "// matrix: small.versions.yaml\namx \"fixture\" {{\n    versions 2007-07-11\n    data {{\n{}\n    }}\n}}\n",
+        rules.join("\n")
+    ));
+    assert!(
+        !ds.iter().any(|d| d.is_error()),
+        "{}",
+        crate::support::short(&sources, &ds)
+    );
+}

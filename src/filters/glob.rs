@@ -43,6 +43,26 @@ fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
+/// The literal characters two globs must agree on at their ends: where both start (or end)
+/// with a literal character, those characters must be equal for any name to match both. A
+/// cheap test that settles most pairs before the quadratic one.
+fn ends_agree(x: &str, y: &str) -> bool {
+    let lit = |c: &char| *c != '*' && *c != '?';
+    let agree = |a: &mut dyn Iterator<Item = char>, b: &mut dyn Iterator<Item = char>| loop {
+        match (a.next(), b.next()) {
+            (Some(p), Some(q)) if lit(&p) && lit(&q) => {
+                if p != q {
+                    return false;
+                }
+            }
+            // one character each, a `?` among them: they may agree
+            (Some(p), Some(q)) if p != '*' && q != '*' => {}
+            _ => return true,
+        }
+    };
+    agree(&mut x.chars(), &mut y.chars()) && agree(&mut x.chars().rev(), &mut y.chars().rev())
+}
+
 /// Segment-level: is every name `a` matches also matched by `b`?
 fn seg_subset(a: &Seg, b: &Seg) -> bool {
     match (a.kind(), b.kind()) {
@@ -50,11 +70,14 @@ fn seg_subset(a: &Seg, b: &Seg) -> bool {
         (SegKind::Lit(_), SegKind::Lit(_)) => a == b,
         (SegKind::Lit(x), SegKind::Glob(g)) => glob_match(g, x),
         (SegKind::Glob(_), SegKind::Lit(_)) => false,
-        (SegKind::Glob(x), SegKind::Glob(y)) => char_subset(
-            &y.chars().collect::<Vec<_>>(),
-            &x.chars().collect::<Vec<_>>(),
-            false,
-        ),
+        (SegKind::Glob(x), SegKind::Glob(y)) => {
+            ends_agree(x, y)
+                && char_subset(
+                    &y.chars().collect::<Vec<_>>(),
+                    &x.chars().collect::<Vec<_>>(),
+                    false,
+                )
+        }
     }
 }
 
@@ -66,10 +89,13 @@ fn seg_overlap(a: &Seg, b: &Seg) -> bool {
         (SegKind::Lit(x), SegKind::Glob(g)) | (SegKind::Glob(g), SegKind::Lit(x)) => {
             glob_match(g, x)
         }
-        (SegKind::Glob(x), SegKind::Glob(y)) => char_overlap(
-            &x.chars().collect::<Vec<_>>(),
-            &y.chars().collect::<Vec<_>>(),
-        ),
+        (SegKind::Glob(x), SegKind::Glob(y)) => {
+            ends_agree(x, y)
+                && char_overlap(
+                    &x.chars().collect::<Vec<_>>(),
+                    &y.chars().collect::<Vec<_>>(),
+                )
+        }
     }
 }
 
@@ -216,6 +242,21 @@ mod tests {
         assert!(glob_match("?.log", "é.log"));
         assert!(glob_match("*", ""));
         assert!(!glob_match("?", ""));
+    }
+
+    #[test]
+    fn runs_of_wildcards_have_one_form_and_literal_ends_settle_pairs() {
+        use crate::filters::pattern::canonical_wildcards;
+        assert_eq!(canonical_wildcards("a*?*?b"), "a??*b");
+        assert_eq!(canonical_wildcards("??*"), "??*");
+        assert_eq!(canonical_wildcards("*.log"), "*.log");
+        assert!(subset(&p(r"C:\App\*?*?x"), &p(r"C:\App\??*")));
+        assert!(subset(&p(r"C:\App\??*"), &p(r"C:\App\*?*?")));
+        assert!(!subset(&p(r"C:\App\?*"), &p(r"C:\App\??*")));
+        assert!(!overlaps(&p(r"C:\App\*a"), &p(r"C:\App\*b")));
+        assert!(overlaps(&p(r"C:\App\a*"), &p(r"C:\App\*b")));
+        assert!(!subset(&p(r"C:\App\x*"), &p(r"C:\App\y*")));
+        assert!(overlaps(&p(r"C:\App\?b"), &p(r"C:\App\a?")));
     }
 
     #[test]

@@ -147,8 +147,37 @@ fn split(text: &str) -> Result<Vec<&str>, PatternError> {
             "remove the character",
         ));
     }
-    Ok(text.split(['\\', '/']).filter(|s| !s.is_empty()).collect())
+    let parts: Vec<&str> = text.split(['\\', '/']).filter(|s| !s.is_empty()).collect();
+    // Windows names a file, folder or registry key in at most 255 characters; a longer
+    // segment matches nothing on any server (and would cost its length squared to compare)
+    if let Some(long) = parts.iter().find(|p| p.chars().count() > MAX_NAME) {
+        return Err(err(
+            format!(
+                "a name of {} characters: Windows allows at most {MAX_NAME} in a file, folder or key name",
+                long.chars().count()
+            ),
+            "shorten the name, or match it with `*`",
+        ));
+    }
+    // each `**` multiplies the ways two patterns can line up: a handful say anything a
+    // policy needs
+    let anys = parts.iter().filter(|p| **p == "**").count();
+    if anys > MAX_ANY {
+        return Err(err(
+            format!("{anys} `**` in one pattern; at most {MAX_ANY} are allowed"),
+            "split the pattern into several rules, or name the folders between",
+        ));
+    }
+    Ok(parts)
 }
+
+/// The longest name of a file, folder or registry key Windows allows. [Microsoft, "Naming
+/// Files, Paths, and Namespaces" (255 characters per component); "Registry Element Size
+/// Limits" (key name 255 characters)]
+pub const MAX_NAME: usize = 255;
+
+/// `**` allowed in one pattern.
+pub const MAX_ANY: usize = 8;
 
 fn describe_char(c: char) -> String {
     if c.is_control() {
@@ -202,7 +231,7 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
             "write the long name: short names are made per volume and differ between servers, so they cannot be compared with other filters or vetoed folders",
         ));
     }
-    let lower = lower_sym(raw);
+    let lower = lower_sym(&canonical_wildcards(raw));
     let stem = lower.split('.').next().unwrap_or("");
     if matches!(stem.len(), 3 | 4) && RESERVED.contains(&stem) {
         return Err(err(
@@ -211,6 +240,34 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
         ));
     }
     Ok(Seg(lower))
+}
+
+/// A run of `*` and `?` written one way: its `?`s (each one character), then one `*` if the run
+/// has any — `*?*?` and `??*` match the same names, and compare in the length of the shorter.
+pub(crate) fn canonical_wildcards(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains("*?") && !raw.contains("**") {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '*' && c != '?' {
+            out.push(c);
+            continue;
+        }
+        let (mut q, mut star) = (0, false);
+        let mut take = |c: char| if c == '*' { star = true } else { q += 1 };
+        take(c);
+        while let Some(&n) = chars.peek().filter(|&&n| n == '*' || n == '?') {
+            take(n);
+            chars.next();
+        }
+        out.extend(std::iter::repeat_n('?', q));
+        if star {
+            out.push('*');
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A generated 8.3 short name such as `PROGRA~1` or `MICROS~2.TXT`: up to six characters, `~`,
@@ -350,7 +407,7 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
                 "write `**` alone between separators",
             ));
         } else {
-            Seg(lower_sym(raw))
+            Seg(lower_sym(&canonical_wildcards(raw)))
         });
         display.push(raw.to_string());
     }
