@@ -272,7 +272,7 @@ fn vetoed_folders_cannot_be_reached_by_other_spellings() {
 fn patterns_that_would_cost_their_length_squared_are_refused_or_compared_cheaply() {
     // a name longer than Windows allows, and more `**` than a policy needs: AMX0209
     let long = "a".repeat(256);
-    let many = vec!["**", "x"].repeat(9).join("\\");
+    let many = ["**", "x"].repeat(9).join("\\");
     for pattern in [format!("C:\\App\\{long}"), format!("C:\\{many}")] {
         let (sources, ds) = crate::support::check_text(&format!(
             "// matrix: small.versions.yaml\namx \"fixture\" {{\n    versions 2007-07-11\n    data {{\n        files include '{pattern}'\n    }}\n}}\n"
