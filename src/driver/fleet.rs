@@ -5,7 +5,7 @@
 use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::driver::inputs::ReadError;
 use crate::driver::load::{load_checked, load_target};
-use crate::driver::output::{recover_all, stale, write_server};
+use crate::driver::output::{lock, recover_all, stale, write_server, NotOurs};
 use crate::driver::partition::{
     sha256_hex, Manifest, ManifestServer, Partition, StaleServer, HASH_RULE,
     MANIFEST_FORMAT_VERSION,
@@ -62,6 +62,20 @@ impl FleetReport {
             || self.servers.len() < targets
             || !self.stale.is_empty()
             || !self.write_failures.is_empty()
+    }
+}
+
+/// An output folder's error: what amxc did not write is named as such; others in words.
+fn describe_io(path: &Path, e: &std::io::Error) -> String {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<NotOurs>())
+    {
+        Some(n) => {
+            format!("{n}: move it out of the output folder, amxc neither follows nor replaces it")
+        }
+        None if e.kind() == std::io::ErrorKind::Other => e.to_string(),
+        None => format!("{}: {}", path.display(), crate::driver::inputs::io_words(e)),
     }
 }
 
@@ -138,17 +152,20 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         /// File name → SHA-256, for the shard's manifest.
         hashes: BTreeMap<String, String>,
     }
-    // what an interrupted run left is put back once, before any server is written
-    if !args.check {
-        if let Err(e) = recover_all(args.out) {
-            report.write_failures.push(format!(
-                "{}: {}",
-                args.out.display(),
-                crate::driver::inputs::io_words(&e)
-            ));
-            return Ok(report);
+    // one run per output folder; what an interrupted run left is put back once, before any
+    // server is written
+    let _lock = if args.check {
+        None
+    } else {
+        let servers: Vec<String> = targets.iter().map(|t| t.server.clone()).collect();
+        match lock(args.out).and_then(|l| recover_all(args.out, &servers).map(|()| l)) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                report.write_failures.push(describe_io(args.out, &e));
+                return Ok(report);
+            }
         }
-    }
+    };
     let results: Vec<Outcome> = targets
         .par_iter()
         .map(|t| {
@@ -166,7 +183,7 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
                 Some(c) => (
                     write_server(args.out, c)
                         .err()
-                        .map(|e| format!("{}: {}", c.server, crate::driver::inputs::io_words(&e))),
+                        .map(|e| describe_io(&args.out.join(&c.server), &e)),
                     None,
                 ),
                 None => (None, None),
