@@ -320,6 +320,11 @@ fn completion_offers_what_the_place_allows() {
             "    versions 2007-03-27, 2007-07-11\n",
             "    ",
         ),
+        (
+            "a budget",
+            "    versions 2007-03-27, 2007-07-11\n",
+            "    switchover ",
+        ),
     ] {
         let at = base
             .find(insert_after)

@@ -189,6 +189,8 @@ pub fn complete(a: &Analysis, text: &str, offset: usize) -> Vec<CompletionItem> 
         "on" => return values(&words::TASK_SIDE, "task side"),
         "files" | "registry" | "snapshot" => return values(&words::FILTER_MODE, ""),
         "exception" => return releases(a),
+        // `switchover within DURATION` (not the failure action of an `on-failure` list)
+        "switchover" if done.len() == 1 => return keywords(&["within"]),
         _ => {}
     }
     match done.first().copied() {
