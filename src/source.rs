@@ -1,8 +1,9 @@
 //! The files a run reads (policies, version matrices, target profiles), so that every
 //! diagnostic can point into any of them by `FileId` and byte range.
 
-use codespan_reporting::files::{Files, SimpleFiles};
+use codespan_reporting::files::{Error as FilesError, Files};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Index of a file in a [`SourceMap`].
 pub type FileId = usize;
@@ -36,10 +37,75 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// One file: its name, its text, and where its lines start — found only when a diagnostic is
+/// rendered, as 32-bit offsets (inputs are limited far below 4 GiB), so that a file of many
+/// short lines costs no more than its text until something points into it.
+pub struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect()
+        })
+    }
+}
+
+/// Every file of a run, as codespan-reporting reads them.
+#[derive(Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl<'a> Files<'a> for Sources {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        self.files
+            .get(id)
+            .map(|f| f.name.as_str())
+            .ok_or(FilesError::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        self.files
+            .get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(FilesError::FileMissing)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
+        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(f.line_starts()
+            .partition_point(|&s| s as usize <= byte_index)
+            .saturating_sub(1))
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        let starts = f.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len().saturating_sub(1),
+        })? as usize;
+        let end = starts
+            .get(line_index + 1)
+            .map_or(f.text.len(), |&e| e as usize);
+        Ok(start..end)
+    }
+}
+
 /// Every file read during a run, with its display name.
 #[derive(Default)]
 pub struct SourceMap {
-    files: SimpleFiles<String, String>,
+    files: Sources,
     count: usize,
 }
 
@@ -50,21 +116,23 @@ impl SourceMap {
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         self.count += 1;
-        self.files.add(name.into(), text.into())
+        self.files.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+            line_starts: OnceLock::new(),
+        });
+        self.files.files.len() - 1
     }
 
     pub fn name(&self, id: FileId) -> &str {
         self.files
+            .files
             .get(id)
-            .map(|f| f.name().as_str())
-            .unwrap_or("<unknown>")
+            .map_or("<unknown>", |f| f.name.as_str())
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
+        self.files.files.get(id).map_or("", |f| f.text.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -91,7 +159,7 @@ impl SourceMap {
         }
     }
 
-    pub(crate) fn files(&self) -> &SimpleFiles<String, String> {
+    pub(crate) fn files(&self) -> &Sources {
         &self.files
     }
 }

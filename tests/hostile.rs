@@ -300,3 +300,18 @@ fn patterns_that_would_cost_their_length_squared_are_refused_or_compared_cheaply
         crate::support::short(&sources, &ds)
     );
 }
+
+#[test]
+fn blank_lines_cost_what_spaces_cost_and_lines_are_still_counted_in_the_source() {
+    // a run of blank and comment lines is one separator for the grammar; diagnostics still
+    // name the line as the file has it
+    let text = format!(
+        "// matrix: small.versions.yaml\namx \"fixture\" {{\n    versions 2007-07-11\n{}    // a comment\r\n\r\n    titel \"x\"\n}}\n",
+        "\n".repeat(60_000)
+    );
+    let (sources, ds) = crate::support::check_text(&text);
+    let short = crate::support::short(&sources, &ds);
+    // 3 lines, 60,000 blank ones, a comment line and a CRLF blank line: `titel` is on 60,006
+    assert!(short.contains(":60006:5: error[AMX0001]"), "{short}");
+    assert!(short.contains("found `titel`"), "{short}");
+}

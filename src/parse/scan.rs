@@ -144,6 +144,7 @@ pub fn scan(file: FileId, text: &str) -> Result<String, Diagnostic> {
         }
         return Err(d);
     }
+    collapse_blank_lines(&mut out);
     let text = String::from_utf8(out).map_err(|_| {
         Diagnostic::new(
             codes::INTERNAL,
@@ -151,6 +152,33 @@ pub fn scan(file: FileId, text: &str) -> Result<String, Diagnostic> {
         )
     })?;
     Ok(text)
+}
+
+/// A run of blank (or comment-only) lines is one line end for the grammar: every line end
+/// after the first of a run becomes a space. Offsets stay, and so do the spans diagnostics
+/// point at (lines are counted in the source, not here); 60 MB of blank lines cost what 60 MB
+/// of spaces cost, not a token each.
+fn collapse_blank_lines(out: &mut [u8]) {
+    let mut in_run = false;
+    let mut i = 0;
+    while i < out.len() {
+        match out[i] {
+            b'\r' | b'\n' => {
+                if in_run {
+                    out[i] = b' ';
+                } else {
+                    in_run = true;
+                    // the first line end of the run stays whole, `\r\n` included
+                    if out[i] == b'\r' && out.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                }
+            }
+            b' ' | b'\t' => {}
+            _ => in_run = false,
+        }
+        i += 1;
+    }
 }
 
 fn blank(out: &mut [u8], at: usize, n: usize) {
