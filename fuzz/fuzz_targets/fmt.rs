@@ -9,12 +9,18 @@ fn shape(text: &str) -> Option<String> {
         return None;
     }
     let dbg = format!("{:?}", p.value?);
+    // positions are not meaning: spans, and where a string's `%name%` uses lie in the source
     let mut out = String::new();
     let mut rest = dbg.as_str();
-    while let Some(i) = rest.find("Span { start: ") {
+    loop {
+        let span = rest.find("Span { start: ").map(|i| (i, '}'));
+        let uses = rest.find("use_offsets: Some([").map(|i| (i, ']'));
+        let Some((i, close)) = [span, uses].into_iter().flatten().min_by_key(|(i, _)| *i) else {
+            break;
+        };
         out.push_str(&rest[..i]);
         let after = &rest[i..];
-        rest = &after[after.find('}').map_or(after.len(), |e| e + 1)..];
+        rest = &after[after.find(close).map_or(after.len(), |e| e + 1)..];
     }
     out.push_str(rest);
     Some(out)
