@@ -1,18 +1,7 @@
 //! The binary as users run it: exit codes, formats, commands.
 
-use std::process::Command;
-
 fn amxc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_amxc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run amxc");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::support::run_amxc(args, &[])
 }
 
 #[test]

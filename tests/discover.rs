@@ -6,7 +6,6 @@
 
 use crate::support::snapshot_settings;
 use std::path::Path;
-use std::process::Command;
 
 const DIR: &str = "tests/fixtures/discover";
 
@@ -33,15 +32,8 @@ fn discover(extra: &[&str]) -> (i32, String, String) {
     .map(|s| s.to_string())
     .collect();
     args.extend(extra.iter().map(|s| s.to_string()));
-    let o = Command::new(env!("CARGO_BIN_EXE_amxc"))
-        .args(&args)
-        .output()
-        .expect("amxc");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    crate::support::run_amxc(&args, &[])
 }
 
 const MATRIX: &str = "amx: contoso-backup\ndimensions:\n  arch: { kind: enum, values: [x86, x64] }\n  os: { kind: version, values: [\"2008\"] }\nversions:\n  \"2021-06-15\": {}\n";
@@ -207,10 +199,8 @@ fn the_proposal_as_json_and_the_errors_a_user_meets() {
     let (code, _, err) = discover(&[]);
     assert_eq!(code, 2);
     assert!(err.contains("--release") || err.is_empty(), "{err}");
-    let o = Command::new(env!("CARGO_BIN_EXE_amxc"))
-        .args(["discover", "--name", "x", "--release", "2021-06-15"])
-        .output()
-        .expect("amxc");
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("no evidence given"));
+    let (code, out, _) =
+        crate::support::run_amxc(&["discover", "--name", "x", "--release", "2021-06-15"], &[]);
+    assert_eq!(code, 2);
+    assert!(out.contains("no evidence given"));
 }

@@ -136,19 +136,10 @@ fn a_killed_fleet_compile_leaves_each_server_wholly_old_or_wholly_new() {
 }
 
 /// `amxc ARGS` with its exit code and everything it printed.
+/// `amxc ARGS` with its exit code and everything it printed.
 fn run(args: &[&str]) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_amxc"))
-        .args(args)
-        .output()
-        .expect("amxc");
-    (
-        o.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
+    let (code, out, err) = crate::support::run_amxc(args, &[]);
+    (code, format!("{out}{err}"))
 }
 
 const SEED: &str = "policies/symantec-mail-security.amx";

@@ -7,7 +7,6 @@ use amxc::emit::{Options, ScriptKind};
 use amxc::source::SourceMap;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const SEED: &str = "policies/symantec-mail-security.amx";
 
@@ -133,26 +132,7 @@ fn a_manifest_holds_the_hash_of_every_file_written() {
     }
 }
 
-fn amxc(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_amxc"));
-    c.args(args);
-    for v in [
-        "AMXC_SHARD",
-        "AMXC_SHARDS",
-        "BUILDKITE_PARALLEL_JOB",
-        "BUILDKITE_PARALLEL_JOB_COUNT",
-        "JOB_COMPLETION_INDEX",
-    ] {
-        c.env_remove(v);
-    }
-    c.envs(env.iter().copied());
-    let o = c.output().expect("run amxc");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+use crate::support::run_amxc as amxc;
 
 #[test]
 fn shards_from_the_ci_join_into_one_report_that_names_what_is_stale() {

@@ -78,3 +78,26 @@ pub fn assert_no_findings(sources: &SourceMap, diags: &[Diagnostic]) {
         .collect();
     assert!(shown.is_empty(), "{}", short(sources, &shown));
 }
+
+/// The amxc binary run with `args` and `env` (colour off; a CI's shard variables of the
+/// machine the tests run on left out): its exit code, standard output and standard error.
+pub fn run_amxc(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"));
+    c.args(args).env("NO_COLOR", "1");
+    for v in [
+        "AMXC_SHARD",
+        "AMXC_SHARDS",
+        "BUILDKITE_PARALLEL_JOB",
+        "BUILDKITE_PARALLEL_JOB_COUNT",
+        "JOB_COMPLETION_INDEX",
+    ] {
+        c.env_remove(v);
+    }
+    c.envs(env.iter().copied());
+    let o = c.output().expect("run amxc");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}

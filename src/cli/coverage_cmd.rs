@@ -54,7 +54,7 @@ pub fn fleet(
     partition: Option<crate::driver::partition::Partition>,
     diag: &DiagArgs,
 ) -> Outcome {
-    use crate::driver::load::{load_checked, load_target};
+    use crate::driver::load::load_checked;
     let mut sources = SourceMap::new();
     let files = crate::driver::fleet::target_files(targets).map_err(Failure::from)?;
     let (checked, diags) = load_checked(&mut sources, policy, matrix)
@@ -64,26 +64,14 @@ pub fn fleet(
     let Some(c) = checked else {
         return Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS));
     };
+    let loaded =
+        crate::driver::fleet::load_targets(&mut sources, &files, &c, partition.as_ref(), None)
+            .map_err(Failure::from)?;
+    errors.extend(loaded.diagnostics.into_iter().filter(|d| d.is_error()));
     let mut out = String::new();
     let mut total = Summary::new(0);
     let (mut servers, mut missing) = (0, 0);
-    for path in files {
-        let (t, ds) = load_target(&mut sources, &path, &c)
-            .map_err(Failure::from)?
-            .into_parts();
-        let name = t.as_ref().map_or_else(
-            || {
-                path.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            },
-            |t| t.server.clone(),
-        );
-        if partition.as_ref().is_some_and(|p| !p.holds(&name)) {
-            continue;
-        }
-        errors.extend(ds.into_iter().filter(|d| d.is_error()));
-        let Some(t) = t else { continue };
+    for t in loaded.targets {
         let listing = ["txt", "lst"]
             .iter()
             .map(|ext| listings.join(format!("{}.{ext}", t.server)))

@@ -90,45 +90,61 @@ pub fn target_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     Ok(v)
 }
 
-pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
-    let mut report = FleetReport::default();
-    let (checked, diags) = load_checked(sources, args.policy, args.matrix)?.into_parts();
-    report.diagnostics = diags;
-    let Some(checked) = checked else {
-        report.policy_failed = true;
-        return Ok(report);
+/// A fleet's profiles, loaded: those of the shard (all without a partition).
+pub struct LoadedTargets {
+    pub targets: Vec<Target>,
+    /// Diagnostics of the shard's profiles; a server described twice among them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Profiles of the shard, read or not.
+    pub considered: usize,
+    /// The shard's profiles that could not be read, by file name.
+    pub failed_profiles: Vec<String>,
+}
+
+/// Load the profiles of a fleet that belong to `partition`'s shard (a profile that cannot be
+/// read belongs to the shard of its file name), giving `engine` to those that name none, and
+/// keeping the first profile of a server described twice.
+pub fn load_targets(
+    sources: &mut SourceMap,
+    paths: &[PathBuf],
+    checked: &crate::Checked,
+    partition: Option<&Partition>,
+    engine: Option<&'static dyn crate::engine::Engine>,
+) -> Result<LoadedTargets, ReadError> {
+    let mut out = LoadedTargets {
+        targets: Vec::new(),
+        diagnostics: Vec::new(),
+        considered: 0,
+        failed_profiles: Vec::new(),
     };
-    let mut targets: Vec<Target> = Vec::new();
     // servers by lower-cased name, to find one described twice without comparing every pair
     let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-    let mut failed_profiles = Vec::new();
-    let in_shard = |name: &str| args.partition.as_ref().is_none_or(|p| p.holds(name));
-    for path in &args.targets {
-        let (t, ds) = load_target(sources, path, &checked)?.into_parts();
+    let in_shard = |name: &str| partition.is_none_or(|p| p.holds(name));
+    for path in paths {
+        let (t, ds) = load_target(sources, path, checked)?.into_parts();
         let Some(mut t) = t else {
-            // no server name: the profile belongs to the shard of its file name
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if in_shard(&stem) {
-                report.considered += 1;
-                report.diagnostics.extend(ds);
-                failed_profiles.push(stem);
+                out.considered += 1;
+                out.diagnostics.extend(ds);
+                out.failed_profiles.push(stem);
             }
             continue;
         };
         if !in_shard(&t.server) {
             continue;
         }
-        report.considered += 1;
-        report.diagnostics.extend(ds);
-        if let (None, Some(e)) = (t.engine, args.engine) {
+        out.considered += 1;
+        out.diagnostics.extend(ds);
+        if let (None, Some(e)) = (t.engine, engine) {
             t.engine = Some((e, t.server_span));
         }
         let key = t.server.to_ascii_lowercase();
-        if let Some(first) = seen.get(&key).map(|&i| &targets[i]) {
-            report.diagnostics.push(
+        if let Some(first) = seen.get(&key).map(|&i| &out.targets[i]) {
+            out.diagnostics.push(
                 Diagnostic::new(
                     codes::DUPLICATE_SERVER,
                     format!("server `{}` is described by two profiles", t.server),
@@ -139,9 +155,30 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
             );
             continue;
         }
-        seen.insert(key, targets.len());
-        targets.push(t);
+        seen.insert(key, out.targets.len());
+        out.targets.push(t);
     }
+    Ok(out)
+}
+
+pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetReport, ReadError> {
+    let mut report = FleetReport::default();
+    let (checked, diags) = load_checked(sources, args.policy, args.matrix)?.into_parts();
+    report.diagnostics = diags;
+    let Some(checked) = checked else {
+        report.policy_failed = true;
+        return Ok(report);
+    };
+    let loaded = load_targets(
+        sources,
+        &args.targets,
+        &checked,
+        args.partition.as_ref(),
+        args.engine,
+    )?;
+    report.diagnostics.extend(loaded.diagnostics);
+    report.considered = loaded.considered;
+    let (targets, failed_profiles) = (loaded.targets, loaded.failed_profiles);
     // each server is written (or compared) as soon as it is compiled: a server's folder is
     // replaced atomically, and an interrupted fleet leaves the servers not yet reached
     // untouched
