@@ -418,18 +418,14 @@ pub fn loss_diagnostics(plan: &Plan, role: &Role, allowed: bool) -> Vec<Diagnost
 pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
     let file = plan.input.policy.file;
     let mut out = Vec::new();
-    for (r, s) in role
-        .resources
-        .iter()
-        .zip(plan.start.iter().filter(|&&i| plan.ev.services[i].manage))
-    {
+    for r in &role.resources {
         if r.name.contains(['[', ']']) {
             out.push(
                 Diagnostic::new(
                     codes::UNSAFE_VALUE,
                     format!("resource name `{}` holds a square bracket", r.name),
                 )
-                .at(file, plan.ev.services[*s].name_span, "this service")
+                .at(file, r.span, "this service")
                 .with_note("a cluster dependency expression names resources in square brackets")
                 .with_help("give the service a display name without `[` or `]`"),
             );
@@ -451,17 +447,8 @@ pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
             plan.input.policy.id.span,
             &mut out,
         );
-        for (r, s) in role
-            .resources
-            .iter()
-            .zip(plan.start.iter().filter(|&&i| plan.ev.services[i].manage))
-        {
-            ascii(
-                &r.name,
-                "resource name",
-                plan.ev.services[*s].name_span,
-                &mut out,
-            );
+        for r in &role.resources {
+            ascii(&r.name, "resource name", r.span, &mut out);
         }
         for c in &role.checkpoints {
             ascii(&c.key, "registry checkpoint", c.span, &mut out);

@@ -39,6 +39,9 @@ pub struct Resource {
     pub pending_timeout_ms: u64,
     /// `policy.amx:LINE` of its service.
     pub origin: String,
+    /// Where its service is named in the policy (for diagnostics; not written).
+    #[serde(skip)]
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -192,6 +195,7 @@ impl Role {
                 restart_period_ms: wsfc::DEFAULT_RESTART_PERIOD_MS,
                 pending_timeout_ms: pending,
                 origin: plan.origin_of(&s.origin),
+                span: s.name_span,
             });
         }
         // data: every rule that holds here; checkpoints from the effective inclusions
