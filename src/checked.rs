@@ -21,6 +21,8 @@ pub struct Checking {
     pub diagnostics: Vec<Diagnostic>,
     /// Configurations validated.
     pub configurations: usize,
+    /// Findings the policy acknowledges with `allow`.
+    pub acknowledged: Vec<crate::validate::Acknowledged>,
     /// The policy, when it has a matrix and no error.
     pub checked: Option<Checked>,
 }
@@ -32,6 +34,8 @@ pub struct Checked {
     pub matrix: Matrix,
     /// The policy's file name, as origins name it (`policy.amx`).
     pub name: String,
+    /// Findings the policy acknowledges with `allow` (documented known issues), from validation.
+    pub acknowledged: Vec<crate::validate::Acknowledged>,
     /// Offset of each line's start, for origins.
     line_starts: Vec<usize>,
 }
@@ -47,6 +51,7 @@ impl Checked {
             policy,
             matrix,
             name,
+            acknowledged: Vec::new(),
             line_starts,
         }
     }

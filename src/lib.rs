@@ -54,6 +54,7 @@ pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
         return Checking {
             diagnostics,
             configurations: 0,
+            acknowledged: Vec::new(),
             checked: None,
         };
     };
@@ -61,20 +62,25 @@ pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
         .iter()
         .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|p| p.file == file));
     let mut configurations = 0;
+    let mut acknowledged = Vec::new();
     if !parse_failed {
         let v = validate::validate(&policy, matrix.as_ref());
         diagnostics.extend(v.diagnostics);
         configurations = v.configurations;
+        acknowledged = v.acknowledged;
     }
     let checked = match matrix {
         Some(m) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            Some(Checked::new(file, policy, m, text, name))
+            let mut c = Checked::new(file, policy, m, text, name);
+            c.acknowledged = acknowledged.clone();
+            Some(c)
         }
         _ => None,
     };
     Checking {
         diagnostics,
         configurations,
+        acknowledged,
         checked,
     }
 }

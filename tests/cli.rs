@@ -266,7 +266,7 @@ fn explain_path_reads_keys_as_the_server_does_and_names_the_exception() {
         "--target",
         "policies/targets/symantec-mail-security/EXCH03.yaml",
     ]);
-    assert!(out.contains(":72, exception 2007-03-27)"), "{out}");
+    assert!(out.contains(":68, exception 2007-03-27)"), "{out}");
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod grammar;
 mod hostile;
 mod injection;
 mod integrity;
+mod known_issues;
 mod lsp;
 mod partition;
 mod reference;

@@ -276,7 +276,15 @@ fn hover_shows_values_settings_releases_rules_and_explanations() {
 fn completion_offers_what_the_place_allows() {
     let mut c = Client::start();
     let name = "symantec-mail-security.amx";
-    let base = seed();
+    // a service with a body of its own, to complete inside
+    let base = seed().replace(
+        "service BMISFA \"Symantec Spam Folder Agent for Exchange\"\n",
+        "service BMISFA \"Symantec Spam Folder Agent for Exchange\" {\n        }\n",
+    );
+    assert!(
+        base.contains("Exchange\" {\n"),
+        "the seed's BMISFA statement moved"
+    );
     let mut out = String::new();
     for (what, insert_after, typed) in [
         (

@@ -67,6 +67,27 @@ pub struct Application {
     pub formerly: Vec<Item<Str>>,
     /// `bits 32|64`, possibly per configuration: the last that holds wins.
     pub bits: Vec<Item<u8>>,
+    /// `writes PATTERN, … on passive|both`: what the application itself writes on the passive.
+    pub writes: Vec<Item<AppWrites>>,
+}
+
+/// What the application writes outside the HA product's control, on the passive too (its own
+/// update schedule, say): data that must not be replicated there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppWrites {
+    pub patterns: Vec<Str>,
+    /// `Passive` or `Both`.
+    pub side: TaskSide,
+    pub because: Option<Str>,
+}
+
+/// `allow AMXnnnn because "…"`: a finding the policy acknowledges as a documented known issue,
+/// in the configurations where the statement's scope (the policy, or one exception) applies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allow {
+    /// The code as written (`AMX0317`), with its span.
+    pub code: Name,
+    pub because: Str,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +119,8 @@ pub struct Body {
     pub discovery: Option<Item<Discovery>>,
     pub advise: Vec<Item<Str>>,
     pub unsupported: Vec<Item<Str>>,
+    /// Acknowledged findings (an `allow` has no condition of its own: its scope is its body).
+    pub allows: Vec<Item<Allow>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +135,8 @@ pub struct Exception {
 pub struct PathDef {
     pub name: Name,
     pub pattern: Str,
+    /// `about "…"`: what the location holds, as articles name it (`the virus definitions`).
+    pub about: Option<Str>,
 }
 
 // ------------------------------------------------------------------ services
@@ -282,6 +307,8 @@ pub struct Task {
     pub on: Option<Item<TaskSide>>,
     pub run: Item<Run>,
     pub timeout: Option<Item<Duration>>,
+    /// `writes PATTERN, …`: what the task writes where it runs.
+    pub writes: Option<Item<Vec<Str>>>,
 }
 
 // ------------------------------------------------------------------ discovery

@@ -48,6 +48,9 @@ impl Policy {
             out.extend(a.when.as_deref());
             push(&mut out, &a.value.formerly);
             out.extend(a.value.bits.iter().filter_map(|b| b.when.as_deref()));
+            if with_data {
+                push(&mut out, &a.value.writes);
+            }
         }
         push(&mut out, &self.supports);
         push(&mut out, &self.switchover);
@@ -104,6 +107,9 @@ impl Body {
         for t in &self.tasks {
             out.push(&t.value.run.value.program.value);
             out.extend(t.value.run.value.args.iter().map(|a| a.value.as_str()));
+            if let Some(w) = &t.value.writes {
+                out.extend(w.value.iter().map(|p| p.value.as_str()));
+            }
         }
     }
 }
@@ -120,6 +126,9 @@ impl Policy {
         let mut texts = Vec::new();
         for (b, _) in self.bodies() {
             b.texts(&mut texts);
+        }
+        for w in self.application.iter().flat_map(|a| &a.value.writes) {
+            texts.extend(w.value.patterns.iter().map(|p| p.value.as_str()));
         }
         texts
             .into_iter()
@@ -172,6 +181,7 @@ impl Policy {
                 discovery: b.discovery.clone().filter(|d| d.when.is_none()),
                 advise: keep(&b.advise),
                 unsupported: keep(&b.unsupported),
+                allows: b.allows.clone(),
             },
             exceptions: Vec::new(),
             file: self.file,

@@ -224,7 +224,7 @@ pub enum Command {
     },
     /// Print the KB "Feature List" article generated from a policy (Markdown).
     #[command(
-        after_help = "Example:\n  amxc doc policies/symantec-mail-security.amx > feature-list.md"
+        after_help = "Examples:\n  amxc doc policies/symantec-mail-security.amx > feature-list.md\n  amxc doc --details policies/symantec-mail-security.amx > feature-list-for-review.md"
     )]
     Doc {
         /// The policy (`*.amx`).
@@ -232,6 +232,9 @@ pub enum Command {
         /// The version matrix (default: `<name>.versions.yaml` beside the policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
+        /// Also name every statement's condition and list every filter and location.
+        #[arg(long)]
+        details: bool,
         #[command(flatten)]
         diag: DiagArgs,
     },

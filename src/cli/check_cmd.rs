@@ -22,8 +22,13 @@ pub fn run(paths: &[PathBuf], matrix: Option<&Path>, diag: &DiagArgs) -> Outcome
             "name .amx files, or folders that hold them",
         ));
     }
+    let acknowledged = match report.acknowledged {
+        0 => String::new(),
+        1 => " (1 finding acknowledged by `allow`)".to_string(),
+        n => format!(" ({n} findings acknowledged by `allow`)"),
+    };
     let summary = format!(
-        "checked {} {} in {} configurations: {}",
+        "checked {} {} in {} configurations: {}{acknowledged}",
         report.policies,
         if report.policies == 1 {
             "policy"

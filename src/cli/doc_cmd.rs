@@ -9,7 +9,7 @@ use crate::emit::feature_list;
 use crate::source::SourceMap;
 use std::path::Path;
 
-pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
+pub fn run(policy: &Path, matrix: Option<&Path>, details: bool, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
     let loaded = match load(&mut sources, policy, matrix) {
         Ok(l) => l,
@@ -19,6 +19,6 @@ pub fn run(policy: &Path, matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
     let Some(p) = &loaded.policy else {
         return Ok(emit(&sources, &loaded.diagnostics, diag, None).max(EXIT_FINDINGS));
     };
-    super::output::stdout(&feature_list(p, loaded.matrix.as_ref()));
+    super::output::stdout(&feature_list(p, loaded.matrix.as_ref(), details));
     Ok(0)
 }

@@ -90,8 +90,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Doc {
             policy,
             matrix,
+            details,
             diag,
-        } => doc_cmd::run(&policy, matrix.as_deref(), &diag),
+        } => doc_cmd::run(&policy, matrix.as_deref(), details, &diag),
         Command::Schema { kind } => {
             let v = match kind {
                 SchemaKind::Matrix => crate::schema::matrix(),

@@ -259,6 +259,11 @@ codes! {
     example "paths {\n    A = '%B%%B%'\n    B = '%C%%C%'\n    # … twenty levels more\n}"
     fix "Define the variables from absolute paths or built-ins, each using another at most a few levels deep."
 
+    214 INVALID_ALLOW Error "allow names a code that cannot be acknowledged"
+    { "`allow AMXnnnn because \"…\"` acknowledges a documented known issue: a finding over the configuration space (an AMX03xx code) that the policy keeps on purpose, in the scope the statement stands in. This one names a code amxc does not have, or one that is not such a finding (a syntax, name or type error, a matrix or target problem, or AMX0313, a policy that applies to no configuration) and cannot be acknowledged." }
+    example "exception 2007-03-27 {\n    allow AMX0001 because \"the old syntax\"\n}"
+    fix "Name the AMX03xx code of the finding to acknowledge (`amxc explain CODE` says what each means), or fix what the code reports."
+
     300 DUPLICATE_SERVICE Error "service declared twice in one configuration"
     { "Two `service` statements with the same name are active together in at least one configuration. A service may be declared more than once only under conditions that never hold together (like the seed's `SAVFMSESpamStatsManager`, renamed between application versions)." }
     example "service S \"Spam Statistics\"\nservice S \"Utility Service\""
@@ -343,6 +348,16 @@ codes! {
     { "The policy says how long a managed switchover may take (`switchover within DURATION`). In this configuration its worst case — network tasks, pre-stop tasks, every protected service stopped, post-stop tasks, then pre-start tasks, every service started and post-start tasks, each at its timeout (300 s where the policy gives none) — is longer. The labels show the longest steps; `amxc plan` shows them all." }
     example "switchover within 5m\nservices {\n    service Db { start-timeout 10m }\n}"
     fix "Shorten the longest steps' timeouts, or give these configurations a larger budget with `switchover within … when …`."
+
+    317 WRITTEN_ON_PASSIVE Error "data written on the passive is replicated"
+    { "The application (`writes … on passive` in the application block) or a task that runs on the passive (`writes` in the task) writes data there that an inclusion replicates in the same configuration. Replication applies the active's changes over files the passive is writing: the product reports apply exceptions, because the files are in use. The finding names the writer, the inclusion and a configuration where both hold. Where the policy documents it as a known issue of one release, acknowledge it in that release's exception with `allow AMX0317 because \"…\"`: it is then listed in summary.md and `amxc doc` instead of failing the check." }
+    example "application \"Mail Security\" {\n    writes '%VirusDefs%\\**' on passive when management-ip\n}\ndata {\n    files include '%VirusDefs%\\**'\n}"
+    fix "Declare the data `unprotected` where it is written on the passive, condition the inclusion on the configurations where nothing writes it there, or — for a documented known issue — acknowledge it with `allow AMX0317 because \"…\"` in the exception that has it."
+
+    318 UNUSED_ALLOW Warning "allow acknowledges no finding"
+    { "An `allow AMXnnnn` statement acknowledges a finding, but no finding of that code arises in any configuration of its scope (the whole policy, or the configurations where its exception applies). Like a linter's expectation that is no longer met, it is left over from a fix or names the wrong code; left in place it would hide a later finding nobody has reviewed." }
+    example "exception 2007-03-27 {\n    allow AMX0317 because \"apply exceptions during definition updates\"\n    # but nothing written on the passive is replicated in 2007-03-27\n}"
+    fix "Remove the statement, or correct its code."
 
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }

@@ -137,7 +137,7 @@ pub fn matrix_not_found(file: FileId, span: Span, beside: &Path) -> Diagnostic {
         "no version matrix: configurations are not checked",
     )
     .at(file, span, format!("no `{name}` beside this policy"))
-    .with_note("checked without it: what holds in every configuration (statements without a condition: start order, vetoed, redundant and contradictory filters, exclusions outside every inclusion); conditions, releases, exceptions and platforms need the matrix")
+    .with_note("checked without it: what holds in every configuration (statements without a condition: start order, vetoed, redundant and contradictory filters, exclusions outside every inclusion, data written on the passive and replicated); conditions, releases, exceptions and platforms need the matrix")
     .with_help("put the matrix beside the policy, or name it with `--matrix FILE`")
 }
 
@@ -146,6 +146,8 @@ pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
     pub policies: usize,
     pub configurations: usize,
+    /// Findings the policies acknowledge with `allow`.
+    pub acknowledged: usize,
 }
 
 /// Check every `.amx` under `paths`.
@@ -159,6 +161,7 @@ pub fn check_paths(
         diagnostics: Vec::new(),
         policies: files.len(),
         configurations: 0,
+        acknowledged: 0,
     };
     for path in files {
         let loaded = load(sources, &path, matrix_path)?;
@@ -166,6 +169,7 @@ pub fn check_paths(
         let checking = crate::check(loaded, sources.text(file), file_name(&path));
         report.diagnostics.extend(checking.diagnostics);
         report.configurations += checking.configurations;
+        report.acknowledged += checking.acknowledged.len();
     }
     Ok(report)
 }

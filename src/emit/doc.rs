@@ -22,7 +22,9 @@ pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
             .map_or(format!("`{n}`"), |c| c.description.clone())
     };
     match &c.kind {
-        CondKind::ManagementIp => "there is a management IP address on the passive".into(),
+        CondKind::ManagementIp => {
+            "there is a management IP address available on the passive".into()
+        }
         CondKind::Has(n) => format!("the {} is present", comp(&n.text)),
         CondKind::Not(x) => match &x.kind {
             CondKind::ManagementIp => "there is no management IP address on the passive".into(),
@@ -112,6 +114,87 @@ fn class_words(classes: &[DataClass]) -> String {
     }
 }
 
+/// A data class as a label in a list of filters.
+fn class_label(c: DataClass) -> &'static str {
+    match c {
+        DataClass::Config => "configuration",
+        DataClass::Data => "data",
+        DataClass::Log => "logs",
+        DataClass::Definitions => "definitions",
+        DataClass::Other => "other",
+    }
+}
+
+/// How the article names the data a pattern leads to: the `about` of the path variable it
+/// starts with (`the virus definitions`), else the pattern itself.
+fn data_name(policy: &Policy, pattern: &str) -> Option<String> {
+    let (_, name) = var_uses(pattern).next()?;
+    if !pattern.starts_with(&format!("%{name}%")) {
+        return None;
+    }
+    policy
+        .path_definitions()
+        .find(|p| p.name.text.eq_ignore_ascii_case(name))
+        .and_then(|p| p.about.as_ref())
+        .map(|a| a.value.clone())
+}
+
+/// `text` with its first letter upper-cased and a full stop at its end.
+fn sentence(text: &str) -> String {
+    let mut cs = text.trim().chars();
+    let mut out: String = cs
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(cs.as_str());
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// `text` as written, with a full stop at its end.
+fn clause(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// What the article says of unprotected data: named as the policy names it, with why.
+fn unprotected_lines(
+    s: &mut String,
+    policy: &Policy,
+    data: &[Item<DataRule>],
+    m: Option<&Matrix>,
+    details: bool,
+) {
+    for d in data {
+        let DataRule::Unprotected {
+            pattern, because, ..
+        } = &d.value
+        else {
+            continue;
+        };
+        let w = if details {
+            when(&d.when, m)
+        } else {
+            String::new()
+        };
+        let first = match data_name(policy, &pattern.value) {
+            Some(name) => sentence(&format!("{name} are not protected{w}")),
+            None => format!("`{}` is not protected{w}.", pattern.value),
+        };
+        let _ = writeln!(
+            s,
+            "- {first} {}",
+            sentence(&format!("this is because {}", because.value))
+        );
+    }
+}
+
 fn data_lines(s: &mut String, data: &[Item<DataRule>], m: Option<&Matrix>) {
     for d in data {
         let w = when(&d.when, m);
@@ -139,7 +222,7 @@ fn data_lines(s: &mut String, data: &[Item<DataRule>], m: Option<&Matrix>) {
                 };
                 let class = match (kind, class) {
                     (FilterKind::Snapshot, _) => String::new(),
-                    (_, Some(c)) => format!(" ({})", class_words(&[*c])),
+                    (_, Some(c)) => format!(" ({})", class_label(*c)),
                     _ => String::new(),
                 };
                 let why = because
@@ -160,8 +243,18 @@ fn data_lines(s: &mut String, data: &[Item<DataRule>], m: Option<&Matrix>) {
     }
 }
 
-/// The feature list article for `policy`; `matrix` supplies component names.
-pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
+/// The feature list article for `policy`; `matrix` supplies component names. The article
+/// says what the policy says in the article's words; with `details`, it also names every
+/// condition and lists every filter and location.
+pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> String {
+    // a statement's condition in words, in the detailed article only
+    let when = |c: &Option<Box<Condition>>, m: Option<&Matrix>| {
+        if details {
+            when(c, m)
+        } else {
+            String::new()
+        }
+    };
     let mut s = String::new();
     let title = policy
         .title
@@ -314,20 +407,39 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
             _ => None,
         })
         .collect();
-    if protected.iter().any(|d| {
-        matches!(
-            d.value,
+    let registry: Vec<(FilterMode, DataClass)> = protected
+        .iter()
+        .filter_map(|d| match &d.value {
             DataRule::Filter {
                 kind: FilterKind::Registry,
-                mode: FilterMode::Include,
+                mode,
+                class,
                 ..
-            }
-        )
-    }) {
-        let _ = writeln!(
-            s,
-            "- Registry filters protect the application's registry configuration;"
-        );
+            } => Some((*mode, class.unwrap_or(DataClass::Config))),
+            _ => None,
+        })
+        .collect();
+    if registry.iter().any(|(m, _)| *m == FilterMode::Include) {
+        let whole = registry
+            .iter()
+            .all(|(m, c)| *m == FilterMode::Include && *c == DataClass::Config);
+        if whole {
+            let _ = writeln!(
+                s,
+                "- All registry configurations are protected by this AM(X);"
+            );
+        } else {
+            let classes: Vec<DataClass> = registry
+                .iter()
+                .filter(|(m, _)| *m == FilterMode::Include)
+                .map(|(_, c)| *c)
+                .collect();
+            let _ = writeln!(
+                s,
+                "- Registry filters protect the {short} {} keys;",
+                class_words(&classes)
+            );
+        }
     }
     if !file_classes.is_empty() {
         let _ = writeln!(
@@ -336,9 +448,11 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
             class_words(&file_classes)
         );
     }
-    let _ = writeln!(s);
-    data_lines(&mut s, &protected, m);
-    if !policy.base.paths.is_empty() {
+    if details {
+        let _ = writeln!(s);
+        data_lines(&mut s, &protected, m);
+    }
+    if details && !policy.base.paths.is_empty() {
         let _ = writeln!(s, "\nLocations, as the filters name them:\n");
         for p in &policy.base.paths {
             let _ = writeln!(
@@ -382,7 +496,26 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
         .filter(|d| matches!(d.value, DataRule::Unprotected { .. }))
         .cloned()
         .collect();
-    data_lines(&mut s, &unprotected, m);
+    unprotected_lines(&mut s, policy, &unprotected, m, details);
+    // what the application writes on the passive itself
+    for w in policy.application.iter().flat_map(|a| &a.value.writes) {
+        let what = w
+            .value
+            .patterns
+            .iter()
+            .map(|p| data_name(policy, &p.value).unwrap_or_else(|| format!("`{}`", p.value)))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let said = match &w.value.because {
+            Some(b) => b.value.clone(),
+            None => format!("the application writes {what} on the passive server"),
+        };
+        let line = match w.when.as_deref() {
+            Some(c) => format!("if {} then {said}", words(c, m)),
+            None => said,
+        };
+        let _ = writeln!(s, "- {}", sentence(&line));
+    }
     for t in &policy.base.tasks {
         let v = &t.value;
         let args: Vec<String> = v.run.value.args.iter().map(|a| a.value.clone()).collect();
@@ -395,7 +528,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
         let cond = t
             .when
             .as_ref()
-            .map_or(String::new(), |c| format!(", when {}", words(c, m)));
+            .map_or(String::new(), |c| format!(", where {}", words(c, m)));
         let _ = writeln!(
             s,
             "- {} runs {} {}{cond}: {cmdline}.",
@@ -405,7 +538,14 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
         );
     }
     for a in &policy.base.advise {
-        let _ = writeln!(s, "- Advisory: {}{}.", a.value.value, when(&a.when, m));
+        let _ = writeln!(
+            s,
+            "- {}",
+            sentence(&format!("{}{}", a.value.value, when(&a.when, m)))
+        );
+    }
+    for a in &policy.base.allows {
+        let _ = writeln!(s, "- Known issue: {}", clause(&a.value.because.value));
     }
     for n in &policy.base.notes {
         let _ = writeln!(s, "- {}", n.value.value);
@@ -416,7 +556,13 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
         for n in &e.body.notes {
             let _ = writeln!(s, "- {}", n.value.value);
         }
-        data_lines(&mut s, &e.body.data, m);
+        // the known issues the exception acknowledges, as documented
+        for a in &e.body.allows {
+            let _ = writeln!(s, "- Known issue: {}", clause(&a.value.because.value));
+        }
+        if details {
+            data_lines(&mut s, &e.body.data, m);
+        }
         for sv in &e.body.services {
             let _ = writeln!(
                 s,
@@ -439,7 +585,11 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>) -> String {
             );
         }
         for a in &e.body.advise {
-            let _ = writeln!(s, "- Advisory: {}{}.", a.value.value, when(&a.when, m));
+            let _ = writeln!(
+                s,
+                "- {}",
+                sentence(&format!("{}{}", a.value.value, when(&a.when, m)))
+            );
         }
         for u in &e.body.unsupported {
             let _ = writeln!(s, "- Not supported: {}.", u.value.value);

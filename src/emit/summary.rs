@@ -23,6 +23,15 @@ pub(crate) fn code(s: &str) -> String {
     )
 }
 
+/// A message for Markdown: its `code` parts as code spans, the rest as [`cell`] text (each
+/// part escaped for where it stands, whatever the message holds).
+pub(crate) fn inline(s: &str) -> String {
+    s.split('`')
+        .enumerate()
+        .map(|(k, part)| if k % 2 == 1 { code(part) } else { cell(part) })
+        .collect()
+}
+
 /// Text for a Mermaid label inside `["…"]` (numbered `1: …`, never `1. …`, which Mermaid
 /// reads as a Markdown list): quotes, entities and tags are written as entities.
 fn mermaid(s: &str) -> String {
@@ -192,6 +201,27 @@ pub fn summary(plan: &Plan) -> String {
     }
     s.push('\n');
     s.push_str(&super::switchover::markdown_at(plan, "##"));
+    if !plan.known_issues.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Known issues\n\nFindings the policy acknowledges with `allow`, as documented known issues:\n"
+        );
+        for k in &plan.known_issues {
+            let scope = match k.release {
+                Some(r) => format!("release {r}"),
+                None => "the whole policy".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "- {} ({}, acknowledged for {}): {} — because {}",
+                k.code,
+                cell(k.code.info().title),
+                scope,
+                inline(&k.text),
+                cell(&k.because)
+            );
+        }
+    }
     let mut advisories: Vec<String> = plan.ev.advisories.iter().map(|a| a.text.clone()).collect();
     let m = &plan.input.matrix;
     if let Some(r) = m.release(&t.release) {

@@ -12,8 +12,8 @@ pub mod switchover;
 pub use cond::{eval, holds};
 pub use env::{DimVal, Env};
 pub use evaluate::{
-    applying_exceptions, evaluate, exception_applies, pattern_kind, EvData, EvFilter, EvService,
-    EvTask, EvUnprotected, Evaluated, Origin, Resolver, Text,
+    applying_exceptions, evaluate, exception_applies, looks_like_registry, pattern_kind, EvData,
+    EvFilter, EvService, EvTask, EvUnprotected, Evaluated, Origin, Resolver, Text,
 };
 pub use order::start_order;
 pub use paths::{VarError, Vars};

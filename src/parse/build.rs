@@ -285,6 +285,23 @@ impl Builder {
                 body.unsupported
                     .push(Item::new(s, sp, Condition::conjoin(outer, when)));
             }
+            Rule::allow_stmt => {
+                let mut code = None;
+                let mut because = None;
+                for x in meaningful(p) {
+                    match x.as_rule() {
+                        Rule::allow_code => code = Some(self.name(x)),
+                        Rule::because_clause => {
+                            because = meaningful(x).next().map(|s| self.string(s))
+                        }
+                        _ => {}
+                    }
+                }
+                if let (Some(code), Some(because)) = (code, because) {
+                    body.allows
+                        .push(Item::new(Allow { code, because }, sp, None));
+                }
+            }
             Rule::discovery_stmt => {
                 let mut automatic = false;
                 let mut reason = None;
@@ -314,9 +331,20 @@ impl Builder {
                     };
                     let name = b.name(n);
                     let pattern = b.string(s);
-                    let when = ps.next().and_then(|x| b.when(x));
+                    let mut about = None;
+                    let mut when = None;
+                    for x in ps {
+                        match x.as_rule() {
+                            Rule::when_clause => when = b.when(x),
+                            _ => about = Some(b.string(x)),
+                        }
+                    }
                     body.paths.push(Item::new(
-                        PathDef { name, pattern },
+                        PathDef {
+                            name,
+                            pattern,
+                            about,
+                        },
                         sp,
                         Condition::conjoin(w, when),
                     ));
@@ -620,6 +648,7 @@ impl Builder {
         let mut on: Option<Item<TaskSide>> = None;
         let mut run: Option<Item<Run>> = None;
         let mut timeout: Option<Item<Duration>> = None;
+        let mut writes: Option<Item<Vec<Str>>> = None;
         let add_when = |w: Option<Condition>, when: &mut Option<Condition>| {
             if let Some(w) = w {
                 *when = Some(match when.take() {
@@ -690,6 +719,11 @@ impl Builder {
                                     self.once(&mut timeout, "timeout", Item::new(d, ssp, None));
                                 }
                             }
+                            Rule::writes_stmt => {
+                                let ps: Vec<Str> =
+                                    parts(s).into_iter().map(|x| self.string(x)).collect();
+                                self.once(&mut writes, "writes", Item::new(ps, ssp, None));
+                            }
                             _ => {}
                         }
                     }
@@ -723,6 +757,7 @@ impl Builder {
                 on,
                 run,
                 timeout,
+                writes,
             },
             sp,
             Condition::conjoin(outer, when),
@@ -735,6 +770,7 @@ impl Builder {
             name: Str::synthetic(String::new(), sp),
             formerly: Vec::new(),
             bits: Vec::new(),
+            writes: Vec::new(),
         };
         let mut when = None;
         for c in parts(p) {
@@ -745,6 +781,12 @@ impl Builder {
                     for s in parts(c) {
                         let ssp = self.span(&s);
                         let rule = s.as_rule();
+                        if rule == Rule::app_writes_stmt {
+                            if let Some(w) = self.app_writes(s) {
+                                app.writes.push(w);
+                            }
+                            continue;
+                        }
                         let mut v = None;
                         let mut w = None;
                         for x in parts(s) {
@@ -774,6 +816,30 @@ impl Builder {
             }
         }
         Item::new(app, sp, when)
+    }
+
+    /// `writes PATTERN, … on passive|both [because "…"] [when …]` in the application block.
+    fn app_writes(&mut self, p: P) -> Option<Item<AppWrites>> {
+        let sp = self.span(&p);
+        let mut patterns = Vec::new();
+        let mut side = None;
+        let mut because = None;
+        let mut when = None;
+        for x in meaningful(p) {
+            match x.as_rule() {
+                Rule::dq_string | Rule::sq_string => patterns.push(self.string(x)),
+                Rule::write_side => side = self.word(&keywords::TASK_SIDE, &x),
+                Rule::because_clause => because = meaningful(x).next().map(|s| self.string(s)),
+                Rule::when_clause => when = self.when(x),
+                _ => {}
+            }
+        }
+        let value = AppWrites {
+            patterns,
+            side: side?,
+            because,
+        };
+        Some(Item::new(value, sp, when))
     }
 
     fn kb(&mut self, p: P) -> Item<Kb> {

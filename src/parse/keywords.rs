@@ -47,6 +47,8 @@ pub const KEYWORDS: &[(Rule, &str)] = &[
     (Rule::k_unsupported, "unsupported"),
     (Rule::k_applies_to, "applies-to"),
     (Rule::k_switchover, "switchover"),
+    (Rule::k_writes, "writes"),
+    (Rule::k_allow, "allow"),
     (Rule::k_within, "within"),
     (Rule::k_all, "all"),
     (Rule::k_when, "when"),

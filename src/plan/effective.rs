@@ -5,7 +5,7 @@
 use crate::checked::Checked;
 use crate::diagnostic::Diagnostic;
 use crate::lower::{exception_applies, holds, Env, EvData, EvFilter, EvUnprotected, Origin};
-use crate::relate::{data_items, Holding, Relations, State};
+use crate::relate::{data_items, replicated, write_items, Holding, Relations, State};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A server's data rules, resolved.
@@ -19,6 +19,9 @@ pub struct DataSet {
     pub unprotected: Vec<EvUnprotected>,
     /// Patterns that do not resolve, or are not valid filters, here.
     pub problems: Vec<Diagnostic>,
+    /// Data written on the passive that this server replicates (AMX0317), each with the
+    /// finding's text and its span.
+    pub written: Vec<(String, crate::source::Span)>,
 }
 
 impl DataSet {
@@ -46,7 +49,29 @@ impl DataSet {
             effective: Vec::new(),
             unprotected: Vec::new(),
             problems: Vec::new(),
+            written: Vec::new(),
         };
+        let writes = write_items(policy);
+        let writes_active: Vec<bool> = writes
+            .iter()
+            .map(|w| w.exception.is_none_or(|k| applies[k as usize]) && holds(w.when, env))
+            .collect();
+        for r in replicated(&rel, &here, env, &writes, &writes_active, &mut out.problems) {
+            let w = &writes[r.write];
+            let by = patterns[r.include]
+                .as_ref()
+                .map_or(String::new(), |p| p.display.clone());
+            let mut text = format!(
+                "`{}` is written on the passive by {}",
+                r.written.display,
+                w.who()
+            );
+            if let Some(b) = w.because() {
+                text.push_str(&format!(" ({b})"));
+            }
+            text.push_str(&format!(" and replicated by `{by}`"));
+            out.written.push((text, w.pattern.span));
+        }
         for (i, d) in items.iter().enumerate() {
             if !active[i] {
                 continue;

@@ -30,6 +30,21 @@ pub struct Plan<'a> {
     pub start: Vec<usize>,
     /// The clustered role, when the server runs the failover-clustering engine.
     pub role: Option<cluster::Role>,
+    /// Findings the policy acknowledges (`allow`) that concern this server.
+    pub known_issues: Vec<KnownIssue>,
+}
+
+/// A finding the policy acknowledges as a documented known issue, as it concerns one server.
+#[derive(Clone, Debug)]
+pub struct KnownIssue {
+    pub code: crate::diagnostic::Code,
+    /// What holds: on this server exactly where amxc can tell (data written on the passive and
+    /// replicated), else the finding as validation gave it.
+    pub text: String,
+    /// Why the policy accepts it.
+    pub because: String,
+    /// The release whose exception acknowledges it; `None` for the whole policy.
+    pub release: Option<crate::ast::Date>,
 }
 
 impl<'a> Plan<'a> {
@@ -152,6 +167,7 @@ impl<'a> Plan<'a> {
                 );
             }
         }
+        let known_issues = known_issues(input, &env, &data.written, &mut errors);
         if !errors.is_empty() {
             return Staged::failed(errors);
         }
@@ -168,6 +184,7 @@ impl<'a> Plan<'a> {
             filters,
             start,
             role: None,
+            known_issues,
         };
         if plan.env.engine.name() == crate::engine::Engine::name(&crate::engine::Wsfc) {
             let role = cluster::Role::of(&plan);
@@ -258,4 +275,69 @@ impl<'a> Plan<'a> {
             self.target.release
         )
     }
+}
+
+/// The acknowledged findings that concern a server: data written on the passive that it
+/// replicates, each acknowledged by an `allow AMX0317` in scope (else an error: a profile's
+/// path overrides can bring it about where validation could not see it), and the other
+/// acknowledged findings of its release.
+fn known_issues(
+    input: &Checked,
+    env: &Env,
+    written: &[(String, Span)],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<KnownIssue> {
+    let policy = &input.policy;
+    let in_scope: Vec<(&crate::ast::Allow, Option<crate::ast::Date>)> = policy
+        .base
+        .allows
+        .iter()
+        .map(|a| (&a.value, None))
+        .chain(
+            crate::lower::applying_exceptions(policy, env)
+                .into_iter()
+                .flat_map(|e| e.body.allows.iter().map(|a| (&a.value, Some(e.release)))),
+        )
+        .collect();
+    let mut out = Vec::new();
+    for (text, span) in written {
+        let allow = in_scope.iter().find(|(a, _)| {
+            crate::diagnostic::Code::parse(&a.code.text) == Some(codes::WRITTEN_ON_PASSIVE)
+        });
+        match allow {
+            Some((a, release)) => out.push(KnownIssue {
+                code: codes::WRITTEN_ON_PASSIVE,
+                text: text.clone(),
+                because: a.because.value.clone(),
+                release: *release,
+            }),
+            None => errors.push(
+                Diagnostic::new(codes::WRITTEN_ON_PASSIVE, text.clone())
+                    .at(input.policy.file, *span, "written on the passive here")
+                    .with_note("applying the active's changes to files the passive is writing fails on files in use: apply exceptions")
+                    .with_help("override the path so that the written data lies outside the inclusions, or declare it unprotected"),
+            ),
+        }
+    }
+    for a in &input.acknowledged {
+        if a.code == codes::WRITTEN_ON_PASSIVE
+            || a.release.is_some_and(|r| r.key() != env.release.key())
+        {
+            continue;
+        }
+        let text = a.finding.message.clone();
+        if out
+            .iter()
+            .any(|k: &KnownIssue| k.code == a.code && k.text == text)
+        {
+            continue;
+        }
+        out.push(KnownIssue {
+            code: a.code,
+            text,
+            because: a.because.clone(),
+            release: a.release,
+        });
+    }
+    out
 }

@@ -7,6 +7,8 @@
 mod flat;
 mod holding;
 mod relations;
+mod writes;
 
 pub use holding::{Holding, State};
 pub use relations::{data_items, vetoed_roots, DataRef, Relations, Role};
+pub use writes::{replicated, write_items, Replicated, WriteRef, Writer};

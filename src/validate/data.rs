@@ -4,20 +4,29 @@
 use crate::ast::DataRule;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::{pattern_kind, Env, Resolver};
-use crate::relate::{DataRef, Holding, Relations, Role};
+use crate::relate::{DataRef, Holding, Relations, Role, WriteRef};
 use rustc_hash::FxHashMap as HashMap;
 
-/// The findings in a group of configurations where `active` rules hold: `env` is one of
-/// them, `veto` the vetoed inclusions of its path environment.
+/// What holds in one group of configurations: the data rules `active` selects, and the
+/// written patterns `writes_active` selects.
+pub struct Active<'a, 'p> {
+    pub items: &'a [DataRef<'p>],
+    pub active: &'a [bool],
+    pub writes: &'a [WriteRef<'p>],
+    pub writes_active: &'a [bool],
+}
+
+/// The findings in a group of configurations where `on`'s rules hold: `env` is one of them,
+/// `veto` the vetoed inclusions of its path environment.
 pub fn check(
     rel: &Relations,
     env: &Env,
     veto: &HashMap<usize, String>,
     danger: &HashMap<usize, (String, &'static str)>,
-    items: &[DataRef],
-    active: &[bool],
+    on: &Active,
     out: &mut Vec<Diagnostic>,
 ) {
+    let (items, active) = (on.items, on.active);
     let file = rel.policy().file;
     let n = items.len();
     let here = Holding::new(rel, active);
@@ -150,5 +159,26 @@ pub fn check(
             }
             Role::SnapshotExclude => {}
         }
+    }
+    for r in crate::relate::replicated(rel, &here, env, on.writes, on.writes_active, out) {
+        let w = &on.writes[r.write];
+        let mut label = format!("written on the passive by {}", w.who());
+        if let Some(b) = w.because() {
+            label.push_str(&format!(": {b}"));
+        }
+        out.push(
+            Diagnostic::new(codes::WRITTEN_ON_PASSIVE, {
+                let by = pat(r.include);
+                if by == r.written.display {
+                    format!("`{by}` is written on the passive and replicated")
+                } else {
+                    format!("`{}` is written on the passive and replicated by `{by}`", r.written.display)
+                }
+            })
+            .at(file, w.pattern.span, label)
+            .with_label(file, span(r.include), "replicates it from the active")
+            .with_note("applying the active's changes to files the passive is writing fails on files in use: apply exceptions")
+            .with_help("declare the data unprotected where it is written on the passive, condition the inclusion, or acknowledge a documented known issue with `allow AMX0317 because \"…\"` in the exception that has it"),
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! is reported once, at its source location; one that holds in only some configurations
 //! names one of them.
 
+mod allows;
 mod budget;
 mod claims;
 mod data;
@@ -34,10 +35,14 @@ type PathKey = (Vec<Option<String>>, bool, &'static str);
 /// A finding: code, primary span, message.
 type FindingKey = (u16, usize, usize, String);
 
+pub use allows::{allowable, Acknowledged};
+
 /// What validation found, and how many configurations it covered.
 pub struct Validation {
     pub diagnostics: Vec<Diagnostic>,
     pub configurations: usize,
+    /// Findings the policy acknowledges with `allow`, in source order of the statements.
+    pub acknowledged: Vec<Acknowledged>,
 }
 
 pub fn validate(policy: &Policy, matrix: Option<&Matrix>) -> Validation {
@@ -53,11 +58,31 @@ pub fn validate_fresh(policy: &Policy, matrix: Option<&Matrix>) -> Validation {
 fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Validation {
     let mut out = types::check(policy, matrix);
     out.extend(variables::check(policy));
+    let (allow_refs, allow_diags) = allows::collect(policy);
+    out.extend(allow_diags);
     let Some(m) = matrix else {
-        out.extend(unconditional::check(policy));
+        // without the matrix, only the policy's own `allow`s apply (an exception's scope
+        // needs the matrix), and none can be found unused
+        let mut acknowledged = Vec::new();
+        for d in unconditional::check(policy) {
+            match allow_refs
+                .iter()
+                .find(|a| a.exception.is_none() && a.code == d.code)
+            {
+                Some(a) => acknowledged.push(Acknowledged {
+                    code: a.code,
+                    because: a.because.clone(),
+                    allow: a.span,
+                    release: None,
+                    finding: d,
+                }),
+                None => out.push(d),
+            }
+        }
         return Validation {
             diagnostics: dedupe(out),
             configurations: 0,
+            acknowledged,
         };
     };
     let (space, claim_diags) = claims::space(policy, m);
@@ -66,6 +91,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         return Validation {
             diagnostics: dedupe(out),
             configurations: 0,
+            acknowledged: Vec::new(),
         };
     };
     let total = space.configs.len();
@@ -78,7 +104,22 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         .filter(|(_, d)| used.contains(&d.name.to_ascii_lowercase()))
         .map(|(i, _)| i)
         .collect();
-    let mut findings = Findings::default();
+    // where each `allow` applies: everywhere, or where its exception applies
+    let allow_scope: Vec<Option<Vec<bool>>> = allow_refs
+        .iter()
+        .map(|a| {
+            a.exception.map(|k| {
+                envs.iter()
+                    .map(|env| crate::lower::exception_applies(&policy.exceptions[k], env))
+                    .collect()
+            })
+        })
+        .collect();
+    let mut findings = Findings {
+        allows: &allow_refs,
+        scope: &allow_scope,
+        ..Findings::default()
+    };
     let declared = declared_services(policy);
 
     // services, tasks, advisories: grouped by the truth of every condition outside `data`
@@ -128,6 +169,12 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let item_cond: Vec<Option<u32>> = items
         .iter()
         .map(|d| d.item.when.as_deref().map(|c| data_conds.id(c) as u32))
+        .collect();
+    // what is written on the passive, related to the data rules in the same groups
+    let writes = crate::relate::write_items(policy);
+    let write_cond: Vec<Option<u32>> = writes
+        .iter()
+        .map(|w| w.when.map(|c| data_conds.id(c) as u32))
         .collect();
     // the variables data patterns use: configurations where they resolve alike share relations
     let vars = data_variables(&items);
@@ -198,16 +245,29 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             min_parallel(policy),
             |&((_, conds, exc, _), members)| {
                 let env = &envs[members[0]];
+                // a statement holds where its exception (if any) applies and its condition holds
+                let holds = |exception: Option<u32>, cond: &Option<u32>| {
+                    exception.is_none_or(|k| exc[k as usize])
+                        && cond.is_none_or(|c| conds[c as usize])
+                };
                 let active: Vec<bool> = items
                     .iter()
                     .zip(&item_cond)
-                    .map(|(d, c)| {
-                        d.exception.is_none_or(|k| exc[k as usize])
-                            && c.is_none_or(|c| conds[c as usize])
-                    })
+                    .map(|(d, c)| holds(d.exception, c))
                     .collect();
+                let writes_active: Vec<bool> = writes
+                    .iter()
+                    .zip(&write_cond)
+                    .map(|(w, c)| holds(w.exception, c))
+                    .collect();
+                let on = data::Active {
+                    items: &items,
+                    active: &active,
+                    writes: &writes,
+                    writes_active: &writes_active,
+                };
                 let mut found = Vec::new();
-                data::check(rel, env, &veto, danger, &items, &active, &mut found);
+                data::check(rel, env, &veto, danger, &on, &mut found);
                 found
             },
         );
@@ -215,19 +275,40 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             findings.record(found, members);
         }
     }
-    for (d, count, first) in findings.into_values() {
-        out.push(if count < total {
+    let where_ = |d: Diagnostic, count: usize, first: usize| {
+        if count < total {
             d.with_note(format!(
                 "holds in {count} of {total} configurations, for example {}",
                 space.configs[first].describe(m)
             ))
         } else {
             d
+        }
+    };
+    let mut acknowledged = Vec::new();
+    for ((a, _), (d, count, first)) in std::mem::take(&mut findings.acknowledged) {
+        let allow = &allow_refs[a];
+        acknowledged.push(Acknowledged {
+            code: allow.code,
+            because: allow.because.clone(),
+            allow: allow.span,
+            release: allow.exception.map(|k| policy.exceptions[k].release),
+            finding: where_(d, count, first),
         });
+    }
+    acknowledged.sort_by_key(|a| (a.allow.start, a.finding.sort_key()));
+    for a in &allow_refs {
+        if !acknowledged.iter().any(|x| x.allow == a.span) {
+            out.push(allows::unused(policy.file, a, policy));
+        }
+    }
+    for (d, count, first) in findings.into_values() {
+        out.push(where_(d, count, first));
     }
     Validation {
         diagnostics: dedupe(out),
         configurations: total,
+        acknowledged,
     }
 }
 
@@ -294,30 +375,78 @@ impl<'p> Distinct<'p> {
     }
 }
 
-/// Findings across groups: each once, with how many configurations it holds in.
+/// A finding, its count of configurations and the first of them.
+type Counted = (Diagnostic, usize, usize);
+
+/// Findings across groups: each once, with how many configurations it holds in — apart from
+/// the configurations where an `allow` acknowledges it.
 #[derive(Default)]
-struct Findings {
-    map: IndexMap<FindingKey, (Diagnostic, usize, usize)>,
+struct Findings<'a> {
+    map: IndexMap<FindingKey, Counted>,
+    /// By (allow, finding): what each `allow` acknowledged.
+    acknowledged: IndexMap<(usize, FindingKey), Counted>,
+    allows: &'a [allows::AllowRef],
+    /// Per allow: the configurations it applies in (`None`: all).
+    scope: &'a [Option<Vec<bool>>],
 }
 
-impl Findings {
+impl Findings<'_> {
     fn record(&mut self, found: Vec<Diagnostic>, members: &[usize]) {
         for d in found {
             let (s, e) = d
                 .primary
                 .as_ref()
                 .map_or((0, 0), |p| (p.span.start, p.span.end));
-            let key = (d.code.0, s, e, d.message.clone());
-            let entry = self.map.entry(key).or_insert((d, 0, members[0]));
-            entry.1 += members.len();
-            // the example is the first configuration it holds in, whatever the order of work
-            entry.2 = entry.2.min(members[0]);
+            let key: FindingKey = (d.code.0, s, e, d.message.clone());
+            // each member configuration goes to the first `allow` of the code that applies
+            // there, or is reported
+            let mut reported: Vec<usize> = Vec::new();
+            let mut by_allow: Vec<(usize, Vec<usize>)> = Vec::new();
+            let matching: Vec<usize> = (0..self.allows.len())
+                .filter(|&a| self.allows[a].code == d.code)
+                .collect();
+            if matching.is_empty() {
+                reported.extend_from_slice(members);
+            } else {
+                for &c in members {
+                    let by = matching
+                        .iter()
+                        .copied()
+                        .find(|&a| self.scope[a].as_ref().is_none_or(|s| s[c]));
+                    match by {
+                        Some(a) => match by_allow.iter_mut().find(|(x, _)| *x == a) {
+                            Some((_, cs)) => cs.push(c),
+                            None => by_allow.push((a, vec![c])),
+                        },
+                        None => reported.push(c),
+                    }
+                }
+            }
+            for (a, cs) in by_allow {
+                count(&mut self.acknowledged, (a, key.clone()), &d, &cs);
+            }
+            if !reported.is_empty() {
+                count(&mut self.map, key, &d, &reported);
+            }
         }
     }
 
-    fn into_values(self) -> impl Iterator<Item = (Diagnostic, usize, usize)> {
+    fn into_values(self) -> impl Iterator<Item = Counted> {
         self.map.into_values()
     }
+}
+
+/// Add `members` (sorted) to the configurations where finding `d` holds.
+fn count<K: std::hash::Hash + Eq>(
+    map: &mut IndexMap<K, Counted>,
+    key: K,
+    d: &Diagnostic,
+    members: &[usize],
+) {
+    let entry = map.entry(key).or_insert_with(|| (d.clone(), 0, members[0]));
+    entry.1 += members.len();
+    // the example is the first configuration it holds in, whatever the order of work
+    entry.2 = entry.2.min(members[0]);
 }
 
 /// One diagnostic per code, location and message, in source order.

@@ -55,16 +55,20 @@ fn data_findings(policy: &Policy, env: &Env, take: impl Fn(&DataRef) -> bool) ->
         .enumerate()
         .map(|(i, d)| take(d) && !rel.problem(i))
         .collect();
+    // what is written on the passive, by statements without a condition
+    let writes = crate::relate::write_items(policy);
+    let writes_active: Vec<bool> = writes
+        .iter()
+        .map(|w| w.when.is_none() && w.exception.is_none())
+        .collect();
+    let on = data::Active {
+        items: &items,
+        active: &active,
+        writes: &writes,
+        writes_active: &writes_active,
+    };
     let mut out = Vec::new();
-    data::check(
-        &rel,
-        env,
-        rel.vetoes(),
-        &rel.dangers(env),
-        &items,
-        &active,
-        &mut out,
-    );
+    data::check(&rel, env, rel.vetoes(), &rel.dangers(env), &on, &mut out);
     // a pattern that cannot resolve whatever the configuration (a cycle, an expansion without
     // end) is reported; an undefined name may be a dimension of the matrix, so it is not
     for (i, d) in items.iter().enumerate() {
