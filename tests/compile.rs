@@ -521,3 +521,106 @@ fn a_named_sql_instance_gets_its_own_service_names() {
     );
     assert!(!start.contains("MSSQLSERVER"));
 }
+
+#[test]
+fn the_filter_set_records_every_base_rule_an_exception_overrode_with_both_origins() {
+    let dir = tempfile::tempdir().expect("temp");
+    let policy = dir.path().join("p.amx");
+    std::fs::write(
+        &policy,
+        "amx \"fixture\" {
+    versions 2007-03-27, 2007-07-11
+    data {
+        files include 'C:\\App\\**'
+        files exclude 'C:\\App\\cache\\**' because \"rebuilt\"
+        files include 'C:\\Logs\\**' as log
+        files include 'C:\\Logs\\**' as log
+        unprotected 'C:\\Defs\\**' because \"updated on each server\"
+    }
+    exception 2007-03-27 {
+        data {
+            files include 'C:\\App\\cache\\**'
+            files include 'C:\\Logs\\**' as data
+            files include 'C:\\Defs\\**' as definitions
+        }
+    }
+}
+",
+    )
+    .expect("write");
+    let target = dir.path().join("t.yaml");
+    std::fs::write(
+        &target,
+        "server: APP01\nversion: 2007-03-27\napp: \"5.0\"\narch: x64\nheartbeat: \"5.2\"\n",
+    )
+    .expect("write");
+    let mut sources = SourceMap::new();
+    let (set, diags) = amxc::driver::load::with_plan(
+        &mut sources,
+        &policy,
+        Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
+        &target,
+        |plan| (amxc::emit::filter_set(plan), amxc::emit::filters_yaml(plan)),
+    )
+    .expect("plan")
+    .into_parts();
+    let (set, yaml) = set.unwrap_or_else(|| panic!("{}", short(&sources, &diags)));
+    let got: Vec<(String, Option<String>, String, String, String, String)> = set
+        .overridden
+        .iter()
+        .map(|o| {
+            (
+                o.kind.clone(),
+                o.mode.clone(),
+                o.pattern.clone(),
+                o.origin.clone(),
+                o.how.clone(),
+                o.by.clone(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (
+                s("files"),
+                Some(s("exclude")),
+                s("C:\\App\\cache\\**"),
+                s("p.amx:5"),
+                s("replaced"),
+                s("p.amx:12")
+            ),
+            (
+                s("files"),
+                Some(s("include")),
+                s("C:\\Logs\\**"),
+                s("p.amx:6"),
+                s("replaced"),
+                s("p.amx:13")
+            ),
+            (
+                s("files"),
+                Some(s("include")),
+                s("C:\\Logs\\**"),
+                s("p.amx:7"),
+                s("replaced"),
+                s("p.amx:13")
+            ),
+            (
+                s("unprotected"),
+                None,
+                s("C:\\Defs\\**"),
+                s("p.amx:8"),
+                s("protected"),
+                s("p.amx:14")
+            ),
+        ]
+    );
+    assert!(set.overridden.iter().all(|o| o.exception == "2007-03-27"));
+    // and in the YAML a reviewer reads
+    assert!(
+        yaml.contains("overridden:\n- kind: files\n  mode: exclude"),
+        "{yaml}"
+    );
+}

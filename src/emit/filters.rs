@@ -26,6 +26,25 @@ pub struct Entry {
     pub overrides: Option<String>,
 }
 
+/// A base statement that an exception overrode on this server, with both origins.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct OverriddenEntry {
+    /// `files`, `registry`, `snapshot` or `unprotected`.
+    pub kind: String,
+    /// `include` or `exclude` for a filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    pub pattern: String,
+    /// The base statement.
+    pub origin: String,
+    /// `replaced` (an exception filter of the same kind and pattern) or `protected` (an
+    /// exception inclusion covering unprotected data).
+    pub how: String,
+    /// The exception statement, and its release.
+    pub by: String,
+    pub exception: String,
+}
+
 #[derive(Serialize, Deserialize, Default, Clone, Debug)]
 pub struct Pair {
     #[serde(default)]
@@ -57,6 +76,9 @@ pub struct FilterSet {
     pub snapshot: Pair,
     #[serde(default)]
     pub unprotected: Vec<Entry>,
+    /// Every base statement an exception replaced or protected here (left out when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<OverriddenEntry>,
 }
 
 fn entry(
@@ -107,6 +129,7 @@ pub fn filter_set(plan: &Plan) -> FilterSet {
         registry: Pair::default(),
         snapshot: Pair::default(),
         unprotected: Vec::new(),
+        overridden: Vec::new(),
     };
     for f in &plan.filters {
         let e = filter_entry(plan, f);
@@ -130,6 +153,20 @@ pub fn filter_set(plan: &Plan) -> FilterSet {
             Some(u.because.clone()),
             &u.origin,
         ));
+    }
+    for o in &plan.overridden {
+        set.overridden.push(OverriddenEntry {
+            kind: o.kind.to_string(),
+            mode: o.mode.map(|m| match m {
+                FilterMode::Include => "include".to_string(),
+                FilterMode::Exclude => "exclude".to_string(),
+            }),
+            pattern: o.pattern.clone(),
+            origin: plan.origin(o.base),
+            how: o.how.as_str().to_string(),
+            by: plan.origin(o.by),
+            exception: o.release.to_string(),
+        });
     }
     set
 }

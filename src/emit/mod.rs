@@ -18,7 +18,8 @@ mod yaml;
 pub use cmd::{cmd_scripts, TASK_RUNNER, TASK_RUNNER_JS};
 pub use doc::feature_list;
 pub use filters::{
-    filter_set, filters_json, filters_yaml, Entry, FilterSet, Pair, FILTERS_FORMAT_VERSION,
+    filter_set, filters_json, filters_yaml, Entry, FilterSet, OverriddenEntry, Pair,
+    FILTERS_FORMAT_VERSION,
 };
 pub use ps1::{ps1_scripts, task_script_stem};
 pub use render::{refusals, render, script_kinds, Compiled, Options, ScriptKind};

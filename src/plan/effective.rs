@@ -5,7 +5,7 @@
 use crate::checked::Checked;
 use crate::diagnostic::Diagnostic;
 use crate::lower::{exception_applies, holds, Env, EvData, EvFilter, EvUnprotected, Origin};
-use crate::relate::{data_items, replicated, write_items, Holding, Relations, State};
+use crate::relate::{data_items, replicated, write_items, Holding, Override, Relations, State};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A server's data rules, resolved.
@@ -22,6 +22,25 @@ pub struct DataSet {
     /// Data written on the passive that this server replicates (AMX0317), each with the
     /// finding's text and its span.
     pub written: Vec<(String, crate::source::Span)>,
+    /// Every base rule that holds here and that an exception rule replaced or protected.
+    pub overridden: Vec<Overridden>,
+}
+
+/// A base rule an exception overrode on this server, with both origins.
+#[derive(Clone, Debug)]
+pub struct Overridden {
+    /// `files`, `registry`, `snapshot` or `unprotected`.
+    pub kind: &'static str,
+    /// `include` or `exclude` for a filter.
+    pub mode: Option<crate::ast::FilterMode>,
+    /// As resolved on this server.
+    pub pattern: String,
+    /// The base statement.
+    pub base: crate::source::Span,
+    /// The exception statement that overrode it, and its release.
+    pub by: crate::source::Span,
+    pub release: crate::ast::Date,
+    pub how: Override,
 }
 
 impl DataSet {
@@ -50,7 +69,41 @@ impl DataSet {
             unprotected: Vec::new(),
             problems: Vec::new(),
             written: Vec::new(),
+            overridden: Vec::new(),
         };
+        for (b, d) in items.iter().enumerate() {
+            if d.exception.is_some() || !active[b] {
+                continue;
+            }
+            let Some(pattern) = patterns[b].as_ref() else {
+                continue;
+            };
+            for (x, how) in here.overridden_by(b, &active) {
+                let Some(k) = items[x].exception else {
+                    continue;
+                };
+                let (kind, mode) = match &d.item.value {
+                    crate::ast::DataRule::Filter { kind, mode, .. } => (
+                        match kind {
+                            crate::ast::FilterKind::Files => "files",
+                            crate::ast::FilterKind::Registry => "registry",
+                            crate::ast::FilterKind::Snapshot => "snapshot",
+                        },
+                        Some(*mode),
+                    ),
+                    crate::ast::DataRule::Unprotected { .. } => ("unprotected", None),
+                };
+                out.overridden.push(Overridden {
+                    kind,
+                    mode,
+                    pattern: pattern.display.clone(),
+                    base: d.item.span,
+                    by: items[x].item.span,
+                    release: policy.exceptions[k as usize].release,
+                    how,
+                });
+            }
+        }
         let writes = write_items(policy);
         let writes_active: Vec<bool> = writes
             .iter()

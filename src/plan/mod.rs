@@ -16,6 +16,7 @@ use crate::lower::{evaluate, Env, EvFilter, Evaluated};
 use crate::profile::Target;
 use crate::source::Span;
 use effective::DataSet;
+pub use effective::Overridden;
 
 /// One server's plan, borrowing the checked policy and the server's profile.
 pub struct Plan<'a> {
@@ -32,6 +33,8 @@ pub struct Plan<'a> {
     pub role: Option<cluster::Role>,
     /// Findings the policy acknowledges (`allow`) that concern this server.
     pub known_issues: Vec<KnownIssue>,
+    /// Every base data rule that an exception replaced or protected on this server.
+    pub overridden: Vec<Overridden>,
 }
 
 /// A finding the policy acknowledges as a documented known issue, as it concerns one server.
@@ -175,6 +178,7 @@ impl<'a> Plan<'a> {
         filters.sort_by_cached_key(|f| (f.kind, f.mode, f.pattern.key()));
         ev.filters = data.all;
         ev.unprotected = data.unprotected;
+        let overridden = data.overridden;
         let start = start_order(&ev.services);
         let mut plan = Plan {
             input,
@@ -185,6 +189,7 @@ impl<'a> Plan<'a> {
             start,
             role: None,
             known_issues,
+            overridden,
         };
         if plan.env.engine.name() == crate::engine::Engine::name(&crate::engine::Wsfc) {
             let role = cluster::Role::of(&plan);

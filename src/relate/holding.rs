@@ -215,4 +215,47 @@ impl<'r, 'a> Holding<'r, 'a> {
         out.sort_unstable();
         out
     }
+
+    /// For base rule `b`, which holds: the exception rules that hold and override it, in rule
+    /// order, each with how — `Replaced` (an exception filter of its kind and pattern) or
+    /// `Protected` (an exception inclusion covering base unprotected data).
+    pub fn overridden_by(&self, b: usize, active: &[bool]) -> Vec<(usize, Override)> {
+        let mut out: Vec<(usize, Override)> = Vec::new();
+        if let Some(&c) = self.rel.replaced_by.get(&b) {
+            out.extend(
+                self.rel
+                    .exception_class
+                    .iter()
+                    .filter(|&&(x, class)| class == c && active[x as usize])
+                    .map(|&(x, _)| (x as usize, Override::Replaced)),
+            );
+        }
+        out.extend(
+            list(&self.rel.protected_by, b)
+                .iter()
+                .filter(|&&x| active[x as usize])
+                .map(|&x| (x as usize, Override::Protected)),
+        );
+        out.sort_unstable_by_key(|&(x, _)| x);
+        out.dedup_by_key(|&mut (x, _)| x);
+        out
+    }
+}
+
+/// How an exception rule overrides a base rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Override {
+    /// An exception filter of the same kind and pattern takes its place.
+    Replaced,
+    /// An exception inclusion protects base unprotected data after all.
+    Protected,
+}
+
+impl Override {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Override::Replaced => "replaced",
+            Override::Protected => "protected",
+        }
+    }
 }

@@ -9,6 +9,6 @@ mod holding;
 mod relations;
 mod writes;
 
-pub use holding::{Holding, State};
+pub use holding::{Holding, Override, State};
 pub use relations::{data_items, vetoed_roots, DataRef, Relations, Role};
 pub use writes::{replicated, write_items, Replicated, WriteRef, Writer};
