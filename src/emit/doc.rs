@@ -54,8 +54,14 @@ pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
                 CmpOp::Gt => "is above",
                 CmpOp::Ge => "is at least",
             };
+            // a version-kind dimension reads `app version`; a named one (`arch`) reads as itself
+            let named = m
+                .and_then(|m| m.dimensions.iter().find(|d| d.name == dimension.text))
+                .is_some_and(|d| d.kind == crate::matrix::DimKind::Enum);
             let dim = if dimension.text == "version" {
                 "the AM(X) version".to_string()
+            } else if named {
+                dimension.text.clone()
             } else {
                 format!("{} version", dimension.text)
             };
@@ -315,11 +321,12 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             } else {
                 ""
             };
+            // always with its condition: two unconditioned sentences would contradict
             let _ = writeln!(
                 s,
                 "It is a {}-bit application{}{wow}.\n",
                 b.value,
-                when(&b.when, m)
+                self::when(&b.when, m)
             );
         }
     } else if let Some(about) = &policy.about {

@@ -108,6 +108,14 @@ pub trait Engine: Sync + std::fmt::Debug {
     /// The sides a task of `kind` may run on.
     fn allowed_sides(&self, kind: TaskKind) -> &'static [TaskSide];
 
+    /// Whether a task on `side` (or the application, where it says it writes there) runs on the
+    /// passive server: what it writes there must not be replicated (AMX0317). [seed article,
+    /// "Other Features": "the update schedule can be run on the passive server causing apply
+    /// exceptions because the files are in use"; vCSHB 6.6 reference guide: task sides]
+    fn writes_on_passive(&self, side: TaskSide) -> bool {
+        matches!(side, TaskSide::Passive | TaskSide::Both)
+    }
+
     /// Whether a task of `kind` may run on `side`.
     fn side_allowed(&self, kind: TaskKind, side: TaskSide) -> bool {
         self.allowed_sides(kind).contains(&side)

@@ -8,7 +8,7 @@
 
 use super::holding::Holding;
 use super::relations::{Relations, Role};
-use crate::ast::{AppWrites, Condition, FilterKind, Item, Policy, Str, Task, TaskSide};
+use crate::ast::{AppWrites, Condition, FilterKind, Item, Policy, Str, Task};
 use crate::engine::{Engine, Feature};
 use crate::filters::{overlaps, subset, Pattern};
 use crate::lower::{looks_like_registry, Env, Resolver};
@@ -43,7 +43,7 @@ impl WriteRef<'_> {
                 .as_ref()
                 .map_or_else(|| engine.default_side(t.value.at.value), |s| s.value),
         };
-        matches!(side, TaskSide::Passive | TaskSide::Both)
+        engine.writes_on_passive(side)
     }
 
     /// How a finding names the writer: `the application` or ``task `LiveUpdate` ``.
