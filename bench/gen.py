@@ -7,6 +7,8 @@
   gen.py fleet K DIR             K target profiles for a policy made by `gen.py policy`
   gen.py seed-fleet K DIR        K target profiles for the shipped seed policy
   gen.py listing P N OUT.txt     P absolute paths, as `dir /s /b` prints, under N filters' folders
+  gen.py components K U OUT.amx  a matrix of K optional components (2 x 2^K configurations) and
+                                 a policy whose conditions name U of them (2^U distinct groups)
 
 Everything is deterministic: the same arguments give the same bytes.
 """
@@ -139,6 +141,23 @@ def listing(p, n, out):
             f.write(path + "\r\n")
 
 
+def components(k, used, out):
+    m = ["amx: components", "dimensions:", '  app: { kind: version, values: ["5.0", "6.0"] }', "components:"]
+    m += [f'  c{i}: "Component {i}"' for i in range(k)]
+    m += ["versions:", '  "2007-07-11":', '    supports: { app: ["5.0", "6.0"] }']
+    with open(out[: -len(".amx")] + ".versions.yaml", "w") as f:
+        f.write("\n".join(m) + "\n")
+    p = ['amx "components" {', "    versions 2007-07-11", "    paths {", "        Install = 'C:\\App'", "    }", "    services {"]
+    p += [f'        service S{i} "Service {i}" when has(c{i % used})' for i in range(k)]
+    p += ["    }", "    data {"]
+    for i in range(k):
+        p.append(f"        files include '%Install%\\c{i}\\**' when has(c{i % used})")
+        p.append(f"        files exclude '%Install%\\c{i}\\tmp\\**' when has(c{i % used}) and app >= 6.0")
+    p += ["    }", "}"]
+    with open(out, "w") as f:
+        f.write("\n".join(p) + "\n")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "policy":
@@ -147,6 +166,8 @@ if __name__ == "__main__":
         fleet(int(sys.argv[2]), sys.argv[3])
     elif cmd == "seed-fleet":
         seed_fleet(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "components":
+        components(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif cmd == "listing":
         listing(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:

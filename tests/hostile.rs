@@ -315,3 +315,31 @@ fn blank_lines_cost_what_spaces_cost_and_lines_are_still_counted_in_the_source()
     assert!(short.contains(":60006:5: error[AMX0001]"), "{short}");
     assert!(short.contains("found `titel`"), "{short}");
 }
+
+#[test]
+fn a_large_configuration_space_is_grouped_before_it_is_evaluated() {
+    // 17 optional components × 2 app versions × management IP: 524,288 configurations, told
+    // apart by two conditions only; the finding's count is exact
+    let dir = tempfile::tempdir().expect("temp");
+    let comps: String = (0..17).map(|i| format!("  c{i}: \"C{i}\"\n")).collect();
+    std::fs::write(
+        dir.path().join("p.versions.yaml"),
+        format!("amx: p\ndimensions:\n  app: {{ kind: version, values: [\"5.0\", \"6.0\"] }}\ncomponents:\n{comps}versions:\n  \"2007-07-11\": {{}}\n"),
+    )
+    .expect("matrix");
+    let policy = dir.path().join("p.amx");
+    std::fs::write(
+        &policy,
+        "amx \"p\" {\n    versions 2007-07-11\n    services {\n        service A \"A\" when has(c0)\n        service A \"A again\" when has(c1)\n    }\n}\n",
+    )
+    .expect("policy");
+    let (code, out, err) =
+        crate::support::run_amxc(&["check", policy.to_str().expect("path")], &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("in 524288 configurations"), "{err}");
+    // both components present: 2 app versions × 2 × 2^15 other component sets
+    assert!(
+        out.contains("holds in 131072 of 524288 configurations"),
+        "{out}"
+    );
+}

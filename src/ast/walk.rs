@@ -62,6 +62,21 @@ impl Policy {
         out
     }
 
+    /// Every condition that decides where paths resolve to (what `lower::Resolver` reads):
+    /// `bits`, path definitions, and the exceptions whose path definitions apply.
+    pub fn path_conditions(&self) -> Vec<&Condition> {
+        let mut out = Vec::new();
+        if let Some(a) = &self.application {
+            out.extend(a.value.bits.iter().filter_map(|b| b.when.as_deref()));
+        }
+        push(&mut out, &self.base.paths);
+        for e in &self.exceptions {
+            out.extend(e.when.as_ref());
+            push(&mut out, &e.body.paths);
+        }
+        out
+    }
+
     /// Every body: the base first, then each exception's.
     pub fn bodies(&self) -> impl Iterator<Item = (&Body, Option<&Exception>)> {
         std::iter::once((&self.base, None))

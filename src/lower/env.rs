@@ -14,6 +14,20 @@ pub struct DimVal {
     pub version: Option<Version>,
 }
 
+impl DimVal {
+    /// Value `v` of matrix dimension `d`.
+    pub fn of(d: &crate::matrix::Dimension, v: usize) -> DimVal {
+        let val = &d.values[v];
+        DimVal {
+            text: val.text.clone(),
+            version: match d.kind {
+                DimKind::Version => val.version.clone(),
+                DimKind::Enum => None,
+            },
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Env {
     pub release: Date,
@@ -35,20 +49,7 @@ impl Env {
             .dimensions
             .iter()
             .zip(&c.values)
-            .map(|(d, &v)| {
-                let val = &d.values[v];
-                let version = match d.kind {
-                    DimKind::Version => val.version.clone(),
-                    DimKind::Enum => None,
-                };
-                (
-                    d.name.clone(),
-                    DimVal {
-                        text: val.text.clone(),
-                        version,
-                    },
-                )
-            })
+            .map(|(d, &v)| (d.name.clone(), DimVal::of(d, v)))
             .collect();
         let components = m
             .components

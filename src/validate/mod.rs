@@ -9,6 +9,7 @@ mod allows;
 mod budget;
 mod claims;
 mod data;
+mod groups;
 mod rebase;
 mod services;
 mod types;
@@ -17,21 +18,25 @@ mod variables;
 
 use crate::ast::{Condition, Exception, Policy, Str};
 use crate::diagnostic::{codes, Diagnostic};
-use crate::lower::{eval, evaluate, Env, Resolver};
+use crate::lower::{evaluate, Env, Resolver};
 use crate::matrix::Matrix;
 use crate::par;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
-/// Configurations that evaluate alike: release, values of dimensions used in paths,
-/// (x64, legacy OS, old heartbeat), and the truth of every condition.
-type GroupKey = (usize, Vec<usize>, [bool; 3], Vec<bool>);
+/// Configurations that evaluate alike: release, values of the dimensions read outside
+/// conditions (paths, platform), and the truth of every condition.
+type GroupKey = (usize, Vec<usize>, Vec<bool>);
 /// Configurations whose data rules hold alike: their path key, the truth of each data
 /// condition, which exceptions apply, and whether the product generation lacks exclusions.
-type DataKey = (PathKey, Vec<bool>, Vec<bool>, bool);
+/// (The path key by its index among the distinct ones.)
+type DataKey = (usize, Vec<bool>, Vec<bool>, bool);
 /// Where data patterns resolve to: each variable they use, whether registry keys move under
 /// Wow6432Node, and the engine whose vetoes and dangers apply.
 type PathKey = (Vec<Option<String>>, bool, &'static str);
+/// An insertion-ordered map with a fast hash (keys are the program's own, not an attacker's
+/// choice of collisions: configurations and conditions).
+type FxIndexMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
 /// A finding: code, primary span, message.
 type FindingKey = (u16, usize, usize, String);
 
@@ -95,7 +100,6 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         };
     };
     let total = space.configs.len();
-    let envs: Vec<Env> = space.configs.iter().map(|c| Env::of_config(m, c)).collect();
     let used = policy.var_names();
     let path_dims: Vec<usize> = m
         .dimensions
@@ -104,14 +108,28 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         .filter(|(_, d)| used.contains(&d.name.to_ascii_lowercase()))
         .map(|(i, _)| i)
         .collect();
+    // configurations the policy cannot tell apart, each group evaluated through the
+    // environment of its first configuration (built only where it is needed)
+    let alike = groups::of(&policy.conditions(), m, &space.configs, &path_dims);
+    let env_of = |i: usize| Env::of_config(m, &space.configs[i]);
+    let release_of = |g: usize| space.configs[alike.members[g][0]].release;
     // where each `allow` applies: everywhere, or where its exception applies
     let allow_scope: Vec<Option<Vec<bool>>> = allow_refs
         .iter()
         .map(|a| {
             a.exception.map(|k| {
-                envs.iter()
-                    .map(|env| crate::lower::exception_applies(&policy.exceptions[k], env))
-                    .collect()
+                let e = &policy.exceptions[k];
+                let mut scope = vec![false; total];
+                for (g, members) in alike.members.iter().enumerate() {
+                    let applies = m.releases[release_of(g)].date.key() == e.release.key()
+                        && e.when.as_ref().is_none_or(|w| alike.holds(g, w));
+                    if applies {
+                        for &i in members {
+                            scope[i] = true;
+                        }
+                    }
+                }
+                scope
             })
         })
         .collect();
@@ -123,23 +141,20 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let declared = declared_services(policy);
 
     // services, tasks, advisories: grouped by the truth of every condition outside `data`
-    let other = Distinct::new(policy.conditions_of(false));
-    let mut groups: IndexMap<GroupKey, Vec<usize>> = IndexMap::new();
-    for (i, (c, env)) in space.configs.iter().zip(&envs).enumerate() {
-        let dims: Vec<usize> = path_dims.iter().map(|&d| c.values[d]).collect();
-        let key = (
-            c.release,
-            dims,
-            [env.is_x64(), env.is_legacy_os(), false],
-            other.eval(env),
-        );
-        groups.entry(key).or_default().push(i);
+    let other = alike.ids(&policy.conditions_of(false));
+    let mut groups: FxIndexMap<GroupKey, Vec<usize>> = FxIndexMap::default();
+    for (g, members) in alike.members.iter().enumerate() {
+        let key = (release_of(g), alike.dims[g].clone(), alike.truth(g, &other));
+        groups.entry(key).or_default().extend_from_slice(members);
+    }
+    for members in groups.values_mut() {
+        members.sort_unstable();
     }
     // groups are evaluated independently (in parallel when the policy is large enough to
     // pay for the threads), their findings recorded in order
     let members: Vec<&Vec<usize>> = groups.values().collect();
     let found = par::map(&members, min_parallel(policy), |members| {
-        let env = &envs[members[0]];
+        let env = &env_of(members[0]);
         let ev = evaluate(policy, env);
         let mut found = ev.problems.clone();
         services::check(
@@ -178,9 +193,31 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         .collect();
     // the variables data patterns use: configurations where they resolve alike share relations
     let vars = data_variables(&items);
-    // each configuration's key, computed independently; grouped in configuration order
-    let keys: Vec<DataKey> = par::map(&envs, min_parallel(policy), |env| {
-        let r = Resolver::new(policy, env);
+    // where paths resolve to, which exceptions apply and whether the product has exclusions:
+    // decided by the release, the dimensions read outside conditions and the conditions paths
+    // read — computed once for each distinct combination, through its first configuration
+    let path_conds = alike.ids(&policy.path_conditions());
+    let data_ids = alike.ids(&data_conds.conds);
+    type Place = (PathKey, Vec<bool>, bool);
+    // each distinct combination, with its first configuration
+    let mut places: FxIndexMap<(usize, Vec<usize>, Vec<bool>), usize> = FxIndexMap::default();
+    let place_of: Vec<usize> = (0..alike.members.len())
+        .map(|g| {
+            let key = (
+                release_of(g),
+                alike.dims[g].clone(),
+                alike.truth(g, &path_conds),
+            );
+            let entry = places.entry(key);
+            let index = entry.index();
+            entry.or_insert(alike.members[g][0]);
+            index
+        })
+        .collect();
+    let firsts: Vec<usize> = places.values().copied().collect();
+    let computed: Vec<(Place, Env)> = par::map(&firsts, min_parallel(policy), |&i| {
+        let env = env_of(i);
+        let r = Resolver::new(policy, &env);
         let values: Vec<Option<String>> = vars
             .iter()
             .map(|v| {
@@ -191,31 +228,56 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let path_key = (values, r.wow64(), env.engine.name());
         let exc: Vec<bool> = exceptions
             .iter()
-            .map(|e| crate::lower::exception_applies(e, env))
+            .map(|e| crate::lower::exception_applies(e, &env))
             .collect();
         let hb_old = !env.has_exclusions();
-        (path_key, data_conds.eval(env), exc, hb_old)
+        ((path_key, exc, hb_old), env)
     });
-    let mut data_groups: IndexMap<DataKey, Vec<usize>> = IndexMap::new();
-    for (i, key) in keys.into_iter().enumerate() {
-        data_groups.entry(key).or_default().push(i);
+    // data groups, each with the place of its first configuration: a data check reads its
+    // environment only where the place decides (paths, release, platform, product generation)
+    // the distinct path keys, each by its index
+    let mut path_keys: FxIndexMap<&PathKey, ()> = FxIndexMap::default();
+    let path_id: Vec<usize> = computed
+        .iter()
+        .map(|((p, _, _), _)| path_keys.insert_full(p, ()).0)
+        .collect();
+    let mut data_groups: FxIndexMap<DataKey, (usize, Vec<usize>)> = FxIndexMap::default();
+    for (g, members) in alike.members.iter().enumerate() {
+        let ((_, exc, hb_old), _) = &computed[place_of[g]];
+        let key = (
+            path_id[place_of[g]],
+            alike.truth(g, &data_ids),
+            exc.clone(),
+            *hb_old,
+        );
+        data_groups
+            .entry(key)
+            .or_insert_with(|| (place_of[g], Vec::new()))
+            .1
+            .extend_from_slice(members);
+    }
+    for (_, members) in data_groups.values_mut() {
+        members.sort_unstable();
     }
     // one path environment at a time, so that only one set of relations is held in memory
-    let mut by_path: IndexMap<&PathKey, Vec<(&DataKey, &Vec<usize>)>> = IndexMap::new();
-    for (key, members) in &data_groups {
-        by_path.entry(&key.0).or_default().push((key, members));
+    type DataGroup<'k> = (&'k DataKey, &'k (usize, Vec<usize>));
+    let mut by_path: FxIndexMap<usize, Vec<DataGroup>> = FxIndexMap::default();
+    for (key, group) in &data_groups {
+        by_path.entry(key.0).or_default().push((key, group));
     }
     // environments alike in WOW64 side by side, so that relations can pass from one to the next
-    by_path.sort_by(|a, _, b, _| a.1.cmp(&b.1));
+    let wow64 = |id: &usize| path_keys.get_index(*id).is_some_and(|(p, _)| p.1);
+    by_path.sort_by(|a, _, b, _| wow64(a).cmp(&wow64(b)));
     // relations are built for one path environment and reused in the next when only the
     // folders that lead patterns moved (rebase.rs); else built again
     let shapes = rebase::Shapes::of(&items);
     // with the relations: the inclusions that reach into what should not be replicated (the
     // same in an environment the relations pass into: rebase.rs declines folders that reach one)
     type Dangers = rustc_hash::FxHashMap<usize, (String, &'static str)>;
+    // each path environment's own environment (relations borrow it while they are held)
     let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
     for groups in by_path.values() {
-        let env = &envs[groups[0].1[0]];
+        let env = &computed[groups[0].1 .0].1;
         // what passes from one environment to the next holds for one engine only
         let same_engine = |at: &Env| at.engine.name() == env.engine.name();
         let reused = built
@@ -243,8 +305,8 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let found: Vec<Vec<Diagnostic>> = par::map(
             groups,
             min_parallel(policy),
-            |&((_, conds, exc, _), members)| {
-                let env = &envs[members[0]];
+            |&((_, conds, exc, _), (place, _))| {
+                let env = &computed[*place].1;
                 // a statement holds where its exception (if any) applies and its condition holds
                 let holds = |exception: Option<u32>, cond: &Option<u32>| {
                     exception.is_none_or(|k| exc[k as usize])
@@ -271,7 +333,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
                 found
             },
         );
-        for (found, (_, members)) in found.into_iter().zip(groups) {
+        for (found, (_, (_, members))) in found.into_iter().zip(groups) {
             findings.record(found, members);
         }
     }
@@ -313,7 +375,8 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
 }
 
 /// The fewest groups of configurations worth spreading over the cores: any, once the policy
-/// is large (each group then takes milliseconds); else none.
+/// is large (each group then takes milliseconds); else thousands (a large configuration space
+/// of a small policy: each group takes microseconds).
 fn min_parallel(policy: &Policy) -> usize {
     let statements = policy.base.data.len()
         + policy.base.services.len()
@@ -325,7 +388,7 @@ fn min_parallel(policy: &Policy) -> usize {
     if statements >= par::MIN_PARALLEL {
         1
     } else {
-        usize::MAX
+        par::MIN_PARALLEL
     }
 }
 
@@ -343,7 +406,7 @@ fn data_variables(items: &[crate::relate::DataRef]) -> Vec<String> {
     out
 }
 
-/// Distinct conditions (by their text), evaluated once per configuration.
+/// Distinct conditions (by their text), each with an id.
 struct Distinct<'p> {
     conds: Vec<&'p Condition>,
     ids: HashMap<String, usize>,
@@ -368,10 +431,6 @@ impl<'p> Distinct<'p> {
             self.conds.push(c);
         }
         id
-    }
-
-    fn eval(&self, env: &Env) -> Vec<bool> {
-        self.conds.iter().map(|c| eval(c, env)).collect()
     }
 }
 

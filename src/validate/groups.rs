@@ -1,0 +1,239 @@
+//! The configuration space, grouped before anything is evaluated: configurations alike in
+//! everything the policy can read — the release, the dimensions that paths and the platform
+//! rules use, and the truth of every condition — are one group, evaluated once.
+//!
+//! Grouping costs a few bit operations per configuration: each condition is compiled against
+//! the matrix into truth tables (per release, per value of a dimension, per component) that
+//! [`eval`] itself fills in, so the compiled form can never disagree with it; no environment
+//! is built for a configuration until it stands for its group.
+
+use crate::ast::{CondKind, Condition};
+use crate::engine::windows;
+use crate::lower::{eval, DimVal, Env};
+use crate::matrix::{Config, Matrix};
+use rustc_hash::FxHashMap;
+
+/// A condition compiled against one matrix.
+enum Compiled {
+    Const(bool),
+    /// By release index.
+    Release(Vec<bool>),
+    /// By value index of dimension `dim`.
+    Dim {
+        dim: usize,
+        truth: Vec<bool>,
+    },
+    Has(usize),
+    ManagementIp,
+    Not(Box<Compiled>),
+    And(Vec<Compiled>),
+    Or(Vec<Compiled>),
+}
+
+impl Compiled {
+    fn of(c: &Condition, m: &Matrix) -> Compiled {
+        match &c.kind {
+            CondKind::Or(xs) => Compiled::Or(xs.iter().map(|x| Compiled::of(x, m)).collect()),
+            CondKind::And(xs) => Compiled::And(xs.iter().map(|x| Compiled::of(x, m)).collect()),
+            CondKind::Not(x) => Compiled::Not(Box::new(Compiled::of(x, m))),
+            CondKind::ManagementIp => Compiled::ManagementIp,
+            CondKind::Has(n) => match m.components.iter().position(|k| k.name == n.text) {
+                Some(i) => Compiled::Has(i),
+                None => Compiled::Const(false),
+            },
+            CondKind::Compare { dimension, .. } => {
+                let Some(first) = m.releases.first() else {
+                    return Compiled::Const(false);
+                };
+                if dimension.text == "version" {
+                    let truth = m
+                        .releases
+                        .iter()
+                        .map(|r| eval(c, &Env::bare(r.date)))
+                        .collect();
+                    return Compiled::Release(truth);
+                }
+                let Some(dim) = m.dimensions.iter().position(|d| d.name == dimension.text) else {
+                    return Compiled::Const(false);
+                };
+                let d = &m.dimensions[dim];
+                let truth = (0..d.values.len())
+                    .map(|v| {
+                        let mut env = Env::bare(first.date);
+                        env.dims.insert(d.name.clone(), DimVal::of(d, v));
+                        eval(c, &env)
+                    })
+                    .collect();
+                Compiled::Dim { dim, truth }
+            }
+        }
+    }
+
+    fn holds(&self, c: &Config) -> bool {
+        match self {
+            Compiled::Const(b) => *b,
+            Compiled::Release(t) => t[c.release],
+            Compiled::Dim { dim, truth } => truth[c.values[*dim]],
+            Compiled::Has(i) => c.has(*i),
+            Compiled::ManagementIp => c.management_ip,
+            Compiled::Not(x) => !x.holds(c),
+            Compiled::And(xs) => xs.iter().all(|x| x.holds(c)),
+            Compiled::Or(xs) => xs.iter().any(|x| x.holds(c)),
+        }
+    }
+}
+
+/// Configurations in groups that the policy cannot tell apart.
+pub struct Alike {
+    /// Each group's members in increasing order; groups in the order of their first member.
+    pub members: Vec<Vec<usize>>,
+    /// Each group's values of the dimensions read outside conditions (`read`).
+    pub dims: Vec<Vec<usize>>,
+    /// Each group's truth of every distinct condition, as bits.
+    bits: Vec<Vec<u64>>,
+    /// The bit of each distinct condition, by its text.
+    ids: FxHashMap<String, usize>,
+}
+
+impl Alike {
+    /// Whether condition `c` (one of those grouped by) holds in group `g`.
+    pub fn holds(&self, g: usize, c: &Condition) -> bool {
+        self.ids
+            .get(&c.to_string())
+            .is_some_and(|&k| self.bits[g][k / 64] & (1 << (k % 64)) != 0)
+    }
+
+    /// The truth of each of `conds` in group `g`.
+    pub fn truth(&self, g: usize, ids: &[usize]) -> Vec<bool> {
+        ids.iter()
+            .map(|&k| k != usize::MAX && self.bits[g][k / 64] & (1 << (k % 64)) != 0)
+            .collect()
+    }
+
+    /// The bits of `conds`, each one of the conditions grouped by (a condition that was not
+    /// would read as false: every condition of the policy is grouped by).
+    pub fn ids(&self, conds: &[&Condition]) -> Vec<usize> {
+        conds
+            .iter()
+            .map(|c| {
+                let id = self.ids.get(&c.to_string()).copied();
+                debug_assert!(id.is_some(), "condition `{c}` was not grouped by");
+                id.unwrap_or(usize::MAX)
+            })
+            .collect()
+    }
+}
+
+/// The configurations of `configs` in groups that the policy cannot tell apart. `path_dims` are
+/// the dimensions the policy's paths use; `conditions` all it has.
+pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: &[usize]) -> Alike {
+    let mut ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut compiled: Vec<Compiled> = Vec::new();
+    for c in conditions {
+        let next = compiled.len();
+        if *ids.entry(c.to_string()).or_insert(next) == next {
+            compiled.push(Compiled::of(c, m));
+        }
+    }
+    // the dimensions read outside conditions: those paths use, and the platform's
+    let mut read: Vec<usize> = path_dims.to_vec();
+    for name in [windows::DIM_ARCH, windows::DIM_OS, windows::DIM_PRODUCT] {
+        if let Some(i) = m.dimensions.iter().position(|d| d.name == name) {
+            read.push(i);
+        }
+    }
+    read.sort_unstable();
+    read.dedup();
+    let words = compiled.len().div_ceil(64).max(1);
+    // a configuration's key: release, the dimensions read, the bits of the conditions
+    let key_of = |c: &Config, key: &mut Vec<u64>| {
+        key.clear();
+        key.push(c.release as u64);
+        key.extend(read.iter().map(|&d| c.values[d] as u64));
+        let at = key.len();
+        key.resize(at + words, 0);
+        for (k, x) in compiled.iter().enumerate() {
+            if x.holds(c) {
+                key[at + k / 64] |= 1 << (k % 64);
+            }
+        }
+    };
+    // blocks of configurations grouped on every core, each block's groups in the order of
+    // their first member; then merged in block order, which keeps that order overall
+    let blocks: Vec<(usize, &[Config])> = configs
+        .chunks(BLOCK)
+        .enumerate()
+        .map(|(b, cs)| (b * BLOCK, cs))
+        .collect();
+    let grouped: Vec<Vec<(Vec<u64>, Vec<usize>)>> = crate::par::map(&blocks, 2, |&(start, cs)| {
+        let mut index: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
+        let mut local: Vec<(Vec<u64>, Vec<usize>)> = Vec::new();
+        let mut key: Vec<u64> = Vec::with_capacity(1 + read.len() + words);
+        for (k, c) in cs.iter().enumerate() {
+            key_of(c, &mut key);
+            // a configuration of a group already seen allocates nothing
+            let g = match index.get(key.as_slice()) {
+                Some(&g) => g,
+                None => {
+                    index.insert(key.clone(), local.len());
+                    local.push((key.clone(), Vec::new()));
+                    local.len() - 1
+                }
+            };
+            local[g].1.push(start + k);
+        }
+        local
+    });
+    let mut index: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
+    let mut out = Alike {
+        members: Vec::new(),
+        dims: Vec::new(),
+        bits: Vec::new(),
+        ids,
+    };
+    let at = 1 + read.len();
+    for (key, members) in grouped.into_iter().flatten() {
+        match index.get(key.as_slice()) {
+            Some(&g) => out.members[g].extend(members),
+            None => {
+                index.insert(key.clone(), out.members.len());
+                out.members.push(members);
+                out.dims
+                    .push(key[1..at].iter().map(|&v| v as usize).collect());
+                out.bits.push(key[at..].to_vec());
+            }
+        }
+    }
+    out
+}
+
+/// Configurations grouped at a time on one core.
+const BLOCK: usize = 1 << 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiled_conditions_agree_with_eval_in_every_configuration() {
+        let m = crate::matrix::load(
+            0,
+            "amx: x\ndimensions:\n  app: { kind: version, values: [\"5.0\", \"6.0\", \"6.5\"] }\n  arch: { kind: enum, values: [x86, x64] }\ncomponents:\n  av: AV\n  db: DB\nversions:\n  \"2007-03-27\": {}\n  \"2007-07-11\": {}\n",
+        )
+        .into_parts()
+        .0
+        .expect("matrix");
+        let text = "amx \"x\" {\n versions 2007-03-27, 2007-07-11\n advise \"a\" when app >= 6.0 and not has(av) or arch == x64\n advise \"b\" when version < 2007-07-11 or management-ip\n advise \"c\" when not (has(db) and app != 6.5) and has(nothing)\n}\n";
+        let policy = crate::parse::parse(0, text).into_parts().0.expect("policy");
+        let claims = crate::matrix::Claims::of(&policy, &m);
+        let space = crate::matrix::enumerate(&m, &claims, (0, policy.span)).expect("space");
+        let conds = policy.conditions();
+        assert_eq!(conds.len(), 3);
+        for c in &space.configs {
+            let env = Env::of_config(&m, c);
+            for cond in &conds {
+                assert_eq!(Compiled::of(cond, &m).holds(c), eval(cond, &env), "{cond}");
+            }
+        }
+    }
+}
