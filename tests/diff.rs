@@ -309,3 +309,52 @@ fn a_server_moved_to_another_engine_says_so() {
         "{t}"
     );
 }
+
+#[test]
+fn outputs_made_to_exhaust_a_reader_are_refused_at_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let a = dir.path().join("a");
+    let (code, _, err) = crate::support::run_amxc(
+        &[
+            "compile",
+            "policies/symantec-mail-security.amx",
+            "--target",
+            "policies/targets/symantec-mail-security/EXCH01.yaml",
+            "--out",
+            a.to_str().expect("a"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let filters = std::fs::read_to_string(a.join("EXCH01/filters.yaml")).expect("filters");
+    for (what, extra) in [
+        (
+            "100,000-deep nesting under an unknown key",
+            format!("junk: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        ("an alias", "junk: &a [1]\nmore: *a\n".to_string()),
+        ("a second document", "---\nserver: X\n".to_string()),
+    ] {
+        let b = dir.path().join("b");
+        let _ = std::fs::remove_dir_all(&b);
+        std::fs::create_dir_all(b.join("EXCH01")).expect("mkdir");
+        for f in ["services.yaml", "summary.md"] {
+            std::fs::copy(a.join("EXCH01").join(f), b.join("EXCH01").join(f)).expect("copy");
+        }
+        std::fs::write(b.join("EXCH01/filters.yaml"), format!("{filters}{extra}")).expect("write");
+        let (code, out, _) = crate::support::run_amxc(
+            &["diff", a.to_str().expect("a"), b.to_str().expect("b")],
+            &[],
+        );
+        assert_eq!(code, 2, "{what}: {out}");
+        assert!(
+            out.contains("AMX0500") && out.contains("is not a file amxc wrote"),
+            "{what}: {out}"
+        );
+        assert!(
+            out.contains("compare folders that `amxc compile` wrote"),
+            "{what}: {out}"
+        );
+        assert!(!out.contains("no changes"), "{what}: {out}");
+    }
+}

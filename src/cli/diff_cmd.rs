@@ -7,9 +7,8 @@ use crate::diff::{diff, markdown, read_tree, text};
 use std::path::Path;
 
 pub fn run(old: &Path, new: &Path, format: DiffFormat, exit_code: bool) -> Outcome {
-    let io = Failure::io;
-    let o = read_tree(old).map_err(io)?;
-    let n = read_tree(new).map_err(io)?;
+    let o = read_tree(old)?;
+    let n = read_tree(new)?;
     if o.is_empty() && n.is_empty() {
         return Err(Failure::usage(
             format!(

@@ -26,6 +26,19 @@ impl Failure {
     }
 }
 
+impl From<crate::diff::OutputsError> for Failure {
+    fn from(e: crate::diff::OutputsError) -> Failure {
+        match e {
+            crate::diff::OutputsError::Unreadable(m) => Failure::io(m),
+            crate::diff::OutputsError::Damaged(m) => Failure(
+                Diagnostic::new(codes::IO, m).with_help(
+                    "compare folders that `amxc compile` wrote; compile again to replace a damaged file",
+                ),
+            ),
+        }
+    }
+}
+
 impl From<ReadError> for Failure {
     fn from(e: ReadError) -> Failure {
         match e {

@@ -30,23 +30,50 @@ fn is_server(dir: &Path) -> bool {
     dir.join("filters.yaml").is_file() || dir.join("cluster.yaml").is_file()
 }
 
-fn read_server(dir: &Path) -> Result<Outputs, String> {
+/// Why an output folder cannot be compared.
+#[derive(Debug)]
+pub enum OutputsError {
+    /// A file or folder that cannot be read.
+    Unreadable(String),
+    /// A file that is not what amxc writes (damaged, edited, or made to exhaust a reader).
+    Damaged(String),
+}
+
+impl std::fmt::Display for OutputsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputsError::Unreadable(m) | OutputsError::Damaged(m) => f.write_str(m),
+        }
+    }
+}
+
+fn read_server(dir: &Path) -> Result<Outputs, OutputsError> {
+    use OutputsError::{Damaged, Unreadable};
+    // read whole, and refused unless shaped as amxc writes YAML (before any reader recurses)
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name)).map_err(|e| {
-            format!(
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Unreadable(format!(
                 "cannot read `{}`: {}",
-                dir.join(name).display(),
+                path.display(),
                 crate::driver::inputs::io_words(&e)
-            )
-        })
+            ))
+        })?;
+        crate::yaml::written_shape(&text).map_err(|e| {
+            Damaged(format!(
+                "`{}` is not a file amxc wrote: {e}",
+                path.display()
+            ))
+        })?;
+        Ok::<String, OutputsError>(text)
     };
     if !dir.join("filters.yaml").is_file() {
         let cluster: crate::emit::cluster::ClusterFile =
             serde_yaml::from_str(&read("cluster.yaml")?).map_err(|e| {
-                format!(
+                Damaged(format!(
                     "`{}` is not a cluster role: {e}",
                     dir.join("cluster.yaml").display()
-                )
+                ))
             })?;
         return Ok(Outputs {
             server: cluster.server.clone(),
@@ -60,19 +87,21 @@ fn read_server(dir: &Path) -> Result<Outputs, String> {
         });
     }
     let filters: FilterSet = serde_yaml::from_str(&read("filters.yaml")?).map_err(|e| {
-        format!(
+        Damaged(format!(
             "`{}` is not a filter set: {e}",
             dir.join("filters.yaml").display()
-        )
+        ))
     })?;
     let services: ServiceSet = match read("services.yaml") {
         Ok(t) => serde_yaml::from_str(&t).map_err(|e| {
-            format!(
+            Damaged(format!(
                 "`{}` is not a service set: {e}",
                 dir.join("services.yaml").display()
-            )
+            ))
         })?,
-        Err(_) => ServiceSet::default(),
+        // a folder without services.yaml compares as one without services
+        Err(Unreadable(_)) => ServiceSet::default(),
+        Err(e) => return Err(e),
     };
     let server = if filters.server.is_empty() {
         dir.file_name()
@@ -91,18 +120,18 @@ fn read_server(dir: &Path) -> Result<Outputs, String> {
 
 /// A server's folder, a fleet's folder of server folders, or a folder of a fleet's shards
 /// (each a folder of server folders, as `compile --partition` jobs leave them).
-pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, String> {
+pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, OutputsError> {
     if is_server(path) {
         return Ok(vec![read_server(path)?]);
     }
-    let subfolders = |dir: &Path| -> Result<Vec<PathBuf>, String> {
+    let subfolders = |dir: &Path| -> Result<Vec<PathBuf>, OutputsError> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| {
-                format!(
+                OutputsError::Unreadable(format!(
                     "cannot read `{}`: {}",
                     dir.display(),
                     crate::driver::inputs::io_words(&e)
-                )
+                ))
             })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())

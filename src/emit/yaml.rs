@@ -128,10 +128,11 @@ fn printable(c: char) -> bool {
     !(c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}'))
 }
 
-/// Words that YAML 1.1 or 1.2 readers take for null, booleans or special numbers.
+/// Words that YAML 1.1 or 1.2 readers take for null, booleans or special numbers, and the
+/// YAML 1.1 merge (`<<`) and value (`=`) keys.
 const SPECIAL: &[&str] = &[
     "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
-    ".nan",
+    ".nan", "<<", "=",
 ];
 
 fn plain_ok(s: &str) -> bool {
@@ -283,5 +284,8 @@ mod tests {
         assert_eq!(q("a: b"), "'a: b'");
         assert_eq!(q("two\nlines"), "\"two\\nlines\"");
         assert_eq!(q(""), "''");
+        // YAML 1.1 readers (PyYAML) take a plain `<<` key for a merge and `=` for a value key
+        assert_eq!(q("<<"), "'<<'");
+        assert_eq!(q("="), "'='");
     }
 }

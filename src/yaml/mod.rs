@@ -82,6 +82,52 @@ impl Node {
 }
 
 /// Read one YAML document. `code` is the diagnostic code for syntax errors.
+/// Whether `text` has the shape of a YAML file amxc wrote (an output read back by `amxc diff`):
+/// one document, nesting at most [`MAX_YAML_DEPTH`] deep, no aliases, no NUL. One pass over
+/// the parser's events, whatever the size — outputs of large policies hold millions of
+/// nodes — so that a file made to exhaust a reader is refused before one reads it.
+pub fn written_shape(text: &str) -> Result<(), String> {
+    if text.contains('\0') {
+        return Err("a NUL character".into());
+    }
+    let mut parser = Parser::new_from_str(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let mut depth = 0usize;
+    let mut documents = 0usize;
+    while let Some(next) = parser.next_event() {
+        let (event, span) =
+            next.map_err(|e| format!("{} (line {})", e.info(), e.marker().line()))?;
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(format!(
+                        "a second YAML document (line {})",
+                        span.start.line()
+                    ));
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(format!(
+                        "YAML nests deeper than {MAX_YAML_DEPTH} levels (line {})",
+                        span.start.line()
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            Event::Alias(_) => {
+                return Err(format!(
+                    "a YAML alias, which amxc never writes (line {})",
+                    span.start.line()
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 pub fn load(file: FileId, text: &str, code: Code) -> Result<Node, Diagnostic> {
     // a NUL would silently end the document in some readers: refused where it is
     if let Some(at) = text.find('\0') {
