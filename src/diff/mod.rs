@@ -47,34 +47,38 @@ impl std::fmt::Display for OutputsError {
     }
 }
 
+/// An output file read back, as `what` (`a filter set`): refused unless shaped as amxc writes
+/// YAML — checked before any reader recurses into it — then read.
+pub fn parse_output<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    what: &str,
+) -> Result<T, OutputsError> {
+    crate::yaml::written_shape(text).map_err(|e| {
+        OutputsError::Damaged(format!(
+            "`{}` is not a file amxc wrote: {e}",
+            path.display()
+        ))
+    })?;
+    serde_yaml::from_str(text)
+        .map_err(|e| OutputsError::Damaged(format!("`{}` is not {what}: {e}", path.display())))
+}
+
 fn read_server(dir: &Path) -> Result<Outputs, OutputsError> {
-    use OutputsError::{Damaged, Unreadable};
-    // read whole, and refused unless shaped as amxc writes YAML (before any reader recurses)
     let read = |name: &str| {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Unreadable(format!(
+        std::fs::read_to_string(&path).map_err(|e| {
+            OutputsError::Unreadable(format!(
                 "cannot read `{}`: {}",
                 path.display(),
                 crate::driver::inputs::io_words(&e)
             ))
-        })?;
-        crate::yaml::written_shape(&text).map_err(|e| {
-            Damaged(format!(
-                "`{}` is not a file amxc wrote: {e}",
-                path.display()
-            ))
-        })?;
-        Ok::<String, OutputsError>(text)
+        })
     };
     if !dir.join("filters.yaml").is_file() {
+        let path = dir.join("cluster.yaml");
         let cluster: crate::emit::cluster::ClusterFile =
-            serde_yaml::from_str(&read("cluster.yaml")?).map_err(|e| {
-                Damaged(format!(
-                    "`{}` is not a cluster role: {e}",
-                    dir.join("cluster.yaml").display()
-                ))
-            })?;
+            parse_output(&read("cluster.yaml")?, &path, "a cluster role")?;
         return Ok(Outputs {
             server: cluster.server.clone(),
             filters: FilterSet {
@@ -86,22 +90,15 @@ fn read_server(dir: &Path) -> Result<Outputs, OutputsError> {
             cluster: Some(cluster),
         });
     }
-    let filters: FilterSet = serde_yaml::from_str(&read("filters.yaml")?).map_err(|e| {
-        Damaged(format!(
-            "`{}` is not a filter set: {e}",
-            dir.join("filters.yaml").display()
-        ))
-    })?;
+    let filters: FilterSet = parse_output(
+        &read("filters.yaml")?,
+        &dir.join("filters.yaml"),
+        "a filter set",
+    )?;
     let services: ServiceSet = match read("services.yaml") {
-        Ok(t) => serde_yaml::from_str(&t).map_err(|e| {
-            Damaged(format!(
-                "`{}` is not a service set: {e}",
-                dir.join("services.yaml").display()
-            ))
-        })?,
+        Ok(t) => parse_output(&t, &dir.join("services.yaml"), "a service set")?,
         // a folder without services.yaml compares as one without services
-        Err(Unreadable(_)) => ServiceSet::default(),
-        Err(e) => return Err(e),
+        Err(_) => ServiceSet::default(),
     };
     let server = if filters.server.is_empty() {
         dir.file_name()
