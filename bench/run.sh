@@ -47,6 +47,27 @@ for used in 2 17; do
   echo "| check 524,288 configurations, conditions on $used components | ${secs} s | ${mem} KB |"
 done
 
+# hostile inputs (issue cases): each should stop early or stay proportional to its size
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+open(f"{w}/blank.amx", "w").write('amx "b" {\n    versions 2007-07-11\n' + "\n" * 60_000_000 + "}\n")
+lines = ['amx "q" {', "versions 2007-07-11", "data {"] + [f"files include 'C:\\App\\d{i}\\**'" for i in range(23_000)] + ["}", "}"]
+open(f"{w}/unindented.amx", "w").write("\n".join(lines) + "\n")
+lines = ['amx "q" {', "    versions 2007-07-11", "    data {"] + [f"// comment {i}" for i in range(47_700)] + ["        files include 'C:\\App\\**'", "    }", "}"]
+open(f"{w}/comments.amx", "w").write("\n".join(lines) + "\n")
+defs = "\n".join(f"        V{i} = '%V{i+1}%%V{i+1}%'" for i in range(40)) + "\n        V40 = 'x'"
+open(f"{w}/doubling.amx", "w").write('amx "d" {\n    versions 2007-07-11\n    paths {\n' + defs + "\n    }\n    data {\n        files include 'C:\\%V0%\\**'\n    }\n}\n")
+open(f"{w}/stars.amx", "w").write('amx "s" {\n    versions 2007-07-11\n    data {\n        files include \'C:\\' + "*?" * 32_000 + "'\n    }\n}\n")
+PY
+for case in "check blank.amx:60 MB of blank lines" "fmt --check unindented.amx:fmt --check, 0.75 MB unindented" \
+            "fmt --check comments.amx:fmt --check, 0.8 MB of column-0 comments" \
+            "check doubling.amx:40 path variables each doubling the next" "check stars.amx:one 64 KB *?*? name"; do
+  args=${case%%:*}; what=${case#*:}
+  read -r secs mem <<<"$(measure $amxc ${args% *} "$work/${args##* }")"
+  echo "| hostile: $what | ${secs} s | ${mem} KB |"
+done
+
 # a 10 MB policy end to end
 python3 bench/gen.py policy 130000 "$work/big.amx"
 bytes=$(stat -c %s "$work/big.amx")
