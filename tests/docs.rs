@@ -144,6 +144,30 @@ fn every_yaml_block_parses_and_every_workflow_is_a_valid_workflow() {
 }
 
 #[test]
+fn the_release_workflow_is_valid_and_builds_the_archives_binstall_looks_for() {
+    let workflow = validator("github-workflow.schema.json");
+    let text = std::fs::read_to_string(".github/workflows/release.yml").expect("release.yml");
+    let json = yaml_to_json(&text);
+    assert_eq!(errors(&workflow, &json), Vec::<String>::new());
+    // the archive the workflow packages is the one Cargo.toml's binstall metadata names
+    let cargo = std::fs::read_to_string("Cargo.toml").expect("Cargo.toml");
+    assert!(cargo.contains(
+        "pkg-url = \"{ repo }/releases/download/v{ version }/{ name }-{ target }{ archive-suffix }\""
+    ));
+    assert!(cargo.contains("bin-dir = \"{ name }-{ target }/{ bin }{ binary-ext }\""));
+    assert!(text.contains("dir=amxc-${{ matrix.target }}"));
+    assert!(text.contains("tar czf \"$dir.tgz\" \"$dir\""));
+    assert!(text.contains("7z a \"$dir.zip\" \"$dir\""));
+    assert!(text.contains("cargo build --release --locked"));
+    // every platform the workflow builds is one whose archive format the metadata states
+    for line in text.lines().filter(|l| l.contains("target: ") && l.contains("archive: ")) {
+        let zip = line.contains("archive: zip");
+        let windows = line.contains("windows");
+        assert_eq!(zip, windows, "{line}");
+    }
+}
+
+#[test]
 fn the_composite_action_is_a_valid_action_and_its_inputs_are_documented() {
     let action = validator("github-action.schema.json");
     let text = std::fs::read_to_string("action.yml").expect("action.yml");
