@@ -399,3 +399,63 @@ fn a_missing_file_is_worded_one_way_without_os_error_numbers() {
         assert!(!all.contains("os error"), "{args:?}: {all}");
     }
 }
+
+#[test]
+fn format_json_gives_one_document_with_the_report_for_every_command_that_prints_one() {
+    let dir = tempfile::tempdir().expect("temp");
+    let listing = dir.path().join("paths.txt");
+    std::fs::write(
+        &listing,
+        "C:\\Program Files (x86)\\Symantec\\SMSMSE\\5.0\\Server\\a.xml\r\nC:\\Windows\\x\r\n",
+    )
+    .expect("listing");
+    let unformatted = dir.path().join("u.amx");
+    std::fs::write(&unformatted, "amx \"u\" {\nversions 2007-07-11\n}\n").expect("policy");
+    let seed = "policies/symantec-mail-security.amx";
+    let target = "policies/targets/symantec-mail-security/EXCH03.yaml";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "coverage",
+                seed,
+                "--target",
+                target,
+                "--paths",
+                listing.to_str().expect("p"),
+            ],
+            "/result/paths/0/class",
+        ),
+        (
+            vec![
+                "coverage",
+                seed,
+                "--target",
+                target,
+                "--paths",
+                listing.to_str().expect("p"),
+                "--summary",
+            ],
+            "/result/summary/outside",
+        ),
+        (
+            vec!["explain-path", "C:\\Windows\\x", seed, "--target", target],
+            "/result/class",
+        ),
+        (vec!["doc", seed], "/result/markdown"),
+        (
+            vec!["fmt", "--check", unformatted.to_str().expect("u")],
+            "/result/would_reformat/0/diff",
+        ),
+    ];
+    for (mut args, pointer) in cases {
+        args.extend(["--format", "json"]);
+        let (_, out, err) = crate::support::run_amxc(&args, &[]);
+        let doc: serde_json::Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{out}\n{err}"));
+        assert!(doc.get("diagnostics").is_some(), "{args:?}: {doc}");
+        assert!(
+            doc.pointer(pointer).is_some_and(|v| !v.is_null()),
+            "{args:?}: no {pointer} in {doc}"
+        );
+    }
+}

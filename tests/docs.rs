@@ -160,7 +160,10 @@ fn the_release_workflow_is_valid_and_builds_the_archives_binstall_looks_for() {
     assert!(text.contains("7z a \"$dir.zip\" \"$dir\""));
     assert!(text.contains("cargo build --release --locked"));
     // every platform the workflow builds is one whose archive format the metadata states
-    for line in text.lines().filter(|l| l.contains("target: ") && l.contains("archive: ")) {
+    for line in text
+        .lines()
+        .filter(|l| l.contains("target: ") && l.contains("archive: "))
+    {
         let zip = line.contains("archive: zip");
         let windows = line.contains("windows");
         assert_eq!(zip, windows, "{line}");

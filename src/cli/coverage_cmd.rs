@@ -1,13 +1,38 @@
 //! `amxc coverage POLICY --target FILE --paths LISTING` and `amxc explain-path PATH`.
 
 use super::failure::{Failure, Outcome};
-use super::output::{emit, stdout};
+use super::output::emit_result;
 use super::{DiagArgs, EXIT_FINDINGS};
 use crate::coverage::{Class, Classifier, Summary};
 use crate::driver::load::with_plan;
 use crate::source::SourceMap;
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// A path's verdict as JSON: its class and the rule that decided it.
+fn verdict_json(c: &Classifier, path: &str, v: crate::coverage::Verdict) -> serde_json::Value {
+    serde_json::json!({
+        "path": path,
+        "class": v.class.as_str(),
+        "rule": v.rule.map(|r| &c.rules[r]),
+        "implied": v.implied,
+    })
+}
+
+/// Counts as JSON, each rule with the paths it decided.
+fn summary_json(c: &Classifier, sum: &Summary) -> serde_json::Value {
+    serde_json::json!({
+        "paths": sum.paths,
+        "replicated": sum.replicated,
+        "excluded": sum.excluded,
+        "unprotected": sum.unprotected,
+        "outside": sum.outside,
+        "invalid": sum.invalid,
+        "rules": c.rules.iter().zip(&sum.by_rule).map(|(r, n)| serde_json::json!({
+            "kind": r.kind, "pattern": r.pattern, "origin": r.origin, "paths": n,
+        })).collect::<Vec<_>>(),
+    })
+}
 
 fn describe(c: &Classifier, v: crate::coverage::Verdict) -> String {
     match (v.rule, v.implied) {
@@ -62,13 +87,14 @@ pub fn fleet(
         .into_parts();
     let mut errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
     let Some(c) = checked else {
-        return Ok(emit(&sources, &errors, diag, None).max(EXIT_FINDINGS));
+        return Ok(emit_result(&sources, &errors, diag, None, None).max(EXIT_FINDINGS));
     };
     let loaded =
         crate::driver::fleet::load_targets(&mut sources, &files, &c, partition.as_ref(), None)
             .map_err(Failure::from)?;
     errors.extend(loaded.diagnostics.into_iter().filter(|d| d.is_error()));
     let mut out = String::new();
+    let mut per_server: Vec<serde_json::Value> = Vec::new();
     let mut total = Summary::new(0);
     let (mut servers, mut missing) = (0, 0);
     for t in loaded.targets {
@@ -77,12 +103,11 @@ pub fn fleet(
             .map(|ext| listings.join(format!("{}.{ext}", t.server)))
             .find(|p| p.is_file());
         let Some(listing) = listing else {
-            let _ = writeln!(
-                out,
-                "{}: no listing ({})",
-                t.server,
-                listings.join(format!("{}.txt", t.server)).display()
-            );
+            let expected = listings.join(format!("{}.txt", t.server));
+            let _ = writeln!(out, "{}: no listing ({})", t.server, expected.display());
+            per_server.push(serde_json::json!({
+                "server": t.server, "listing": null, "expected": expected.display().to_string(),
+            }));
             missing += 1;
             continue;
         };
@@ -98,6 +123,11 @@ pub fn fleet(
             total.add(crate::coverage::Verdict { rule: None, ..v });
         }
         servers += 1;
+        per_server.push(serde_json::json!({
+            "server": t.server,
+            "listing": listing.display().to_string(),
+            "summary": summary_json(&classifier, &sum),
+        }));
         let _ = writeln!(out, "{}: {} paths: {} replicated, {} excluded, {} unprotected, {} outside every filter, {} invalid", t.server, sum.paths, sum.replicated, sum.excluded, sum.unprotected, sum.outside, sum.invalid);
     }
     let shard = partition.as_ref().map_or(String::new(), |p| {
@@ -107,8 +137,22 @@ pub fn fleet(
     if missing > 0 {
         let _ = writeln!(out, "{missing} servers have no listing");
     }
-    stdout(&out);
-    let code = emit(&sources, &errors, diag, None);
+    let result = serde_json::json!({
+        "format_version": 1,
+        "servers": per_server,
+        "shard": partition.as_ref().map(|p| p.label()),
+        "total": {
+            "servers": servers,
+            "without_listing": missing,
+            "paths": total.paths,
+            "replicated": total.replicated,
+            "excluded": total.excluded,
+            "unprotected": total.unprotected,
+            "outside": total.outside,
+            "invalid": total.invalid,
+        },
+    });
+    let code = emit_result(&sources, &errors, diag, Some(&out), Some(result));
     Ok(if missing > 0 || errors.iter().any(|d| d.is_error()) {
         code.max(EXIT_FINDINGS)
     } else {
@@ -130,11 +174,13 @@ pub fn coverage(
         let c = Classifier::new(plan);
         let mut sum = Summary::new(c.rules.len());
         let mut out = String::new();
+        let mut paths: Vec<serde_json::Value> = Vec::new();
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         for (line, v) in lines.iter().zip(c.classify_all(&lines)) {
             sum.add(v);
             if !summary {
                 let _ = writeln!(out, "{:<11} {}  <- {}", v.class.as_str(), line.trim(), describe(&c, v));
+                paths.push(verdict_json(&c, line.trim(), v));
             }
         }
         if summary {
@@ -152,7 +198,15 @@ pub fn coverage(
                 }
             }
         }
-        out
+        let mut result = serde_json::json!({
+            "format_version": 1,
+            "server": plan.target.server,
+            "summary": summary_json(&c, &sum),
+        });
+        if !summary {
+            result["paths"] = serde_json::Value::Array(paths);
+        }
+        (out, result)
     })
     .map_err(Failure::from)?
     .into_parts();
@@ -189,32 +243,38 @@ pub fn explain_path(
         let all = c.matching_rules(key);
         if !all.is_empty() {
             out.push_str("  every rule that matches it:\n");
-            for i in all {
+            for &i in &all {
                 let r = &c.rules[i];
                 let mark = if Some(i) == v.rule { "*" } else { " " };
                 let _ = writeln!(out, "  {mark} {} {} ({})", r.kind, r.pattern, r.origin);
             }
         }
-        out
+        let mut result = verdict_json(&c, path, v);
+        result["format_version"] = 1.into();
+        result["server"] = plan.target.server.clone().into();
+        result["read_as"] = redirected.clone().into();
+        result["matching"] = all
+            .iter()
+            .map(|&i| serde_json::json!(&c.rules[i]))
+            .collect();
+        (out, result)
     })
     .map_err(Failure::from)?
     .into_parts();
     Ok(finish(&sources, out, diags, diag))
 }
 
-/// Print the report, or the errors that prevented it; the exit code follows.
+/// Print the report (text, or with `--format json` one document with the diagnostics), or
+/// the errors that prevented it; the exit code follows.
 fn finish(
     sources: &SourceMap,
-    out: Option<String>,
+    out: Option<(String, serde_json::Value)>,
     diags: Vec<crate::diagnostic::Diagnostic>,
     diag: &DiagArgs,
 ) -> u8 {
     let errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
     match out {
-        Some(o) => {
-            stdout(&o);
-            emit(sources, &errors, diag, None)
-        }
-        None => emit(sources, &errors, diag, None).max(EXIT_FINDINGS),
+        Some((text, json)) => emit_result(sources, &errors, diag, Some(&text), Some(json)),
+        None => emit_result(sources, &errors, diag, None, None).max(EXIT_FINDINGS),
     }
 }

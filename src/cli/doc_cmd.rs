@@ -19,6 +19,24 @@ pub fn run(policy: &Path, matrix: Option<&Path>, details: bool, diag: &DiagArgs)
     let Some(p) = &loaded.policy else {
         return Ok(emit(&sources, &loaded.diagnostics, diag, None).max(EXIT_FINDINGS));
     };
-    super::output::stdout(&feature_list(p, loaded.matrix.as_ref(), details));
-    Ok(0)
+    let article = feature_list(p, loaded.matrix.as_ref(), details);
+    // with `--format json`: the article's Markdown in one document with the diagnostics
+    let result = serde_json::json!({
+        "format_version": 1,
+        "amx": p.id.text,
+        "markdown": article,
+    });
+    let notes: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    Ok(super::output::emit_result(
+        &sources,
+        &notes,
+        diag,
+        Some(&article),
+        Some(result),
+    ))
 }

@@ -1,8 +1,9 @@
 //! `amxc fmt [--check] [PATH...]`
 
 use super::failure::{Failure, Outcome};
-use super::output::{emit, stdout};
+use super::output::{emit, emit_result};
 use super::{DiagArgs, EXIT_FINDINGS};
+use crate::diagnostic::Format;
 use crate::driver::inputs::{self, ReadError};
 use crate::format::format_file;
 use crate::parse::{self, parse};
@@ -19,6 +20,10 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
     let mut changed = 0;
+    // with `--format json`, one document at the end: each file that is (or would be) rewritten,
+    // with its diff when checking
+    let json = Format::from(diag.format) == Format::Json;
+    let mut report: Vec<serde_json::Value> = Vec::new();
     for path in &files {
         let file = match inputs::read(&mut sources, path, parse::MAX_POLICY_BYTES) {
             Ok(f) => f,
@@ -39,12 +44,17 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
             continue;
         }
         changed += 1;
+        let name = path.display().to_string();
         if check {
-            let name = path.display().to_string();
-            stdout(&crate::driver::textdiff::unified(
-                &name, &name, text, &formatted,
-            ));
+            let diff = crate::driver::textdiff::unified(&name, &name, text, &formatted);
+            report.push(serde_json::json!({ "path": name, "diff": diff }));
+            if json {
+                continue;
+            }
+            // each file's diff as soon as it is known
+            super::output::stdout(&diff);
         } else {
+            report.push(serde_json::json!({ "path": name }));
             let tmp = path.with_extension("amx.amxc-fmt");
             let written =
                 std::fs::write(&tmp, &formatted).and_then(|()| std::fs::rename(&tmp, path));
@@ -63,7 +73,21 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
     } else {
         format!("{changed} of {} files reformatted", files.len())
     };
-    let code = emit(&sources, &diags, diag, Some(summary));
+    let code = if json {
+        let key = if check {
+            "would_reformat"
+        } else {
+            "reformatted"
+        };
+        let result = serde_json::json!({
+            "format_version": 1,
+            "files": files.len(),
+            key: report,
+        });
+        emit_result(&sources, &diags, diag, None, Some(result))
+    } else {
+        emit(&sources, &diags, diag, Some(summary))
+    };
     Ok(if check && changed > 0 {
         code.max(EXIT_FINDINGS)
     } else {

@@ -36,6 +36,35 @@ pub fn emit(
     exit_code(diags, args.deny_warnings)
 }
 
+/// A command's own output and its diagnostics: with `--format json`, one JSON document — the
+/// diagnostics document with the command's `result` beside them (`null` when there is none) —
+/// so that a pipeline reads one value; otherwise `text` (when there is a result), then the
+/// diagnostics as [`emit`] prints them.
+pub fn emit_result(
+    sources: &SourceMap,
+    diags: &[Diagnostic],
+    args: &DiagArgs,
+    text: Option<&str>,
+    result: Option<serde_json::Value>,
+) -> u8 {
+    if Format::from(args.format) != Format::Json {
+        if let Some(t) = text {
+            stdout(t);
+        }
+        return emit(sources, diags, args, None);
+    }
+    let rendered = render(sources, diags, Format::Json, false);
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&rendered).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("result".into(), result.unwrap_or(serde_json::Value::Null));
+    }
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    stdout(&out);
+    exit_code(diags, args.deny_warnings)
+}
+
 pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> u8 {
     let fails = diags.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
