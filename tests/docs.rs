@@ -158,7 +158,8 @@ fn the_release_workflow_is_valid_and_builds_the_archives_binstall_looks_for() {
     assert!(text.contains("dir=amxc-${{ matrix.target }}"));
     assert!(text.contains("tar czf \"$dir.tgz\" \"$dir\""));
     assert!(text.contains("7z a \"$dir.zip\" \"$dir\""));
-    assert!(text.contains("cargo build --release --locked"));
+    assert!(text.contains("cargo build --profile dist --locked"));
+    assert!(cargo.contains("[profile.dist]"));
     // every platform the workflow builds is one whose archive format the metadata states
     for line in text
         .lines()
