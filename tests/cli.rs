@@ -413,6 +413,8 @@ fn format_json_gives_one_document_with_the_report_for_every_command_that_prints_
     std::fs::write(&unformatted, "amx \"u\" {\nversions 2007-07-11\n}\n").expect("policy");
     let seed = "policies/symantec-mail-security.amx";
     let target = "policies/targets/symantec-mail-security/EXCH03.yaml";
+    let out_dir = dir.path().join("out");
+    let out_text = out_dir.to_str().expect("o");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec![
@@ -443,19 +445,57 @@ fn format_json_gives_one_document_with_the_report_for_every_command_that_prints_
         ),
         (vec!["doc", seed], "/result/markdown"),
         (
+            vec![
+                "compile", seed, "--target", target, "--out", out_text, "--check",
+            ],
+            "/result/stale/0/diff",
+        ),
+        (
             vec!["fmt", "--check", unformatted.to_str().expect("u")],
             "/result/would_reformat/0/diff",
         ),
     ];
+    // a compiled folder that is stale: one file edited
+    let out = dir.path().join("out");
+    let (code, _, err) = crate::support::run_amxc(
+        &[
+            "compile",
+            seed,
+            "--target",
+            target,
+            "--out",
+            out.to_str().expect("o"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(out.join("EXCH03/summary.md"), "edited\n").expect("edit");
     for (mut args, pointer) in cases {
         args.extend(["--format", "json"]);
         let (_, out, err) = crate::support::run_amxc(&args, &[]);
+        assert!(!out.is_empty(), "{args:?}: {err}");
         let doc: serde_json::Value = serde_json::from_str(&out)
             .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{out}\n{err}"));
         assert!(doc.get("diagnostics").is_some(), "{args:?}: {doc}");
+        assert_eq!(doc["format_version"], 1, "{args:?}");
         assert!(
             doc.pointer(pointer).is_some_and(|v| !v.is_null()),
             "{args:?}: no {pointer} in {doc}"
         );
     }
+}
+
+#[test]
+fn explain_speaks_json_too() {
+    let (code, out, _) = crate::support::run_amxc(&["explain", "--list", "--format", "json"], &[]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let codes = doc["codes"].as_array().expect("codes");
+    assert_eq!(codes.len(), amxc::diagnostic::CODES.len());
+    let (_, out, _) = crate::support::run_amxc(&["explain", "amx0317", "--format", "json"], &[]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["codes"][0]["code"], "AMX0317");
+    assert!(doc["codes"][0]["fix"]
+        .as_str()
+        .is_some_and(|f| f.contains("allow AMX0317")));
 }

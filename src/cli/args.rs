@@ -167,13 +167,18 @@ pub enum Command {
     )]
     Discover(DiscoverArgs),
     /// Explain a diagnostic code: what it means, an example, the fix.
-    #[command(after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list")]
+    #[command(
+        after_help = "Examples:\n  amxc explain AMX0302\n  amxc explain --list\n  amxc explain --list --format json > codes.json"
+    )]
     Explain {
         /// A code such as AMX0302.
         code: Option<String>,
         /// List every code with its title.
         #[arg(long)]
         list: bool,
+        /// How to print the explanation.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
     },
     /// Compile a policy for one server or a fleet into filter sets, scripts and summaries.
     #[command(
@@ -304,6 +309,15 @@ impl From<FormatArg> for Format {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EmitExtra {
     /// `filters.json` beside `filters.yaml`.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Text for a terminal.
+    Text,
+    /// One JSON document with a `format_version`: each code's severity, title, meaning,
+    /// example and fix.
     Json,
 }
 

@@ -1,8 +1,9 @@
 //! `amxc compile POLICY --target FILE | --targets DIR --out DIR [--check]`
 
 use super::failure::{Failure, Outcome};
-use super::output::{counts, emit};
+use super::output::{counts, emit, emit_result};
 use super::{DiagArgs, EXIT_FINDINGS};
+use crate::diagnostic::Format;
 use crate::driver::fleet::{compile_fleet, FleetArgs};
 use crate::driver::inputs::ReadError;
 use crate::source::SourceMap;
@@ -16,9 +17,13 @@ pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Ou
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
         Err(e) => return Err(e.into()),
     };
-    let mut stdout = std::io::stdout().lock();
-    for (_, diff) in &report.stale {
-        let _ = stdout.write_all(diff.as_bytes());
+    // stale servers' diffs as they are, or (with `--format json`) in the one document at the end
+    let json = Format::from(diag.format) == Format::Json;
+    if !json {
+        let mut stdout = std::io::stdout().lock();
+        for (_, diff) in &report.stale {
+            let _ = stdout.write_all(diff.as_bytes());
+        }
     }
     // a shard's manifest: beside its servers, or where `--manifest` says (with `--check`, only
     // there: a check writes nothing into OUT)
@@ -74,7 +79,22 @@ pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Ou
             counts(&report.diagnostics)
         )
     };
-    let code = emit(&sources, &report.diagnostics, diag, Some(summary));
+    let code = if json {
+        let result = serde_json::json!({
+            "format_version": 1,
+            "check": args.check,
+            "out": args.out.display().to_string(),
+            "servers": report.servers,
+            "stale": report.stale.iter().map(|(server, diff)| serde_json::json!({
+                "server": server, "diff": diff,
+            })).collect::<Vec<_>>(),
+            "shard": args.partition.as_ref().map(|p| p.label()),
+            "policy_failed": report.policy_failed,
+        });
+        emit_result(&sources, &report.diagnostics, diag, None, Some(result))
+    } else {
+        emit(&sources, &report.diagnostics, diag, Some(summary))
+    };
     Ok(if report.failed(n) {
         code.max(EXIT_FINDINGS)
     } else {

@@ -158,7 +158,9 @@ pub fn run(cli: Cli) -> ExitCode {
             diag,
         } => coverage_cmd::explain_path(&path, &policy, matrix.as_deref(), &target, &diag),
         Command::Fmt { paths, check, diag } => fmt_cmd::run(&paths, check, &diag),
-        Command::Explain { code, list } => explain_cmd::run(code.as_deref(), list),
+        Command::Explain { code, list, format } => {
+            explain_cmd::run(code.as_deref(), list, format == args::ExplainFormat::Json)
+        }
         Command::Matrix {
             policy,
             matrix,
