@@ -259,6 +259,7 @@ fn hover_shows_values_settings_releases_rules_and_explanations() {
         ("a release", "2007-03-27", 0, 1),
         ("a data rule", "files include", 0, 2),
         ("a task", "LiveUpdate\"", 0, 1),
+        ("an acknowledged finding", "allow AMX0317", 0, 8),
     ] {
         let h = c.request("textDocument/hover", c.at(name, &text, needle, k, shift));
         let md = h["contents"]["value"].as_str().unwrap_or("(nothing)");
@@ -267,6 +268,10 @@ fn hover_shows_values_settings_releases_rules_and_explanations() {
     assert!(
         out.contains("arch x64"),
         "the value differs per architecture:\n{out}"
+    );
+    assert!(
+        out.contains("Acknowledges:") && out.contains("is written on the passive"),
+        "hover on an allow names what it acknowledges:\n{out}"
     );
     snapshot("lsp@hover", out);
     c.stop();

@@ -20,6 +20,8 @@ pub struct Analysis {
     pub matrix_path: PathBuf,
     pub matrix_file: Option<FileId>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings the policy acknowledges with `allow` (shown on hover over the statement).
+    pub acknowledged: Vec<crate::validate::Acknowledged>,
     /// Every configuration the policy claims (none without a matrix).
     pub envs: Vec<Env>,
     /// While the text does not parse (half typed): the policy as it last parsed, for the
@@ -73,8 +75,11 @@ pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) 
         .iter()
         .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|l| l.file == file));
     let mut envs = Vec::new();
+    let mut acknowledged = Vec::new();
     if let (Some(p), false) = (&policy, parse_failed) {
-        diagnostics.extend(crate::validate::validate(p, m.as_ref()).diagnostics);
+        let v = crate::validate::validate(p, m.as_ref());
+        diagnostics.extend(v.diagnostics);
+        acknowledged = v.acknowledged;
         if let Some(m) = &m {
             if let Ok(space) = matrix::enumerate(m, &Claims::of(p, m), (file, p.id.span)) {
                 envs = space
@@ -100,6 +105,7 @@ pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) 
         matrix_path,
         matrix_file,
         diagnostics,
+        acknowledged,
         envs,
         last_parsed,
     }

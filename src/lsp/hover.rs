@@ -24,6 +24,8 @@ pub fn hover(a: &Analysis, text: &str, offset: usize) -> Option<String> {
             });
         } else if let Some(rule) = data_rule_at(p, offset) {
             parts.push(data_rule(a, p, rule));
+        } else if let Some(allow) = allow_at(p, offset) {
+            parts.push(acknowledged(a, allow));
         }
     }
     for d in &a.diagnostics {
@@ -299,6 +301,45 @@ fn task(p: &Policy, s: &Symbol) -> String {
 struct RuleAt<'a> {
     item: &'a Item<DataRule>,
     exception: Option<&'a crate::ast::Exception>,
+}
+
+/// The `allow` statement at `offset`.
+fn allow_at(p: &Policy, offset: usize) -> Option<&Item<crate::ast::Allow>> {
+    p.bodies().find_map(|(b, _)| {
+        b.allows
+            .iter()
+            .find(|i| i.span.start <= offset && offset <= i.span.end)
+    })
+}
+
+/// What an `allow` acknowledges: the findings it keeps from being reported, then what its code
+/// means.
+fn acknowledged(a: &Analysis, allow: &Item<crate::ast::Allow>) -> String {
+    let mut out = String::new();
+    let found: Vec<_> = a
+        .acknowledged
+        .iter()
+        .filter(|k| k.allow == allow.span)
+        .collect();
+    if found.is_empty() {
+        out.push_str("Acknowledges no finding here.\n\n");
+    } else {
+        out.push_str("Acknowledges:\n\n");
+        for k in found {
+            let _ = writeln!(out, "- {}", k.finding.message);
+            for n in &k.finding.notes {
+                let _ = writeln!(out, "  ({n})");
+            }
+        }
+        out.push('\n');
+    }
+    match crate::diagnostic::Code::parse(&allow.value.code.text) {
+        Some(c) => {
+            let _ = write!(out, "```text\n{}```", crate::diagnostic::explain(c));
+        }
+        None => out.push_str("Not an amxc code."),
+    }
+    out
 }
 
 fn data_rule_at(p: &Policy, offset: usize) -> Option<RuleAt<'_>> {
