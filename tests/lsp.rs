@@ -338,6 +338,21 @@ fn completion_offers_what_the_place_allows() {
             "    versions 2007-03-27, 2007-07-11\n",
             "    switchover ",
         ),
+        (
+            "a code to acknowledge",
+            "    versions 2007-03-27, 2007-07-11\n",
+            "    allow ",
+        ),
+        (
+            "where the application writes",
+            "bits 32 // 32-bit: Program Files (x86) and Wow6432Node on x64\n",
+            "        writes 'C:\\X\\**' on ",
+        ),
+        (
+            "a statement in the application block",
+            "bits 32 // 32-bit: Program Files (x86) and Wow6432Node on x64\n",
+            "        ",
+        ),
     ] {
         let at = base
             .find(insert_after)

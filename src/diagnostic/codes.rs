@@ -260,7 +260,7 @@ codes! {
     fix "Define the variables from absolute paths or built-ins, each using another at most a few levels deep."
 
     214 INVALID_ALLOW Error "allow names a code that cannot be acknowledged"
-    { "`allow AMXnnnn because \"…\"` acknowledges a documented known issue: a finding over the configuration space (an AMX03xx code) that the policy keeps on purpose, in the scope the statement stands in. This one names a code amxc does not have, or one that is not such a finding (a syntax, name or type error, a matrix or target problem, or AMX0313, a policy that applies to no configuration) and cannot be acknowledged." }
+    { "`allow AMXnnnn because \"…\"` acknowledges a documented known issue: a finding over the configuration space (an AMX03xx code) that the policy keeps on purpose, in the scope the statement stands in. This one names a code amxc does not have, or one that is not such a finding (a syntax, name or type error, a matrix or target problem, AMX0313, a policy that applies to no configuration, or AMX0318, an `allow` that acknowledges nothing) and cannot be acknowledged." }
     example "exception 2007-03-27 {\n    allow AMX0001 because \"the old syntax\"\n}"
     fix "Name the AMX03xx code of the finding to acknowledge (`amxc explain CODE` says what each means), or fix what the code reports."
 

@@ -29,9 +29,10 @@ pub const BLOCKS: &[(&str, &[&str])] = &[
             "unsupported",
             "applies-to",
             "switchover",
+            "allow",
         ],
     ),
-    ("application", &["formerly", "bits"]),
+    ("application", &["formerly", "bits", "writes"]),
     ("services", &["service", "startup", "on-failure"]),
     (
         "service",
@@ -49,7 +50,7 @@ pub const BLOCKS: &[(&str, &[&str])] = &[
     ),
     ("data", &["files", "registry", "snapshot", "unprotected"]),
     ("tasks", &["task"]),
-    ("task", &["at", "on", "run", "timeout", "when"]),
+    ("task", &["at", "on", "run", "timeout", "writes", "when"]),
     (
         "exception",
         &[
@@ -61,6 +62,7 @@ pub const BLOCKS: &[(&str, &[&str])] = &[
             "discovery",
             "advise",
             "unsupported",
+            "allow",
         ],
     ),
 ];
@@ -186,9 +188,19 @@ pub fn complete(a: &Analysis, text: &str, offset: usize) -> Vec<CompletionItem> 
         "active" | "passive" => return values(&words::SERVICE_STATE, "service state"),
         "monitor" | "manage" => return keywords(&["yes", "no"]),
         "at" => return values(&words::TASK_KIND, "task kind"),
+        // `writes '…' on passive|both` in the application block; a task's side elsewhere
+        "on" if done.first() == Some(&"writes") => return keywords(&["passive", "both"]),
         "on" => return values(&words::TASK_SIDE, "task side"),
         "files" | "registry" | "snapshot" => return values(&words::FILTER_MODE, ""),
         "exception" => return releases(a),
+        // the findings an `allow` can acknowledge
+        "allow" => {
+            return crate::diagnostic::CODES
+                .iter()
+                .filter(|c| crate::validate::allowable(c.code))
+                .map(|c| item(&c.code.to_string(), CompletionItemKind::CONSTANT, c.title))
+                .collect()
+        }
         // `switchover within DURATION` (not the failure action of an `on-failure` list)
         "switchover" if done.len() == 1 => return keywords(&["within"]),
         _ => {}

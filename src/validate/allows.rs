@@ -32,9 +32,10 @@ pub struct Acknowledged {
     pub finding: Diagnostic,
 }
 
-/// Whether a finding of `code` can be acknowledged: a finding over the configuration space.
+/// Whether a finding of `code` can be acknowledged: a finding over the configuration space
+/// (not a policy that applies to none, nor an `allow` that acknowledges nothing).
 pub fn allowable(code: Code) -> bool {
-    (300..400).contains(&code.0) && code != codes::NO_CONFIGURATION
+    (300..400).contains(&code.0) && code != codes::NO_CONFIGURATION && code != codes::UNUSED_ALLOW
 }
 
 /// Every `allow` of the policy whose code can be acknowledged, and a diagnostic for each that
