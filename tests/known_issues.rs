@@ -176,3 +176,57 @@ fn fmt_keeps_writes_allow_and_about() {
     let text = std::fs::read_to_string(SEED).expect("seed");
     assert_eq!(amxc::format::format_file(&text), text);
 }
+
+#[test]
+fn written_data_is_compared_where_each_release_puts_it() {
+    // an exception moves the folder: the written pattern and the rules move together, and the
+    // exclusion that keeps the index out holds in both releases
+    let policy = |exclude: bool| {
+        format!(
+            "// matrix: small.versions.yaml\n\
+             amx \"fixture\" {{\n\
+                 application \"A\" {{\n\
+                     writes '%Catalog%\\Index\\**' on passive when management-ip\n\
+                 }}\n\
+                 versions 2007-03-27, 2007-07-11\n\
+                 paths {{\n\
+                     Catalog = 'C:\\App\\Catalog'\n\
+                 }}\n\
+                 data {{\n\
+                     files include '%Catalog%\\**'\n\
+                     {}\n\
+                 }}\n\
+                 exception 2007-07-11 {{\n\
+                     paths {{\n\
+                         Catalog = 'C:\\App\\Catalog\\v2'\n\
+                     }}\n\
+                 }}\n\
+             }}\n",
+            if exclude {
+                "files exclude '%Catalog%\\Index\\**'"
+            } else {
+                ""
+            }
+        )
+    };
+    let (sources, diags) = check_text(&policy(true));
+    assert!(
+        !diags.iter().any(|d| d.code == codes::WRITTEN_ON_PASSIVE),
+        "{}",
+        short(&sources, &diags)
+    );
+    let (sources, diags) = check_text(&policy(false));
+    let found: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == codes::WRITTEN_ON_PASSIVE)
+        .collect();
+    assert_eq!(
+        found.len(),
+        2,
+        "one per release's folder:\n{}",
+        short(&sources, &diags)
+    );
+    assert!(found
+        .iter()
+        .any(|d| d.message.contains("Catalog\\v2\\Index")));
+}

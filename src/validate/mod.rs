@@ -282,7 +282,9 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let same_engine = |at: &Env| at.engine.name() == env.engine.name();
         let reused = built
             .as_ref()
-            .filter(|(_, at, _)| reuse && same_engine(at))
+            // written patterns are resolved in each environment and compared with the rules'
+            // own segments, so relations pass on only where nothing is written on the passive
+            .filter(|(_, at, _)| reuse && writes.is_empty() && same_engine(at))
             .and_then(|(rel, at, _)| {
                 rebase::vetoes_if_reusable(policy, &items, &shapes, rel, at, env)
             });
