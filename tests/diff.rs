@@ -358,3 +358,44 @@ fn outputs_made_to_exhaust_a_reader_are_refused_at_once() {
         assert!(!out.contains("no changes"), "{what}: {out}");
     }
 }
+
+#[test]
+fn a_tree_compared_with_itself_never_differs_even_with_names_given_twice() {
+    // a fleet folder where a server's folder was copied under another name, and a services.yaml
+    // naming one service twice (found by the `diff` fuzz target): each side pairs in order
+    let dir = tempfile::tempdir().expect("temp");
+    let a = dir.path().join("a");
+    let (code, _, err) = crate::support::run_amxc(
+        &[
+            "compile",
+            "policies/symantec-mail-security.amx",
+            "--targets",
+            "policies/targets/symantec-mail-security",
+            "--out",
+            a.to_str().expect("a"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let copy = a.join("EXCH01-copy");
+    std::fs::create_dir_all(&copy).expect("mkdir");
+    for f in ["filters.yaml", "services.yaml"] {
+        std::fs::copy(a.join("EXCH01").join(f), copy.join(f)).expect("copy");
+    }
+    let services = std::fs::read_to_string(a.join("EXCH02/services.yaml")).expect("services");
+    // the first service's entry given again, with another startup
+    let first = services.find("services:\n- name:").expect("services") + "services:\n".len();
+    let next = first
+        + 2
+        + services[first + 2..]
+            .find("\n- name:")
+            .expect("a second service")
+        + 1;
+    let entry = services[first..next].replace("startup: manual", "startup: automatic");
+    let twice = format!("{}{entry}{}", &services[..first], &services[first..]);
+    assert_ne!(twice, services);
+    std::fs::write(a.join("EXCH02/services.yaml"), twice).expect("write");
+    let tree = read_tree(&a).expect("tree");
+    let d = diff(&tree, &tree);
+    assert!(d.is_empty(), "{}", text(&d));
+}

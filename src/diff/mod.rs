@@ -311,6 +311,39 @@ fn same_task(a: &TaskEntry, b: &TaskEntry) -> bool {
     strip(a) == strip(b)
 }
 
+/// Entries of two lists paired by key: those only in `new` (in its order), those only in `old`
+/// (in its order), and the pairs. A key given twice pairs in order — a list compared with
+/// itself pairs every entry with itself.
+fn pair<'a, T, K: std::hash::Hash + Eq>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&T) -> K,
+) -> (Vec<&'a T>, Vec<&'a T>, Vec<(&'a T, &'a T)>) {
+    let mut unpaired: std::collections::HashMap<K, std::collections::VecDeque<usize>> =
+        std::collections::HashMap::new();
+    for (i, o) in old.iter().enumerate() {
+        unpaired.entry(key(o)).or_default().push_back(i);
+    }
+    let mut paired = vec![false; old.len()];
+    let (mut added, mut both) = (Vec::new(), Vec::new());
+    for n in new {
+        match unpaired.get_mut(&key(n)).and_then(|q| q.pop_front()) {
+            Some(i) => {
+                paired[i] = true;
+                both.push((&old[i], n));
+            }
+            None => added.push(n),
+        }
+    }
+    let removed = old
+        .iter()
+        .zip(&paired)
+        .filter(|(_, p)| !**p)
+        .map(|(o, _)| o)
+        .collect();
+    (added, removed, both)
+}
+
 pub fn server_diff(old: &Outputs, new: &Outputs) -> ServerDiff {
     let mut d = ServerDiff {
         server: new.server.clone(),
@@ -351,21 +384,16 @@ pub fn server_diff(old: &Outputs, new: &Outputs) -> ServerDiff {
             });
         }
     }
-    let find = |v: &[ServiceEntry], name: &str| {
-        v.iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
-            .cloned()
-    };
-    for s in &new.services.services {
-        match find(&old.services.services, &s.name) {
-            None => d.services_added.push(s.clone()),
-            Some(o) if !same_service(&o, s) => d.services_changed.push((o, s.clone())),
-            Some(_) => {}
-        }
-    }
-    for s in &old.services.services {
-        if find(&new.services.services, &s.name).is_none() {
-            d.services_removed.push(s.clone());
+    let (added, removed, both) = pair(
+        &old.services.services,
+        &new.services.services,
+        |s: &ServiceEntry| s.name.to_ascii_lowercase(),
+    );
+    d.services_added = added.into_iter().cloned().collect();
+    d.services_removed = removed.into_iter().cloned().collect();
+    for (o, n) in both {
+        if !same_service(o, n) {
+            d.services_changed.push((o.clone(), n.clone()));
         }
     }
     let common = |a: &[String], b: &[String]| -> Vec<String> {
@@ -384,17 +412,14 @@ pub fn server_diff(old: &Outputs, new: &Outputs) -> ServerDiff {
     {
         d.start_order = Some((os.clone(), ns.clone()));
     }
-    let tkey = |t: &TaskEntry| (t.kind.clone(), t.name.clone());
-    for t in &new.services.tasks {
-        match old.services.tasks.iter().find(|o| tkey(o) == tkey(t)) {
-            None => d.tasks_added.push(t.clone()),
-            Some(o) if !same_task(o, t) => d.tasks_changed.push((o.clone(), t.clone())),
-            Some(_) => {}
-        }
-    }
-    for t in &old.services.tasks {
-        if !new.services.tasks.iter().any(|n| tkey(n) == tkey(t)) {
-            d.tasks_removed.push(t.clone());
+    let (added, removed, both) = pair(&old.services.tasks, &new.services.tasks, |t: &TaskEntry| {
+        (t.kind.clone(), t.name.clone())
+    });
+    d.tasks_added = added.into_iter().cloned().collect();
+    d.tasks_removed = removed.into_iter().cloned().collect();
+    for (o, n) in both {
+        if !same_task(o, n) {
+            d.tasks_changed.push((o.clone(), n.clone()));
         }
     }
     d.role = role_changes(old.cluster.as_ref(), new.cluster.as_ref());
@@ -414,25 +439,17 @@ pub fn diff(old: &[Outputs], new: &[Outputs]) -> Diff {
         format_version: DIFF_FORMAT_VERSION,
         ..Default::default()
     };
-    for n in new {
-        match old
-            .iter()
-            .find(|o| o.server.eq_ignore_ascii_case(&n.server))
-        {
-            None => d.servers_added.push(n.server.clone()),
-            Some(o) => {
-                let sd = server_diff(o, n);
-                if sd.is_empty() {
-                    d.servers_unchanged += 1;
-                } else {
-                    d.servers.push(sd);
-                }
-            }
-        }
-    }
-    for o in old {
-        if !new.iter().any(|n| n.server.eq_ignore_ascii_case(&o.server)) {
-            d.servers_removed.push(o.server.clone());
+    // servers pair by name (in any case); a name given twice on both sides (a folder copied
+    // under another name) pairs in order, so a tree compared with itself never differs
+    let (added, removed, both) = pair(old, new, |o: &Outputs| o.server.to_ascii_lowercase());
+    d.servers_added = added.into_iter().map(|n| n.server.clone()).collect();
+    d.servers_removed = removed.into_iter().map(|o| o.server.clone()).collect();
+    for (o, n) in both {
+        let sd = server_diff(o, n);
+        if sd.is_empty() {
+            d.servers_unchanged += 1;
+        } else {
+            d.servers.push(sd);
         }
     }
     d
