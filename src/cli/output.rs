@@ -53,12 +53,8 @@ pub fn emit_result(
         }
         return emit(sources, diags, args, None);
     }
-    let rendered = render(sources, diags, Format::Json, false);
-    let mut doc: serde_json::Value =
-        serde_json::from_str(&rendered).unwrap_or_else(|_| serde_json::json!({}));
-    if let Some(map) = doc.as_object_mut() {
-        map.insert("result".into(), result.unwrap_or(serde_json::Value::Null));
-    }
+    let mut doc = crate::diagnostic::json_document(sources, diags);
+    doc["result"] = result.unwrap_or(serde_json::Value::Null);
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     stdout(&out);

@@ -7,7 +7,7 @@ mod staged;
 mod suggest;
 
 pub use codes::{explain, Code, CodeInfo, CODES};
-pub use render::{render, sarif_failure, Format};
+pub use render::{json_document, render, sarif_failure, Format};
 pub use staged::Staged;
 pub use suggest::closest;
 

@@ -99,6 +99,14 @@ pub fn short(sources: &SourceMap, d: &Diagnostic) -> String {
 }
 
 fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let mut s = serde_json::to_string_pretty(&json_document(sources, diags))
+        .unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+/// The `--format json` document of `diags`, as a value (commands add their `result` to it).
+pub fn json_document(sources: &SourceMap, diags: &[Diagnostic]) -> serde_json::Value {
     let label = |l: &super::Label| {
         let start = sources.line_col(l.file, l.span.start);
         let end = sources.line_col(l.file, l.span.end);
@@ -128,7 +136,7 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "format_version": JSON_FORMAT_VERSION,
         "diagnostics": items,
         "summary": {
@@ -136,10 +144,7 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             "warnings": diags.iter().filter(|d| d.severity == Severity::Warning).count(),
             "notes": diags.iter().filter(|d| d.severity == Severity::Note).count(),
         }
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    s.push('\n');
-    s
+    })
 }
 
 /// SARIF 2.1.0: one run, the codes as rules, each diagnostic a result.

@@ -96,13 +96,6 @@ pub struct Alike {
 }
 
 impl Alike {
-    /// Whether condition `c` (one of those grouped by) holds in group `g`.
-    pub fn holds(&self, g: usize, c: &Condition) -> bool {
-        self.ids
-            .get(&c.to_string())
-            .is_some_and(|&k| self.bits[g][k / 64] & (1 << (k % 64)) != 0)
-    }
-
     /// The truth of each of `conds` in group `g`.
     pub fn truth(&self, g: usize, ids: &[usize]) -> Vec<bool> {
         ids.iter()

@@ -113,71 +113,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let alike = groups::of(&policy.conditions(), m, &space.configs, &path_dims);
     let env_of = |i: usize| Env::of_config(m, &space.configs[i]);
     let release_of = |g: usize| space.configs[alike.members[g][0]].release;
-    // where each `allow` applies: everywhere, or where its exception applies
-    let allow_scope: Vec<Option<Vec<bool>>> = allow_refs
-        .iter()
-        .map(|a| {
-            a.exception.map(|k| {
-                let e = &policy.exceptions[k];
-                let mut scope = vec![false; total];
-                for (g, members) in alike.members.iter().enumerate() {
-                    let applies = m.releases[release_of(g)].date.key() == e.release.key()
-                        && e.when.as_ref().is_none_or(|w| alike.holds(g, w));
-                    if applies {
-                        for &i in members {
-                            scope[i] = true;
-                        }
-                    }
-                }
-                scope
-            })
-        })
-        .collect();
-    let mut findings = Findings {
-        allows: &allow_refs,
-        scope: &allow_scope,
-        ..Findings::default()
-    };
-    let declared = declared_services(policy);
-
-    // services, tasks, advisories: grouped by the truth of every condition outside `data`
-    let other = alike.ids(&policy.conditions_of(false));
-    let mut groups: FxIndexMap<GroupKey, Vec<usize>> = FxIndexMap::default();
-    for (g, members) in alike.members.iter().enumerate() {
-        let key = (release_of(g), alike.dims[g].clone(), alike.truth(g, &other));
-        groups.entry(key).or_default().extend_from_slice(members);
-    }
-    for members in groups.values_mut() {
-        members.sort_unstable();
-    }
-    // groups are evaluated independently (in parallel when the policy is large enough to
-    // pay for the threads), their findings recorded in order
-    let members: Vec<&Vec<usize>> = groups.values().collect();
-    let found = par::map(&members, min_parallel(policy), |members| {
-        let env = &env_of(members[0]);
-        let ev = evaluate(policy, env);
-        let mut found = ev.problems.clone();
-        services::check(
-            policy.file,
-            &ev,
-            &|n| declared.contains(&n.to_ascii_lowercase()),
-            &mut found,
-        );
-        budget::check(policy, env, &ev, &mut found);
-        for a in &ev.advisories {
-            found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
-                policy.file,
-                a.span,
-                "advisory",
-            ));
-        }
-        found
-    });
-    for (found, members) in found.into_iter().zip(members) {
-        findings.record(found, members);
-    }
-
-    // data: relations computed once per path environment, checked per group of configurations
+    // the data rules and what is written on the passive, with their conditions
     let items = crate::relate::data_items(policy);
     let exceptions: Vec<&Exception> = policy.exceptions.iter().collect();
     let mut data_conds = Distinct::new(Vec::new());
@@ -233,6 +169,69 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let hb_old = !env.has_exclusions();
         ((path_key, exc, hb_old), env)
     });
+    // where each `allow` applies: everywhere, or where its exception applies (as each place
+    // decided it)
+    let allow_scope: Vec<Option<Vec<bool>>> = allow_refs
+        .iter()
+        .map(|a| {
+            a.exception.map(|k| {
+                let mut scope = vec![false; total];
+                for (g, members) in alike.members.iter().enumerate() {
+                    if computed[place_of[g]].0 .1[k] {
+                        for &i in members {
+                            scope[i] = true;
+                        }
+                    }
+                }
+                scope
+            })
+        })
+        .collect();
+    let mut findings = Findings {
+        allows: &allow_refs,
+        scope: &allow_scope,
+        ..Findings::default()
+    };
+    let declared = declared_services(policy);
+
+    // services, tasks, advisories: grouped by the truth of every condition outside `data`
+    let other = alike.ids(&policy.conditions_of(false));
+    let mut groups: FxIndexMap<GroupKey, Vec<usize>> = FxIndexMap::default();
+    for (g, members) in alike.members.iter().enumerate() {
+        let key = (release_of(g), alike.dims[g].clone(), alike.truth(g, &other));
+        groups.entry(key).or_default().extend_from_slice(members);
+    }
+    for members in groups.values_mut() {
+        members.sort_unstable();
+    }
+    // groups are evaluated independently (in parallel when the policy is large enough to
+    // pay for the threads), their findings recorded in order
+    let members: Vec<&Vec<usize>> = groups.values().collect();
+    let found = par::map(&members, min_parallel(policy), |members| {
+        let env = &env_of(members[0]);
+        let ev = evaluate(policy, env);
+        let mut found = ev.problems.clone();
+        services::check(
+            policy.file,
+            &ev,
+            &|n| declared.contains(&n.to_ascii_lowercase()),
+            &mut found,
+        );
+        budget::check(policy, env, &ev, &mut found);
+        for a in &ev.advisories {
+            found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
+                policy.file,
+                a.span,
+                "advisory",
+            ));
+        }
+        found
+    });
+    for (found, members) in found.into_iter().zip(members) {
+        findings.record(found, members);
+    }
+
+    // data: relations computed once per path environment, checked per group of configurations
     // data groups, each with the place of its first configuration: a data check reads its
     // environment only where the place decides (paths, release, platform, product generation)
     // the distinct path keys, each by its index
