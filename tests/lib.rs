@@ -17,6 +17,7 @@ mod integrity;
 mod known_issues;
 mod lsp;
 mod partition;
+mod planted;
 mod reference;
 pub mod reference_model;
 mod reuse;

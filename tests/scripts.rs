@@ -136,10 +136,9 @@ fn cmd_words(line: &str) -> Vec<String> {
                 ["equ", "neq", "lss", "leq", "gtr", "geq"]
                     .contains(&t.to_ascii_lowercase().as_str())
             };
-            if tokens
-                .get(i)
-                .is_some_and(|t| t.eq_ignore_ascii_case("errorlevel"))
-            {
+            if tokens.get(i).is_some_and(|t| {
+                t.eq_ignore_ascii_case("errorlevel") || t.eq_ignore_ascii_case("defined")
+            }) {
                 i += 2;
             } else if tokens.get(i + 1).is_some_and(op) {
                 i += 3;
@@ -148,16 +147,64 @@ fn cmd_words(line: &str) -> Vec<String> {
             }
         }
         if let Some(w) = tokens.get(i) {
-            words.push(w.to_ascii_lowercase());
+            let w = w.to_ascii_lowercase();
+            // a program of Windows by its full path, never found through the current folder
+            // or PATH
+            let full = w
+                .strip_prefix("\"%systemroot%\\system32\\")
+                .and_then(|p| p.strip_suffix('"'));
+            words.push(match full {
+                Some(program) => program.to_string(),
+                None if SYSTEM_PROGRAMS.contains(&w.as_str()) => {
+                    format!("{w} (not by its full path)")
+                }
+                None => w,
+            });
         }
     }
     words
+}
+
+/// Programs in `%SystemRoot%\System32` the scripts run, each only by its full path.
+const SYSTEM_PROGRAMS: &[&str] = &[
+    "sc.exe",
+    "ping.exe",
+    "cscript.exe",
+    "taskkill.exe",
+    "cluster.exe",
+    "find.exe",
+    "findstr.exe",
+];
+
+/// Pipes and `for /f` commands: cmd runs each in a child `cmd /c`, which expands a `%` that a
+/// value brought in a second time (`X%CMDCMDLINE:~-1%&calc` closes the quotes). No line of a
+/// generated script has either.
+fn child_cmds(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '|' if !quoted => {
+                out.push(format!("a pipe in `{line}`"));
+                break;
+            }
+            _ => {}
+        }
+    }
+    let l = line.to_ascii_lowercase();
+    if l.contains("for /f") && l.contains(" in ('") {
+        out.push(format!("a `for /f` command in `{line}`"));
+    }
+    out
 }
 
 /// Variables the cmd scripts set only to numbers or fixed words: the only ones that may be
 /// expanded outside double quotes. Every other `%AMX_…%` holds a value from the policy or the
 /// server, which cmd would parse as commands (`&`, `|`, `>`) if it expanded outside quotes.
 const UNQUOTED_OK: &[&str] = &[
+    // the word of sc.exe's own STATE line
+    "AMX_STATE",
     "AMX_WAITED",
     "AMX_TIMEOUT",
     "AMX_START",
@@ -216,6 +263,7 @@ pub fn cmd_violations(text: &str) -> Vec<String> {
         if !l.starts_with("set \"") {
             out.extend(unquoted_values(l));
         }
+        out.extend(child_cmds(l));
         for w in cmd_words(l) {
             if !commands.contains(&w) {
                 out.push(format!(
@@ -292,6 +340,24 @@ fn the_gate_catches_a_value_expanded_outside_quotes() {
     assert_eq!(cmd_violations(bad).len(), 1, "{:?}", cmd_violations(bad));
     let good = "@echo off\r\necho checkpoint \"%AMX_KEY%\" after %AMX_WAITED% s\r\n";
     assert_eq!(cmd_violations(good), Vec::<String>::new());
+}
+
+#[test]
+fn the_gate_catches_a_value_in_a_child_cmd_and_a_program_found_by_path() {
+    // the left side of a pipe runs in a child cmd, which expands `%` again
+    let pipe = "@echo off\r\n\"%SystemRoot%\\System32\\sc.exe\" query \"%AMX_NAME%\" | find \"RUNNING\"\r\n";
+    assert!(cmd_violations(pipe).iter().any(|v| v.starts_with("a pipe")));
+    let for_cmd = "for /f %%i in ('sc.exe query \"%AMX_NAME%\"') do echo %%i\r\n";
+    assert!(cmd_violations(for_cmd)
+        .iter()
+        .any(|v| v.contains("`for /f` command")));
+    let by_path = "sc.exe query \"%AMX_NAME%\"\r\n";
+    assert!(cmd_violations(by_path)
+        .iter()
+        .any(|v| v.contains("not by its full path")));
+    // a `|` inside quotes is text
+    let quoted = "echo \"a | b\"\r\n";
+    assert_eq!(cmd_violations(quoted), Vec::<String>::new());
 }
 
 #[test]

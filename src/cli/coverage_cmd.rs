@@ -50,13 +50,14 @@ fn describe(c: &Classifier, v: crate::coverage::Verdict) -> String {
 
 /// A listing's text, decoded as Windows writes listings.
 fn read_listing(listing: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(listing).map_err(|e| {
-        Failure::io(format!(
-            "cannot read `{}`: {}",
-            listing.display(),
-            crate::driver::inputs::io_words(&e)
-        ))
-    })?;
+    let bytes = crate::driver::files::read_input(listing, crate::driver::files::DEFAULT_LIMIT)
+        .map_err(|e| {
+            Failure::io(format!(
+                "cannot read `{}`: {}",
+                listing.display(),
+                crate::driver::inputs::io_words(&e)
+            ))
+        })?;
     crate::driver::listing::decode(&bytes).map_err(|why| {
         Failure(
             crate::diagnostic::Diagnostic::new(

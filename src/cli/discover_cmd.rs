@@ -8,8 +8,8 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::discover::{self, Evidence};
 use std::path::PathBuf;
 
-fn read(path: &PathBuf) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| {
+fn read(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    crate::driver::files::read_input(path, crate::driver::files::DEFAULT_LIMIT).map_err(|e| {
         Failure::io(format!(
             "cannot read `{}`: {}",
             path.display(),

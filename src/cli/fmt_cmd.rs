@@ -55,11 +55,9 @@ pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
             super::output::stdout(&diff);
         } else {
             report.push(serde_json::json!({ "path": name }));
-            let tmp = path.with_extension("amx.amxc-fmt");
-            let written =
-                std::fs::write(&tmp, &formatted).and_then(|()| std::fs::rename(&tmp, path));
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&tmp);
+            // a new file of a random name, created exclusively, renamed over the policy: no
+            // name planted beside it is ever followed
+            if let Err(e) = crate::driver::files::replace(path, formatted.as_bytes()) {
                 return Err(Failure::io(format!(
                     "cannot rewrite `{}`: {}",
                     path.display(),

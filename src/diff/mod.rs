@@ -67,13 +67,15 @@ pub fn parse_output<T: serde::de::DeserializeOwned>(
 fn read_server(dir: &Path) -> Result<Outputs, OutputsError> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read_to_string(&path).map_err(|e| {
-            OutputsError::Unreadable(format!(
-                "cannot read `{}`: {}",
-                path.display(),
-                crate::driver::inputs::io_words(&e)
-            ))
-        })
+        crate::driver::files::read_input_text(&path, crate::driver::files::DEFAULT_LIMIT).map_err(
+            |e| {
+                OutputsError::Unreadable(format!(
+                    "cannot read `{}`: {}",
+                    path.display(),
+                    crate::driver::inputs::io_words(&e)
+                ))
+            },
+        )
     };
     if !dir.join("filters.yaml").is_file() {
         let path = dir.join("cluster.yaml");

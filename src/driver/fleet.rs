@@ -81,13 +81,8 @@ fn describe_io(path: &Path, e: &std::io::Error) -> String {
 
 /// Target profiles in a folder: `*.yaml` and `*.yml`, sorted.
 pub fn target_files(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| ReadError::Io(dir.to_path_buf(), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    v.sort();
-    Ok(v)
+    let yaml = |p: &Path| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+    super::files::walk(dir, Some(0), &yaml).map_err(|e| ReadError::Io(dir.to_path_buf(), e))
 }
 
 /// A fleet's profiles, loaded: those of the shard (all without a partition).

@@ -27,6 +27,11 @@ impl std::fmt::Display for ReadError {
 /// number: `no such file or folder`, `permission denied`.
 pub fn io_words(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    if let Some(inner) = e.get_ref() {
+        if inner.is::<super::files::NotAFile>() || inner.is::<super::files::TooLarge>() {
+            return inner.to_string();
+        }
+    }
     let words = match e.kind() {
         K::NotFound => "no such file or folder",
         K::PermissionDenied => "permission denied",
@@ -53,25 +58,30 @@ pub fn io_words(e: &std::io::Error) -> String {
     words.to_string()
 }
 
-/// Read `path` (at most `limit` bytes) as UTF-8 into `sources`.
+/// Read `path` (a regular file once links are resolved, at most `limit` bytes: see
+/// [`super::files::read_input`]) as UTF-8 into `sources`.
 pub fn read(sources: &mut SourceMap, path: &Path, limit: usize) -> Result<FileId, ReadError> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
-    if meta.len() > limit as u64 {
-        let id = sources.add(name, String::new());
-        return Err(ReadError::Invalid(Box::new(
-            Diagnostic::new(
-                codes::TOO_LARGE,
-                format!(
-                    "file is {} bytes, more than the limit of {limit}",
-                    meta.len()
-                ),
-            )
-            .at(id, Span::new(0, 0), "this file")
-            .with_help("split it; an input this large is almost certainly a mistake"),
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
+    let bytes = match super::files::read_input(path, limit) {
+        Ok(b) => b,
+        Err(e) => {
+            if let Some(big) = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<super::files::TooLarge>())
+            {
+                let id = sources.add(name, String::new());
+                return Err(ReadError::Invalid(Box::new(
+                    Diagnostic::new(
+                        codes::TOO_LARGE,
+                        format!("file is {} bytes, more than the limit of {limit}", big.size),
+                    )
+                    .at(id, Span::new(0, 0), "this file")
+                    .with_help("split it; an input this large is almost certainly a mistake"),
+                )));
+            }
+            return Err(ReadError::Io(path.to_path_buf(), e));
+        }
+    };
     add_bytes(sources, name, bytes)
 }
 
@@ -102,12 +112,14 @@ pub fn add_bytes(
     }
 }
 
-/// `.amx` files under each path (folders recursively), sorted, without duplicates.
+/// `.amx` files under each path (folders recursively, never through a linked folder nor out
+/// of the tree: [`super::files::walk`]), sorted, without duplicates.
 pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out)?;
+            let amx = |p: &Path| p.extension().is_some_and(|x| x == "amx");
+            out.extend(super::files::walk(p, None, &amx).map_err(|e| ReadError::Io(p.clone(), e))?);
         } else {
             if !p.exists() {
                 return Err(ReadError::Io(
@@ -120,20 +132,4 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
     }
     out.dedup();
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| ReadError::Io(dir.to_path_buf(), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "amx") {
-            out.push(p);
-        }
-    }
-    Ok(())
 }

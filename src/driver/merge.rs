@@ -2,11 +2,14 @@
 //! fleet — servers per shard, shards missing or given twice, servers that failed or are stale
 //! (with their diffs) — so that a sharded pull request gets one comment.
 
-use super::partition::{Manifest, StaleServer, MANIFEST_FORMAT_VERSION};
+use super::partition::{Manifest, StaleServer, MANIFEST_FORMAT_VERSION, MAX_SHARDS};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// A manifest larger than this is not one amxc wrote (a fleet of 100,000 servers writes ~40 MB).
+const MAX_MANIFEST_BYTES: usize = 64 * 1024 * 1024;
 
 /// The fleet, joined.
 #[derive(Serialize, Debug, Default)]
@@ -48,29 +51,30 @@ impl Merged {
 /// Manifests named directly, or found in folders (to three levels down, where CI artifacts
 /// land: `shards/shard-3/out/amxc-shard-3-of-8.json`), sorted.
 pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            format!(
-                "cannot read `{}`: {}",
-                dir.display(),
-                super::inputs::io_words(&e)
-            )
-        })?;
-        for e in entries.filter_map(Result::ok) {
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().into_owned();
-            if p.is_dir() && depth > 0 && !name.starts_with('.') {
-                walk(&p, depth - 1, out)?;
-            } else if name.starts_with("amxc-shard-") && name.ends_with(".json") {
-                out.push(p);
-            }
-        }
-        Ok(())
-    }
+    let manifest = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy())
+            .is_some_and(|n| n.starts_with("amxc-shard-") && n.ends_with(".json"))
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, 3, &mut out)?;
+            let found = super::files::walk(p, Some(3), &manifest).map_err(|e| {
+                format!(
+                    "cannot read `{}`: {}",
+                    p.display(),
+                    super::inputs::io_words(&e)
+                )
+            })?;
+            // hidden folders (`.git`) are not where CI artifacts land
+            out.extend(found.into_iter().filter(|f| {
+                f.strip_prefix(p).is_ok_and(|rel| {
+                    rel.parent().is_none_or(|d| {
+                        !d.components()
+                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                    })
+                })
+            }));
         } else {
             out.push(p.clone());
         }
@@ -84,7 +88,7 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 pub fn merge(paths: &[PathBuf]) -> Result<Merged, String> {
     let mut manifests = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|e| {
+        let text = super::files::read_input_text(p, MAX_MANIFEST_BYTES).map_err(|e| {
             format!(
                 "cannot read `{}`: {}",
                 p.display(),
@@ -111,7 +115,21 @@ pub fn join(manifests: &[(PathBuf, Manifest)]) -> Merged {
         format_version: MANIFEST_FORMAT_VERSION,
         ..Merged::default()
     };
-    let Some((_, first)) = manifests.first() else {
+    // a manifest's own numbers are checked before anything is sized by them
+    let mut valid = Vec::with_capacity(manifests.len());
+    for (path, m) in manifests {
+        if m.shards == 0 || m.shards > MAX_SHARDS || m.shard == 0 || m.shard > m.shards {
+            out.problems.push(format!(
+                "`{}` names shard {} of {}, which does not exist (1 ≤ K ≤ N ≤ {MAX_SHARDS})",
+                path.display(),
+                m.shard,
+                m.shards
+            ));
+        } else {
+            valid.push((path, m));
+        }
+    }
+    let Some((_, first)) = valid.first().copied() else {
         out.problems.push("no shard manifest found".into());
         return out;
     };
@@ -119,7 +137,7 @@ pub fn join(manifests: &[(PathBuf, Manifest)]) -> Merged {
     out.shards = first.shards;
     let mut by_shard: BTreeMap<u32, &Path> = BTreeMap::new();
     let mut owner: BTreeMap<String, u32> = BTreeMap::new();
-    for (path, m) in manifests {
+    for &(path, m) in &valid {
         if m.policy != first.policy || m.shards != first.shards {
             out.problems.push(format!(
                 "`{}` is shard {}/{} of {}, not of {} in {} shards",

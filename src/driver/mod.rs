@@ -2,6 +2,7 @@
 //! loading policies, matrices and target profiles, compiling fleets, and writing (or
 //! comparing) output folders. The stages never touch the file system.
 
+pub mod files;
 pub mod fleet;
 pub mod inputs;
 pub mod listing;

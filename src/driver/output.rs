@@ -10,6 +10,7 @@
 //! fleet; a run holds `OUT/.amxc-lock` (an operating-system lock, released when the process
 //! ends however it ends), so a second run on the same folder fails at once.
 
+use super::files::write_new;
 use crate::emit::Compiled;
 use std::collections::BTreeMap;
 use std::fs;
@@ -88,11 +89,7 @@ pub fn lock(dir: &Path) -> io::Result<OutputLock> {
     if let Some(k) = kind(&path).filter(|k| *k != "a file") {
         return Err(not_ours(path, k));
     }
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)?;
+    let file = super::files::open_no_follow(&path)?;
     match file.try_lock() {
         Ok(()) => Ok(OutputLock {
             _file: file,
@@ -167,21 +164,13 @@ fn recover_where(dir: &Path, wanted: impl Fn(&str) -> bool) -> io::Result<()> {
     Ok(())
 }
 
-/// Write one file by a temporary file beside it and a rename: a reader never sees half of it.
+/// Write one file by a new temporary file beside it and a rename: a reader never sees half of
+/// it, and nothing at its place or beside it is followed ([`super::files::replace`]).
 pub fn write_file_atomic(path: &Path, text: &str) -> io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent)?;
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!("{TMP_PREFIX}{name}-{}", std::process::id()));
-    let result = fs::write(&tmp, text).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    super::files::replace(path, text.as_bytes())
 }
 
 /// Replace `dir/<server>/` with exactly the compiled files. What an interrupted run left
@@ -194,6 +183,11 @@ pub fn write_server(dir: &Path, c: &Compiled) -> io::Result<()> {
         None | Some("a folder") => {}
         Some(k) => return Err(not_ours(fin, k)),
     }
+    // a link planted as the marker of the server's folder is refused before anything is written
+    match kind(&fin.join(MARKER)) {
+        None | Some("a file") => {}
+        Some(k) => return Err(not_ours(fin.join(MARKER), k)),
+    }
     let tmp = unique(dir, TMP_PREFIX, &c.server);
     match kind(&tmp) {
         None => {}
@@ -202,9 +196,10 @@ pub fn write_server(dir: &Path, c: &Compiled) -> io::Result<()> {
     }
     fs::create_dir(&tmp)?;
     let result = (|| {
-        fs::write(tmp.join(MARKER), "")?;
+        // every file is created new (never through a link, even in a folder made just now)
+        write_new(&tmp.join(MARKER), b"")?;
         for (name, text) in &c.files {
-            fs::write(tmp.join(name), text)?;
+            write_new(&tmp.join(name), text.as_bytes())?;
         }
         fs::remove_file(tmp.join(MARKER))?;
         if kind(&fin).is_some() {
@@ -214,7 +209,15 @@ pub fn write_server(dir: &Path, c: &Compiled) -> io::Result<()> {
             }
             // marked before it is moved aside: a run killed in between leaves a backup the
             // next run can prove is amxc's
-            fs::write(fin.join(MARKER), "")?;
+            // inside a folder that is not amxc's alone until it is moved: a link planted as
+            // the marker is refused, never written through
+            let marker = fin.join(MARKER);
+            match kind(&marker) {
+                None => {}
+                Some("a file") => fs::remove_file(&marker)?,
+                Some(k) => return Err(not_ours(marker, k)),
+            }
+            write_new(&marker, b"")?;
             fs::rename(&fin, &old)?;
             fs::rename(&tmp, &fin)?;
             fs::remove_dir_all(&old)
@@ -222,7 +225,8 @@ pub fn write_server(dir: &Path, c: &Compiled) -> io::Result<()> {
             fs::rename(&tmp, &fin)
         }
     })();
-    if result.is_err() && marked(&tmp) {
+    // the temporary folder was made by this run (`create_dir` fails on anything already there)
+    if result.is_err() && kind(&tmp) == Some("a folder") {
         let _ = fs::remove_dir_all(&tmp);
     }
     result
@@ -270,7 +274,11 @@ pub fn stale(dir: &Path, c: &Compiled) -> String {
                 let name = e.file_name().to_string_lossy().into_owned();
                 on_disk.insert(
                     name,
-                    String::from_utf8_lossy(&fs::read(&p).unwrap_or_default()).into_owned(),
+                    String::from_utf8_lossy(
+                        &super::files::read_input(&p, super::files::DEFAULT_LIMIT)
+                            .unwrap_or_default(),
+                    )
+                    .into_owned(),
                 );
             }
         }
@@ -355,5 +363,29 @@ mod tests {
         );
         drop(first);
         lock(dir.path()).expect("free again");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_as_the_marker_of_a_server_folder_is_refused_never_written_through() {
+        let dir = tempfile::tempdir().expect("temp");
+        let d = dir.path();
+        let victim = d.join("victim");
+        fs::write(&victim, "keep me").expect("w");
+        let out = d.join("out");
+        fs::create_dir_all(out.join("SRV")).expect("mk");
+        std::os::unix::fs::symlink(&victim, out.join("SRV").join(MARKER)).expect("link");
+        let c = Compiled {
+            server: "SRV".into(),
+            files: [("filters.yaml".to_string(), "x: 1\n".to_string())]
+                .into_iter()
+                .collect(),
+        };
+        let e = write_server(&out, &c).expect_err("refused");
+        assert!(e.to_string().contains("a symbolic link"), "{e}");
+        assert_eq!(fs::read_to_string(&victim).expect("r"), "keep me");
+        // and nothing half-written is left: no temporary folder
+        let left: Vec<_> = fs::read_dir(&out).expect("ls").flatten().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
     }
 }

@@ -24,6 +24,10 @@ pub struct Partition {
     pub source: String,
 }
 
+/// The most shards a fleet is split into: more than any CI runs in parallel (a GitHub Actions
+/// matrix has at most 256 jobs), few enough that a report naming the missing ones stays small.
+pub const MAX_SHARDS: u32 = 10_000;
+
 /// The 1-based shard of `name` among `n`.
 pub fn shard_of(name: &str, n: u32) -> u32 {
     let digest = Sha256::digest(name.to_ascii_lowercase().as_bytes());
@@ -68,6 +72,11 @@ impl Partition {
         if n == 0 || k == 0 || k > n {
             return Err(format!(
                 "{source}: shard {k} of {n} does not exist (1 ≤ K ≤ N)"
+            ));
+        }
+        if n > MAX_SHARDS {
+            return Err(format!(
+                "{source}: {n} shards are more than the {MAX_SHARDS} amxc splits a fleet into"
             ));
         }
         Ok(Partition { k, n, source })

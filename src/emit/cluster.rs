@@ -136,8 +136,9 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
 
 /// cluster.exe subroutines. cluster.exe exits with the Windows error code: 5003
 /// (ERROR_DEPENDENCY_ALREADY_EXISTS) and 183 (ERROR_ALREADY_EXISTS) mean the dependency or
-/// checkpoint is there already.
-const CMD_SUBS: &str = "\r\n:group\r\ncluster.exe group \"%AMX_GROUP%\" /status >nul 2>&1 && exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\ncluster.exe group \"%AMX_GROUP%\" /create || (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\ncluster.exe resource \"%AMX_RES%\" /status >nul 2>&1 && goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\ncluster.exe resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\" || (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\ncluster.exe resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\" || (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\ncluster.exe resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING% || (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\ncluster.exe resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\ncluster.exe resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
+/// checkpoint is there already. Every result is read with `if errorlevel`, and every value
+/// is used as in the other cmd scripts (see `super::cmd::QUERY_SUB`).
+const CMD_SUBS: &str = "\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
 
 /// `cluster.cmd`.
 pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
@@ -195,20 +196,21 @@ pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
     for r in &role.resources {
         let _ = write!(
             s,
-            "{}\r\ncluster.exe resource \"%AMX_RES%\" /listdep\r\n",
+            "{}\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /listdep\r\n",
             cmd_set("AMX_RES", &r.name)
         );
     }
     if let Some(first) = role.resources.first() {
         let _ = write!(
             s,
-            "{}\r\ncluster.exe resource \"%AMX_RES%\" /checkpoints\r\n",
+            "{}\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /checkpoints\r\n",
             cmd_set("AMX_RES", &first.name)
         );
     }
     s.push_str("exit /b 0\r\n");
     s.push_str(CMD_SUBS);
     s.push_str(super::cmd::CONFIGURE_SUB);
+    s.push_str(super::cmd::QUERY_SUB);
     s
 }
 
@@ -432,12 +434,16 @@ pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
         }
     }
     if cmd {
+        // the one rule for a value in a cmd script
         let ascii = |value: &str, what: &str, span, out: &mut Vec<Diagnostic>| {
-            if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
+            if let Some(why) = super::cmd::value_refusal(value, false) {
                 out.push(
-                    Diagnostic::new(codes::UNSAFE_VALUE, format!("{what} `{value}` cannot be written into a cmd script: it holds `{c}`, and cmd.exe reads a batch file in the server's OEM code page"))
-                        .at(file, span, "this value")
-                        .with_help("compile PowerShell for this server (`--script ps1`) on Windows Server 2008 R2 or later, or use an ASCII name"),
+                    Diagnostic::new(
+                        codes::UNSAFE_VALUE,
+                        format!("{what} `{value}` cannot be written into a cmd script: {why}"),
+                    )
+                    .at(file, span, "this value")
+                    .with_help("compile PowerShell for this server (`--script ps1`) on Windows Server 2008 R2 or later, or use a shorter ASCII name"),
                 );
             }
         };
@@ -449,6 +455,7 @@ pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
         );
         for r in &role.resources {
             ascii(&r.name, "resource name", r.span, &mut out);
+            ascii(&r.service, "service name", r.span, &mut out);
         }
         for c in &role.checkpoints {
             ascii(&c.key, "registry checkpoint", c.span, &mut out);

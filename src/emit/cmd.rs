@@ -1,11 +1,12 @@
 //! cmd scripts for Windows Server 2003 (and any server without PowerShell), using only what a
 //! stock Windows Server 2003 has: cmd's own commands, `sc.exe`, `find`, `ping`, `taskkill` and
-//! `cscript`. Values reach a script only as `set "AMX_…=…"` lines
+//! `cscript`, each by its full path. Values reach a script only as `set "AMX_…=…"` lines
 //! ([`super::quote::cmd_set`]) and are used only inside double quotes, with delayed expansion
-//! disabled, so no value can run a command; values cmd cannot hold (non-ASCII text, which cmd
-//! reads in the server's OEM code page) are refused first ([`refusals`]). Every wait is
-//! bounded: services by polling `sc query`, tasks by `amx-task.js` (JScript, run by `cscript`),
-//! which stops a task that overruns its timeout.
+//! disabled, and never in a pipe or a `for /f` command (a child cmd would expand them again),
+//! so no value can run a command; values cmd cannot hold are refused first
+//! ([`value_refusal`], the one rule for every `.cmd`). Every wait is bounded by the clock:
+//! services by polling `sc query`, tasks by `amx-task.js` (JScript, run by `cscript`), which
+//! stops a task that overruns its timeout.
 
 use super::ps1::{sc_start_word, DEFAULT_TIMEOUT};
 use super::quote::{cmd_comment, cmd_set};
@@ -23,25 +24,66 @@ pub const MAX_LINE: usize = 8191;
 
 pub(crate) fn header(plan: &Plan, what: &str) -> String {
     format!(
-        "@echo off\r\nREM {}\r\nREM {}\r\nsetlocal EnableExtensions DisableDelayedExpansion\r\n\r\n",
+        "@echo off\r\nREM {}\r\nREM {}\r\nsetlocal EnableExtensions DisableDelayedExpansion\r\nREM sc.exe's answers are read from this file, never through a pipe (see :query_state)\r\nset \"AMX_OUT=%TEMP%\\amxc-%RANDOM%-%RANDOM%.txt\"\r\n\r\n",
         cmd_comment(&plan.banner()),
         what
     )
 }
 
-/// Wait for state %1 of service AMX_NAME, at most AMX_TIMEOUT seconds; state %2 (the
-/// opposite) ends the wait once the service has had 3 seconds to report the change (a
-/// service may take a moment to acknowledge a stop); %3 names the step.
-const WAIT_SUB: &str = "\r\n:wait_state\r\nset /a AMX_WAITED=0\r\n:wait_loop\r\nsc.exe query \"%AMX_NAME%\" | find \"%1\" >nul && exit /b 0\r\nif %AMX_WAITED% geq 3 (sc.exe query \"%AMX_NAME%\" | find \"%2\" >nul && (echo error: %3: service \"%AMX_NAME%\" is %2 again instead of %1& exit /b 1))\r\nif %AMX_WAITED% geq %AMX_TIMEOUT% (echo error: %3: service \"%AMX_NAME%\" did not reach %1 within %AMX_TIMEOUT% s& exit /b 1)\r\nping -n 2 127.0.0.1 >nul\r\nset /a AMX_WAITED+=1\r\ngoto wait_loop\r\n";
+/// The state of service AMX_NAME, as the STATE line of `sc.exe query` gives it
+/// (`AMX_STATE`: `RUNNING`, `STOPPED`, `START_PENDING`…; empty when it is not installed).
+/// sc.exe's answer goes into a file that `for /f` reads: a value is expanded once, by this
+/// script, inside double quotes, and never in a pipe or a `for /f` command, which cmd runs in
+/// a child cmd that would expand a `%` in it a second time. Only the STATE line is read, so a
+/// service name holding `RUNNING` is not taken for its state.
+pub(crate) const QUERY_SUB: &str = "\r\n:query_state\r\nset \"AMX_STATE=\"\r\n\"%SystemRoot%\\System32\\sc.exe\" query \"%AMX_NAME%\" >\"%AMX_OUT%\" 2>&1\r\nfor /f \"usebackq tokens=1,4\" %%i in (\"%AMX_OUT%\") do if \"%%i\"==\"STATE\" set \"AMX_STATE=%%j\"\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nexit /b 0\r\n";
 
-const START_SUB: &str = "\r\n:start_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: start: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\nsc.exe query \"%AMX_NAME%\" | find \"RUNNING\" >nul && (echo \"%AMX_NAME%\" is already running& exit /b 0)\r\necho starting \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOPPED\" >nul || goto start_wait\r\nsc.exe start \"%AMX_NAME%\" || (echo error: start: sc.exe could not start \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\n:start_wait\r\ncall :wait_state RUNNING STOPPED start\r\nexit /b %errorlevel%\r\n";
+/// The time of day in seconds (`AMX_CLOCK`), from `%TIME%` (`H:MM:SS.cc`, 24 hours, with
+/// the separators the server's locale writes); `100%~1 %% 100` reads `08` as 8, not as octal.
+/// A `%TIME%` that is not three numbers leaves `AMX_CLOCK` unset, and waits then count
+/// rounds of a second instead.
+const CLOCK_SUB: &str = "\r\n:clock\r\nset \"AMX_CLOCK=\"\r\nfor /f \"tokens=1-3 delims=:.,/ \" %%a in (\"%TIME%\") do call :clock_of \"%%a\" \"%%b\" \"%%c\"\r\nexit /b 0\r\n:clock_of\r\nif \"%~3\"==\"\" exit /b 0\r\nfor /f \"delims=0123456789\" %%x in (\"%~1%~2%~3x\") do if not \"%%x\"==\"x\" exit /b 0\r\nset /a \"AMX_CLOCK=(100%~1 %% 100)*3600+(100%~2 %% 100)*60+(100%~3 %% 100)\"\r\nexit /b 0\r\n";
+
+/// Wait for state %1 of service AMX_NAME, at most AMX_TIMEOUT seconds measured by the clock
+/// (not by rounds of the loop, which take longer than a second); state %2 (the opposite)
+/// ends the wait once the service has had 3 seconds to report the change (a service may
+/// take a moment to acknowledge a stop); %3 names the step.
+const WAIT_SUB: &str = "\r\n:wait_state\r\nset \"AMX_WAITED=0\"\r\ncall :clock\r\nset \"AMX_T0=%AMX_CLOCK%\"\r\n:wait_loop\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"%1\" exit /b 0\r\nif \"%AMX_STATE%\"==\"\" (echo error: %3: service \"%AMX_NAME%\" is no longer installed& exit /b 1)\r\ncall :clock\r\nif not defined AMX_T0 set \"AMX_CLOCK=\"\r\nif defined AMX_CLOCK (set /a \"AMX_WAITED=(AMX_CLOCK-AMX_T0+86400) %% 86400\") else (set /a \"AMX_WAITED+=1\")\r\nif %AMX_WAITED% geq 3 if \"%AMX_STATE%\"==\"%2\" (echo error: %3: service \"%AMX_NAME%\" is %2 again instead of %1& exit /b 1)\r\nif %AMX_WAITED% geq %AMX_TIMEOUT% (echo error: %3: service \"%AMX_NAME%\" is %AMX_STATE% after %AMX_WAITED% s, not %1 within its timeout of %AMX_TIMEOUT% s& exit /b 1)\r\n\"%SystemRoot%\\System32\\ping.exe\" -n 2 127.0.0.1 >nul\r\ngoto wait_loop\r\n";
+
+const START_SUB: &str = "\r\n:start_service\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: start: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\nif \"%AMX_STATE%\"==\"RUNNING\" (echo \"%AMX_NAME%\" is already running& exit /b 0)\r\necho starting \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nif not \"%AMX_STATE%\"==\"STOPPED\" goto start_wait\r\n\"%SystemRoot%\\System32\\sc.exe\" start \"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: start: sc.exe could not start \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\n:start_wait\r\ncall :wait_state RUNNING STOPPED start\r\nexit /b %errorlevel%\r\n";
 
 /// Stopping one service only: `sc stop` refuses while services that depend on it run, and
 /// those are listed by name (`sc enumdepend`), never stopped behind the policy's back.
-const STOP_SUB: &str = "\r\n:stop_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo \"%AMX_NAME%\" is not installed& exit /b 0)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOPPED\" >nul && (echo \"%AMX_NAME%\" is already stopped& exit /b 0)\r\necho stopping \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nsc.exe query \"%AMX_NAME%\" | find \"STOP_PENDING\" >nul && goto stop_wait\r\nsc.exe stop \"%AMX_NAME%\" && goto stop_wait\r\necho error: stop: sc.exe could not stop \"%AMX_NAME%\"; its output above says why. Services that depend on it:\r\nsc.exe enumdepend \"%AMX_NAME%\"\r\nexit /b 1\r\n:stop_wait\r\ncall :wait_state STOPPED RUNNING stop\r\nexit /b %errorlevel%\r\n";
+const STOP_SUB: &str = "\r\n:stop_service\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo \"%AMX_NAME%\" is not installed& exit /b 0)\r\nif \"%AMX_STATE%\"==\"STOPPED\" (echo \"%AMX_NAME%\" is already stopped& exit /b 0)\r\necho stopping \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nif \"%AMX_STATE%\"==\"STOP_PENDING\" goto stop_wait\r\n\"%SystemRoot%\\System32\\sc.exe\" stop \"%AMX_NAME%\"\r\nif not errorlevel 1 goto stop_wait\r\necho error: stop: sc.exe could not stop \"%AMX_NAME%\"; its output above says why. Services that depend on it:\r\n\"%SystemRoot%\\System32\\sc.exe\" enumdepend \"%AMX_NAME%\"\r\nexit /b 1\r\n:stop_wait\r\ncall :wait_state STOPPED RUNNING stop\r\nexit /b %errorlevel%\r\n";
 
 /// Startup type, and no Windows recovery: the HA engine handles failures.
-pub(crate) const CONFIGURE_SUB: &str = "\r\n:configure_service\r\nsc.exe query \"%AMX_NAME%\" >nul 2>&1 || (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\nsc.exe config \"%AMX_NAME%\" start= %AMX_START% || (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\nsc.exe failure \"%AMX_NAME%\" reset= 0 actions= /0 || (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
+pub(crate) const CONFIGURE_SUB: &str = "\r\n:configure_service\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\n\"%SystemRoot%\\System32\\sc.exe\" config \"%AMX_NAME%\" start= %AMX_START%\r\nif errorlevel 1 (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\n\"%SystemRoot%\\System32\\sc.exe\" failure \"%AMX_NAME%\" reset= 0 actions= /0\r\nif errorlevel 1 (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
+
+/// The longest value a cmd script takes: a line holds at most three values, and every line
+/// must stay under cmd's limit once they are expanded.
+pub const MAX_VALUE: usize = 2048;
+
+/// The one rule for a value in a cmd script (`set "AMX_…=…"`, then used inside double quotes
+/// with delayed expansion disabled): why `value` cannot be one. Non-ASCII text (cmd reads a
+/// batch file in the server's OEM code page, which amxc cannot know), a value too long for
+/// cmd's line once expanded, and — where the value reaches a child `cmd /c` (a task's command
+/// line, which `amx-task.js` runs under cmd) — `%`, which the child would expand again.
+pub fn value_refusal(value: &str, in_child_cmd: bool) -> Option<String> {
+    if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
+        Some(format!(
+            "it holds `{c}`, and cmd.exe reads a batch file in the server's OEM code page"
+        ))
+    } else if in_child_cmd && value.contains('%') {
+        Some("it holds `%`, which the command line the task runs by would expand".to_string())
+    } else if value.len() > MAX_VALUE {
+        Some(format!(
+            "it is {} characters long, and cmd.exe takes lines of at most {MAX_LINE} characters (amxc takes values of up to {MAX_VALUE})",
+            value.len()
+        ))
+    } else {
+        None
+    }
+}
 
 /// Runs one task of the cmd scripts: `AMX_PROGRAM` with the `AMX_ARGS` arguments
 /// `AMX_ARG0`… (each quoted as CommandLineToArgvW reads it), its output into a log that is
@@ -96,24 +138,12 @@ WScript.Quit(0);
 /// `if errorlevel 1 exit /b 1` after every step: fail fast.
 pub(crate) const FAIL_FAST: &str = "if errorlevel 1 exit /b 1\r\n";
 
-/// Why the plan's values cannot go into cmd scripts: non-ASCII text (cmd reads a batch file in
-/// the server's OEM code page, which amxc cannot know) and, for tasks, `%` (which the
-/// command line a task runs by expands).
+/// Why the plan's values cannot go into cmd scripts ([`value_refusal`] for each).
 pub fn refusals(plan: &Plan) -> Vec<Diagnostic> {
     let file = plan.input.policy.file;
     let mut out = Vec::new();
     let mut check = |value: &str, span, what: &str, task: bool| {
-        // the longest `set` line a value makes (`%` doubled) must fit cmd's line
-        let line = cmd_set("AMX_ARG0000", value).len();
-        let why = if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
-            format!("it holds `{c}`, and cmd.exe reads a batch file in the server's OEM code page")
-        } else if task && value.contains('%') {
-            "it holds `%`, which the command line the task runs by would expand".to_string()
-        } else if line > MAX_LINE {
-            format!(
-                "its line would be {line} characters long, and cmd.exe reads at most {MAX_LINE}"
-            )
-        } else {
+        let Some(why) = value_refusal(value, task) else {
             return;
         };
         out.push(
@@ -158,6 +188,7 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     }
     s.push_str("exit /b 0\r\n");
     s.push_str(CONFIGURE_SUB);
+    s.push_str(QUERY_SUB);
     files.insert("configure.cmd".into(), s);
 
     let mut s = header(plan, "Start the protected services in dependency order.");
@@ -175,6 +206,8 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     s.push_str("exit /b 0\r\n");
     s.push_str(START_SUB);
     s.push_str(WAIT_SUB);
+    s.push_str(QUERY_SUB);
+    s.push_str(CLOCK_SUB);
     files.insert("start.cmd".into(), s);
 
     let mut s = header(
@@ -193,6 +226,8 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     s.push_str("exit /b 0\r\n");
     s.push_str(STOP_SUB);
     s.push_str(WAIT_SUB);
+    s.push_str(QUERY_SUB);
+    s.push_str(CLOCK_SUB);
     files.insert("stop.cmd".into(), s);
 
     let mut any_task = false;
@@ -218,7 +253,7 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
             }
             let _ = write!(
                 s,
-                "echo task \"%AMX_TASK%\" (timeout %AMX_TIMEOUT% s)\r\ncscript.exe //nologo //e:jscript \"%~dp0{TASK_RUNNER}\"\r\nif errorlevel 1 (echo error: task \"%AMX_TASK%\" failed& exit /b 1)\r\n"
+                "echo task \"%AMX_TASK%\" (timeout %AMX_TIMEOUT% s)\r\n\"%SystemRoot%\\System32\\cscript.exe\" //nologo //e:jscript \"%~dp0{TASK_RUNNER}\"\r\nif errorlevel 1 (echo error: task \"%AMX_TASK%\" failed& exit /b 1)\r\n"
             );
         }
         s.push_str("exit /b 0\r\n");

@@ -169,7 +169,9 @@ impl Server<'_> {
         let key = path_to_uri(path).map(|u| u.as_str().to_string())?;
         match self.docs.get(&key) {
             Some((_, d)) => Some(d.text.clone()),
-            None => std::fs::read_to_string(path).ok(),
+            None => {
+                crate::driver::files::read_input_text(path, crate::parse::MAX_POLICY_BYTES).ok()
+            }
         }
     }
 

@@ -35,8 +35,58 @@ pub fn batch_program_refusal(program: &str) -> Option<String> {
     })
 }
 
-/// A `.cmd` or `.bat` file, which Windows runs under `cmd.exe /c`.
+/// Whether Windows runs `program` as a batch file, under `cmd.exe /c`: the name as Windows
+/// resolves it, not as written. Windows removes trailing dots and spaces from a file name
+/// (`run.bat.` and `run.bat. .` open `run.bat`: CVE-2024-43402, the follow-up to Rust's
+/// CVE-2024-24576), compares extensions in any case, opens a file's default stream for
+/// `run.bat::$DATA`, and a name without an extension is completed from `PATHEXT`, which holds
+/// `.BAT` and `.CMD` — so such a name may be a batch file too.
 pub fn is_batch(program: &str) -> bool {
-    let p = program.trim_end().to_ascii_lowercase();
-    p.ends_with(".cmd") || p.ends_with(".bat")
+    let name = program.rsplit(['\\', '/']).next().unwrap_or(program);
+    let mut name = name.to_ascii_lowercase();
+    // the default data stream, named or with its type
+    for stream in ["::$data", ":$data"] {
+        if let Some(n) = name.strip_suffix(stream) {
+            name = n.to_string();
+        }
+    }
+    let name = name.trim_end_matches(['.', ' ']);
+    match name.rsplit_once('.') {
+        Some((_, ext)) => ext == "cmd" || ext == "bat",
+        // no extension: found through PATHEXT, perhaps as a `.bat` or `.cmd`
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_files_are_recognised_as_windows_resolves_their_names() {
+        for p in [
+            "run.bat",
+            "RUN.CMD",
+            "run.bat.",
+            "run.bat. .",
+            "run.cmd .. . ",
+            "C:\\x\\run.Bat",
+            "run.bat::$DATA",
+            "run.cmd:$data",
+            "C:\\Tools\\backup",
+        ] {
+            assert!(is_batch(p), "{p:?} is run by cmd.exe");
+        }
+        for p in [
+            "C:\\x\\run.exe",
+            "run.exe.",
+            "C:\\a.bat\\run.exe",
+            "cscript.exe",
+            "tool.batx",
+        ] {
+            assert!(!is_batch(p), "{p:?} is not a batch file");
+        }
+        assert!(batch_arg_refusal("run.bat. .", "a&b").is_some());
+        assert!(batch_program_refusal("C:\\%x%\\run.cmd.").is_some());
+    }
 }
