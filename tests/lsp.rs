@@ -619,3 +619,83 @@ fn the_binary_serves_a_whole_session_over_stdio() {
     let status = child.wait().expect("exit");
     assert!(status.success(), "{status}");
 }
+
+#[test]
+fn rename_refuses_a_name_the_grammar_would_not_read_back_and_unknown_methods_are_not_found() {
+    let mut c = Client::start();
+    let name = "symantec-mail-security.amx";
+    let text = seed();
+    c.open(name, &text);
+    let _ = c.diagnostics(name);
+    let at = c.at(name, &text, "SMSMSE \"Symantec", 0, 1)["position"].clone();
+    for bad in ["1abc", "-x", "$", ".", "a b", ""] {
+        let r = c.request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": c.uri(name) }, "position": at, "newName": bad }),
+        );
+        assert!(!r["error"].is_null(), "renamed to {bad:?}: {r}");
+    }
+    let ok = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": c.uri(name) }, "position": at, "newName": "SMSMSE2" }),
+    );
+    assert!(ok["changes"].is_object(), "{ok}");
+    // the answer's code, as the client sees it
+    let (server, client) = Connection::memory();
+    let handle = std::thread::spawn(move || amxc::lsp::serve(&server).map_err(|e| e.to_string()));
+    let send = |m: Message| client.sender.send(m).expect("send");
+    send(Message::Request(Request::new(
+        RequestId::from(1),
+        "initialize".into(),
+        json!({ "capabilities": {} }),
+    )));
+    let _ = client.receiver.recv().expect("initialized");
+    send(Message::Notification(Notification::new(
+        "initialized".into(),
+        json!({}),
+    )));
+    send(Message::Request(Request::new(
+        RequestId::from(2),
+        "workspace/nothingLikeThis".into(),
+        json!({}),
+    )));
+    match client.receiver.recv().expect("answer") {
+        Message::Response(r) => assert_eq!(r.response_result.err().map(|e| e.code), Some(-32601)),
+        other => panic!("{other:?}"),
+    }
+    send(Message::Notification(Notification::new(
+        "exit".into(),
+        json!({}),
+    )));
+    let _ = handle.join();
+}
+
+#[test]
+fn the_binary_bounds_what_a_frame_claims_and_takes_the_stdio_flag() {
+    use std::io::{Read, Write};
+    for claim in ["18446744073709551615", "2000000000"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+            .args(["lsp", "--stdio"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("amxc lsp --stdio");
+        let mut stdin = child.stdin.take().expect("stdin");
+        write!(stdin, "Content-Length: {claim}\r\n\r\n{{}}").expect("write");
+        drop(stdin);
+        let started = std::time::Instant::now();
+        let out = child.wait_with_output().expect("wait");
+        assert!(started.elapsed() < Duration::from_secs(20));
+        assert!(out.status.code().is_some(), "killed by a signal: {out:?}");
+        // nothing but protocol on stdout: here, nothing at all
+        let mut stdout = String::new();
+        out.stdout
+            .as_slice()
+            .read_to_string(&mut stdout)
+            .expect("utf8");
+        assert_eq!(stdout, "", "{claim}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("bytes is more than"), "{claim}: {err}");
+    }
+}

@@ -160,7 +160,12 @@ pub enum Command {
     #[command(
         after_help = "Editors start it themselves; see editors/vscode/ and the README (Neovim: nvim-lspconfig).\nExample:\n  amxc lsp"
     )]
-    Lsp,
+    Lsp {
+        /// Talk over stdin and stdout (the only transport; accepted because language clients,
+        /// such as VS Code's, pass it)
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Propose a policy from what a real server shows (registry exports, Process Monitor traces, listings, service configurations).
     #[command(
         after_help = "A folder the application wrote 3 or more files of becomes `folder\\**`; fewer files sharing an extension `folder\\*.ext`. Registry keys become their application's subtree (HKLM\\SOFTWARE\\Vendor\\Product\\**). Temporary folders are proposed unprotected; system and vetoed locations and other processes are left out, each named in a comment.\n\nExamples:\n  amxc discover --name contoso-backup --release 2021-06-15 --procmon trace.csv --process ContosoBackup.exe --reg contoso.reg --services sc.txt > contoso-backup.amx\n  amxc discover --name contoso-backup --procmon trace.csv --policy policies/contoso-backup.amx"

@@ -168,9 +168,13 @@ pub fn run(cli: Cli) -> ExitCode {
         } => matrix_cmd::run(&policy, matrix.as_deref(), &diag),
         Command::Merge { paths, format } => merge_cmd::run(&paths, format),
         Command::Discover(args) => discover_cmd::run(args),
-        Command::Lsp => match crate::lsp::run_stdio() {
+        // stdout carries the protocol alone: a failure is said on stderr
+        Command::Lsp { .. } => match crate::lsp::run_stdio() {
             Ok(()) => Ok(0),
-            Err(e) => Err(Failure::io(format!("the language server stopped: {e}"))),
+            Err(e) => {
+                eprintln!("amxc lsp: the language server stopped: {e}");
+                Ok(2)
+            }
         },
         Command::Plan {
             policy,

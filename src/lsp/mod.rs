@@ -14,6 +14,7 @@ pub mod hover;
 pub mod navigate;
 pub mod symbols;
 pub mod text;
+pub mod transport;
 
 use analysis::{analyse, Analysis};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -99,6 +100,19 @@ fn is_matrix(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".versions.yaml")
 }
 
+/// The requests the server answers; any other is answered "method not found" (-32601).
+const ANSWERED: &[&str] = &[
+    r::HoverRequest::METHOD,
+    r::Completion::METHOD,
+    r::GotoDefinition::METHOD,
+    r::References::METHOD,
+    r::Rename::METHOD,
+    r::DocumentSymbolRequest::METHOD,
+    r::Formatting::METHOD,
+    r::RangeFormatting::METHOD,
+    r::CodeActionRequest::METHOD,
+];
+
 /// The server's state: open documents and the last check of each open policy.
 pub struct Server<'c> {
     conn: &'c Connection,
@@ -157,7 +171,7 @@ pub fn serve(conn: &Connection) -> Handled {
 
 /// `amxc lsp`: serve on stdin/stdout.
 pub fn run_stdio() -> Handled {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = transport::stdio();
     serve(&conn)?;
     drop(conn);
     io.join()?;
@@ -337,6 +351,13 @@ impl Server<'_> {
 
     fn request(&mut self, req: Request) -> Response {
         let id = req.id.clone();
+        if !ANSWERED.contains(&req.method.as_str()) {
+            return Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("amxc lsp does not answer `{}`", req.method),
+            );
+        }
         match self.answer(req) {
             Ok(v) => Response::new_ok(id, v),
             Err(why) => Response::new_err(id, ErrorCode::InvalidParams as i32, why),

@@ -90,7 +90,30 @@ pub fn rename(
             s.kind.word()
         ));
     }
-    Ok(symbols::same(&syms, s).map(|x| x.span).collect())
+    let spans: Vec<Span> = symbols::same(&syms, s).map(|x| x.span).collect();
+    // the edit must read back as the same symbol under its new name: whatever the rules above
+    // let through, a name the grammar would not read (`1abc`, `-x`, `$`, `.`) is refused
+    let mut edited = text.to_string();
+    let mut sorted = spans.clone();
+    sorted.sort_by_key(|sp| std::cmp::Reverse(sp.start));
+    for sp in &sorted {
+        edited.replace_range(sp.start..sp.end, new_name);
+    }
+    let reparsed = crate::parse::parse(0, &edited);
+    let reads_back = reparsed.value.as_ref().is_some_and(|p2| {
+        !reparsed.diagnostics.iter().any(|d| d.is_error()) && {
+            let first = sorted.last().map_or(0, |sp| sp.start);
+            symbols::at(&symbols::index(p2, &edited), first)
+                .is_some_and(|x| x.kind == s.kind && x.key == new_name.to_ascii_lowercase())
+        }
+    });
+    if !reads_back {
+        return Err(format!(
+            "`{new_name}` would not read back as a {} name; rename it by hand",
+            s.kind.word()
+        ));
+    }
+    Ok(spans)
 }
 
 /// One entry of the outline.
