@@ -343,3 +343,23 @@ fn a_large_configuration_space_is_grouped_before_it_is_evaluated() {
         "{out}"
     );
 }
+
+#[test]
+fn durations_are_bounded_so_no_sum_of_them_wraps() {
+    // two stop timeouts of 2^63 s once summed to a worst case of 2 s that passed `within 10m`
+    let huge = "9223372036854775807s";
+    let src = format!(
+        "amx \"t\" {{\n title \"t\"\n application \"t\" {{\n }}\n versions 2020-01-01\n switchover within 10m\n services {{\n  service A \"A\" {{\n   stop-timeout {huge}\n  }}\n  service B \"B\" {{\n   stop-timeout {huge}\n  }}\n }}\n applies-to all\n}}\n"
+    );
+    let p = parse(0, &src);
+    let d = p
+        .diagnostics
+        .iter()
+        .find(|d| d.code.0 == 14)
+        .unwrap_or_else(|| panic!("no AMX0014: {:?}", p.diagnostics));
+    assert!(d.message.contains("longer than the 30 days"), "{}", d.message);
+    // the longest a policy may write is taken, and 31 days is not
+    assert!(amxc::ast::Duration::parse("30d").is_some());
+    assert!(amxc::ast::Duration::parse("31d").is_none());
+    assert!(amxc::ast::Duration::parse("43201m").is_none());
+}

@@ -139,6 +139,13 @@ pub struct Duration {
 }
 
 impl Duration {
+    /// The longest duration a policy may write: 30 days. Longer is a mistake in every place a
+    /// duration stands (a timeout, a switchover budget, a period), and the bound keeps every
+    /// sum of a plan's steps and every conversion (a cluster's PendingTimeout in milliseconds,
+    /// a 32-bit value) exact.
+    pub const MAX_SECONDS: u64 = 30 * 86400;
+
+    /// `30s`, `10m`, `4h`, `1d`; `None` when it is not one or is longer than [`Self::MAX_SECONDS`].
     pub fn parse(text: &str) -> Option<Duration> {
         let (num, unit) = text.split_at(text.len().checked_sub(1)?);
         let n: u64 = num.parse().ok()?;
@@ -149,7 +156,9 @@ impl Duration {
             "d" => 86400,
             _ => return None,
         };
-        n.checked_mul(mult).map(|seconds| Duration { seconds })
+        n.checked_mul(mult)
+            .filter(|&seconds| seconds <= Self::MAX_SECONDS)
+            .map(|seconds| Duration { seconds })
     }
 }
 

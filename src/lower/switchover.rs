@@ -77,7 +77,9 @@ pub struct Timeline {
 impl Timeline {
     /// The worst case: the sum of the steps.
     pub fn worst_case(&self) -> u64 {
-        self.steps.iter().map(|s| s.seconds).sum()
+        self.steps
+            .iter()
+            .fold(0u64, |sum, s| sum.saturating_add(s.seconds))
     }
 
     /// The longest steps, longest first (ties in order), at most `n`.

@@ -987,9 +987,13 @@ impl Builder {
                 self.error(
                     Diagnostic::new(
                         codes::INVALID_NUMBER,
-                        format!("duration `{}` is too large", p.as_str()),
+                        format!(
+                            "duration `{}` is longer than the 30 days amxc takes",
+                            p.as_str()
+                        ),
                     )
-                    .at(self.file, sp, "out of range"),
+                    .at(self.file, sp, "out of range")
+                    .with_help("a timeout, switchover budget or period is at most 30d"),
                 );
                 None
             }
