@@ -16,6 +16,7 @@ pub mod diff;
 pub mod discover;
 pub mod driver;
 pub mod emit;
+pub mod encoding;
 pub mod engine;
 pub mod filters;
 pub mod format;

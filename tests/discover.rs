@@ -204,3 +204,73 @@ fn the_proposal_as_json_and_the_errors_a_user_meets() {
     assert_eq!(code, 2);
     assert!(out.contains("no evidence given"));
 }
+
+#[test]
+fn names_the_language_would_read_as_wildcards_or_variables_are_left_out_and_ansi_is_decoded() {
+    let dir = tempfile::tempdir().expect("temp");
+    // seven rows in the ANSI code page: `é` is 0xE9 (not UTF-8); once 1 of 7 was read, exit 0
+    let mut csv: Vec<u8> =
+        b"\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n"
+            .to_vec();
+    let row = |path: &[u8]| {
+        let mut r = b"\"10:15:02\",\"Contoso.exe\",\"1\",\"WriteFile\",\"".to_vec();
+        r.extend_from_slice(path);
+        r.extend_from_slice(b"\",\"SUCCESS\",\"\"\r\n");
+        r
+    };
+    for i in 0..4 {
+        csv.extend(row(format!("C:\\Contoso\\Caf\u{e9}\\f{i}.dat")
+            .chars()
+            .map(|c| c as u32 as u8)
+            .collect::<Vec<u8>>()
+            .as_slice()));
+    }
+    csv.extend(row(b"C:\\Contoso\\Odd\\50%done%.dat"));
+    csv.extend(row(b"C:\\Contoso\\Odd\\what?.dat"));
+    csv.extend(row(b"C:\\Contoso\\Odd\\..\\..\\Windows\\x.dat"));
+    let trace = dir.path().join("trace.csv");
+    std::fs::write(&trace, &csv).expect("csv");
+    let reg = dir.path().join("k.reg");
+    std::fs::write(
+        &reg,
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\%SystemRoot%]\r\n\"A\"=\"1\"\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\*]\r\n\"B\"=\"1\"\r\n",
+    )
+    .expect("reg");
+    let (code, policy, err) = crate::support::run_amxc(
+        &[
+            "discover",
+            "--name",
+            "contoso",
+            "--release",
+            "2021-06-15",
+            "--procmon",
+            &trace.to_string_lossy(),
+            "--reg",
+            &reg.to_string_lossy(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    // every row read, the ANSI one decoded into a rule
+    assert!(policy.contains("Caf\u{e9}"), "{policy}\n{err}");
+    for (name, why) in [
+        ("50%done%.dat", "variable"),
+        ("what?.dat", "wildcard"),
+        ("%SystemRoot%", "variable"),
+        ("Contoso\\*", "wildcard"),
+        ("..\\..\\Windows", "another location"),
+    ] {
+        assert!(
+            policy
+                .lines()
+                .any(|l| l.starts_with("//") && l.contains(name) && l.contains(why)),
+            "{name} is not left out:\n{policy}"
+        );
+    }
+    for line in policy.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        assert!(
+            !line.contains("SystemRoot") && !line.contains("Windows") && !line.contains("done"),
+            "{line}"
+        );
+    }
+}

@@ -357,7 +357,11 @@ fn durations_are_bounded_so_no_sum_of_them_wraps() {
         .iter()
         .find(|d| d.code.0 == 14)
         .unwrap_or_else(|| panic!("no AMX0014: {:?}", p.diagnostics));
-    assert!(d.message.contains("longer than the 30 days"), "{}", d.message);
+    assert!(
+        d.message.contains("longer than the 30 days"),
+        "{}",
+        d.message
+    );
     // the longest a policy may write is taken, and 31 days is not
     assert!(amxc::ast::Duration::parse("30d").is_some());
     assert!(amxc::ast::Duration::parse("31d").is_none());

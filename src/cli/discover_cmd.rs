@@ -45,7 +45,7 @@ pub fn run(i: DiscoverArgs) -> Outcome {
         })
     };
     for p in &i.procmon {
-        let f = std::fs::File::open(p).map_err(|e| {
+        let f = crate::driver::files::open_input(p).map_err(|e| {
             Failure::io(format!(
                 "cannot read `{}`: {}",
                 p.display(),

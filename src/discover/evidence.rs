@@ -394,7 +394,7 @@ struct Records<R> {
     reader: R,
     line: usize,
     bytes: u64,
-    buf: String,
+    buf: Vec<u8>,
 }
 
 impl<R: BufRead> Records<R> {
@@ -403,7 +403,7 @@ impl<R: BufRead> Records<R> {
             reader,
             line: 0,
             bytes: 0,
-            buf: String::new(),
+            buf: Vec::new(),
         }
     }
 
@@ -414,7 +414,9 @@ impl<R: BufRead> Records<R> {
         let mut start = 0;
         loop {
             self.buf.clear();
-            let n = self.reader.read_line(&mut self.buf).ok()?;
+            // bytes, then text: a line that is not UTF-8 is Windows-1252 (Process Monitor
+            // saves in the ANSI code page), never the silent end of the file
+            let n = self.reader.read_until(b'\n', &mut self.buf).ok()?;
             if n == 0 {
                 if quoted || !field.is_empty() || !fields.is_empty() {
                     fields.push(std::mem::take(&mut field));
@@ -427,10 +429,11 @@ impl<R: BufRead> Records<R> {
             if start == 0 {
                 start = self.line;
             }
+            let decoded = crate::encoding::utf8_or_1252(&self.buf);
             let text = if self.line == 1 {
-                self.buf.trim_start_matches('\u{feff}')
+                decoded.trim_start_matches('\u{feff}')
             } else {
-                self.buf.as_str()
+                &decoded
             };
             let mut chars = text.chars().peekable();
             while let Some(c) = chars.next() {

@@ -160,6 +160,29 @@ fn count(n: u64, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
+/// Why a location the evidence names cannot be written as a pattern that means it alone: a
+/// pattern reads `*` and `?` as wildcards and `%name%` as a variable, and Windows resolves
+/// `.`, `..`, empty names and trailing dots or spaces to another location. Such a location is
+/// left out with this reason, never widened or turned into a variable (a key `%SystemRoot%`
+/// once became `…\Contoso\C:\Windows\**`).
+fn not_literal(location: &str) -> Option<String> {
+    if let Some(c) = location.chars().find(|c| matches!(c, '*' | '?' | '%')) {
+        return Some(format!(
+            "its name holds `{c}`, which a pattern would read as a {}: add a rule by hand if it belongs to the application",
+            if c == '%' { "variable" } else { "wildcard" }
+        ));
+    }
+    let mut segs = location.split('\\');
+    // `C:` or the hive
+    segs.next();
+    if segs.any(|seg| seg.is_empty() || seg == "." || seg == ".." || seg.ends_with(['.', ' '])) {
+        return Some(
+            "a name in it is empty, `.`, `..` or ends with a dot or space, which Windows resolves to another location".into(),
+        );
+    }
+    None
+}
+
 /// Why a file location is not proposed, if it is not.
 fn excluded_file(path: &str) -> Option<String> {
     if path.len() < 3
@@ -265,6 +288,10 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     let mut written: Vec<(&String, &Seen)> = Vec::new();
     let mut temps: BTreeMap<String, u64> = BTreeMap::new();
     for (path, seen) in &ev.files {
+        if let Some(why) = not_literal(path) {
+            leave(path, seen.writes + seen.reads, why);
+            continue;
+        }
         if let Some(why) = excluded_file(path) {
             let root = path.split('\\').take(3).collect::<Vec<_>>().join("\\");
             leave(&root, seen.writes + seen.reads, why);
@@ -415,6 +442,10 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     let mut subtrees: BTreeMap<String, (u64, u64, std::collections::BTreeSet<String>)> =
         BTreeMap::new();
     for (k, seen) in &ev.keys {
+        if let Some(why) = not_literal(k) {
+            leave(k, seen.writes + seen.reads, why);
+            continue;
+        }
         if let Some(why) = excluded_key(k) {
             let root = k.split('\\').take(4).collect::<Vec<_>>().join("\\");
             leave(&root, seen.writes + seen.reads, why);

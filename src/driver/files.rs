@@ -89,8 +89,9 @@ fn pseudo(path: &Path) -> bool {
 }
 
 /// Open `path` for reading if it is a regular file once links are resolved; without blocking,
-/// so that a FIFO put there between the check and the open cannot hang the run.
-fn open_regular(path: &Path) -> io::Result<fs::File> {
+/// so that a FIFO put there between the check and the open cannot hang the run. For inputs
+/// read as a stream (a Process Monitor trace); others use [`read_input`].
+pub fn open_input(path: &Path) -> io::Result<fs::File> {
     let meta = fs::metadata(path)?;
     if !meta.is_file() {
         return Err(io::Error::other(NotAFile {
@@ -122,7 +123,7 @@ fn open_regular(path: &Path) -> io::Result<fs::File> {
 
 /// Read the regular file `path`, at most `limit` bytes.
 pub fn read_input(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
-    let file = open_regular(path)?;
+    let file = open_input(path)?;
     let size = file.metadata()?.len();
     if size > limit as u64 {
         return Err(io::Error::other(TooLarge { size, limit }));

@@ -2,42 +2,6 @@
 //! PowerShell 5.1's `>` writes UTF-16LE with a byte order mark, PowerShell 7 and most tools
 //! UTF-8. A listing is decoded by its byte order mark, else as UTF-8, else as Windows-1252.
 
-/// Windows-1252's characters for the bytes 0x80–0x9F (`None`: unassigned).
-const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
-
 /// The text of a listing, or why it cannot be read as one.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -57,15 +21,8 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
-    bytes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| match b {
-            0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)]
-                .ok_or_else(|| format!("byte {i} (0x{b:02X}) is neither UTF-8 nor Windows-1252")),
-            b => Ok(char::from(b)),
-        })
-        .collect()
+    crate::encoding::windows_1252(bytes)
+        .map_err(|(i, b)| format!("byte {i} (0x{b:02X}) is neither UTF-8 nor Windows-1252"))
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> Result<String, String> {
