@@ -198,3 +198,29 @@ fn listings_saved_by_powershell_or_dir_read_alike_and_broken_ones_are_refused() 
     assert_eq!(code, Some(2));
     assert!(out.contains("AMX0502"), "{out}");
 }
+
+#[test]
+fn a_path_is_classified_as_the_file_windows_opens() {
+    let t = "policies/targets/symantec-mail-security/EXCH01.yaml";
+    let p = "policies/symantec-mail-security.amx";
+    let server = "E:\\Program Files (x86)\\Symantec\\SMSMSE\\6.0\\Server";
+    for (path, class) in [
+        // `..` climbs out of the logs folder: C:\Windows is not replicated
+        (
+            format!("{server}\\logs\\..\\..\\..\\..\\..\\..\\Windows\\x.log"),
+            "outside",
+        ),
+        (
+            format!("{server}\\logs\\..\\..\\..\\..\\..\\..\\..\\..\\..\\x.log"),
+            "outside",
+        ),
+        // trailing dots and spaces go, `.` and `..` resolve into the logs folder
+        (format!("{server}\\logs.\\a.log."), "replicated"),
+        (format!("{server}\\x\\..\\logs\\.\\a.log"), "replicated"),
+    ] {
+        let (code, out, err) =
+            crate::support::run_amxc(&["explain-path", &path, p, "--target", t], &[]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(&format!(": {class}")), "{path}: {out}");
+    }
+}

@@ -167,3 +167,75 @@ fn absurd_shard_numbers_are_refused_before_anything_is_sized_by_them() {
     assert_ne!(code, 0);
     assert!(out.contains("more than the 10000"), "{out}");
 }
+
+#[test]
+fn a_manifest_cannot_inject_markup_into_the_pull_request_comment() {
+    let dir = tempfile::tempdir().expect("temp");
+    let evil = "X`</code></summary>![i](https://e.example/i.png)[l](https://e.example)";
+    let m = dir.path().join("amxc-shard-1-of-1.json");
+    let manifest = serde_json::json!({
+        "format_version": 1, "policy": "p`![p](https://e.example/p.png).amx", "shard": 1, "shards": 1,
+        "hash": "sha256", "check": true, "servers": [{ "server": evil, "files": {} }],
+        "failed": [evil], "stale": [{ "server": evil, "diff": "-a\n+b\n" }]
+    });
+    std::fs::write(&m, manifest.to_string()).expect("manifest");
+    let (_, md, err) = amxc(
+        &["merge", &m.to_string_lossy(), "--format", "markdown"],
+        &[],
+    );
+    assert!(md.contains("is stale"), "{md}{err}");
+    for injected in ["![i](", "![p](", "[l](", "</code></summary>![", "`</code>"] {
+        assert!(!md.contains(injected), "{injected} in:\n{md}");
+    }
+    assert_eq!(
+        md.matches("<summary>").count(),
+        md.matches("</summary>").count()
+    );
+}
+
+#[test]
+fn a_value_that_would_stretch_a_cmd_line_past_its_limit_is_refused() {
+    // a registry checkpoint of 12 names of 250 characters: cluster.cmd's lines reached 10,070
+    let dir = tempfile::tempdir().expect("temp");
+    let long: Vec<String> = (0..12).map(|i| format!("{i}{}", "k".repeat(249))).collect();
+    let seed = std::fs::read_to_string(SEED).expect("seed");
+    let policy = seed.replacen(
+        "registry include 'HKLM\\SOFTWARE\\Symantec\\SMSMSE\\**' as config",
+        &format!(
+            "registry include 'HKLM\\SOFTWARE\\Symantec\\SMSMSE\\**' as config\n        registry include 'HKLM\\SOFTWARE\\Symantec\\{}\\**' as config",
+            long.join("\\")
+        ),
+        1,
+    );
+    assert_ne!(policy, seed);
+    let p = dir.path().join("symantec-mail-security.amx");
+    std::fs::write(&p, policy).expect("policy");
+    std::fs::copy(
+        "policies/symantec-mail-security.versions.yaml",
+        dir.path().join("symantec-mail-security.versions.yaml"),
+    )
+    .expect("matrix");
+    let out = dir.path().join("out");
+    let (code, stdout, err) = amxc(
+        &[
+            "compile",
+            &p.to_string_lossy(),
+            "--target",
+            "policies/targets/symantec-mail-security/EXCH2003.yaml",
+            "--out",
+            &out.to_string_lossy(),
+            "--engine",
+            "wsfc",
+            "--allow-lossy",
+            "--script",
+            "cmd",
+        ],
+        &[],
+    );
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        stdout.contains("AMX0406") && stdout.contains("cmd.exe takes lines of at most 8191"),
+        "{stdout}"
+    );
+    assert!(!out.join("EXCH2003").exists(), "half-written");
+}

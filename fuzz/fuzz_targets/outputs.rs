@@ -16,10 +16,13 @@ const TARGETS: [(&str, &str); 2] = [
     ("EXCH03", include_str!("../../policies/targets/symantec-mail-security/EXCH03.yaml")),
 ];
 /// Names the operations place in the output folder: servers, their files, leftovers, the lock.
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 12] = [
     "EXCH01",
     "EXCH03",
     "EXCH01/filters.yaml",
+    // the marker a run writes into a server's folder before moving it aside
+    "EXCH01/.amxc-leftover",
+    "EXCH03/.amxc-leftover",
     "EXCH03/services.yaml",
     ".amxc-tmp-EXCH01-1",
     ".amxc-old-EXCH01-1",

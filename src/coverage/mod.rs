@@ -157,13 +157,26 @@ impl Classifier {
         } else {
             *buf = buf.to_lowercase();
         }
+        let mut parts = buf.split(['\\', '/']).filter(|s| !s.is_empty());
+        let first = parts.next()?;
         let mut segs = Segs::default();
-        for part in buf.split(['\\', '/']).filter(|s| !s.is_empty()) {
-            segs.push(part);
-        }
-        let first = *segs.first()?;
+        segs.push(first);
         if first.len() == 2 && first.ends_with(':') && first.as_bytes()[0].is_ascii_alphabetic() {
+            // the file Windows opens: trailing dots and spaces of a name dropped, `.` and
+            // `..` resolved (never above the drive), as GetFullPathName does
+            for part in parts {
+                match part.trim_end_matches(['.', ' ']) {
+                    "" if part.starts_with("..") && part.trim_end_matches(' ') == ".." => {
+                        segs.pop_above_root()
+                    }
+                    "" => {}
+                    name => segs.push(name),
+                }
+            }
             return Some((false, segs));
+        }
+        for part in parts {
+            segs.push(part);
         }
         segs[0] = match first {
             "hkey_local_machine" | "hklm" => "hklm",
@@ -289,6 +302,17 @@ impl Default for Segs<'_> {
 }
 
 impl<'b> Segs<'b> {
+    /// Drop the last name, but never the first (the drive).
+    fn pop_above_root(&mut self) {
+        match self {
+            Segs::Few(_, n) if *n > 1 => *n -= 1,
+            Segs::Many(v) if v.len() > 1 => {
+                v.pop();
+            }
+            _ => {}
+        }
+    }
+
     fn push(&mut self, s: &'b str) {
         match self {
             Segs::Few(a, n) if *n < a.len() => {

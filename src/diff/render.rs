@@ -2,6 +2,7 @@
 //! in collapsible sections, never over the limit) or JSON.
 
 use super::{Diff, FilterChange, ServerDiff};
+use crate::emit::quote::md_inline;
 use std::fmt::Write as _;
 
 /// GitHub rejects comments over 65,536 characters; stay well below.
@@ -211,10 +212,10 @@ pub fn markdown(d: &Diff) -> String {
     if !d.servers_added.is_empty() || !d.servers_removed.is_empty() {
         let mut s = String::from("\n<details><summary>Servers added or removed</summary>\n\n");
         for x in &d.servers_added {
-            let _ = writeln!(s, "- ➕ `{x}`");
+            let _ = writeln!(s, "- ➕ <code>{}</code>", md_inline(x));
         }
         for x in &d.servers_removed {
-            let _ = writeln!(s, "- ➖ `{x}`");
+            let _ = writeln!(s, "- ➖ <code>{}</code>", md_inline(x));
         }
         s.push_str("\n</details>\n");
         sections.push(s);
@@ -223,7 +224,7 @@ pub fn markdown(d: &Diff) -> String {
         let lines = server_lines(sd);
         let mut s = format!(
             "\n<details><summary><code>{}</code>: {}</summary>\n\n```diff\n",
-            sd.server,
+            md_inline(&sd.server),
             plural(lines.len(), "change")
         );
         for l in lines {

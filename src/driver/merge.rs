@@ -3,6 +3,7 @@
 //! (with their diffs) — so that a sharded pull request gets one comment.
 
 use super::partition::{Manifest, StaleServer, MANIFEST_FORMAT_VERSION, MAX_SHARDS};
+use crate::emit::quote::md_inline;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 const MAX_MANIFEST_BYTES: usize = 64 * 1024 * 1024;
 
 /// The fleet, joined.
-#[derive(Serialize, Debug, Default)]
+#[derive(Serialize, Debug, Default, Clone)]
 pub struct Merged {
     pub format_version: u32,
     pub policy: String,
@@ -239,12 +240,18 @@ pub fn text(m: &Merged) -> String {
 }
 
 /// One pull-request comment for the whole fleet, under GitHub's limit.
+/// The report for a pull-request comment. Every string a manifest brought (the policy, server
+/// names, paths) is escaped ([`md_inline`]): a manifest is an artifact anyone's job can write.
 pub fn markdown(m: &Merged) -> String {
-    let mut out = format!("**amxc merge**: {}\n", headline(m));
+    let escaped = Merged {
+        policy: md_inline(&m.policy),
+        ..m.clone()
+    };
+    let mut out = format!("**amxc merge**: {}\n", headline(&escaped));
     if !m.problems.is_empty() {
         out.push_str("\n**The shards do not add up to the fleet:**\n\n");
         for p in &m.problems {
-            let _ = writeln!(out, "- {p}");
+            let _ = writeln!(out, "- {}", md_inline(p));
         }
     }
     if !m.failed.is_empty() {
@@ -253,7 +260,7 @@ pub fn markdown(m: &Merged) -> String {
             "\nFailed: {}",
             m.failed
                 .iter()
-                .map(|f| format!("`{f}`"))
+                .map(|f| format!("<code>{}</code>", md_inline(f)))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -262,7 +269,7 @@ pub fn markdown(m: &Merged) -> String {
     for (i, s) in m.stale.iter().enumerate() {
         let section = format!(
             "\n<details><summary><code>{}</code> is stale</summary>\n\n```diff\n{}```\n\n</details>\n",
-            s.server,
+            md_inline(&s.server),
             s.diff.replace("```", "'''")
         );
         if out.len() + section.len() + RESERVE > crate::diff::MARKDOWN_LIMIT {

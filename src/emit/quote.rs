@@ -86,9 +86,47 @@ pub fn html_comment(text: &str) -> String {
     s
 }
 
+/// Text from an input (a server's or policy's name, a path) inside Markdown that a pull
+/// request renders: nothing in it can open a code span, a link, an image, an HTML tag or an
+/// entity, or end the line. HTML's special characters become entities; the punctuation that
+/// means something inline (code, emphasis, links, images, tables) is backslash-escaped
+/// (CommonMark lets any be), so it reads as itself in text and between `<code>` tags alike.
+pub fn md_inline(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            c if c.is_control() => s.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '|' | '~' | '{' | '}' => {
+                s.push('\\');
+                s.push(c);
+            }
+            c => s.push(c),
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_text_opens_nothing() {
+        let m = md_inline("a`b</code></summary>![x](http://e/i.png)\n[l](u)&amp;");
+        for bad in ["`", "<", "![", "](", "\n"] {
+            let unescaped = m.match_indices(bad).any(|(i, _)| !m[..i].ends_with('\\'));
+            assert!(
+                !unescaped || bad == "\n" && !m.contains('\n'),
+                "{bad} in {m}"
+            );
+        }
+        assert!(!m.contains('<') && !m.contains('\n'));
+        assert_eq!(md_inline("EXCH01"), "EXCH01");
+    }
 
     #[test]
     fn powershell_literals_double_every_kind_of_single_quote() {
