@@ -38,6 +38,7 @@ const PS_COMMANDS: &[&str] = &[
     "Wait-AmxStatus",
     "Start-AmxService",
     "Stop-AmxService",
+    "Get-AmxBlockingDependents",
     "Invoke-AmxTask",
 ];
 

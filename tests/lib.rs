@@ -25,3 +25,4 @@ mod scripts;
 mod support;
 mod switchover;
 mod tutorial;
+mod wine;

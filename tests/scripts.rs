@@ -129,6 +129,9 @@ fn cmd_words(line: &str) -> Vec<String> {
         if first.eq_ignore_ascii_case("if") {
             words.push("if".to_string());
             i = 1;
+            if tokens.get(i).is_some_and(|t| t.eq_ignore_ascii_case("/i")) {
+                i += 1;
+            }
             if tokens.get(i).is_some_and(|t| t.eq_ignore_ascii_case("not")) {
                 i += 1;
             }
@@ -205,6 +208,8 @@ fn child_cmds(line: &str) -> Vec<String> {
 const UNQUOTED_OK: &[&str] = &[
     // the word of sc.exe's own STATE line
     "AMX_STATE",
+    // how many services a script stops before the one it checks
+    "AMX_EN",
     "AMX_WAITED",
     "AMX_TIMEOUT",
     "AMX_START",
@@ -225,8 +230,9 @@ fn unquoted_values(line: &str) -> Vec<String> {
     while i < b.len() {
         match b[i] {
             b'"' => quoted = !quoted,
-            b'%' if line[i + 1..].starts_with("AMX_") => {
-                let Some(len) = line[i + 1..].find('%') else {
+            // `%AMX_…%`, and `!AMX_…!` where a subroutine turns delayed expansion on
+            q @ (b'%' | b'!') if line[i + 1..].starts_with("AMX_") => {
+                let Some(len) = line[i + 1..].find(q as char) else {
                     break;
                 };
                 let name = &line[i + 1..i + 1 + len];
@@ -364,16 +370,22 @@ fn the_gate_catches_a_value_in_a_child_cmd_and_a_program_found_by_path() {
 fn the_task_runner_starts_only_what_windows_server_2003_has() {
     let commands = allow_list("ws2003-commands.txt");
     let js = amxc::emit::TASK_RUNNER_JS;
-    for call in ["shell.Exec(\"", "shell.Run(\""] {
+    // each program by its full path: `"\"" + root + "\\System32\\cmd.exe\" …"`
+    let prefix = "\"\\\"\" + root + \"\\\\System32\\\\";
+    let mut started = 0;
+    for call in ["shell.Exec(", "shell.Run("] {
         for (at, _) in js.match_indices(call) {
-            let program = js[at + call.len()..]
-                .split(' ')
-                .next()
-                .unwrap_or_default()
+            let rest = &js[at + call.len()..];
+            let program = rest
+                .strip_prefix(prefix)
+                .and_then(|r| r.split('\\').next())
+                .unwrap_or_else(|| panic!("not by its full path: {}", &rest[..40.min(rest.len())]))
                 .to_ascii_lowercase();
             assert!(commands.contains(&program), "the runner starts `{program}`");
+            started += 1;
         }
     }
+    assert_eq!(started, 2);
     assert!(js.is_ascii());
 }
 

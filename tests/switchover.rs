@@ -228,3 +228,48 @@ fn a_configuration_over_budget_is_an_error_naming_the_longest_steps() {
     );
     assert!(!ds.iter().any(|d| d.code.0 == 316));
 }
+
+#[test]
+fn each_role_brings_every_service_to_its_stated_state_and_leaves_unmanaged_ones_alone() {
+    let dir = Path::new("tests/fixtures/roles");
+    let (roles, files) = planned(&dir.join("roles.amx"), None, &dir.join("R2003.yaml"), |p| {
+        let name = |i: usize| p.ev.services[i].name.clone();
+        let steps = |s: &[amxc::lower::roles::ServiceStep]| -> Vec<String> {
+            s.iter()
+                .map(|st| format!("{} {} ({} s)", st.change.as_str(), name(st.service), st.seconds))
+                .collect()
+        };
+        let configure: Vec<String> = p.roles.configure.iter().map(|&i| name(i)).collect();
+        let c = amxc::emit::render(
+            p,
+            amxc::emit::Options {
+                scripts: amxc::emit::ScriptKind::Both,
+                json: false,
+                allow_lossy: false,
+            },
+        );
+        (
+            (configure, steps(&p.roles.to_active), steps(&p.roles.to_passive)),
+            c.files,
+        )
+    });
+    assert_eq!(roles.0, ["Db", "Web", "Backup"], "Dtc is `manage no`");
+    assert_eq!(
+        roles.1,
+        ["stop Backup (10 s)", "start Db (300 s)", "start Web (15 s)"],
+        "becoming active"
+    );
+    assert_eq!(
+        roles.2,
+        ["stop Web (300 s)", "stop Db (20 s)", "start Backup (10 s)"],
+        "becoming passive"
+    );
+    for name in ["configure.cmd", "configure.ps1"] {
+        assert!(!files[name].contains("Dtc"), "{name} touches Dtc");
+    }
+    snapshot_settings(dir).bind(|| {
+        for name in ["start.cmd", "stop.cmd", "start.ps1", "stop.ps1"] {
+            insta::assert_snapshot!(format!("roles-{name}"), files[name]);
+        }
+    });
+}

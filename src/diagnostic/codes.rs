@@ -359,6 +359,16 @@ codes! {
     example "exception 2007-03-27 {\n    allow AMX0317 because \"apply exceptions during definition updates\"\n    # but nothing written on the passive is replicated in 2007-03-27\n}"
     fix "Remove the statement, or correct its code."
 
+    319 DISABLED_MANAGED Error "a managed service that must run is disabled"
+    { "The HA product starts a managed service on the server that takes the role the policy wants it running in. With `startup disabled` Windows refuses every start (error 1058, ERROR_SERVICE_DISABLED): each switchover would fail at that service. A disabled service the product never starts (`active stopped` and `passive stopped`) or does not manage (`manage no`) is fine." }
+    example "service Indexer \"Indexer\" {\n    startup disabled   # but the active runs it\n}"
+    fix "Use `startup manual` (the product starts it), or `manage no` when Windows, not the HA product, owns the service."
+
+    320 AUTOMATIC_STOPPED_ON_PASSIVE Warning "an automatic service the passive must not run"
+    { "`startup automatic` makes Windows start the service whenever the server boots, but the policy wants it stopped on the passive. After a reboot of the passive the service runs there until the next switchover, and may lock replicated files." }
+    example "service Agent \"Agent\" {\n    startup automatic\n}"
+    fix "Use `startup manual` and let the HA product start the service on the active, or say `passive running` if it belongs on both servers."
+
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }
     example "server: [EXCH01"

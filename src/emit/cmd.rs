@@ -10,8 +10,8 @@
 
 use super::ps1::{sc_start_word, DEFAULT_TIMEOUT};
 use super::quote::{cmd_comment, cmd_set};
-use crate::ast::ServiceState;
 use crate::diagnostic::{codes, Diagnostic};
+use crate::lower::roles::{stops_with_earlier, Change, ServiceStep};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,6 +56,13 @@ const START_SUB: &str = "\r\n:start_service\r\ncall :query_state\r\nif \"%AMX_ST
 /// those are listed by name (`sc enumdepend`), never stopped behind the policy's back.
 const STOP_SUB: &str = "\r\n:stop_service\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo \"%AMX_NAME%\" is not installed& exit /b 0)\r\nif \"%AMX_STATE%\"==\"STOPPED\" (echo \"%AMX_NAME%\" is already stopped& exit /b 0)\r\necho stopping \"%AMX_NAME%\" (timeout %AMX_TIMEOUT% s)\r\nif \"%AMX_STATE%\"==\"STOP_PENDING\" goto stop_wait\r\n\"%SystemRoot%\\System32\\sc.exe\" stop \"%AMX_NAME%\"\r\nif not errorlevel 1 goto stop_wait\r\necho error: stop: sc.exe could not stop \"%AMX_NAME%\"; its output above says why. Services that depend on it:\r\n\"%SystemRoot%\\System32\\sc.exe\" enumdepend \"%AMX_NAME%\"\r\nexit /b 1\r\n:stop_wait\r\ncall :wait_state STOPPED RUNNING stop\r\nexit /b %errorlevel%\r\n";
 
+/// Before anything is stopped: a running service that depends on AMX_NAME must be one this
+/// script stops before it (AMX_E1…AMX_E%AMX_EN%), or the stop would fail half-way (Windows
+/// refuses to stop a service whose dependents run). Sets AMX_BLOCKED and names each such
+/// dependent. sc.exe's list goes through a file; a dependent's name is held in a variable and
+/// compared with delayed expansion, never expanded into a command line.
+const DEPENDENTS_SUB: &str = "\r\n:check_dependents\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" exit /b 0\r\nif \"%AMX_STATE%\"==\"STOPPED\" exit /b 0\r\n\"%SystemRoot%\\System32\\sc.exe\" enumdepend \"%AMX_NAME%\" 65536 >\"%AMX_OUT%\" 2>&1\r\nset \"AMX_DEP=\"\r\nfor /f \"usebackq tokens=1*\" %%i in (\"%AMX_OUT%\") do (\r\nif \"%%i\"==\"SERVICE_NAME:\" set \"AMX_DEP=%%j\"\r\nif \"%%i\"==\"STATE\" call :dependent_state %%j\r\n)\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nexit /b 0\r\n\r\n:dependent_state\r\nif \"%3\"==\"STOPPED\" exit /b 0\r\nset \"AMX_FOUND=\"\r\nfor /l %%m in (1,1,%AMX_EN%) do call :stopped_before %%m\r\nif not defined AMX_FOUND (set \"AMX_BLOCKED=1\" & call :name_dependent)\r\nexit /b 0\r\n\r\n:stopped_before\r\nsetlocal EnableDelayedExpansion\r\nif /i \"!AMX_DEP!\"==\"!AMX_E%1!\" (endlocal & set \"AMX_FOUND=1\" & exit /b 0)\r\nendlocal\r\nexit /b 0\r\n\r\n:name_dependent\r\nsetlocal EnableDelayedExpansion\r\necho error: stop: service \"!AMX_DEP!\" depends on \"!AMX_NAME!\" and runs, and this script does not stop it first\r\nendlocal\r\nexit /b 0\r\n";
+
 /// Startup type, and no Windows recovery: the HA engine handles failures.
 pub(crate) const CONFIGURE_SUB: &str = "\r\n:configure_service\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\n\"%SystemRoot%\\System32\\sc.exe\" config \"%AMX_NAME%\" start= %AMX_START%\r\nif errorlevel 1 (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\n\"%SystemRoot%\\System32\\sc.exe\" failure \"%AMX_NAME%\" reset= 0 actions= /0\r\nif errorlevel 1 (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
 
@@ -89,10 +96,10 @@ pub fn value_refusal(value: &str, in_child_cmd: bool) -> Option<String> {
 /// `AMX_ARG0`… (each quoted as CommandLineToArgvW reads it), its output into a log that is
 /// shown afterwards; after `AMX_TIMEOUT` seconds the task and what it started are stopped
 /// (`taskkill /t`). JScript, so that it runs on every Windows Server 2003 (`cscript`).
-pub const TASK_RUNNER_JS: &str = r#"// Runs one task for the cmd task scripts: see their first lines.
-var shell = WScript.CreateObject("WScript.Shell");
-var env = shell.Environment("PROCESS");
-var fso = WScript.CreateObject("Scripting.FileSystemObject");
+pub const TASK_RUNNER_JS: &str = r#"// Runs one task for the cmd scripts: see their first lines.
+// Every error ends in a non-zero exit: cscript itself may return 0 after a script error, so
+// the whole run is inside one try.
+var shell, fso;
 function repeat(c, n) { var s = ""; while (n-- > 0) { s += c; } return s; }
 // every argument quoted, as CommandLineToArgvW reads it back (a value never holds a quote)
 function quote(a) {
@@ -105,34 +112,49 @@ function quote(a) {
     }
     return s + repeat("\\", backslashes * 2) + "\"";
 }
-var name = env("AMX_TASK");
-var line = quote(env("AMX_PROGRAM"));
-var count = parseInt(env("AMX_ARGS"), 10);
-for (var k = 0; k < count; k++) { line += " " + quote(env("AMX_ARG" + k)); }
-var timeout = parseInt(env("AMX_TIMEOUT"), 10);
-var log = fso.BuildPath(fso.GetSpecialFolder(2), fso.GetTempName());
-// cmd only redirects the output (into a file: a task never blocks on a full pipe);
-// /d: no AutoRun, /v:off: no delayed expansion, /s: the outer quotes are removed as written
-var run = shell.Exec("cmd.exe /d /v:off /s /c \"" + line + " > \"" + log + "\" 2>&1\"");
-var waited = 0;
-while (run.Status == 0 && waited < timeout * 10) { WScript.Sleep(100); waited++; }
-var overran = run.Status == 0;
-if (overran) { shell.Run("taskkill.exe /pid " + run.ProcessID + " /t /f", 0, true); }
-if (fso.FileExists(log)) {
-    var f = fso.OpenTextFile(log, 1);
-    if (!f.AtEndOfStream) { WScript.Echo(f.ReadAll()); }
-    f.Close();
-    fso.DeleteFile(log);
+function run() {
+    shell = WScript.CreateObject("WScript.Shell");
+    fso = WScript.CreateObject("Scripting.FileSystemObject");
+    var env = shell.Environment("PROCESS");
+    var name = env("AMX_TASK");
+    var line = quote(env("AMX_PROGRAM"));
+    var count = parseInt(env("AMX_ARGS"), 10);
+    for (var k = 0; k < count; k++) { line += " " + quote(env("AMX_ARG" + k)); }
+    var timeout = parseInt(env("AMX_TIMEOUT"), 10);
+    if (isNaN(count) || isNaN(timeout)) { throw new Error("AMX_ARGS or AMX_TIMEOUT is not a number"); }
+    var root = env("SystemRoot");
+    var log = fso.BuildPath(fso.GetSpecialFolder(2), fso.GetTempName());
+    // cmd only redirects the output (into a file: a task never blocks on a full pipe);
+    // /d: no AutoRun, /v:off: no delayed expansion, /s: the outer quotes are removed as written
+    var run = shell.Exec("\"" + root + "\\System32\\cmd.exe\" /d /v:off /s /c \"" + line + " > \"" + log + "\" 2>&1\"");
+    var waited = 0;
+    while (run.Status == 0 && waited < timeout * 10) { WScript.Sleep(100); waited++; }
+    var overran = run.Status == 0;
+    if (overran) { shell.Run("\"" + root + "\\System32\\taskkill.exe\" /pid " + run.ProcessID + " /t /f", 0, true); }
+    if (fso.FileExists(log)) {
+        var f = fso.OpenTextFile(log, 1);
+        if (!f.AtEndOfStream) { WScript.Echo(f.ReadAll()); }
+        f.Close();
+        fso.DeleteFile(log);
+    }
+    if (overran) {
+        WScript.Echo("error: task " + name + " did not finish within " + timeout + " s and was stopped with what it started");
+        return 1;
+    }
+    if (run.ExitCode != 0) {
+        WScript.Echo("error: task " + name + " failed with exit code " + run.ExitCode);
+        return 1;
+    }
+    return 0;
 }
-if (overran) {
-    WScript.Echo("error: task " + name + " did not finish within " + timeout + " s and was stopped");
-    WScript.Quit(1);
+var code = 1;
+try {
+    code = run();
+} catch (e) {
+    WScript.Echo("error: the task runner failed: " + (e.message || e.description || e));
+    code = 1;
 }
-if (run.ExitCode != 0) {
-    WScript.Echo("error: task " + name + " failed with exit code " + run.ExitCode);
-    WScript.Quit(1);
-}
-WScript.Quit(0);
+WScript.Quit(code);
 "#;
 
 /// `if errorlevel 1 exit /b 1` after every step: fail fast.
@@ -170,15 +192,66 @@ pub fn refusals(plan: &Plan) -> Vec<Diagnostic> {
     out
 }
 
+/// A script that brings this server's services to the states of one role: the check that
+/// nothing stops half-way, the stops, then the starts (`lower/roles.rs`).
+fn role_script(plan: &Plan, steps: &[ServiceStep], what: &str) -> String {
+    let svcs = &plan.ev.services;
+    let mut s = header(plan, what);
+    let stops = stops_with_earlier(steps);
+    if !stops.is_empty() {
+        s.push_str("REM before anything is stopped: no running service depends on one this script stops, unless it is stopped first\r\nset \"AMX_BLOCKED=\"\r\n");
+        for (i, earlier) in &stops {
+            let _ = write!(s, "{}\r\n", cmd_set("AMX_NAME", &svcs[*i].name));
+            for (k, e) in earlier.iter().enumerate() {
+                let _ = write!(
+                    s,
+                    "{}\r\n",
+                    cmd_set(&format!("AMX_E{}", k + 1), &svcs[*e].name)
+                );
+            }
+            let _ = write!(
+                s,
+                "set \"AMX_EN={}\"\r\ncall :check_dependents\r\n",
+                earlier.len()
+            );
+        }
+        s.push_str("if defined AMX_BLOCKED (echo error: nothing was stopped: stop those services first, or add them to the policy with `after`& exit /b 1)\r\n");
+    }
+    for st in steps {
+        let _ = write!(
+            s,
+            "{}\r\nset \"AMX_TIMEOUT={}\"\r\ncall :{}_service\r\n{FAIL_FAST}",
+            cmd_set("AMX_NAME", &svcs[st.service].name),
+            st.seconds,
+            st.change.as_str()
+        );
+    }
+    s.push_str("exit /b 0\r\n");
+    if steps.iter().any(|st| st.change == Change::Start) {
+        s.push_str(START_SUB);
+    }
+    if !stops.is_empty() {
+        s.push_str(STOP_SUB);
+        s.push_str(DEPENDENTS_SUB);
+    }
+    if !steps.is_empty() {
+        s.push_str(WAIT_SUB);
+        s.push_str(QUERY_SUB);
+        s.push_str(CLOCK_SUB);
+    }
+    s
+}
+
 pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let svcs = &plan.ev.services;
 
     let mut s = header(
         plan,
-        "Configure the protected services: startup types, and no Windows recovery (the HA engine handles failures).",
+        "Configure the managed services: startup types, and no Windows recovery (the HA engine handles failures). A service the policy does not manage (`manage no`) is not touched.",
     );
-    for sv in svcs {
+    for &i in &plan.roles.configure {
+        let sv = &svcs[i];
         let _ = write!(
             s,
             "{}\r\nset \"AMX_START={}\"\r\ncall :configure_service\r\n{FAIL_FAST}",
@@ -191,45 +264,12 @@ pub fn cmd_scripts(plan: &Plan) -> BTreeMap<String, String> {
     s.push_str(QUERY_SUB);
     files.insert("configure.cmd".into(), s);
 
-    let mut s = header(plan, "Start the protected services in dependency order.");
-    for &i in &plan.start {
-        let sv = &svcs[i];
-        if sv.active == ServiceState::Running {
-            let t = sv.start_timeout.map_or(DEFAULT_TIMEOUT, |d| d.seconds);
-            let _ = write!(
-                s,
-                "{}\r\nset \"AMX_TIMEOUT={t}\"\r\ncall :start_service\r\n{FAIL_FAST}",
-                cmd_set("AMX_NAME", &sv.name)
-            );
-        }
+    for (name, steps, what) in [
+        ("start.cmd", &plan.roles.to_active, super::ACTIVE_PURPOSE),
+        ("stop.cmd", &plan.roles.to_passive, super::PASSIVE_PURPOSE),
+    ] {
+        files.insert(name.into(), role_script(plan, steps, what));
     }
-    s.push_str("exit /b 0\r\n");
-    s.push_str(START_SUB);
-    s.push_str(WAIT_SUB);
-    s.push_str(QUERY_SUB);
-    s.push_str(CLOCK_SUB);
-    files.insert("start.cmd".into(), s);
-
-    let mut s = header(
-        plan,
-        "Stop the protected services: the exact reverse of the start order.",
-    );
-    for &i in plan.start.iter().rev() {
-        let sv = &svcs[i];
-        let t = sv.stop_timeout.map_or(DEFAULT_TIMEOUT, |d| d.seconds);
-        let _ = write!(
-            s,
-            "{}\r\nset \"AMX_TIMEOUT={t}\"\r\ncall :stop_service\r\n{FAIL_FAST}",
-            cmd_set("AMX_NAME", &sv.name)
-        );
-    }
-    s.push_str("exit /b 0\r\n");
-    s.push_str(STOP_SUB);
-    s.push_str(WAIT_SUB);
-    s.push_str(QUERY_SUB);
-    s.push_str(CLOCK_SUB);
-    files.insert("stop.cmd".into(), s);
-
     let mut any_task = false;
     for (stem, tasks) in super::tasks_by_kind(plan) {
         any_task = true;

@@ -366,13 +366,32 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
                 after.join(" and ")
             ));
         }
-        if let Some(p) = v
+        let unmanaged = v.manage.last().is_some_and(|m| !m.value);
+        let on_passive = v
             .passive
             .last()
-            .filter(|p| p.value == ServiceState::Running)
-        {
-            let _ = p;
+            .is_some_and(|p| p.value == ServiceState::Running);
+        let off_active = v
+            .active
+            .last()
+            .is_some_and(|a| a.value == ServiceState::Stopped);
+        if unmanaged {
+            extra.push(format!(
+                "{} is not managed by the AM(X): its startup type is left as it is, and it is never started or stopped by a switchover.",
+                v.name.text
+            ));
+        } else if on_passive && off_active {
+            extra.push(format!(
+                "{} runs on the passive server only: it is stopped on the server that becomes active and started on the server that becomes passive.",
+                v.name.text
+            ));
+        } else if on_passive {
             extra.push(format!("{} also runs on the passive server.", v.name.text));
+        } else if off_active {
+            extra.push(format!(
+                "{} is stopped on the active server.",
+                v.name.text
+            ));
         }
         if v.monitor.last().is_some_and(|x| !x.value) {
             extra.push(format!("{} is not monitored.", v.name.text));

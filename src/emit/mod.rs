@@ -32,6 +32,12 @@ use crate::lower::EvTask;
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 
+/// What the `start` scripts do (run where the server becomes active).
+pub(crate) const ACTIVE_PURPOSE: &str = "Run on the server becoming active: the services the active role wants stopped are stopped (reverse start order), then the others started in dependency order.";
+
+/// What the `stop` scripts do (run where the server becomes passive).
+pub(crate) const PASSIVE_PURPOSE: &str = "Run on the server becoming passive: the services the passive role wants stopped are stopped (reverse start order), then those it wants running (passive running) started.";
+
 /// The plan's tasks grouped by kind (script stem → tasks in policy order).
 pub(crate) fn tasks_by_kind<'p>(plan: &'p Plan) -> BTreeMap<String, Vec<&'p EvTask>> {
     let mut out: BTreeMap<String, Vec<&EvTask>> = BTreeMap::new();

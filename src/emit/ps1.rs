@@ -7,6 +7,7 @@
 
 use super::quote::{ps, ps_comment, win_arg};
 use crate::ast::{Startup, TaskKind};
+use crate::lower::roles::{stops_with_earlier, Change, ServiceStep};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -92,6 +93,15 @@ const WAIT_FN: &str = r#"function Wait-AmxStatus($Service, [string]$Name, [strin
 }
 "#;
 
+/// The running services that depend on `$Name` and are not stopped before it by the same
+/// script: a stop would fail half-way with them running (Windows refuses it, error 1051).
+const STOPPABLE_FN: &str = r#"function Get-AmxBlockingDependents([string]$Name, [string[]]$StoppedBefore) {
+    $svc = Get-AmxService $Name
+    if ($null -eq $svc -or [string]$svc.Status -eq 'Stopped') { return @() }
+    return @($svc.DependentServices | Where-Object { [string]$_.Status -ne 'Stopped' -and $StoppedBefore -notcontains $_.ServiceName } | ForEach-Object { "service '$($_.ServiceName)' depends on '$Name' and runs" })
+}
+"#;
+
 const START_FN: &str = r#"function Start-AmxService([string]$Name, [int]$TimeoutSeconds) {
     $svc = Get-AmxService $Name
     if ($null -eq $svc) { throw "start: service '$Name' is not installed" }
@@ -126,8 +136,10 @@ const TASK_FN: &str = r#"function Invoke-AmxTask([string]$Name, [string]$Program
     $psi.UseShellExecute = $false
     $p = [System.Diagnostics.Process]::Start($psi)
     if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
-        $p.Kill()
-        throw "task '$Name' did not finish within $TimeoutSeconds s and was stopped"
+        # the task and everything it started, as the cmd scripts' runner stops them
+        $null = & "$env:SystemRoot\System32\taskkill.exe" /pid $p.Id /t /f 2>&1
+        if (-not $p.HasExited) { $p.Kill() }
+        throw "task '$Name' did not finish within $TimeoutSeconds s and was stopped with what it started"
     }
     if ($p.ExitCode -ne 0) { throw "task '$Name' failed with exit code $($p.ExitCode)" }
 }
@@ -147,18 +159,68 @@ pub fn task_script_stem(kind: TaskKind) -> String {
     format!("tasks-{}", kind.keyword())
 }
 
+/// A script that brings this server's services to the states of one role: the check that
+/// nothing stops half-way, the stops, then the starts (`lower/roles.rs`).
+fn role_script(plan: &Plan, steps: &[ServiceStep], what: &str) -> String {
+    let svcs = &plan.ev.services;
+    let mut s = header(plan, what);
+    s.push_str(GET_FN);
+    s.push('\n');
+    s.push_str(WAIT_FN);
+    s.push('\n');
+    let stops = stops_with_earlier(steps);
+    if !stops.is_empty() {
+        s.push_str(STOPPABLE_FN);
+        s.push('\n');
+        s.push_str(STOP_FN);
+        s.push('\n');
+    }
+    if steps.iter().any(|st| st.change == Change::Start) {
+        s.push_str(START_FN);
+        s.push('\n');
+    }
+    if !stops.is_empty() {
+        s.push_str("# before anything is stopped: no running service depends on one this script stops, unless it is stopped first\n$amxBlocked = @()\n");
+        for (i, earlier) in &stops {
+            let before: Vec<String> = earlier.iter().map(|&e| ps(&svcs[e].name)).collect();
+            let _ = writeln!(
+                s,
+                "$amxBlocked += @(Get-AmxBlockingDependents -Name {} -StoppedBefore @({}))",
+                ps(&svcs[*i].name),
+                before.join(", ")
+            );
+        }
+        s.push_str("if ($amxBlocked.Count -gt 0) {\n    throw \"nothing was stopped: $($amxBlocked -join '; '); stop those services first, or add them to the policy with ``after``\"\n}\n");
+    }
+    for st in steps {
+        let sv = &svcs[st.service];
+        let verb = match st.change {
+            Change::Start => "Start",
+            Change::Stop => "Stop",
+        };
+        let _ = writeln!(
+            s,
+            "{verb}-AmxService -Name {} -TimeoutSeconds {}",
+            ps(&sv.name),
+            st.seconds
+        );
+    }
+    s
+}
+
 pub fn ps1_scripts(plan: &Plan) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let svcs = &plan.ev.services;
     let mut s = header(
         plan,
-        "Configure the protected services: startup types, and no Windows recovery (the HA engine handles failures).",
+        "Configure the managed services: startup types, and no Windows recovery (the HA engine handles failures). A service the policy does not manage (`manage no`) is not touched.",
     );
     s.push_str(GET_FN);
     s.push('\n');
     s.push_str(SC_FN);
     s.push('\n');
-    for sv in svcs {
+    for &i in &plan.roles.configure {
+        let sv = &svcs[i];
         let _ = writeln!(
             s,
             "Set-AmxStartup -Name {} -StartType {}",
@@ -169,46 +231,12 @@ pub fn ps1_scripts(plan: &Plan) -> BTreeMap<String, String> {
     }
     files.insert("configure.ps1".into(), s);
 
-    let mut s = header(plan, "Start the protected services in dependency order.");
-    s.push_str(GET_FN);
-    s.push('\n');
-    s.push_str(WAIT_FN);
-    s.push('\n');
-    s.push_str(START_FN);
-    s.push('\n');
-    for &i in &plan.start {
-        let sv = &svcs[i];
-        if sv.active == crate::ast::ServiceState::Running {
-            let t = sv.start_timeout.map_or(DEFAULT_TIMEOUT, |d| d.seconds);
-            let _ = writeln!(
-                s,
-                "Start-AmxService -Name {} -TimeoutSeconds {t}",
-                ps(&sv.name)
-            );
-        }
+    for (name, steps, what) in [
+        ("start.ps1", &plan.roles.to_active, super::ACTIVE_PURPOSE),
+        ("stop.ps1", &plan.roles.to_passive, super::PASSIVE_PURPOSE),
+    ] {
+        files.insert(name.into(), role_script(plan, steps, what));
     }
-    files.insert("start.ps1".into(), s);
-
-    let mut s = header(
-        plan,
-        "Stop the protected services: the exact reverse of the start order.",
-    );
-    s.push_str(GET_FN);
-    s.push('\n');
-    s.push_str(WAIT_FN);
-    s.push('\n');
-    s.push_str(STOP_FN);
-    s.push('\n');
-    for &i in plan.start.iter().rev() {
-        let sv = &svcs[i];
-        let t = sv.stop_timeout.map_or(DEFAULT_TIMEOUT, |d| d.seconds);
-        let _ = writeln!(
-            s,
-            "Stop-AmxService -Name {} -TimeoutSeconds {t}",
-            ps(&sv.name)
-        );
-    }
-    files.insert("stop.ps1".into(), s);
 
     for (stem, tasks) in super::tasks_by_kind(plan) {
         let mut s = header(plan, &super::task_script_purpose(tasks[0].kind));

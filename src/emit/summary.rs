@@ -146,8 +146,23 @@ pub fn summary(plan: &Plan) -> String {
         );
     }
     let _ = writeln!(s, "\n## Services\n");
-    let _ = writeln!(s, "| service | display name | startup | active | passive | monitor | failure actions |\n|---|---|---|---|---|---|---|");
-    for sv in &plan.ev.services {
+    let _ = writeln!(s, "| service | display name | startup | active | passive | monitor | failure actions | the scripts: configure; becoming active; becoming passive |\n|---|---|---|---|---|---|---|---|");
+    let did = |steps: &[crate::lower::roles::ServiceStep], i: usize| {
+        steps
+            .iter()
+            .find(|st| st.service == i)
+            .map_or("—", |st| st.change.as_str())
+    };
+    for (i, sv) in plan.ev.services.iter().enumerate() {
+        let scripts = if plan.roles.configure.contains(&i) {
+            format!(
+                "startup type; {}; {}",
+                did(&plan.roles.to_active, i),
+                did(&plan.roles.to_passive, i)
+            )
+        } else {
+            "not touched (`manage no`)".to_string()
+        };
         let actions: Vec<String> = sv
             .on_failure
             .iter()
@@ -155,7 +170,7 @@ pub fn summary(plan: &Plan) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "| {} | {} | {:?} | {:?} | {:?} | {} | {} |",
+            "| {} | {} | {:?} | {:?} | {:?} | {} | {} | {} |",
             code(&sv.name),
             cell(sv.display.as_deref().unwrap_or("")),
             sv.startup,
@@ -166,7 +181,8 @@ pub fn summary(plan: &Plan) -> String {
                 "—".to_string()
             } else {
                 cell(&actions.join(", "))
-            }
+            },
+            scripts
         );
     }
     let _ = writeln!(

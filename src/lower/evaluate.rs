@@ -46,6 +46,8 @@ pub struct EvService {
     pub display: Option<String>,
     pub name_span: Span,
     pub startup: Startup,
+    /// The `startup` statement that holds, if one does (the block's default otherwise).
+    pub startup_span: Option<Span>,
     pub active: ServiceState,
     pub passive: ServiceState,
     pub monitor: bool,
@@ -297,6 +299,12 @@ impl Ctx<'_> {
                 display,
                 name_span: sv.name.span,
                 startup: last(&sv.startup, env, env.engine.default_startup()),
+                startup_span: sv
+                    .startup
+                    .iter()
+                    .rev()
+                    .find(|i| holds(i.when.as_deref(), env))
+                    .map(|i| i.span),
                 active: last(&sv.active, env, on_active),
                 passive: last(&sv.passive, env, on_passive),
                 monitor: last(&sv.monitor, env, true),

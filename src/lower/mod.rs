@@ -7,6 +7,7 @@ mod env;
 mod evaluate;
 mod order;
 mod paths;
+pub mod roles;
 pub mod switchover;
 
 pub use cond::{eval, holds};

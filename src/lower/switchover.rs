@@ -5,14 +5,17 @@
 //! `services.yaml` show it for a server.
 //!
 //! The order is the replication engine's (`engine/neverfail.rs`): network configuration
-//! first, then on the server leaving the active role its pre-stop tasks, the protected services
-//! stopped in the exact reverse of the start order and its post-stop tasks; then on the server
-//! becoming active its pre-start tasks, the services started in order and its post-start tasks.
+//! first, then on the server leaving the active role its pre-stop tasks, the services the
+//! passive role wants stopped stopped in the exact reverse of the start order, its post-stop
+//! tasks and the services the passive role wants running (`passive running`) started; then on
+//! the server becoming active its pre-start tasks, the services the active role wants stopped
+//! stopped, the others started in order, and its post-start tasks (`lower/roles.rs`).
 //! A step's worst case is its timeout, or the time amxc's scripts wait when the policy gives
 //! none ([`DEFAULT_WAIT_SECONDS`]).
 
+use super::roles::{Change, Roles, ServiceStep};
 use super::{EvService, EvTask, Evaluated, Origin};
-use crate::ast::{FailureAction, ServiceState, TaskKind, TaskSide};
+use crate::ast::{FailureAction, TaskKind, TaskSide};
 use serde::Serialize;
 
 /// Seconds amxc's scripts wait for a service to start or stop, or for a task, when the policy
@@ -123,18 +126,18 @@ fn task_step(phase: Phase, server: &'static str, t: &EvTask) -> Step {
     }
 }
 
-fn service_step(phase: Phase, s: &EvService, timeout: Option<crate::ast::Duration>) -> Step {
+fn service_step(server: &'static str, services: &[EvService], st: &ServiceStep) -> Step {
+    let s = &services[st.service];
     Step {
-        phase,
-        server: if phase == Phase::Stop {
-            "old active"
-        } else {
-            "new active"
+        phase: match st.change {
+            Change::Start => Phase::Start,
+            Change::Stop => Phase::Stop,
         },
+        server,
         kind: "service",
         name: s.name.clone(),
-        seconds: timeout.map_or(DEFAULT_WAIT_SECONDS, |d| d.seconds),
-        default: timeout.is_none(),
+        seconds: st.seconds,
+        default: st.default,
         origin: s.origin.clone(),
         span: s.name_span,
     }
@@ -165,18 +168,20 @@ pub fn plan(ev: &Evaluated, start: &[usize]) -> Plan {
             task_step(Phase::Network, server, t)
         })
         .collect();
-    // a service that should be stopped on the active is not started; every managed service is
-    // stopped (the stop scripts stop them all, in reverse)
-    let started = || {
-        start
+    // each server brings the services to the states of its new role (lower/roles.rs)
+    let roles = Roles::new(services, start);
+    let role_steps = |server: &'static str, steps: &[ServiceStep], change: Change| -> Vec<Step> {
+        steps
             .iter()
-            .map(|&i| &services[i])
-            .filter(|s| s.active == ServiceState::Running)
+            .filter(|st| st.change == change)
+            .map(|st| service_step(server, services, st))
+            .collect()
     };
     let mut becoming_active: Vec<Step> = tasks(|k| k == TaskKind::PreStart)
         .map(|t| task_step(Phase::PreStart, "new active", t))
         .collect();
-    becoming_active.extend(started().map(|s| service_step(Phase::Start, s, s.start_timeout)));
+    becoming_active.extend(role_steps("new active", &roles.to_active, Change::Stop));
+    becoming_active.extend(role_steps("new active", &roles.to_active, Change::Start));
     becoming_active.extend(
         tasks(|k| k == TaskKind::PostStart).map(|t| task_step(Phase::PostStart, "new active", t)),
     );
@@ -202,16 +207,12 @@ pub fn plan(ev: &Evaluated, start: &[usize]) -> Plan {
     switchover.extend(
         tasks(|k| k == TaskKind::PreStop).map(|t| task_step(Phase::PreStop, "old active", t)),
     );
-    switchover.extend(
-        start
-            .iter()
-            .rev()
-            .map(|&i| &services[i])
-            .map(|s| service_step(Phase::Stop, s, s.stop_timeout)),
-    );
+    switchover.extend(role_steps("old active", &roles.to_passive, Change::Stop));
     switchover.extend(
         tasks(|k| k == TaskKind::PostStop).map(|t| task_step(Phase::PostStop, "old active", t)),
     );
+    // what runs on the passive (`passive running`) starts once the server is passive
+    switchover.extend(role_steps("old active", &roles.to_passive, Change::Start));
     switchover.extend(becoming_active.iter().cloned());
     switchover.extend(moving.iter().cloned());
 

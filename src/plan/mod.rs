@@ -12,6 +12,7 @@ pub use values::{batch_arg_refusal, batch_program_refusal, is_batch, unsafe_reas
 use crate::checked::Checked;
 use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::engine::windows::{self, PowerShell};
+use crate::lower::roles::Roles;
 use crate::lower::{evaluate, Env, EvFilter, Evaluated};
 use crate::profile::Target;
 use crate::source::Span;
@@ -29,6 +30,8 @@ pub struct Plan<'a> {
     pub filters: Vec<EvFilter>,
     /// Indices into `ev.services`, in start order.
     pub start: Vec<usize>,
+    /// What this server does to the protected services in each role.
+    pub roles: Roles,
     /// The clustered role, when the server runs the failover-clustering engine.
     pub role: Option<cluster::Role>,
     /// Findings the policy acknowledges (`allow`) that concern this server.
@@ -180,6 +183,7 @@ impl<'a> Plan<'a> {
         ev.unprotected = data.unprotected;
         let overridden = data.overridden;
         let start = start_order(&ev.services);
+        let roles = Roles::new(&ev.services, &start);
         let mut plan = Plan {
             input,
             target,
@@ -187,6 +191,7 @@ impl<'a> Plan<'a> {
             ev,
             filters,
             start,
+            roles,
             role: None,
             known_issues,
             overridden,

@@ -37,6 +37,41 @@ pub fn check(
                 ),
             );
         }
+        use crate::ast::{ServiceState, Startup};
+        let runs = s.active == ServiceState::Running || s.passive == ServiceState::Running;
+        if s.manage && s.startup == Startup::Disabled && runs {
+            let role = if s.active == ServiceState::Running {
+                "active"
+            } else {
+                "passive"
+            };
+            out.push(
+                Diagnostic::new(
+                    codes::DISABLED_MANAGED,
+                    format!(
+                        "service `{}` is disabled, but the HA product starts it on the {role}",
+                        s.name
+                    ),
+                )
+                .at(file, s.startup_span.unwrap_or(s.name_span), "startup disabled")
+                .with_note("Windows refuses to start a disabled service (error 1058): every switchover would fail here")
+                .with_help("use `startup manual`, or `manage no` if Windows owns the service"),
+            );
+        }
+        if s.manage && s.startup == Startup::Automatic && s.passive == ServiceState::Stopped {
+            out.push(
+                Diagnostic::new(
+                    codes::AUTOMATIC_STOPPED_ON_PASSIVE,
+                    format!(
+                        "service `{}` starts with Windows, but the passive must not run it",
+                        s.name
+                    ),
+                )
+                .at(file, s.startup_span.unwrap_or(s.name_span), "startup automatic")
+                .with_note("after a reboot of the passive, Windows starts it there until the next switchover")
+                .with_help("use `startup manual`: the HA product starts it on the active"),
+            );
+        }
         if s.active == crate::ast::ServiceState::Running
             && s.passive == crate::ast::ServiceState::Running
         {
