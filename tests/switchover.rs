@@ -236,7 +236,14 @@ fn each_role_brings_every_service_to_its_stated_state_and_leaves_unmanaged_ones_
         let name = |i: usize| p.ev.services[i].name.clone();
         let steps = |s: &[amxc::lower::roles::ServiceStep]| -> Vec<String> {
             s.iter()
-                .map(|st| format!("{} {} ({} s)", st.change.as_str(), name(st.service), st.seconds))
+                .map(|st| {
+                    format!(
+                        "{} {} ({} s)",
+                        st.change.as_str(),
+                        name(st.service),
+                        st.seconds
+                    )
+                })
                 .collect()
         };
         let configure: Vec<String> = p.roles.configure.iter().map(|&i| name(i)).collect();
@@ -249,7 +256,11 @@ fn each_role_brings_every_service_to_its_stated_state_and_leaves_unmanaged_ones_
             },
         );
         (
-            (configure, steps(&p.roles.to_active), steps(&p.roles.to_passive)),
+            (
+                configure,
+                steps(&p.roles.to_active),
+                steps(&p.roles.to_passive),
+            ),
             c.files,
         )
     });

@@ -388,10 +388,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
         } else if on_passive {
             extra.push(format!("{} also runs on the passive server.", v.name.text));
         } else if off_active {
-            extra.push(format!(
-                "{} is stopped on the active server.",
-                v.name.text
-            ));
+            extra.push(format!("{} is stopped on the active server.", v.name.text));
         }
         if v.monitor.last().is_some_and(|x| !x.value) {
             extra.push(format!("{} is not monitored.", v.name.text));

@@ -66,18 +66,19 @@ function Clear-AmxRecovery([string]$Name) {
 }
 "#;
 
-/// Waiting for a state in steps of a second: a service back in the opposite state ends the
-/// wait once it has had 3 seconds to report the change (a service may take a moment to
-/// acknowledge a stop), and the timeout is always honoured.
+/// Waiting for a state in steps of a second, measured by a stopwatch: a service back in the
+/// opposite state ends the wait once it has had 3 seconds to report the change (a service may
+/// take a moment to acknowledge a stop), and the timeout is always honoured.
 const WAIT_FN: &str = r#"function Wait-AmxStatus($Service, [string]$Name, [string]$Want, [string]$Step, [int]$TimeoutSeconds) {
-    $waited = 0
+    # seconds by the clock, not rounds of the loop
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
     while ($true) {
         try {
             $Service.WaitForStatus($Want, [TimeSpan]::FromSeconds(1))
             return
         } catch [System.ServiceProcess.TimeoutException] {
-            $waited += 1
         }
+        $waited = [int][Math]::Floor($clock.Elapsed.TotalSeconds)
         $Service.Refresh()
         $now = [string]$Service.Status
         if ($waited -ge 3 -and $Want -eq 'Running' -and $now -eq 'Stopped') {
