@@ -276,9 +276,9 @@ fn compile_for_a_cluster_refuses_losses_unless_allowed() {
     let out_s = out.to_string_lossy().into_owned();
     let args = [
         "compile",
-        "policies/sql-server.amx",
+        "policies/filemaker-server-8.amx",
         "--targets",
-        "policies/targets/sql-server",
+        "policies/targets/filemaker-server-8",
         "--out",
         &out_s,
         "--engine",
@@ -289,13 +289,13 @@ fn compile_for_a_cluster_refuses_losses_unless_allowed() {
     let (code, stdout, _) = amxc(&args);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("error[AMX0412]"), "{stdout}");
-    assert!(!out.join("SQL01").exists(), "nothing is written");
+    assert!(!out.join("FMS01").exists(), "nothing is written");
     let mut allowed = args.to_vec();
     allowed.push("--allow-lossy");
     let (code, stdout, _) = amxc(&allowed);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("warning[AMX0412]"), "{stdout}");
-    assert!(out.join("SQL01/cluster.yaml").is_file() && out.join("SQL02/cluster.cmd").is_file());
+    assert!(out.join("FMS01/cluster.yaml").is_file() && out.join("FMS01/cluster.cmd").is_file());
     // and the folder it wrote is current
     let mut check = allowed.clone();
     check.push("--check");

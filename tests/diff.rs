@@ -228,28 +228,35 @@ fn compile_cluster(policy: &Path, targets: &str, out: &Path) -> usize {
         .len()
 }
 
-/// The sql-server policy compiled for clusters, as is and with `new` in place of `old`.
+/// The filemaker-server-8 policy compiled for clusters, as is and with `new` in place of `old`.
 fn cluster_trees(old: &str, new: &str) -> (tempfile::TempDir, Vec<Outputs>, Vec<Outputs>) {
     let dir = tempfile::tempdir().expect("temp");
-    let src = std::fs::read_to_string("policies/sql-server.amx").expect("policy");
-    assert!(src.contains(old), "the policy changed: `{old}` is gone");
-    std::fs::write(dir.path().join("sql-server.amx"), src.replace(old, new)).expect("write");
+    let src = std::fs::read_to_string("policies/filemaker-server-8.amx").expect("policy");
+    assert!(src.contains(old), "{old}");
+    std::fs::write(
+        dir.path().join("filemaker-server-8.amx"),
+        src.replacen(old, new, 1),
+    )
+    .expect("write");
     std::fs::copy(
-        "policies/sql-server.versions.yaml",
-        dir.path().join("sql-server.versions.yaml"),
+        "policies/filemaker-server-8.versions.yaml",
+        dir.path().join("filemaker-server-8.versions.yaml"),
     )
     .expect("matrix");
     let mut trees = Vec::new();
     for (policy, out) in [
-        (Path::new("policies/sql-server.amx").to_path_buf(), "a"),
-        (dir.path().join("sql-server.amx"), "b"),
+        (
+            Path::new("policies/filemaker-server-8.amx").to_path_buf(),
+            "a",
+        ),
+        (dir.path().join("filemaker-server-8.amx"), "b"),
     ] {
         let servers = compile_cluster(
             &policy,
-            "policies/targets/sql-server",
+            "policies/targets/filemaker-server-8",
             &dir.path().join(out),
         );
-        assert_eq!(servers, 2);
+        assert_eq!(servers, 1);
         trees.push(read_tree(&dir.path().join(out)).expect("read"));
     }
     let b = trees.pop().expect("b");
@@ -260,14 +267,14 @@ fn cluster_trees(old: &str, new: &str) -> (tempfile::TempDir, Vec<Outputs>, Vec<
 #[test]
 fn a_cluster_role_diff_names_each_resource_setting_and_checkpoint() {
     let (_dir, a, b) = cluster_trees(
-        "            on-failure recover-service, switchover\n        }\n        service SQLServerAgent",
-        "            on-failure recover-service, recover-service, switchover\n        }\n        service SQLServerAgent",
+        "            on-failure recover-service, switchover\n        }\n        service \"FileMaker Server 8 Helper\"",
+        "            on-failure recover-service, recover-service, switchover\n        }\n        service \"FileMaker Server 8 Helper\"",
     );
     let d = diff(&a, &b);
     let t = text(&d);
     assert!(
         t.contains(
-            "~ resource `SQL Server (MSSQLSERVER)`: RestartThreshold 1 → 2 — sql-server.amx:28"
+            "~ resource `FileMaker Server 8`: RestartThreshold 1 → 2 — filemaker-server-8.amx:26"
         ),
         "{t}"
     );
@@ -304,10 +311,8 @@ fn a_server_moved_to_another_engine_says_so() {
     let t = text(&d);
     assert!(t.contains("~ engine `neverfail → wsfc`"), "{t}");
     assert!(!t.contains("~ release"), "the release did not change: {t}");
-    assert!(
-        t.contains("+ resource `Symantec Mail Security for Microsoft Exchange`"),
-        "{t}"
-    );
+    // resources are named by their service
+    assert!(t.contains("+ resource `SMSMSE`"), "{t}");
 }
 
 #[test]

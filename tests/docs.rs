@@ -314,17 +314,29 @@ fn the_outputs_reference_names_every_file_and_field_amxc_writes() {
             _ => {}
         }
     }
-    for (engine, extra) in [
-        ("neverfail", vec!["--emit", "json"]),
-        ("wsfc", vec!["--allow-lossy"]),
+    // SQL Server is clustered only as its own role (AMX0413): FileMaker's profile has a
+    // client access point
+    for (engine, policy, targets, extra) in [
+        (
+            "neverfail",
+            "policies/sql-server.amx",
+            "policies/targets/sql-server",
+            vec!["--emit", "json"],
+        ),
+        (
+            "wsfc",
+            "policies/filemaker-server-8.amx",
+            "policies/targets/filemaker-server-8",
+            vec!["--allow-lossy"],
+        ),
     ] {
         let out = dir.path().join(engine);
         let o = out.to_string_lossy().into_owned();
         let mut args = vec![
             "compile",
-            "policies/sql-server.amx",
+            policy,
             "--targets",
-            "policies/targets/sql-server",
+            targets,
             "--out",
             &o,
             "--script",

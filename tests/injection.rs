@@ -53,13 +53,19 @@ const PS_CLUSTER_COMMANDS: &[&str] = &[
     "Add-ClusterResource",
     "Set-ClusterParameter",
     "Get-ClusterResourceDependency",
-    "Set-ClusterResourceDependency",
     "Get-ClusterCheckpoint",
     "Add-ClusterCheckpoint",
     "Get-AmxGroup",
     "Set-AmxResource",
-    "Set-AmxDependency",
     "Set-AmxCheckpoints",
+    "Add-AmxDependencies",
+    "Find-AmxStale",
+    "Add-ClusterResourceDependency",
+    "Add-ClusterServerRole",
+    "Get-ClusterNode",
+    "Get-ClusterParameter",
+    "Move-ClusterResource",
+    "Remove-ClusterResource",
 ];
 
 /// The registry key of [`cluster_policy_with`]: `value` without the characters amxc refuses
@@ -293,7 +299,8 @@ fn metacharacters_stay_inert_in_cluster_scripts() {
         for want in [
             v.to_string(),
             format!("SOFTWARE\\{}", key_of(v)),
-            "[Base]".to_string(),
+            // the dependent's provider, by its service name
+            "svc".to_string(),
         ] {
             assert!(
                 lits.contains(&want),

@@ -434,6 +434,11 @@ codes! {
     example "// target: engine: wsfc\nfiles include '%Install%\\Data\\**'"
     fix "Compile the server for the replication engine, condition the construct away for it, or accept the loss with `--allow-lossy`."
 
+    413 OWN_CLUSTER_ROLE Error "service Microsoft clusters only as its own role"
+    { "Microsoft supports some products on a failover cluster only through their own clustered installation: SQL Server as a failover cluster instance installed by SQL Server Setup, Exchange through its own high availability. Made a Generic Service resource, such a service runs unsupported: its data, name and registration do not move with it. amxc refuses to build that role." }
+    example "// target: engine: wsfc\nservice MSSQLSERVER \"SQL Server (MSSQLSERVER)\""
+    fix "Install the product's own clustered role (the diagnostic names it) and compile this policy for the replication engine, or leave the service out of the policy for clustered servers."
+
     500 IO Error "a file or folder cannot be read or written"
     { "A file amxc had to read (a policy, a matrix, a target profile, a path listing) or write (an output folder, a formatted policy) could not be opened, read or written. The message names the path and what the operating system said." }
     example "amxc check policies/missing.amx"

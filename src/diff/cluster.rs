@@ -113,6 +113,30 @@ pub fn role_changes(old: Option<&ClusterFile>, new: Option<&ClusterFile>) -> Vec
     }
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    // the client access point and the storage
+    let words = |f: &ClusterFile| {
+        (
+            f.network_name.clone().unwrap_or_else(|| "none".into()),
+            f.addresses.join(", "),
+            f.disks.join(", "),
+        )
+    };
+    let (wo, wn) = (words(o), words(n));
+    if old.is_some() && new.is_some() {
+        let mut settings = Vec::new();
+        if !same(&wo.0, &wn.0) {
+            settings.push(format!("network name {} → {}", wo.0, wn.0));
+        }
+        if wo.1 != wn.1 {
+            settings.push(format!("addresses {} → {}", wo.1, wn.1));
+        }
+        if !same(&wo.2, &wn.2) {
+            settings.push(format!("disks {} → {}", wo.2, wn.2));
+        }
+        if !settings.is_empty() {
+            out.push(change("changed", "role", &n.role, settings, ""));
+        }
+    }
     for r in &n.resources {
         match o.resources.iter().find(|x| same(&x.name, &r.name)) {
             None => out.push(change("added", "resource", &r.name, vec![], &r.origin)),

@@ -123,20 +123,15 @@ pub fn read_tree(path: &Path) -> Result<Vec<Outputs>, OutputsError> {
     if is_server(path) {
         return Ok(vec![read_server(path)?]);
     }
+    // real folders only: a linked folder is never followed out of the tree
     let subfolders = |dir: &Path| -> Result<Vec<PathBuf>, OutputsError> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| {
-                OutputsError::Unreadable(format!(
-                    "cannot read `{}`: {}",
-                    dir.display(),
-                    crate::driver::inputs::io_words(&e)
-                ))
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
-            .collect();
-        v.sort();
-        Ok(v)
+        crate::driver::files::subfolders(dir).map_err(|e| {
+            OutputsError::Unreadable(format!(
+                "cannot read `{}`: {}",
+                dir.display(),
+                crate::driver::inputs::io_words(&e)
+            ))
+        })
     };
     let mut dirs: Vec<PathBuf> = subfolders(path)?
         .into_iter()

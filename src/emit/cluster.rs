@@ -26,16 +26,49 @@ pub const CLUSTER_FORMAT_VERSION: u32 = 1;
 
 /// The FailoverClusters module, idempotent helpers. A missing group or resource is found by
 /// listing (`Get-ClusterGroup -Name` fails on a name that does not exist).
-const PS_FNS: &str = r#"function Get-AmxGroup([string]$Name) {
+const PS_FNS: &str = r#"function Get-AmxGroup([string]$Name, [string]$NetworkName, [string[]]$Addresses, [string[]]$Disks, [bool]$Existing) {
     $found = @(Get-ClusterGroup | Where-Object { $_.Name -eq $Name })
-    if ($found.Count -gt 0) { return $found[0] }
-    Write-Host "creating role '$Name'"
-    return Add-ClusterGroup -Name $Name
+    if ($found.Count -gt 0) {
+        $group = $found[0]
+    } elseif ($Existing) {
+        throw "role '$Name' does not exist: it is the application's own role, which these resources join; create it first"
+    } elseif ($NetworkName -ne '') {
+        Write-Host "creating role '$Name' with the client access point '$NetworkName' ($($Addresses -join ', ')) and the disks $($Disks -join ', ')"
+        $params = @{ Name = $NetworkName; StaticAddress = $Addresses }
+        if ($Disks.Count -gt 0) { $params.Storage = $Disks }
+        $null = Add-ClusterServerRole @params
+        $group = Get-ClusterGroup -Name $NetworkName
+        if ($Name -ne $NetworkName) { $group.Name = $Name }
+    } else {
+        Write-Host "creating role '$Name'"
+        $group = Add-ClusterGroup -Name $Name
+    }
+    if ($NetworkName -ne '' -and @(Get-ClusterResource | Where-Object { $_.Name -eq $NetworkName }).Count -eq 0) {
+        throw "role '$Name' has no network name resource '$NetworkName': add the client access point, or correct cluster: network_name"
+    }
+    foreach ($disk in $Disks) {
+        $d = @(Get-ClusterResource | Where-Object { $_.Name -eq $disk })
+        if ($d.Count -eq 0) { throw "cluster disk '$disk' does not exist: add the disk to the cluster, or correct cluster: disks" }
+        if ([string]$d[0].OwnerGroup.Name -ne $Name) {
+            Write-Host "moving disk '$disk' into role '$Name'"
+            $null = Move-ClusterResource -Name $disk -Group $Name
+        }
+    }
+    return $group
 }
 
-function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [int]$RestartAction, [int]$RestartThreshold, [int]$RestartPeriod, [int]$PendingTimeout) {
+function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [string]$Mark, [int]$RestartAction, [int]$RestartThreshold, [int]$RestartPeriod, [int]$PendingTimeout) {
     if ($null -eq (Get-AmxService $Service)) { throw "resource '$Name': service '$Service' is not installed on this node" }
     $found = @(Get-ClusterResource | Where-Object { $_.Name -eq $Name })
+    if ($found.Count -eq 0) {
+        # the same service under another name (a display name it was once named after): renamed
+        $same = @(Get-ClusterGroup -Name $Group | Get-ClusterResource | Where-Object { [string]$_.ResourceType.Name -eq 'Generic Service' -and [string](Get-ClusterParameter -InputObject $_ -Name 'ServiceName').Value -eq $Service })
+        if ($same.Count -gt 0) {
+            Write-Host "renaming resource '$($same[0].Name)' to '$Name' (service '$Service')"
+            $same[0].Name = $Name
+            $found = $same
+        }
+    }
     if ($found.Count -eq 0) {
         Write-Host "creating resource '$Name' for service '$Service'"
         $res = Add-ClusterResource -Name $Name -Group $Group -ResourceType 'Generic Service'
@@ -46,22 +79,37 @@ function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [int]$
     }
     Write-Host "resource '$Name': service '$Service', RestartAction $RestartAction, RestartThreshold $RestartThreshold, RestartPeriod $RestartPeriod ms, PendingTimeout $PendingTimeout ms"
     $null = $res | Set-ClusterParameter -Name 'ServiceName' -Value $Service
+    $res.Description = $Mark
     $res.RestartAction = $RestartAction
     $res.RestartThreshold = $RestartThreshold
     $res.RestartPeriod = $RestartPeriod
     $res.PendingTimeout = $PendingTimeout
+    # every node the role can move to: only the cluster starts the service, Windows never restarts it
     Set-AmxStartup $Service 'demand'
     Clear-AmxRecovery $Service
+    foreach ($node in @(Get-ClusterNode | ForEach-Object { [string]$_.Name })) {
+        if ($node -eq $env:COMPUTERNAME) { continue }
+        Write-Host "node '$node': startup type of '$Service': demand; Windows recovery: none"
+        Invoke-AmxSc $Service "startup type on node '$node'" @("\\$node", 'config', $Service, 'start=', 'demand')
+        Invoke-AmxSc $Service "recovery on node '$node'" @("\\$node", 'failure', $Service, 'reset=', '0', 'actions=', '/0')
+    }
 }
 
-function Set-AmxDependency([string]$Name, [string]$Expression) {
+function Add-AmxDependencies([string]$Name, [string[]]$Providers) {
     $now = [string](Get-ClusterResourceDependency -Resource $Name).DependencyExpression
-    if ($Expression -eq '') {
-        if ($now -ne '') { Write-Warning "resource '$Name' depends on $now, which the policy does not list: remove it if it is stale" }
-        return
+    foreach ($provider in $Providers) {
+        if (-not $now.ToLowerInvariant().Contains(('[' + $provider + ']').ToLowerInvariant())) {
+            Write-Host "'$Name' depends on '$provider'"
+            $null = Add-ClusterResourceDependency -Resource $Name -Provider $provider
+        }
     }
-    Write-Host "dependencies of '$Name': $Expression"
-    $null = Set-ClusterResourceDependency -Resource $Name -Dependency $Expression
+    # dependencies an administrator added stay; they are named for review
+    foreach ($m in [regex]::Matches($now, '\[([^\]]+)\]')) {
+        $other = $m.Groups[1].Value
+        if (@($Providers | Where-Object { $_ -eq $other }).Count -eq 0) {
+            Write-Warning "resource '$Name' also depends on '$other', which the policy does not list: kept; remove it if it is stale"
+        }
+    }
 }
 
 function Set-AmxCheckpoints([string]$Name, [string[]]$Keys) {
@@ -78,13 +126,34 @@ function Set-AmxCheckpoints([string]$Name, [string[]]$Keys) {
         }
     }
 }
+
+function Find-AmxStale([string]$Group, [string]$Mark, [string[]]$Services, [bool]$Prune) {
+    # only resources this policy made (their description is its mark): never the application's own
+    foreach ($r in @(Get-ClusterGroup -Name $Group | Get-ClusterResource | Where-Object { [string]$_.Description -eq $Mark })) {
+        $service = [string](Get-ClusterParameter -InputObject $r -Name 'ServiceName').Value
+        if (@($Services | Where-Object { $_ -eq $service }).Count -gt 0) { continue }
+        if ($Prune) {
+            Write-Host "removing resource '$($r.Name)' (service '$service'), which the policy no longer lists"
+            $null = Remove-ClusterResource -InputObject $r -Force
+        } else {
+            Write-Warning "resource '$($r.Name)' (service '$service') is no longer in the policy: run this script with -Prune to remove it"
+        }
+    }
+}
 "#;
 
 /// `cluster.ps1`.
 pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
-    let mut s = super::ps1::header(
+    let head = super::ps1::header(
         plan,
-        "Create or update the failover-cluster role: its Generic Service resources, their restart policy, dependencies and registry checkpoints.",
+        "Create or update the failover-cluster role: its client access point and disks, its Generic Service resources with their restart policy, dependencies and registry checkpoints, and the services on every node. Run it on one node, as an administrator of the cluster and of every node; -Prune removes the resources of services the policy no longer lists.",
+    );
+    // `param` must be the script's first statement: after the comment lines of the header
+    let split = head.find("# Windows PowerShell 2.0").unwrap_or(0);
+    let mut s = format!(
+        "{}param([switch]$Prune)\n\n{}",
+        &head[..split],
+        &head[split..]
     );
     s.push_str("if ($null -eq (Get-Module -ListAvailable -Name FailoverClusters)) { throw 'the FailoverClusters module is missing: it comes with the Failover Clustering feature of Windows Server 2008 R2 and later' }\nImport-Module FailoverClusters\n\n");
     s.push_str(super::ps1::GET_FN);
@@ -93,7 +162,22 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
     s.push('\n');
     s.push_str(PS_FNS);
     s.push('\n');
-    let _ = writeln!(s, "$amxGroup = Get-AmxGroup {}", ps(&role.group));
+    let list = |items: &mut dyn Iterator<Item = String>| {
+        format!(
+            "@({})",
+            items.map(|i| ps(&i)).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let _ = writeln!(s, "$amxMark = {}", ps(&role.mark));
+    let _ = writeln!(
+        s,
+        "$amxGroup = Get-AmxGroup -Name {} -NetworkName {} -Addresses {} -Disks {} -Existing ${}",
+        ps(&role.group),
+        ps(role.network_name.as_deref().unwrap_or("")),
+        list(&mut role.ips.iter().map(|a| a.address.to_string())),
+        list(&mut role.disks.iter().cloned()),
+        role.existing
+    );
     for r in &role.resources {
         let _ = writeln!(
             s,
@@ -102,7 +186,7 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
         );
         let _ = writeln!(
             s,
-            "Set-AmxResource -Group {} -Name {} -Service {} -RestartAction {} -RestartThreshold {} -RestartPeriod {} -PendingTimeout {}",
+            "Set-AmxResource -Group {} -Name {} -Service {} -Mark $amxMark -RestartAction {} -RestartThreshold {} -RestartPeriod {} -PendingTimeout {}",
             ps(&role.group),
             ps(&r.name),
             ps(&r.service),
@@ -113,23 +197,27 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
         );
     }
     for r in &role.resources {
-        let expr: Vec<String> = r.depends_on.iter().map(|d| format!("[{d}]")).collect();
         let _ = writeln!(
             s,
-            "Set-AmxDependency -Name {} -Expression {}",
+            "Add-AmxDependencies -Name {} -Providers {}",
             ps(&r.name),
-            ps(&expr.join(" and "))
+            list(&mut r.depends_on.iter().cloned())
         );
     }
     if let (Some(first), false) = (role.resources.first(), role.checkpoints.is_empty()) {
-        let keys: Vec<String> = role.checkpoints.iter().map(|c| ps(&c.key)).collect();
         let _ = writeln!(
             s,
-            "Set-AmxCheckpoints -Name {} -Keys @({})",
+            "Set-AmxCheckpoints -Name {} -Keys {}",
             ps(&first.name),
-            keys.join(", ")
+            list(&mut role.checkpoints.iter().map(|c| c.key.clone()))
         );
     }
+    let _ = writeln!(
+        s,
+        "Find-AmxStale -Group {} -Mark $amxMark -Services {} -Prune $Prune.IsPresent",
+        ps(&role.group),
+        list(&mut role.resources.iter().map(|r| r.service.clone()))
+    );
     let _ = writeln!(s, "Write-Host \"role '$($amxGroup.Name)' is configured\"");
     s
 }
@@ -138,20 +226,62 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
 /// (ERROR_DEPENDENCY_ALREADY_EXISTS) and 183 (ERROR_ALREADY_EXISTS) mean the dependency or
 /// checkpoint is there already. Every result is read with `if errorlevel`, and every value
 /// is used as in the other cmd scripts (see `super::cmd::QUERY_SUB`).
-const CMD_SUBS: &str = "\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
+const CMD_SUBS: &str = "\r\n:existing_group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif errorlevel 1 (echo error: role \"%AMX_GROUP%\" does not exist: it is the application's own role, which these resources join; create it first& exit /b 1)\r\nexit /b 0\r\n\r\n:address\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"IP Address\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Address=%AMX_ADDR% SubnetMask=%AMX_MASK% EnableDhcp=0\r\nif errorlevel 1 (echo error: cluster.exe could not set the address of \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:network_name\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating the client access point \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Network Name\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Name=\"%AMX_RES%\" DnsName=\"%AMX_RES%\"\r\nif errorlevel 1 (echo error: cluster.exe could not name \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:disk\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >\"%AMX_OUT%\" 2>&1\r\nif errorlevel 1 (echo error: cluster disk \"%AMX_RES%\" does not exist: add the disk to the cluster, or correct cluster: disks& del /f /q \"%AMX_OUT%\" >nul 2>&1& exit /b 1)\r\n\"%SystemRoot%\\System32\\findstr.exe\" /l /i /c:\"%AMX_GROUP%\" \"%AMX_OUT%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif \"%AMX_RC%\"==\"0\" exit /b 0\r\necho moving disk \"%AMX_RES%\" into role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /move:\"%AMX_GROUP%\"\r\nif errorlevel 1 (echo error: cluster.exe could not move disk \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:nodes\r\nREM the service on every other node: only the cluster starts it wherever the role moves\r\nset \"AMX_NODE_FAILED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" node >\"%AMX_OUT%\" 2>&1\r\nfor /f \"usebackq tokens=1,2\" %%n in (\"%AMX_OUT%\") do call :node %%n %%o\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif defined AMX_NODE_FAILED exit /b 1\r\nexit /b 0\r\n\r\n:node\r\nREM a line of the node list: a name, then its number\r\nif \"%~2\"==\"\" exit /b 0\r\nfor /f \"delims=0123456789\" %%x in (\"%~2x\") do if not \"%%x\"==\"x\" exit /b 0\r\nif /i \"%~1\"==\"%COMPUTERNAME%\" exit /b 0\r\necho node %~1: startup type of \"%AMX_NAME%\": demand; Windows recovery: none\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 config \"%AMX_NAME%\" start= demand >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not configure \"%AMX_NAME%\": is it installed there?& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 failure \"%AMX_NAME%\" reset= 0 actions= /0 >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not clear the recovery of \"%AMX_NAME%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop Description=\"%AMX_MARK%\" >nul\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nif errorlevel 1 exit /b 1\r\ncall :nodes\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
 
 /// `cluster.cmd`.
 pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
     let mut s = super::cmd::header(
         plan,
-        "Create or update the failover-cluster role with cluster.exe: Generic Service resources, restart policy, dependencies, registry checkpoints.",
+        "Create or update the failover-cluster role with cluster.exe: its client access point and disks, Generic Service resources, restart policy, dependencies, registry checkpoints, and the services on every node. Run it on one node as an administrator of the cluster and of every node.",
     );
     let _ = write!(
         s,
-        "{}\r\ncall :group\r\n{}",
+        "{}\r\ncall :{}\r\n{}",
         cmd_set("AMX_GROUP", &role.group),
+        if role.existing {
+            "existing_group"
+        } else {
+            "group"
+        },
         super::cmd::FAIL_FAST
     );
+    // the client access point: its addresses, then the network name that depends on them
+    if let Some(nn) = &role.network_name {
+        for a in &role.ips {
+            let _ = write!(
+                s,
+                "{}\r\nset \"AMX_ADDR={}\"\r\nset \"AMX_MASK={}\"\r\ncall :address\r\n{}",
+                cmd_set("AMX_RES", &format!("IP Address {}", a.address)),
+                a.address,
+                a.mask(),
+                super::cmd::FAIL_FAST
+            );
+        }
+        let _ = write!(
+            s,
+            "{}\r\ncall :network_name\r\n{}",
+            cmd_set("AMX_RES", nn),
+            super::cmd::FAIL_FAST
+        );
+        for a in &role.ips {
+            let _ = write!(
+                s,
+                "{}\r\n{}\r\ncall :dependency\r\n{}",
+                cmd_set("AMX_RES", nn),
+                cmd_set("AMX_DEP", &format!("IP Address {}", a.address)),
+                super::cmd::FAIL_FAST
+            );
+        }
+    }
+    for d in &role.disks {
+        let _ = write!(
+            s,
+            "{}\r\ncall :disk\r\n{}",
+            cmd_set("AMX_RES", d),
+            super::cmd::FAIL_FAST
+        );
+    }
+    let _ = write!(s, "{}\r\n", cmd_set("AMX_MARK", &role.mark));
     for r in &role.resources {
         let _ = write!(
             s,
@@ -222,6 +352,17 @@ pub struct ClusterFile {
     pub server: String,
     pub release: String,
     pub role: String,
+    /// The role exists already (an add-on module's resources join it).
+    #[serde(default)]
+    pub existing_role: bool,
+    /// The client access point: its network name and static addresses (`address/prefix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
+    /// Clustered disks in the role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disks: Vec<String>,
     #[serde(default)]
     pub resources: Vec<Resource>,
     #[serde(default)]
@@ -255,6 +396,10 @@ pub fn cluster_file(plan: &Plan, role: &Role) -> ClusterFile {
         server: plan.target.server.clone(),
         release: plan.target.release.to_string(),
         role: role.group.clone(),
+        existing_role: role.existing,
+        network_name: role.network_name.clone(),
+        addresses: role.ips.iter().map(|a| a.to_string()).collect(),
+        disks: role.disks.clone(),
         resources: role.resources.clone(),
         checkpoints: role
             .checkpoints
@@ -292,7 +437,46 @@ pub fn cluster_yaml(plan: &Plan, role: &Role) -> String {
 pub fn cluster_summary(plan: &Plan, role: &Role) -> String {
     let mut s = server_table(plan);
     let _ = writeln!(s, "| Engine | wsfc (Windows Server Failover Clustering) |");
-    let _ = writeln!(s, "| Role | {} |", cell(&role.group));
+    let _ = writeln!(
+        s,
+        "| Role | {}{} |",
+        cell(&role.group),
+        if role.existing {
+            " (the application's existing role)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        s,
+        "| Client access point | {} |",
+        match &role.network_name {
+            Some(nn) => format!(
+                "{} ({})",
+                cell(nn),
+                role.ips
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None if role.existing => "the role's own".to_string(),
+            None => "none: clients cannot follow the role".to_string(),
+        }
+    );
+    let _ = writeln!(
+        s,
+        "| Storage | {} |",
+        if role.disks.is_empty() {
+            "none named".to_string()
+        } else {
+            role.disks
+                .iter()
+                .map(|d| cell(d))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
     let _ = writeln!(s, "\n## Resources, in start order\n");
     let _ = writeln!(
         s,
@@ -420,6 +604,22 @@ pub fn loss_diagnostics(plan: &Plan, role: &Role, allowed: bool) -> Vec<Diagnost
 pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
     let file = plan.input.policy.file;
     let mut out = Vec::new();
+    for r in &role.resources {
+        if let Some((product, way)) = wsfc::own_role(&r.service) {
+            out.push(
+                Diagnostic::new(
+                    codes::OWN_CLUSTER_ROLE,
+                    format!(
+                        "service `{}` ({product}) cannot be a Generic Service resource",
+                        r.service
+                    ),
+                )
+                .at(file, r.span, "this service")
+                .with_note(format!("Microsoft supports {product} on a cluster only as {way}"))
+                .with_help("install that clustered role and compile this server for the replication engine, or leave the service out for clustered servers"),
+            );
+        }
+    }
     for r in &role.resources {
         if r.name.contains(['[', ']']) {
             out.push(

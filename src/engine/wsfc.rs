@@ -20,6 +20,16 @@
 //!   comes online; the 32-bit view has its own control code, which no cmdlet and no cluster.exe
 //!   switch exposes — a 32-bit application's keys are checkpointed by their `Wow6432Node` path,
 //!   where the 32-bit view keeps them.
+//! - [ROLE] Microsoft, `Add-ClusterServerRole` ("a group containing only a client access point
+//!   and storage; after adding the group, you can add other resources"), `Add-ClusterResourceDependency`
+//!   ("existing dependencies will remain on the list", unlike `Set-ClusterResourceDependency`,
+//!   which overwrites them), `Move-ClusterResource -Group`; cluster.exe `resource /move:Group`,
+//!   `/ren:`, `/removedep:`; `sc.exe \\server config` addresses another node's service control
+//!   manager.
+//! - [OWN] Microsoft supports SQL Server on a cluster only as a SQL Server failover cluster
+//!   instance installed by SQL Server Setup, and Exchange only through its own high
+//!   availability (a clustered mailbox server in 2007, a database availability group from
+//!   2010) — never as Generic Service resources.
 
 use super::{windows, Danger, Engine, FailureActionKind, Feature, Veto};
 use crate::ast::{ServiceState, Startup, TaskKind, TaskSide, Version};
@@ -38,6 +48,30 @@ pub const DEFAULT_RESTART_PERIOD_MS: u64 = 900_000;
 pub const DEFAULT_PENDING_TIMEOUT_MS: u64 = 180_000;
 /// The resource type of a clustered Windows service. [FC; CLU]
 pub const GENERIC_SERVICE: &str = "Generic Service";
+
+/// Services Microsoft supports on a cluster only as their own clustered role [OWN]: a name
+/// pattern (case-insensitive; a trailing `*` matches any rest), the product, and the supported
+/// way.
+pub const OWN_ROLE: &[(&str, &str, &str)] = &[
+    ("MSSQLSERVER", "SQL Server", "a SQL Server failover cluster instance, installed by SQL Server Setup (\"New SQL Server failover cluster installation\")"),
+    ("MSSQL$*", "SQL Server", "a SQL Server failover cluster instance, installed by SQL Server Setup (\"New SQL Server failover cluster installation\")"),
+    ("SQLSERVERAGENT", "SQL Server Agent", "the SQL Server failover cluster instance it belongs to"),
+    ("SQLAgent$*", "SQL Server Agent", "the SQL Server failover cluster instance it belongs to"),
+    ("MSExchange*", "Exchange", "Exchange's own high availability (a clustered mailbox server in Exchange 2007, a database availability group from 2010)"),
+];
+
+/// The product and supported way when `service` may not be a Generic Service resource.
+pub fn own_role(service: &str) -> Option<(&'static str, &'static str)> {
+    let s = service.to_ascii_lowercase();
+    OWN_ROLE.iter().find_map(|(pattern, product, way)| {
+        let p = pattern.to_ascii_lowercase();
+        let hit = match p.strip_suffix('*') {
+            Some(prefix) => s.starts_with(prefix),
+            None => s == p,
+        };
+        hit.then_some((*product, *way))
+    })
+}
 
 /// How a policy construct is carried out by this engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,6 +125,8 @@ pub enum Construct {
     ShadowTask,
     PeriodicTask,
     RuleActionTask,
+    ClientAccessPoint,
+    Storage,
 }
 
 /// One row of the mapping table: a construct, how this engine carries it out, and how.
@@ -122,9 +158,11 @@ use Fidelity::{Approximated as A, Dropped as D, Mapped as M};
 /// Every construct of the policy model and what this engine makes of it, in the order the
 /// documentation lists them. A test ties this table to `docs/engines.md`.
 pub const MAPPING: &[Row] = &[
-    row(C::Service, "a protected service (`service`)", M, "a Generic Service resource of the role, named by its display name, with `ServiceName` set [FC; CLU]"),
-    row(C::StartOrder, "start order (`after`)", M, "resource dependencies: a resource comes online after its providers and goes offline before them [FC: Set-ClusterResourceDependency; CLU: /adddep]"),
-    row(C::ManualStartup, "`startup manual`", M, "the service is set to Manual on the node, so that only the cluster starts it"),
+    row(C::Service, "a protected service (`service`)", M, "a Generic Service resource of the role, named by its service name (a display name may change), with `ServiceName` set; a resource of the role for the same service under another name is renamed, one for a service the policy no longer lists is reported (and removed with `-Prune`) [FC; CLU]"),
+    row(C::StartOrder, "start order (`after`)", M, "resource dependencies, added to those an administrator set (never replacing them; extra ones are reported): a resource comes online after its providers and goes offline before them [ROLE: Add-ClusterResourceDependency; CLU: /adddep]"),
+    row(C::ClientAccessPoint, "the server's public name and address, which a switchover moves, where the profile has no `cluster:`", D, "the role gets no client access point, and clients cannot follow it; with `cluster: network_name, ip` it is created with the role and every service resource depends on it, with `cluster: group` the resources join the application's existing role [ROLE: Add-ClusterServerRole; CLU: Network Name and IP Address resources]"),
+    row(C::Storage, "the application's data disks, where the profile names none (`cluster: disks`)", D, "no disk moves with the role; named disks are moved into it and every service resource depends on them [ROLE: -Storage; CLU: /move:]"),
+    row(C::ManualStartup, "`startup manual`", M, "the service is set to Manual on every node of the cluster (`sc.exe \\\\NODE config`), so that only the cluster starts it wherever the role moves [ROLE]"),
     row(C::OtherStartup, "`startup automatic` or `disabled`", A, "set to Manual: a clustered service is started by the cluster, never by Windows"),
     row(C::RunningOnPassive, "`passive running`", D, "a Generic Service resource runs on one node at a time"),
     row(C::MonitorOnly, "a monitored-only service (`manage no`)", D, "the cluster starts and stops every resource it holds; the service is left out of the role"),
@@ -145,7 +183,7 @@ pub const MAPPING: &[Row] = &[
     row(C::FileExclusion, "a file exclusion", D, "the cluster replicates no files"),
     row(C::Unprotected, "unprotected data (`unprotected … because`)", M, "nothing is replicated unless a checkpoint names it"),
     row(C::Snapshot, "snapshot sets (`snapshot`)", D, "the cluster takes no snapshots of application data"),
-    row(C::NetworkTask, "network-configuration tasks", D, "a role's client access point (network name and IP address resources) moves the address; amxc does not create one"),
+    row(C::NetworkTask, "network-configuration tasks", D, "the role's client access point moves the name and address; a task runs no program there"),
     row(C::StartStopTask, "pre/post start and stop tasks", D, "a Generic Service resource runs no program around online and offline"),
     row(C::ShadowTask, "pre/post shadow tasks", D, "the cluster takes no snapshots"),
     row(C::PeriodicTask, "periodic tasks", D, "the cluster schedules nothing on its nodes"),

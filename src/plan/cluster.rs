@@ -13,8 +13,20 @@ use crate::source::Span;
 /// The clustered role of one server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role {
-    /// The role (cluster group): the policy's name.
+    /// The role (cluster group): the profile's `cluster: group`, else its network name, else
+    /// the policy's name.
     pub group: String,
+    /// Whether the role exists already (`cluster: group` without a network name: an add-on
+    /// module's resources join its application's role); otherwise the scripts create it.
+    pub existing: bool,
+    /// The client access point created with the role: its network name and addresses.
+    pub network_name: Option<String>,
+    pub ips: Vec<crate::profile::cluster::Address>,
+    /// Clustered disks moved into the role.
+    pub disks: Vec<String>,
+    /// The description the scripts give the resources they make (`amxc: <policy>`), so that a
+    /// rerun tells them from the application's own.
+    pub mark: String,
     /// One resource per managed service, in start order.
     pub resources: Vec<Resource>,
     /// Registry checkpoints, held by the first resource to come online, so that the keys are
@@ -27,7 +39,7 @@ pub struct Role {
 /// One Generic Service resource; `cluster.yaml` writes it as it is.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Resource {
-    /// The resource's name: the service's display name, else its name.
+    /// The resource's name: the service's name, which a display name's change does not move.
     pub name: String,
     /// The Windows service (`ServiceName`).
     pub service: String,
@@ -95,25 +107,18 @@ impl Role {
             });
         };
         let services = &plan.ev.services;
-        // resource names: the display name, unless two services share one
-        let display = |i: usize| {
-            services[i]
-                .display
-                .clone()
-                .unwrap_or_else(|| services[i].name.clone())
-        };
-        let name_of = |i: usize| {
-            let d = display(i);
-            let shared = services
-                .iter()
-                .enumerate()
-                .any(|(j, _)| j != i && display(j).eq_ignore_ascii_case(&d));
-            if shared {
-                format!("{d} ({})", services[i].name)
-            } else {
-                d
-            }
-        };
+        // resource names: the service's own name, stable where a display name changes
+        let name_of = |i: usize| services[i].name.clone();
+        let spec = plan.target.cluster.as_ref();
+        let network_name = spec.and_then(|c| c.network_name.clone());
+        let disks: Vec<String> = spec.map(|c| c.disks.clone()).unwrap_or_default();
+        // every service depends on the access point and the disks: the role's name and data
+        // are there before any service starts
+        let role_providers: Vec<String> = network_name
+            .iter()
+            .cloned()
+            .chain(disks.iter().cloned())
+            .collect();
         let managed = |i: usize| services[i].manage;
         let mut resources = Vec::new();
         // a service the HA product only watches has no place in the role (and in no start order)
@@ -176,16 +181,13 @@ impl Role {
             } else {
                 wsfc::DONT_RESTART
             };
-            let depends_on = s
-                .after
-                .iter()
-                .filter_map(|a| {
-                    let j = services
-                        .iter()
-                        .position(|o| o.name.eq_ignore_ascii_case(&a.text))?;
-                    managed(j).then(|| name_of(j))
-                })
-                .collect();
+            let mut depends_on: Vec<String> = role_providers.clone();
+            depends_on.extend(s.after.iter().filter_map(|a| {
+                let j = services
+                    .iter()
+                    .position(|o| o.name.eq_ignore_ascii_case(&a.text))?;
+                managed(j).then(|| name_of(j))
+            }));
             resources.push(Resource {
                 name: name_of(i),
                 service: s.name.clone(),
@@ -244,9 +246,49 @@ impl Role {
                 &t.origin,
             );
         }
+        // the checkpoints' holder comes online before every other resource, so that the keys
+        // are restored before any service starts (a checkpoint is restored when its resource
+        // comes online)
+        if !checkpoints.is_empty() {
+            if let Some((holder, rest)) = resources.split_first_mut() {
+                for r in rest {
+                    if !r
+                        .depends_on
+                        .iter()
+                        .any(|d: &String| d.eq_ignore_ascii_case(&holder.name))
+                    {
+                        r.depends_on.push(holder.name.clone());
+                    }
+                }
+            }
+        }
+        if spec.is_none() {
+            let here = Origin {
+                span: plan.input.policy.id.span,
+                exception: None,
+                overrides: None,
+            };
+            lose(
+                Construct::ClientAccessPoint,
+                "the role (no `cluster:` in the server's profile)".into(),
+                &here,
+            );
+            lose(
+                Construct::Storage,
+                "the role (no `cluster: disks` in the server's profile)".into(),
+                &here,
+            );
+        }
         losses.sort_by_key(|l| l.span.start);
         Role {
-            group: plan.input.policy.id.text.clone(),
+            group: spec
+                .and_then(|c| c.role_name())
+                .map_or_else(|| plan.input.policy.id.text.clone(), str::to_string),
+            existing: spec.is_some_and(|c| c.group.is_some() && c.network_name.is_none()),
+            network_name,
+            ips: spec.map(|c| c.ips.clone()).unwrap_or_default(),
+            disks,
+            mark: format!("amxc: {}", plan.input.policy.id.text),
             resources,
             checkpoints,
             losses,

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 
 pub const MAX_TARGET_BYTES: usize = 4 * 1024 * 1024;
 
-const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths`, `os`, `powershell` and `engine`";
+const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths`, `os`, `powershell`, `engine` and `cluster`";
 
 fn schema(file: FileId, span: Span, msg: impl Into<String>, help: impl Into<String>) -> Diagnostic {
     Diagnostic::new(codes::TARGET_SCHEMA, msg)
@@ -372,6 +372,10 @@ pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Tar
             }
         }
     }
+    let cluster = f
+        .get("cluster")
+        .filter(|n| !n.is_null())
+        .and_then(|n| super::cluster::read(file, n, &mut out));
     for (key, span) in f.unknown() {
         out.push(schema(
             file,
@@ -466,6 +470,7 @@ pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Tar
             os,
             powershell,
             engine,
+            cluster,
         }),
         out,
     )

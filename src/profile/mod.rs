@@ -2,6 +2,7 @@
 //! dimension, components, management IP, drives and discovered path overrides — checked
 //! against the matrix and the policy, every problem pointing into the YAML.
 
+pub mod cluster;
 mod load;
 
 pub use load::{load, MAX_TARGET_BYTES};
@@ -33,6 +34,8 @@ pub struct Target {
     /// The HA engine the profile names (`engine:`), with where; the command line's
     /// `--engine` gives it to profiles that do not (at the server's name).
     pub engine: Option<(&'static dyn crate::engine::Engine, Span)>,
+    /// The failover-cluster role (`cluster:`), for servers that run failover clustering.
+    pub cluster: Option<cluster::ClusterSpec>,
 }
 
 impl Target {

@@ -91,6 +91,30 @@ pub fn target() -> Value {
             "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?$" },
             "os": { "type": ["string", "number"], "description": "Windows Server generation, when the matrix has no `os` dimension." },
             "engine": { "enum": ["neverfail", "wsfc"], "description": "The HA engine the server runs: `neverfail` (replication; the default) or `wsfc` (Windows Server Failover Clustering). `--engine` gives it for profiles that do not." },
+            "cluster": {
+                "type": "object",
+                "description": "The failover-cluster role (engine wsfc): its client access point and disks, or an existing role to join.",
+                "additionalProperties": false,
+                "anyOf": [ { "required": ["network_name"] }, { "required": ["group"] } ],
+                "properties": {
+                    "group": { "type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^\"\\[\\],]+$", "description": "An existing role the resources join; with network_name, the role's name." },
+                    "network_name": { "type": "string", "pattern": "^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9-]{0,14}$", "description": "The client access point's NetBIOS name, created with the role." },
+                    "ip": {
+                        "description": "Static IPv4 addresses of the client access point, with their prefix length.",
+                        "oneOf": [
+                            { "type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$" },
+                            { "type": "array", "items": { "type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$" } }
+                        ]
+                    },
+                    "disks": {
+                        "description": "Cluster disk resources moved into the role.",
+                        "oneOf": [
+                            { "type": "string", "minLength": 1 },
+                            { "type": "array", "items": { "type": "string", "minLength": 1 } }
+                        ]
+                    }
+                }
+            },
             "powershell": { "type": "string", "pattern": "^([1-5](\\.[0-9]+)?|none)$", "description": "The Windows PowerShell the server has (\"2.0\" … \"5.1\") or `none`; without it, the one its Windows release ships. `.ps1` scripts need 2.0." },
             "paths": {
                 "type": ["object", "null"],
