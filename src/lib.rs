@@ -31,6 +31,7 @@ pub mod relate;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod verify;
 pub mod yaml;
 
 pub use checked::{Checked, Checking, Loaded};

@@ -25,4 +25,5 @@ mod scripts;
 mod support;
 mod switchover;
 mod tutorial;
+mod verify;
 mod wine;

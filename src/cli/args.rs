@@ -124,6 +124,28 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Hold what a running server has, captured with standard tools, against what the policy compiles to for it; name every drift.
+    #[command(
+        after_help = "Captures, made on the server:\n  --services  sc qc NAME and sc qfailure NAME of each protected service (or sc queryex), in one file\n  --filters   the Management Client's File Filters and Registry Filters, one filter a line: Include|Exclude, pattern, state\nExit 0: the server matches; 1: drift; 2: a file could not be read.\n\nExample:\n  amxc verify policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --services sc.txt --filters filters.txt"
+    )]
+    Verify {
+        /// The policy (`*.amx`).
+        policy: PathBuf,
+        /// The server's target profile (YAML).
+        #[arg(long)]
+        target: PathBuf,
+        /// The version matrix (default: `<name>.versions.yaml` beside the policy).
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// `sc qc` / `sc qfailure` / `sc queryex` output of the server (several services in one file).
+        #[arg(long)]
+        services: Option<PathBuf>,
+        /// The filter lists as copied from the Management Client.
+        #[arg(long)]
+        filters: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Show what a switchover from a server does, in order, on which server, and how long it can take.
     #[command(
         after_help = "Examples:\n  amxc plan policies/sql-server.amx --target policies/targets/sql-server/SQL01.yaml\n  amxc plan policies/sql-server.amx --target policies/targets/sql-server/SQL01.yaml --format markdown > plan.md\n  amxc plan policies/sql-server.amx --target policies/targets/sql-server/SQL01.yaml --format json"
@@ -447,6 +469,7 @@ impl Command {
             | Command::Doc { diag, .. }
             | Command::Coverage { diag, .. }
             | Command::ExplainPath { diag, .. }
+            | Command::Verify { diag, .. }
             | Command::Fmt { diag, .. }
             | Command::Matrix { diag, .. } => Some(diag),
             _ => None,

@@ -16,6 +16,7 @@ mod matrix_cmd;
 mod merge_cmd;
 mod output;
 mod plan_cmd;
+mod verify_cmd;
 
 pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, EngineArg, SchemaKind};
 pub use failure::{Failure, Outcome};
@@ -158,6 +159,21 @@ pub fn run(cli: Cli) -> ExitCode {
             diag,
         } => coverage_cmd::explain_path(&path, &policy, matrix.as_deref(), &target, &diag),
         Command::Fmt { paths, check, diag } => fmt_cmd::run(&paths, check, &diag),
+        Command::Verify {
+            policy,
+            target,
+            matrix,
+            services,
+            filters,
+            diag,
+        } => verify_cmd::run(
+            &policy,
+            matrix.as_deref(),
+            &target,
+            services.as_deref(),
+            filters.as_deref(),
+            &diag,
+        ),
         Command::Explain { code, list, format } => {
             explain_cmd::run(code.as_deref(), list, format == args::ExplainFormat::Json)
         }

@@ -459,6 +459,16 @@ codes! {
     example "amxc discover --name app --release 2021-06-15 --procmon trace.csv   # trace.csv: a row cut short"
     fix "Export the evidence again (Process Monitor: File > Save, CSV; `reg export KEY FILE`; `dir /s /b > FILE`), or ignore the warning when the lines named do not matter."
 
+    600 SERVICE_DRIFT Error "a service differs from what the policy compiles to"
+    { "`amxc verify --services` reads what a server's services are (`sc qc`, `sc qfailure`, `sc queryex`) and finds a managed service that is missing, starts otherwise than `configure` sets, is recovered by Windows (the HA engine handles failures), or depends on a protected service the policy starts after it. A `manage no` service's own settings are never drift." }
+    example "amxc verify policy.amx --target SRV01.yaml --services sc.txt   # SMSMSE: START_TYPE 2 AUTO_START"
+    fix "Run the server's `configure` script again, or correct the policy; the finding points at the capture's line."
+
+    601 FILTER_DRIFT Error "the product's filters differ from the compiled filter set"
+    { "`amxc verify --filters` reads the filter lists as copied from the Management Client (Data: File Filters, Registry Filters) and finds a filter of `filters.yaml` that is missing or shown Not Effective, or a filter the policy does not have." }
+    example "amxc verify policy.amx --target SRV01.yaml --filters filters.txt   # an inclusion entered by hand"
+    fix "Enter the filters as `filters.yaml` lists them (docs/deploy.md), remove the extra ones, or change the policy."
+
     9999 INTERNAL Error "internal error"
     { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }
     example ""

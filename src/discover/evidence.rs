@@ -54,6 +54,12 @@ pub struct ServiceSeen {
     pub dependencies: Vec<String>,
     pub binary: Option<String>,
     pub source: String,
+    /// The line of its first `SERVICE_NAME` (1-based), and of its `START_TYPE`.
+    pub line: usize,
+    pub start_line: usize,
+    /// `sc qfailure`: the first failure action (`RESTART -- Delay = 60000 milliseconds.`),
+    /// with its line; `None` when the capture holds no recovery.
+    pub failure: Option<(String, usize)>,
 }
 
 fn file_name(path: &Path) -> String {
@@ -207,7 +213,8 @@ impl Evidence {
         };
         let mut current: Option<ServiceSeen> = None;
         let mut last_key = String::new();
-        for line in text.lines() {
+        for (n, line) in text.lines().enumerate() {
+            let n = n + 1;
             let t = line.trim();
             let Some((k, v)) = t.split_once(':') else {
                 continue;
@@ -226,6 +233,7 @@ impl Evidence {
                     current = Some(ServiceSeen {
                         name: v.to_string(),
                         source: name.clone(),
+                        line: n,
                         ..ServiceSeen::default()
                     });
                 }
@@ -236,7 +244,15 @@ impl Evidence {
                 }
                 "START_TYPE" => {
                     if let Some(s) = current.as_mut() {
-                        s.start_type = v.split_whitespace().nth(1).map(str::to_string);
+                        // `2   AUTO_START  (DELAYED)`: the word, and the delay when there is one
+                        let words: Vec<&str> = v.split_whitespace().skip(1).collect();
+                        s.start_type = (!words.is_empty()).then(|| words.join(" "));
+                        s.start_line = n;
+                    }
+                }
+                "FAILURE_ACTIONS" => {
+                    if let Some(s) = current.as_mut().filter(|_| !v.is_empty()) {
+                        s.failure = Some((v.to_string(), n));
                     }
                 }
                 "BINARY_PATH_NAME" => {
@@ -259,15 +275,36 @@ impl Evidence {
         if let Some(s) = current {
             self.services.push(s);
         }
-        // one service per name: a later file's wins
-        let mut seen = std::collections::HashSet::new();
-        let mut kept = Vec::new();
-        for s in self.services.drain(..).rev() {
-            if seen.insert(s.name.to_ascii_lowercase()) {
-                kept.push(s);
+        // one service per name: `sc qc` and `sc qfailure` of one service are merged, and what
+        // a later capture says wins
+        let mut kept: Vec<ServiceSeen> = Vec::new();
+        for s in self.services.drain(..) {
+            match kept
+                .iter_mut()
+                .find(|k| k.name.eq_ignore_ascii_case(&s.name))
+            {
+                None => kept.push(s),
+                Some(k) => {
+                    if s.display.is_some() {
+                        k.display = s.display;
+                    }
+                    if s.start_type.is_some() {
+                        k.start_type = s.start_type;
+                        k.start_line = s.start_line;
+                    }
+                    if !s.dependencies.is_empty() {
+                        k.dependencies = s.dependencies;
+                    }
+                    if s.binary.is_some() {
+                        k.binary = s.binary;
+                    }
+                    if s.failure.is_some() {
+                        k.failure = s.failure;
+                    }
+                    k.source = s.source;
+                }
             }
         }
-        kept.reverse();
         self.services = kept;
     }
 

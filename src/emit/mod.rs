@@ -2,6 +2,7 @@
 //! and a policy rendered as its KB feature list. Every file starts with a banner line naming
 //! the policy and amxc's version; nothing depends on time or hash order.
 
+mod checklist;
 pub mod cluster;
 pub(crate) mod cmd;
 mod doc;

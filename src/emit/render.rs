@@ -63,7 +63,8 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
         files.extend(emit::cmd_scripts(plan));
     }
     files.insert("services.yaml".to_string(), emit::services_yaml(plan));
-    files.insert("summary.md".to_string(), emit::summary(plan));
+    let summary = emit::summary(plan) + &emit::checklist::checklist(plan, &files);
+    files.insert("summary.md".to_string(), summary);
     Compiled {
         server: plan.target.server.clone(),
         files,
