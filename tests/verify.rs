@@ -115,3 +115,32 @@ fn a_service_the_policy_does_not_manage_is_never_drift() {
     );
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn a_registry_export_in_utf16_names_what_is_protected_in_vain_and_what_is_not_protected() {
+    let run = |file: &str| {
+        amxc(
+            &[
+                "verify",
+                POLICY,
+                "--target",
+                TARGET,
+                "--reg",
+                &format!("{DIR}/{file}"),
+                "--format",
+                "short",
+            ],
+            &[],
+        )
+    };
+    let (code, out, err) = run("EXCH01.reg");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("EXCH01 matches the policy (registry)"),
+        "{err}"
+    );
+    let (code, out, _) = run("amx0602.txt");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("amx0602.txt:3:1: error[AMX0602]: the application's key `HKLM\\SOFTWARE\\Wow6432Node\\Symantec\\SMSMSE Quarantine` on EXCH01 is covered by no filter"), "{out}");
+    assert!(out.contains("symantec-mail-security.amx:37:26: error[AMX0602]: the registry inclusion `HKLM\\SOFTWARE\\Wow6432Node\\Symantec\\SMSMSE\\**` covers no key on EXCH01"), "{out}");
+}

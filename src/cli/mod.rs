@@ -165,13 +165,17 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             services,
             filters,
+            reg,
             diag,
         } => verify_cmd::run(
             &policy,
             matrix.as_deref(),
             &target,
-            services.as_deref(),
-            filters.as_deref(),
+            verify_cmd::Captures {
+                services: services.as_deref(),
+                filters: filters.as_deref(),
+                reg: reg.as_deref(),
+            },
             &diag,
         ),
         Command::Explain { code, list, format } => {

@@ -1,4 +1,4 @@
-//! `amxc verify POLICY --target FILE [--services F] [--filters F]`: drift between a running
+//! `amxc verify POLICY --target FILE [--services F] [--filters F] [--reg F]`: drift between a running
 //! server and what the policy compiles to for it. Exit 0: it matches; 1: drift; 2: a file
 //! could not be read.
 
@@ -27,24 +27,32 @@ fn capture(sources: &mut SourceMap, path: &Path) -> Result<Capture, Failure> {
     })
 }
 
+/// The captures of one server a run holds against its policy.
+pub struct Captures<'a> {
+    pub services: Option<&'a Path>,
+    pub filters: Option<&'a Path>,
+    pub reg: Option<&'a Path>,
+}
+
 pub fn run(
     policy: &Path,
     matrix: Option<&Path>,
     target: &Path,
-    services: Option<&Path>,
-    filters: Option<&Path>,
+    captures: Captures,
     diag: &DiagArgs,
 ) -> Outcome {
-    if services.is_none() && filters.is_none() {
+    if captures.services.is_none() && captures.filters.is_none() && captures.reg.is_none() {
         return Err(Failure::usage(
             "nothing to verify",
-            "give --services (sc qc / sc qfailure output) or --filters (the Management Client's filter lists), or both",
+            "give --services (sc qc / sc qfailure output), --filters (the Management Client's filter lists) or --reg (a reg export)",
         ));
     }
     let mut sources = SourceMap::new();
     // captures first, so that findings can point into them
-    let services = services.map(|p| capture(&mut sources, p)).transpose()?;
-    let filters = filters.map(|p| capture(&mut sources, p)).transpose()?;
+    let mut read = |p: Option<&Path>| p.map(|p| capture(&mut sources, p)).transpose();
+    let services = read(captures.services)?;
+    let filters = read(captures.filters)?;
+    let reg = read(captures.reg)?;
     let (found, errors) = with_plan(&mut sources, policy, matrix, target, |plan| {
         let mut out = Vec::new();
         let mut checked = Vec::new();
@@ -55,6 +63,10 @@ pub fn run(
         if let Some(c) = &filters {
             out.extend(verify::filters::check(plan, c));
             checked.push("filters");
+        }
+        if let Some(c) = &reg {
+            out.extend(verify::registry::check(plan, c));
+            checked.push("registry");
         }
         (plan.target.server.clone(), checked, out)
     })

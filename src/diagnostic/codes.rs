@@ -469,6 +469,11 @@ codes! {
     example "amxc verify policy.amx --target SRV01.yaml --filters filters.txt   # an inclusion entered by hand"
     fix "Enter the filters as `filters.yaml` lists them (docs/deploy.md), remove the extra ones, or change the policy."
 
+    602 REGISTRY_DRIFT Error "the server's registry differs from the protected keys"
+    { "`amxc verify --reg` reads a `reg export` of the server and finds a registry inclusion that covers no key the server has (it protects nothing there), or a key under the application's own key of the registry that no filter covers (it is not replicated)." }
+    example "amxc verify policy.amx --target SRV01.yaml --reg app.reg   # HKLM\\SOFTWARE\\Vendor\\App2 exists, only App is included"
+    fix "Export the application's whole key, add an inclusion (or declare the key `unprotected` with the reason), or correct the pattern or the server's profile."
+
     9999 INTERNAL Error "internal error"
     { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }
     example ""

@@ -22,6 +22,8 @@ pub struct Seen {
     pub reads: u64,
     /// Where it was seen: `trace.csv`, `app.reg`, `listing.txt`.
     pub sources: std::collections::BTreeSet<String>,
+    /// The line of a `reg export` where the key is first named (0: not from one).
+    pub line: usize,
 }
 
 /// Everything read, by path (`C:\…` or `HKLM\…`, as Windows wrote it).
@@ -141,6 +143,9 @@ impl Evidence {
                 self.reg_keys += 1;
                 let seen = self.keys.entry(k.clone()).or_default();
                 seen.sources.insert(name.clone());
+                if seen.line == 0 {
+                    seen.line = i + 1;
+                }
                 key = Some(k);
             } else if t.starts_with('"') || t.starts_with("@=") {
                 match &key {

@@ -5,12 +5,15 @@
 //! - `services.rs`: `sc qc` / `sc qfailure` / `sc queryex` output — existence, startup type,
 //!   Windows recovery and Windows dependencies of every managed service;
 //! - `filters.rs`: the filter list as copied from the Management Client — filters missing,
-//!   extra, or not effective.
+//!   extra, or not effective;
+//! - `registry.rs`: a `reg export` — registry inclusions that cover no key the server has, and
+//!   the application's keys that no filter covers.
 //!
 //! A capture is read once (`Capture::read`, decoded as Windows writes text) into the source
 //! map, so that every finding can point into it.
 
 pub mod filters;
+pub mod registry;
 pub mod services;
 
 use crate::source::{FileId, Span};
