@@ -284,3 +284,44 @@ fn each_role_brings_every_service_to_its_stated_state_and_leaves_unmanaged_ones_
         }
     });
 }
+
+#[test]
+fn a_service_an_exception_declares_starts_from_the_base_blocks_defaults() {
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path().join("p.amx");
+    std::fs::write(
+        &p,
+        "amx \"fixture\" {\n    versions 2007-07-11\n    services {\n        startup manual\n        on-failure recover-service, recover-service, switchover\n        service Db \"Database\"\n    }\n    exception 2007-07-11 {\n        services {\n            service Db2 \"Replacement database\"\n            service Web \"Web\" {\n                on-failure log-warning\n            }\n        }\n    }\n}\n",
+    )
+    .expect("policy");
+    let t = dir.path().join("APP01.yaml");
+    std::fs::write(
+        &t,
+        "server: APP01\nversion: 2007-07-11\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\nos: \"2008 R2\"\n",
+    )
+    .expect("target");
+    let got = planned(&p, Some(Path::new(SMALL)), &t, |plan| {
+        plan.ev
+            .services
+            .iter()
+            .map(|s| {
+                let actions: Vec<String> = s
+                    .on_failure
+                    .iter()
+                    .map(amxc::lower::switchover::action_word)
+                    .collect();
+                format!("{} {:?} {}", s.name, s.startup, actions.join(","))
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        got,
+        [
+            "Db Manual recover-service,recover-service,switchover",
+            // inherited: the replacement service kept the base block's failure actions
+            "Db2 Manual recover-service,recover-service,switchover",
+            // its own list wins
+            "Web Manual log-warning",
+        ]
+    );
+}

@@ -32,6 +32,7 @@ pub const STARTUP: Words<Startup> = Words {
     words: &[
         ("manual", Startup::Manual),
         ("automatic", Startup::Automatic),
+        ("delayed-auto", Startup::DelayedAutomatic),
         ("disabled", Startup::Disabled),
     ],
 };

@@ -146,6 +146,9 @@ pub struct PathDef {
 pub enum Startup {
     Manual,
     Automatic,
+    /// Automatic, a little after the other automatic services (Windows Server 2008 and later).
+    #[serde(rename = "delayed-auto")]
+    DelayedAutomatic,
     Disabled,
 }
 

@@ -369,6 +369,11 @@ codes! {
     example "service Agent \"Agent\" {\n    startup automatic\n}"
     fix "Use `startup manual` and let the HA product start the service on the active, or say `passive running` if it belongs on both servers."
 
+    321 DELAYED_START_UNAVAILABLE Error "a delayed start on Windows Server 2003"
+    { "`startup delayed-auto` (an automatic start a little after the others) came with Windows Server 2008: on Windows Server 2003 `sc config … start= delayed-auto` fails, so configure would fail on every server of such a configuration." }
+    example "// matrix: os 2003 and 2008\nservice Indexer \"Indexer\" {\n    startup delayed-auto\n}"
+    fix "Condition the statement on `os >= 2008` and say `startup automatic` (or manual) otherwise."
+
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }
     example "server: [EXCH01"

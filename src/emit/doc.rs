@@ -349,9 +349,18 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
         let v = &sv.value;
         if let Some(st) = v.startup.last().filter(|st| st.value != Startup::Manual) {
             extra.push(
-                format!("{} is set to {:?}.", v.name.text, st.value)
-                    .to_lowercase()
-                    .replacen(&v.name.text.to_lowercase(), &v.name.text, 1),
+                format!(
+                    "{} is set to {}.",
+                    v.name.text,
+                    match st.value {
+                        Startup::DelayedAutomatic => "automatic (delayed start)",
+                        Startup::Automatic => "automatic",
+                        Startup::Disabled => "disabled",
+                        Startup::Manual => "manual",
+                    }
+                )
+                .to_lowercase()
+                .replacen(&v.name.text.to_lowercase(), &v.name.text, 1),
             );
         }
         let after: Vec<String> = v

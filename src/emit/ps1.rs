@@ -151,6 +151,8 @@ pub fn sc_start_word(s: Startup) -> &'static str {
     match s {
         Startup::Manual => "demand",
         Startup::Automatic => "auto",
+        // `sc config … start= delayed-auto` (Windows Server 2008 and later)
+        Startup::DelayedAutomatic => "delayed-auto",
         Startup::Disabled => "disabled",
     }
 }

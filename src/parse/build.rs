@@ -21,6 +21,13 @@ pub struct Builder {
     /// Data bodies parsed on their own, by the offset of their first byte: their items and
     /// the problems found building them.
     prebuilt: FxHashMap<usize, (Vec<Item<DataRule>>, Vec<Diagnostic>)>,
+    /// Whether an exception's body is being built (its services blocks inherit the base's
+    /// defaults, not the other way round).
+    in_exception: bool,
+    /// The base's `services` block defaults (`startup`, `on-failure`), which every service an
+    /// exception declares starts with too.
+    base_startup: Vec<Item<Startup>>,
+    base_on_failure: Vec<Item<Vec<FailureAction>>>,
 }
 
 /// Children that carry meaning: no keywords, separators or braces.
@@ -46,6 +53,9 @@ impl Builder {
             diags: Vec::new(),
             base: 0,
             prebuilt: FxHashMap::default(),
+            in_exception: false,
+            base_startup: Vec::new(),
+            base_on_failure: Vec::new(),
         }
     }
 
@@ -243,6 +253,18 @@ impl Builder {
                 _ => self.body_item(&mut policy.base, p, None),
             }
         }
+        // an exception's services start from the base block's defaults, then its own block's
+        // (the last setting that holds wins), wherever the base block stands in the file
+        for e in &mut policy.exceptions {
+            for s in &mut e.body.services {
+                let mut startup = self.base_startup.clone();
+                startup.append(&mut s.value.startup);
+                s.value.startup = startup;
+                let mut on_failure = self.base_on_failure.clone();
+                on_failure.append(&mut s.value.on_failure);
+                s.value.on_failure = on_failure;
+            }
+        }
         Some(policy)
     }
 
@@ -255,9 +277,11 @@ impl Builder {
             _ => None,
         };
         let mut body = Body::default();
+        self.in_exception = true;
         for item in it {
             self.body_item(&mut body, item, None);
         }
+        self.in_exception = false;
         Some(Exception {
             release,
             span: sp,
@@ -466,6 +490,11 @@ impl Builder {
             },
             outer,
         );
+        if !self.in_exception {
+            self.base_startup.extend(defaults.iter().cloned());
+            self.base_on_failure
+                .extend(failure_defaults.iter().cloned());
+        }
         for mut s in services {
             let mut startup = defaults.clone();
             startup.append(&mut s.value.startup);

@@ -211,10 +211,18 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         let env = &env_of(members[0]);
         let ev = evaluate(policy, env);
         let mut found = ev.problems.clone();
+        // a delayed start is checked against every configuration of the group: the grouping
+        // need not tell Windows releases apart
+        let delayed = ev
+            .services
+            .iter()
+            .any(|s| s.startup == crate::ast::Startup::DelayedAutomatic);
+        let legacy_os = delayed && members.iter().any(|&m| env_of(m).is_legacy_os());
         services::check(
             policy.file,
             &ev,
             &|n| declared.contains(&n.to_ascii_lowercase()),
+            legacy_os,
             &mut found,
         );
         budget::check(policy, env, &ev, &mut found);

@@ -7,10 +7,12 @@ use crate::source::FileId;
 
 /// `declared`: whether the policy declares a service of that name in some configuration (an
 /// `after` naming one it never declares is reported once, by the type checks).
+/// `legacy_os`: some configuration of the group runs Windows Server 2003 (no delayed start).
 pub fn check(
     file: FileId,
     ev: &Evaluated,
     declared: &dyn Fn(&str) -> bool,
+    legacy_os: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let svcs = &ev.services;
@@ -58,7 +60,22 @@ pub fn check(
                 .with_help("use `startup manual`, or `manage no` if Windows owns the service"),
             );
         }
-        if s.manage && s.startup == Startup::Automatic && s.passive == ServiceState::Stopped {
+        let automatic = matches!(s.startup, Startup::Automatic | Startup::DelayedAutomatic);
+        if s.manage && s.startup == Startup::DelayedAutomatic && legacy_os {
+            out.push(
+                Diagnostic::new(
+                    codes::DELAYED_START_UNAVAILABLE,
+                    format!(
+                        "service `{}` has a delayed start, which Windows Server 2003 does not have",
+                        s.name
+                    ),
+                )
+                .at(file, s.startup_span.unwrap_or(s.name_span), "startup delayed-auto")
+                .with_note("the delayed automatic start came with Windows Server 2008; `sc config … start= delayed-auto` fails before it")
+                .with_help("condition it on `os >= 2008`, or use `startup automatic` where the server runs 2003"),
+            );
+        }
+        if s.manage && automatic && s.passive == ServiceState::Stopped {
             out.push(
                 Diagnostic::new(
                     codes::AUTOMATIC_STOPPED_ON_PASSIVE,

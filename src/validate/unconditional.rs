@@ -25,7 +25,7 @@ pub fn check(policy: &Policy) -> Vec<Diagnostic> {
     // override are left to the matrix
     let ev = evaluate(&core, &env);
     let mut found = Vec::new();
-    services::check(policy.file, &ev, &|_| false, &mut found);
+    services::check(policy.file, &ev, &|_| false, false, &mut found);
     out.extend(
         found
             .into_iter()

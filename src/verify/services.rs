@@ -13,7 +13,7 @@ use crate::plan::Plan;
 fn expected_start(s: crate::ast::Startup) -> &'static str {
     match s {
         crate::ast::Startup::Manual => "DEMAND_START",
-        crate::ast::Startup::Automatic => "AUTO_START",
+        crate::ast::Startup::Automatic | crate::ast::Startup::DelayedAutomatic => "AUTO_START",
         crate::ast::Startup::Disabled => "DISABLED",
     }
 }
@@ -50,7 +50,11 @@ pub fn check(plan: &Plan, cap: &Capture) -> Vec<Diagnostic> {
         };
         let want = expected_start(sv.startup);
         match &seen.start_type {
-            Some(t) if t.split_whitespace().next() != Some(want) || (t.contains("DELAYED")) => {
+            Some(t)
+                if t.split_whitespace().next() != Some(want)
+                    || t.contains("DELAYED")
+                        != (sv.startup == crate::ast::Startup::DelayedAutomatic) =>
+            {
                 out.push(
                     Diagnostic::new(
                         codes::SERVICE_DRIFT,
