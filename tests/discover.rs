@@ -274,3 +274,64 @@ fn names_the_language_would_read_as_wildcards_or_variables_are_left_out_and_ansi
         );
     }
 }
+
+#[test]
+fn rename_targets_short_names_and_volume_paths_are_read_as_the_files_they_are() {
+    let dir = tempfile::tempdir().expect("temp");
+    let mut csv = String::from(
+        "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n",
+    );
+    let mut row = |op: &str, path: &str, detail: &str| {
+        csv.push_str(&format!(
+            "\"10:15:02\",\"Contoso.exe\",\"1\",\"{op}\",\"{path}\",\"SUCCESS\",\"{detail}\"\r\n"
+        ));
+    };
+    row("WriteFile", "C:\\PROGRA~2\\Contoso\\Backup\\cbsvc.ini", "");
+    row("WriteFile", "C:\\PROGRA~2\\Contoso\\Backup\\cbsvc.ini", "");
+    for i in 0..4 {
+        row(
+            "WriteFile",
+            &format!("\\Device\\HarddiskVolume3\\Catalog\\set{i}.db"),
+            "",
+        );
+    }
+    row("WriteFile", "C:\\Contoso\\Logs\\cb.log", "");
+    row(
+        "SetRenameInformationFile",
+        "C:\\Contoso\\Logs\\cb.log",
+        "ReplaceIfExists: True, FileName: C:\\Contoso\\Logs\\cb.log.1",
+    );
+    let trace = dir.path().join("trace.csv");
+    std::fs::write(&trace, csv).expect("csv");
+    let listing = dir.path().join("listing.txt");
+    std::fs::write(
+        &listing,
+        "C:\\Program Files\\Other\\x.ini\r\nC:\\Program Files (x86)\\Contoso\\Backup\\cbsvc.ini\r\nD:\\Catalog\\set0.db\r\nD:\\Catalog\\set1.db\r\nD:\\Catalog\\set2.db\r\nD:\\Catalog\\set3.db\r\n",
+    )
+    .expect("listing");
+    let (code, policy, err) = crate::support::run_amxc(
+        &[
+            "discover",
+            "--name",
+            "contoso",
+            "--release",
+            "2021-06-15",
+            "--procmon",
+            &trace.to_string_lossy(),
+            "--listing",
+            &listing.to_string_lossy(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    // the short name resolved through the listing, the volume mapped to D:, the rotated log
+    // taken into the folder's pattern
+    assert!(policy.contains("Contoso\\Backup\\cbsvc.ini"), "{policy}");
+    assert!(!policy.contains("PROGRA~2"), "{policy}");
+    assert!(policy.contains("'D:\\Catalog\\**'"), "{policy}");
+    assert!(!policy.contains("HarddiskVolume"), "{policy}");
+    assert!(
+        policy.contains("cb.log.1") || policy.contains("Logs\\**"),
+        "{policy}"
+    );
+}

@@ -67,6 +67,8 @@ pub fn run(i: DiscoverArgs) -> Outcome {
         ev.read_services(p, &read(p)?);
         sources.push(format!("{} (sc)", name(p)));
     }
+    // volume paths and 8.3 short names, resolved through the listing
+    ev.resolve_paths();
     let existing = match &i.policy {
         Some(p) => {
             let text = String::from_utf8(read(p)?)

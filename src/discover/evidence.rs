@@ -388,9 +388,28 @@ impl Evidence {
             if !seen.sources.contains(&name) {
                 seen.sources.insert(name.clone());
             }
+            // a rename writes its target too (`FileName: …\cb.log.1`: a rotated log)
+            if !registry && op == "SetRenameInformationFile" {
+                if let Some(target) = rename_target(detail) {
+                    let t = self.files.entry(target).or_default();
+                    t.writes += 1;
+                    t.sources.insert(name.clone());
+                }
+            }
         }
         self.csv_bytes += records.bytes;
     }
+}
+
+/// The new name of a `SetRenameInformationFile` event, from its Detail
+/// (`ReplaceIfExists: False, FileName: C:\App\Logs\cb.log.1`).
+pub fn rename_target(detail: &str) -> Option<String> {
+    let i = detail.find("FileName: ")?;
+    let rest = &detail[i + "FileName: ".len()..];
+    // the last field: a path may hold ", " itself, so only a known next field ends it
+    let end = rest.find(", ReplaceIfExists:").unwrap_or(rest.len());
+    let t = rest[..end].trim();
+    (!t.is_empty()).then(|| t.to_string())
 }
 
 /// Whether a Process Monitor operation changes what it names. [Process Monitor's operation

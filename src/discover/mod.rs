@@ -5,6 +5,7 @@
 
 pub mod evidence;
 pub mod propose;
+pub mod resolve;
 
 pub use evidence::Evidence;
 pub use propose::{policy_text, propose, Proposal};

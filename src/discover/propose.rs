@@ -185,6 +185,12 @@ fn not_literal(location: &str) -> Option<String> {
 
 /// Why a file location is not proposed, if it is not.
 fn excluded_file(path: &str) -> Option<String> {
+    if path.starts_with("\\Device\\HarddiskVolume") {
+        return Some("a volume without a drive letter in Process Monitor's view, which no listing maps to one drive: give --listing of the server's drives".into());
+    }
+    if path.split('\\').any(super::resolve::is_short) {
+        return Some("an 8.3 short name that no listing resolves to one long path: give --listing of the folders".into());
+    }
     if path.len() < 3
         || !path.as_bytes()[0].is_ascii_alphabetic()
         || &path.as_bytes()[1..3] != b":\\"
@@ -246,6 +252,32 @@ fn excluded_key(key: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `HKLM\SYSTEM\CurrentControlSet\Services\<service>\Parameters` when `key` lies in it
+/// (or in a numbered control set's) and the service is one of the application's own.
+fn service_parameters(key: &str, own: &[String]) -> Option<String> {
+    let segs: Vec<&str> = key.split('\\').collect();
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let set = lower.get(2)?;
+    let is_set = set == "currentcontrolset"
+        || set
+            .strip_prefix("controlset")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if lower.first()? != "hklm"
+        || lower.get(1)? != "system"
+        || !is_set
+        || lower.get(3)? != "services"
+    {
+        return None;
+    }
+    let service = segs.get(4)?;
+    if !own.contains(&service.to_ascii_lowercase()) || lower.get(5)? != "parameters" {
+        return None;
+    }
+    Some(format!(
+        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\{service}\\Parameters"
+    ))
 }
 
 /// `HKLM\SOFTWARE\Vendor\Product` of a key (in the 32-bit view's name), and whether it was
@@ -441,9 +473,23 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     // registry: each key to its application's subtree
     let mut subtrees: BTreeMap<String, (u64, u64, std::collections::BTreeSet<String>)> =
         BTreeMap::new();
+    let own: Vec<String> = ev
+        .services
+        .iter()
+        .map(|s| s.name.to_ascii_lowercase())
+        .collect();
     for (k, seen) in &ev.keys {
         if let Some(why) = not_literal(k) {
             leave(k, seen.writes + seen.reads, why);
+            continue;
+        }
+        // an own service's Parameters (ports, paths): the application's data, which the
+        // services block cannot set; ControlSet001 is the CurrentControlSet Windows boots
+        if let Some(params) = service_parameters(k, &own) {
+            let e = subtrees.entry(params).or_default();
+            e.0 += seen.writes;
+            e.1 += 1;
+            e.2.extend(seen.sources.iter().cloned());
             continue;
         }
         if let Some(why) = excluded_key(k) {

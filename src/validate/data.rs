@@ -57,7 +57,10 @@ pub fn check(
                             .with_note("a vetoed filter is refused even when an exclusion would remove the offending part")
                             .with_help("include the application's own folders instead"),
                     );
-                } else if let Some((root, why)) = danger.get(&i) {
+                } else if let Some((root, why)) = danger
+                    .get(&i)
+                    .filter(|_| !own_service_parameters(&pat(i), rel.policy()))
+                {
                     out.push(
                         Diagnostic::new(codes::DANGEROUS_INCLUSION, format!("inclusion `{}` reaches into `{root}`: {why}", pat(i)))
                             .at(file, span(i), "should not be replicated")
@@ -181,4 +184,24 @@ pub fn check(
             .with_help("declare the data unprotected where it is written on the passive, condition the inclusion, or acknowledge a documented known issue with `allow AMX0317 because \"…\"` in the exception that has it"),
         );
     }
+}
+
+/// Whether `pattern` lies in a protected service's own `Parameters` key
+/// (`HKLM\SYSTEM\CurrentControlSet\Services\<service>\Parameters\…`): the application's
+/// settings (ports, paths) that the services block cannot set, not the server's configuration.
+fn own_service_parameters(pattern: &str, policy: &crate::ast::Policy) -> bool {
+    let segs: Vec<String> = pattern
+        .split('\\')
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    if segs.len() < 6
+        || segs[0] != "hklm"
+        || segs[1] != "system"
+        || segs[2] != "currentcontrolset"
+        || segs[3] != "services"
+        || segs[5] != "parameters"
+    {
+        return false;
+    }
+    super::declared_services(policy).contains(&segs[4])
 }

@@ -536,7 +536,7 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// The names of every service the policy declares anywhere, lower-cased (names may hold
 /// variables: those are taken as written).
-fn declared_services(policy: &Policy) -> std::collections::HashSet<String> {
+pub(crate) fn declared_services(policy: &Policy) -> std::collections::HashSet<String> {
     policy
         .bodies()
         .flat_map(|(b, _)| b.services.iter())
