@@ -440,6 +440,10 @@ fn the_cmd_scripts_do_what_the_policy_says_when_they_run() {
     for name in ["Db", "Web", "Backup", "Dtc", "Hang", "Flaky", "After"] {
         w.remove(name);
     }
+
+    // every shipped policy, for every shipped server, as cmd scripts: becoming active starts
+    // what the active runs, becoming passive stops what the passive does not run, twice over
+    checks += shipped(&w);
     eprintln!(
         "wine suite: {checks} checks in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -463,4 +467,85 @@ fn walk_for(dir: &Path, name: &str) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// Every shipped policy's `start.cmd` and `stop.cmd` for every shipped server, run against
+/// test services of the same names: the number of checks made.
+fn shipped(w: &Wine) -> usize {
+    let mut checks = 0;
+    for policy in crate::support::files("policies", "amx") {
+        let stem = policy
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let out = w.c(&format!("amx/shipped/{stem}"));
+        let _ = std::fs::remove_dir_all(&out);
+        let (code, o, e) = crate::support::run_amxc(
+            &[
+                "compile",
+                &policy.to_string_lossy(),
+                "--targets",
+                &format!("policies/targets/{stem}"),
+                "--out",
+                &out.to_string_lossy(),
+                "--script",
+                "cmd",
+            ],
+            &[],
+        );
+        assert_eq!(code, 0, "{o}{e}");
+        for server in crate::support::files(&format!("policies/targets/{stem}"), "yaml") {
+            let server = server
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let yaml = std::fs::read_to_string(out.join(&server).join("services.yaml"))
+                .expect("services.yaml");
+            let doc: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("yaml");
+            let services: Vec<(String, bool, String, String)> = doc["services"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .map(|s| {
+                    (
+                        s["name"].as_str().unwrap_or_default().to_string(),
+                        s["manage"].as_bool().unwrap_or(true),
+                        s["active"].as_str().unwrap_or_default().to_string(),
+                        s["passive"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            for (name, ..) in &services {
+                w.service(name, 200, 200, "ok", false);
+            }
+            let dir = format!("amx/shipped/{stem}/{server}");
+            for (script, role) in [("start.cmd", 2), ("stop.cmd", 3), ("start.cmd", 2)] {
+                let (code, text, _) = w.run(&format!("{dir}/{script}"));
+                assert_eq!(code, 0, "{stem}/{server}/{script}:\n{text}");
+                for (name, manage, active, passive) in &services {
+                    if !manage {
+                        continue;
+                    }
+                    let want = if role == 2 { active } else { passive };
+                    let state = if want == "running" {
+                        "RUNNING"
+                    } else {
+                        "STOPPED"
+                    };
+                    assert_eq!(
+                        w.state(name),
+                        state,
+                        "{stem}/{server}/{script}: {name}\n{text}"
+                    );
+                    checks += 1;
+                }
+            }
+            for (name, ..) in &services {
+                w.remove(name);
+            }
+        }
+    }
+    checks
 }

@@ -59,6 +59,8 @@ pub struct ServiceSeen {
     /// The line of its first `SERVICE_NAME` (1-based), and of its `START_TYPE`.
     pub line: usize,
     pub start_line: usize,
+    /// The account it runs as (`SERVICE_START_NAME`: `LocalSystem`, `.\\backup`).
+    pub account: Option<String>,
     /// `sc qfailure`: the first failure action (`RESTART -- Delay = 60000 milliseconds.`),
     /// with its line; `None` when the capture holds no recovery.
     pub failure: Option<(String, usize)>,
@@ -260,6 +262,11 @@ impl Evidence {
                         s.failure = Some((v.to_string(), n));
                     }
                 }
+                "SERVICE_START_NAME" => {
+                    if let Some(s) = current.as_mut().filter(|_| !v.is_empty()) {
+                        s.account = Some(v.to_string());
+                    }
+                }
                 "BINARY_PATH_NAME" => {
                     if let Some(s) = current.as_mut() {
                         s.binary = Some(v.trim_matches('"').to_string());
@@ -302,6 +309,9 @@ impl Evidence {
                     }
                     if s.binary.is_some() {
                         k.binary = s.binary;
+                    }
+                    if s.account.is_some() {
+                        k.account = s.account;
                     }
                     if s.failure.is_some() {
                         k.failure = s.failure;

@@ -557,6 +557,9 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         if let Some(t) = &s.start_type {
             let _ = write!(evidence, ": {t}");
         }
+        if let Some(a) = &s.account {
+            let _ = write!(evidence, ", runs as {a}");
+        }
         if !outside.is_empty() {
             let list: Vec<&str> = outside.iter().map(|d| d.as_str()).collect();
             let _ = write!(evidence, "; depends on {} (not protected)", list.join(", "));
