@@ -2,8 +2,9 @@
 //! amxc wrote, against a test service built with mingw-w64 (`tests/wine/svc.c`: it reports
 //! START_PENDING/RUNNING/STOP_PENDING/STOPPED, can hang or fail, and logs every event), and the
 //! suite asserts the order, the states, the waits, the timeouts and the refusals a policy
-//! implies. `.ci/run` installs Wine and mingw-w64 and sets `AMXC_REQUIRE_WINE=1`; elsewhere the
-//! suite says it was skipped.
+//! implies, then runs every shipped policy's start and stop scripts for every shipped server.
+//! `.ci/run` installs Wine and mingw-w64 and sets `AMXC_REQUIRE_WINE=1`; elsewhere the suite
+//! says it was skipped.
 //!
 //! What Wine cannot show (see the README): Wine's sc.exe has no `config`, `qfailure` or
 //! `enumdepend` (configure.cmd and the dependent check's `sc enumdepend` are checked here with
