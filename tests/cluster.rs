@@ -442,3 +442,15 @@ fn the_documented_mapping_table_is_the_engines() {
     }
     assert!(MAPPING.iter().all(|r| r.how.len() > 20));
 }
+
+#[test]
+fn a_service_the_policy_does_not_monitor_is_monitored_by_the_cluster_and_says_so() {
+    let (a, t, l) = failure_mapping("monitor no");
+    assert_eq!((a, t), (0, 0));
+    assert!(
+        l.len() == 1
+            && l[0].starts_with("approximated")
+            && l[0].contains("health-checks every Generic Service"),
+        "{l:?}"
+    );
+}

@@ -466,6 +466,10 @@ pub fn cluster_summary(plan: &Plan, role: &Role) -> String {
     );
     let _ = writeln!(
         s,
+        "| Failover limit | the cluster's: at most FailoverThreshold failovers (by default the number of nodes less one) in FailoverPeriod (6 hours), then the role stays failed; a failed resource is retried after RetryPeriodOnFailure (an hour) |"
+    );
+    let _ = writeln!(
+        s,
         "| Storage | {} |",
         if role.disks.is_empty() {
             "none named".to_string()

@@ -26,6 +26,9 @@
 //!   which overwrites them), `Move-ClusterResource -Group`; cluster.exe `resource /move:Group`,
 //!   `/ren:`, `/removedep:`; `sc.exe \\server config` addresses another node's service control
 //!   manager.
+//! - [GROUP] Microsoft, Failover Cluster group common properties: FailoverThreshold (by
+//!   default the number of nodes less one) failovers in FailoverPeriod (6 hours) before the
+//!   group is left failed; resource common properties: RetryPeriodOnFailure (an hour).
 //! - [OWN] Microsoft supports SQL Server on a cluster only as a SQL Server failover cluster
 //!   instance installed by SQL Server Setup, and Exchange only through its own high
 //!   availability (a clustered mailbox server in 2007, a database availability group from
@@ -127,6 +130,8 @@ pub enum Construct {
     RuleActionTask,
     ClientAccessPoint,
     Storage,
+    NotMonitored,
+    FailoverLimit,
 }
 
 /// One row of the mapping table: a construct, how this engine carries it out, and how.
@@ -161,6 +166,8 @@ pub const MAPPING: &[Row] = &[
     row(C::Service, "a protected service (`service`)", M, "a Generic Service resource of the role, named by its service name (a display name may change), with `ServiceName` set; a resource of the role for the same service under another name is renamed, one for a service the policy no longer lists is reported (and removed with `-Prune`) [FC; CLU]"),
     row(C::StartOrder, "start order (`after`)", M, "resource dependencies, added to those an administrator set (never replacing them; extra ones are reported): a resource comes online after its providers and goes offline before them [ROLE: Add-ClusterResourceDependency; CLU: /adddep]"),
     row(C::ClientAccessPoint, "the server's public name and address, which a switchover moves, where the profile has no `cluster:`", D, "the role gets no client access point, and clients cannot follow it; with `cluster: network_name, ip` it is created with the role and every service resource depends on it, with `cluster: group` the resources join the application's existing role [ROLE: Add-ClusterServerRole; CLU: Network Name and IP Address resources]"),
+    row(C::NotMonitored, "a service the HA product does not monitor (`monitor no`)", A, "the cluster health-checks every Generic Service resource: a failure of the service restarts it or fails the role over as its restart policy says [PROPS]"),
+    row(C::FailoverLimit, "a `switchover` failure action, every time it is reached", M, "the role fails over; the cluster's limits apply (every clustered server's summary names them): at most FailoverThreshold times in FailoverPeriod (by default the number of nodes less one, in 6 hours), then stays failed; a failed resource is retried after RetryPeriodOnFailure (by default an hour) [GROUP: Microsoft, Failover Cluster group common properties; resource common properties]"),
     row(C::Storage, "the application's data disks, where the profile names none (`cluster: disks`)", D, "no disk moves with the role; named disks are moved into it and every service resource depends on them [ROLE: -Storage; CLU: /move:]"),
     row(C::ManualStartup, "`startup manual`", M, "the service is set to Manual on every node of the cluster (`sc.exe \\\\NODE config`), so that only the cluster starts it wherever the role moves [ROLE]"),
     row(C::OtherStartup, "`startup automatic` or `disabled`", A, "set to Manual: a clustered service is started by the cluster, never by Windows"),

@@ -87,6 +87,7 @@ impl Role {
             let setting = matches!(
                 c,
                 Construct::MonitorOnly
+                    | Construct::NotMonitored
                     | Construct::OtherStartup
                     | Construct::RunningOnPassive
                     | Construct::UnequalTimeouts
@@ -137,6 +138,9 @@ impl Role {
             }
             if s.passive == ServiceState::Running {
                 lose(Construct::RunningOnPassive, subject.clone(), &s.origin);
+            }
+            if !s.monitor {
+                lose(Construct::NotMonitored, subject.clone(), &s.origin);
             }
             let (start, stop) = (
                 s.start_timeout.map(|d| d.seconds),
