@@ -255,29 +255,11 @@ fn excluded_key(key: &str) -> Option<String> {
 }
 
 /// `HKLM\SYSTEM\CurrentControlSet\Services\<service>\Parameters` when `key` lies in it
-/// (or in a numbered control set's) and the service is one of the application's own.
+/// and the service is one of the application's own.
 fn service_parameters(key: &str, own: &[String]) -> Option<String> {
-    let segs: Vec<&str> = key.split('\\').collect();
-    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let set = lower.get(2)?;
-    let is_set = set == "currentcontrolset"
-        || set
-            .strip_prefix("controlset")
-            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-    if lower.first()? != "hklm"
-        || lower.get(1)? != "system"
-        || !is_set
-        || lower.get(3)? != "services"
-    {
-        return None;
-    }
-    let service = segs.get(4)?;
-    if !own.contains(&service.to_ascii_lowercase()) || lower.get(5)? != "parameters" {
-        return None;
-    }
-    Some(format!(
-        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\{service}\\Parameters"
-    ))
+    let service = crate::engine::windows::service_parameters_of(key)?;
+    own.contains(&service.to_ascii_lowercase())
+        .then(|| format!("HKLM\\SYSTEM\\CurrentControlSet\\Services\\{service}\\Parameters"))
 }
 
 /// `HKLM\SOFTWARE\Vendor\Product` of a key (in the 32-bit view's name), and whether it was

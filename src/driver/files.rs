@@ -157,14 +157,17 @@ pub const DEFAULT_LIMIT: usize = 256 * 1024 * 1024;
 /// Create `path` as a new file, exclusively: it fails if anything — a file, a link, a link to
 /// nowhere — is there already, and never follows a link.
 pub fn create_new(path: &Path) -> io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    no_follow(fs::OpenOptions::new().write(true).create_new(true)).open(path)
+}
+
+/// `options` that never open through a link at the path's last name.
+fn no_follow(options: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    options.open(path)
+    options
 }
 
 /// Write `bytes` into the new file `path` ([`create_new`]).
@@ -176,14 +179,13 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Open (or create) a file that must not be a link, for writing without truncating it.
 pub fn open_no_follow(path: &Path) -> io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
-    options.open(path)
+    no_follow(
+        fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false),
+    )
+    .open(path)
 }
 
 /// Replace the file `path` with `bytes`: written into a new file of a random name in the same

@@ -26,9 +26,9 @@ fn task_type(kind: TaskKind) -> &'static str {
     }
 }
 
-/// The command line the product runs a script by.
-pub fn command_line(script: &str) -> String {
-    let path = format!("{FOLDER}\\{}\\{script}", "<server>");
+/// The command line the product runs one of `server`'s scripts by.
+pub fn command_line(server: &str, script: &str) -> String {
+    let path = format!("{FOLDER}\\{server}\\{script}");
     if script.ends_with(".ps1") {
         format!(
             "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File \"{path}\""
@@ -41,7 +41,7 @@ pub fn command_line(script: &str) -> String {
 /// The checklist, for the files written for this server.
 pub fn checklist(plan: &Plan, files: &BTreeMap<String, String>) -> String {
     let server = &plan.target.server;
-    let line = |s: &str| command_line(s).replace("<server>", server);
+    let line = |s: &str| command_line(server, s);
     let ext = if files.contains_key("start.ps1") {
         "ps1"
     } else {

@@ -639,7 +639,7 @@ pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
     }
     if cmd {
         // the one rule for a value in a cmd script
-        let ascii = |value: &str, what: &str, span, out: &mut Vec<Diagnostic>| {
+        let cmd_value = |value: &str, what: &str, span, out: &mut Vec<Diagnostic>| {
             if let Some(why) = super::cmd::value_refusal(value, false) {
                 out.push(
                     Diagnostic::new(
@@ -651,18 +651,18 @@ pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
                 );
             }
         };
-        ascii(
+        cmd_value(
             &role.group,
             "the role's name",
             plan.input.policy.id.span,
             &mut out,
         );
         for r in &role.resources {
-            ascii(&r.name, "resource name", r.span, &mut out);
-            ascii(&r.service, "service name", r.span, &mut out);
+            cmd_value(&r.name, "resource name", r.span, &mut out);
+            cmd_value(&r.service, "service name", r.span, &mut out);
         }
         for c in &role.checkpoints {
-            ascii(&c.key, "registry checkpoint", c.span, &mut out);
+            cmd_value(&c.key, "registry checkpoint", c.span, &mut out);
             if c.key.contains(',') {
                 out.push(
                     Diagnostic::new(codes::UNSAFE_VALUE, format!("registry checkpoint `{}` holds a comma", c.key))

@@ -23,6 +23,23 @@ pub fn is_legacy(os: &Version) -> bool {
     *os < Version(vec![2008])
 }
 
+/// The service whose own settings key (`HKLM\SYSTEM\CurrentControlSet\Services\<service>\
+/// Parameters`, or a numbered control set's, `ControlSet001`, which Windows boots as the
+/// current one) holds `key`: the application's settings there (ports, paths) are data, which
+/// the services block cannot set. [Microsoft, "HKLM\SYSTEM\CurrentControlSet\Services
+/// registry tree"]
+pub fn service_parameters_of(key: &str) -> Option<&str> {
+    let segs: Vec<&str> = key.split('\\').collect();
+    let is = |i: usize, word: &str| segs.get(i).is_some_and(|s| s.eq_ignore_ascii_case(word));
+    let set = segs.get(2)?.to_ascii_lowercase();
+    let control_set = set == "currentcontrolset"
+        || set
+            .strip_prefix("controlset")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    (is(0, "hklm") && is(1, "system") && control_set && is(3, "services") && is(5, "parameters"))
+        .then(|| segs[4])
+}
+
 /// The environment variables [`builtin_folder`] knows, as Windows spells them.
 pub const BUILTIN_VARIABLES: [&str; 9] = [
     "SystemDrive",

@@ -260,12 +260,13 @@ fn active<'a, T>(items: &'a [Item<T>], env: &'a Env) -> impl Iterator<Item = &'a
 }
 
 /// The last item that holds, or the default.
+/// The last of `items` that holds in `env`: the setting that wins.
+fn winner<'a, T>(items: &'a [Item<T>], env: &Env) -> Option<&'a Item<T>> {
+    items.iter().rev().find(|i| holds(i.when.as_deref(), env))
+}
+
 fn last<T: Clone>(items: &[Item<T>], env: &Env, default: T) -> T {
-    items
-        .iter()
-        .rev()
-        .find(|i| holds(i.when.as_deref(), env))
-        .map_or(default, |i| i.value.clone())
+    winner(items, env).map_or(default, |i| i.value.clone())
 }
 
 impl Ctx<'_> {
@@ -299,42 +300,17 @@ impl Ctx<'_> {
                 display,
                 name_span: sv.name.span,
                 startup: last(&sv.startup, env, env.engine.default_startup()),
-                startup_span: sv
-                    .startup
-                    .iter()
-                    .rev()
-                    .find(|i| holds(i.when.as_deref(), env))
-                    .map(|i| i.span),
+                startup_span: winner(&sv.startup, env).map(|i| i.span),
                 active: last(&sv.active, env, on_active),
                 passive: last(&sv.passive, env, on_passive),
                 monitor: last(&sv.monitor, env, true),
                 manage: last(&sv.manage, env, true),
                 after,
                 on_failure: last(&sv.on_failure, env, Vec::new()),
-                on_failure_span: sv
-                    .on_failure
-                    .iter()
-                    .rev()
-                    .find(|i| holds(i.when.as_deref(), env))
-                    .map(|i| i.span),
-                passive_span: sv
-                    .passive
-                    .iter()
-                    .rev()
-                    .find(|i| holds(i.when.as_deref(), env))
-                    .map(|i| i.span),
-                start_timeout: sv
-                    .start_timeout
-                    .iter()
-                    .rev()
-                    .find(|i| holds(i.when.as_deref(), env))
-                    .map(|i| i.value),
-                stop_timeout: sv
-                    .stop_timeout
-                    .iter()
-                    .rev()
-                    .find(|i| holds(i.when.as_deref(), env))
-                    .map(|i| i.value),
+                on_failure_span: winner(&sv.on_failure, env).map(|i| i.span),
+                passive_span: winner(&sv.passive, env).map(|i| i.span),
+                start_timeout: winner(&sv.start_timeout, env).map(|i| i.value),
+                stop_timeout: winner(&sv.stop_timeout, env).map(|i| i.value),
                 origin: origin(s.span),
             };
             let existing = exception.and_then(|_| {

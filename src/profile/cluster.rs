@@ -10,7 +10,8 @@
 //!   group: "Exchange"              # or: an existing role to add the resources to
 //! ```
 
-use crate::diagnostic::{codes, Diagnostic};
+use super::load::{schema, single};
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::yaml::{Fields, Node};
 
@@ -59,12 +60,6 @@ impl ClusterSpec {
     }
 }
 
-fn schema(file: FileId, span: Span, msg: impl Into<String>, help: &str) -> Diagnostic {
-    Diagnostic::new(codes::TARGET_SCHEMA, msg)
-        .at(file, span, "here")
-        .with_help(help.to_string())
-}
-
 /// A NetBIOS computer name: 1 to 15 letters, digits and hyphens, not only digits.
 fn netbios(name: &str) -> bool {
     !name.is_empty()
@@ -106,20 +101,7 @@ pub fn read(file: FileId, node: &Node, out: &mut Vec<Diagnostic>) -> Option<Clus
         span: node.span,
         ..ClusterSpec::default()
     };
-    let one = |n: &Node, what: &str, out: &mut Vec<Diagnostic>| -> Option<String> {
-        match n.as_scalar() {
-            Some(s) if !n.is_null() => Some(s.to_string()),
-            _ => {
-                out.push(schema(
-                    file,
-                    n.span,
-                    format!("`{what}` must be a single value, found {}", n.describe()),
-                    "write a scalar",
-                ));
-                None
-            }
-        }
-    };
+    let one = |n: &Node, what: &str, out: &mut Vec<Diagnostic>| single(file, n, what, out);
     if let Some(n) = f.get("group") {
         if let Some(g) = one(n, "group", out) {
             if plain(&g) {

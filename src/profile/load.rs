@@ -13,10 +13,36 @@ pub const MAX_TARGET_BYTES: usize = 4 * 1024 * 1024;
 
 const KEYS: &str = "`server`, `amx`, `version`, one key per matrix dimension, `components`, `management_ip`, `drives`, `system_drive`, `paths`, `os`, `powershell`, `engine` and `cluster`";
 
-fn schema(file: FileId, span: Span, msg: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+pub(super) fn schema(
+    file: FileId,
+    span: Span,
+    msg: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new(codes::TARGET_SCHEMA, msg)
         .at(file, span, "here")
         .with_help(help)
+}
+
+/// A key's single value, or a diagnostic that says it must be one.
+pub(super) fn single(
+    file: FileId,
+    n: &Node,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match n.as_scalar() {
+        Some(s) if !n.is_null() => Some(s.to_string()),
+        _ => {
+            out.push(schema(
+                file,
+                n.span,
+                format!("`{what}` must be a single value, found {}", n.describe()),
+                "write a scalar",
+            ));
+            None
+        }
+    }
 }
 
 /// Load and check a target profile for `policy` under `matrix`.
@@ -46,20 +72,7 @@ pub fn load(file: FileId, text: &str, policy: &Policy, m: &Matrix) -> Staged<Tar
         return Staged::failed(out);
     };
     let mut f = Fields::new(entries);
-    let scalar = |n: &Node, what: &str, out: &mut Vec<Diagnostic>| -> Option<String> {
-        match n.as_scalar() {
-            Some(s) if !n.is_null() => Some(s.to_string()),
-            _ => {
-                out.push(schema(
-                    file,
-                    n.span,
-                    format!("`{what}` must be a single value, found {}", n.describe()),
-                    "write a scalar",
-                ));
-                None
-            }
-        }
-    };
+    let scalar = |n: &Node, what: &str, out: &mut Vec<Diagnostic>| single(file, n, what, out);
     // server
     let (server, server_span) = match f.get("server") {
         Some(n) => (scalar(n, "server", &mut out).unwrap_or_default(), n.span),

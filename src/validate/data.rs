@@ -186,22 +186,10 @@ pub fn check(
     }
 }
 
-/// Whether `pattern` lies in a protected service's own `Parameters` key
-/// (`HKLM\SYSTEM\CurrentControlSet\Services\<service>\Parameters\…`): the application's
+/// Whether `pattern` lies in a protected service's own `Parameters` key: the application's
 /// settings (ports, paths) that the services block cannot set, not the server's configuration.
 fn own_service_parameters(pattern: &str, policy: &crate::ast::Policy) -> bool {
-    let segs: Vec<String> = pattern
-        .split('\\')
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
-    if segs.len() < 6
-        || segs[0] != "hklm"
-        || segs[1] != "system"
-        || segs[2] != "currentcontrolset"
-        || segs[3] != "services"
-        || segs[5] != "parameters"
-    {
-        return false;
-    }
-    super::declared_services(policy).contains(&segs[4])
+    crate::engine::windows::service_parameters_of(pattern).is_some_and(|service| {
+        super::declared_services(policy).contains(&service.to_ascii_lowercase())
+    })
 }

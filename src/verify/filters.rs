@@ -79,8 +79,7 @@ pub fn read(text: &str) -> (Vec<Listed>, Vec<usize>) {
 
 /// The key a pattern compares by, as the product reads it; `None` when it is not one.
 fn key(pattern: &str) -> Option<(FilterKind, String)> {
-    let upper = pattern.to_ascii_uppercase();
-    if upper.starts_with("HK") {
+    if crate::lower::looks_like_registry(pattern) {
         normalize_registry(pattern)
             .ok()
             .map(|p| (FilterKind::Registry, p.key()))
