@@ -49,10 +49,20 @@ impl Wine {
         };
         // the wine server and the prefix's own services first, with no pipe of ours: a wine
         // server started by a command whose output is read would hold that pipe open for good
-        let _ = w
-            .command("wineserver", &["-k"])
-            .stderr(Stdio::null())
-            .status();
+        let quiet = |c: &mut Command| {
+            c.stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+        };
+        let _ = quiet(&mut w.command("wineserver", &["-k"]));
+        if !w.prefix.join("system.reg").exists() {
+            // a new prefix: boot it and let the server exit, so that the registry is on disk
+            // and no first-run setup is still going when the suite creates its services
+            let ok = quiet(&mut w.command("wineboot", &["-i"])).expect("wineboot");
+            assert!(ok.success(), "wineboot failed");
+            let _ = quiet(&mut w.command("wineserver", &["-w"]));
+        }
         w.keeper = Some(
             w.command("wine", &["cmd", "/c", "pause"])
                 .stdin(Stdio::piped())
@@ -61,14 +71,14 @@ impl Wine {
                 .spawn()
                 .expect("keeper"),
         );
-        if !w.prefix.join("system.reg").exists() {
-            let ok = w
-                .command("wineboot", &["-i"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("wineboot");
-            assert!(ok.success(), "wineboot failed");
+        // the service control manager answers once the prefix's own services run
+        let started = Instant::now();
+        while w.state("RpcSs") != "RUNNING" {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the Wine prefix's service control manager never answered"
+            );
+            std::thread::sleep(Duration::from_millis(500));
         }
         std::fs::create_dir_all(w.c("amx")).expect("C:\\amx");
         let built = Command::new("x86_64-w64-mingw32-gcc")
