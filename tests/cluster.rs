@@ -454,3 +454,56 @@ fn a_service_the_policy_does_not_monitor_is_monitored_by_the_cluster_and_says_so
         "{l:?}"
     );
 }
+
+#[test]
+fn the_nodes_a_role_may_run_on_are_its_possible_owners_and_the_only_nodes_configured() {
+    let listed = format!("{ACCESS_POINT}  nodes: [APPN1, APPN2]\n");
+    let (dir, p, t) = one_server(CLEAN, &listed);
+    let (sources, r) = on_small(&dir, &p, t);
+    assert!(
+        !r.compiled.is_empty(),
+        "{}",
+        short(&sources, &r.diagnostics)
+    );
+    let c = &r.compiled[0];
+    let doc: serde_yaml::Value = serde_yaml::from_str(&c.files["cluster.yaml"]).expect("yaml");
+    assert_eq!(
+        doc["nodes"].as_sequence().map(|v| v.len()),
+        Some(2),
+        "{}",
+        c.files["cluster.yaml"]
+    );
+    let ps1 = &c.files["cluster.ps1"];
+    assert!(ps1.contains("$amxNodes = @(Get-AmxNodes -Listed @('APPN1', 'APPN2'))"));
+    assert!(ps1.contains("-Nodes $amxNodes -Restrict $true"));
+    assert!(
+        c.files["summary.md"].contains("| Nodes | APPN1, APPN2 (the resources' possible owners) |")
+    );
+    // without the list: every node, no owners set
+    let (dir, p, t) = one_server(CLEAN, ACCESS_POINT);
+    let (_, r) = on_small(&dir, &p, t);
+    let ps1 = &r.compiled[0].files["cluster.ps1"];
+    assert!(ps1.contains("$amxNodes = @(Get-AmxNodes -Listed @())"));
+    assert!(ps1.contains("-Restrict $false"));
+    assert!(!r.compiled[0].files["cluster.yaml"].contains("nodes:"));
+    // a name that is no computer name, or a node listed twice, is the profile's error
+    let bad = format!("{ACCESS_POINT}  nodes: [APPN1, appn1, \"APP N3\"]\n");
+    let (dir, p, t) = one_server(CLEAN, &bad);
+    let (sources, r) = on_small(&dir, &p, t);
+    let msgs: Vec<String> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.0 == 401)
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            "node `appn1` is listed twice",
+            "`APP N3` is not a cluster node's name"
+        ],
+        "{}",
+        short(&sources, &r.diagnostics)
+    );
+    assert!(r.compiled.is_empty());
+}

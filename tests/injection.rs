@@ -66,6 +66,10 @@ const PS_CLUSTER_COMMANDS: &[&str] = &[
     "Get-ClusterParameter",
     "Move-ClusterResource",
     "Remove-ClusterResource",
+    "Get-AmxNodes",
+    "Set-AmxOwners",
+    "Get-ClusterOwnerNode",
+    "Set-ClusterOwnerNode",
 ];
 
 /// The registry key of [`cluster_policy_with`]: `value` without the characters amxc refuses

@@ -119,6 +119,11 @@ pub fn role_changes(old: Option<&ClusterFile>, new: Option<&ClusterFile>) -> Vec
             f.network_name.clone().unwrap_or_else(|| "none".into()),
             f.addresses.join(", "),
             f.disks.join(", "),
+            if f.nodes.is_empty() {
+                "every node".to_string()
+            } else {
+                f.nodes.join(", ")
+            },
         )
     };
     let (wo, wn) = (words(o), words(n));
@@ -132,6 +137,9 @@ pub fn role_changes(old: Option<&ClusterFile>, new: Option<&ClusterFile>) -> Vec
         }
         if !same(&wo.2, &wn.2) {
             settings.push(format!("disks {} → {}", wo.2, wn.2));
+        }
+        if !same(&wo.3, &wn.3) {
+            settings.push(format!("nodes {} → {}", wo.3, wn.3));
         }
         if !settings.is_empty() {
             out.push(change("changed", "role", &n.role, settings, ""));
@@ -187,4 +195,33 @@ pub fn role_changes(old: Option<&ClusterFile>, new: Option<&ClusterFile>) -> Vec
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_access_point_storage_and_nodes_of_a_role_are_compared() {
+        let old = ClusterFile {
+            role: "APPCLUS".into(),
+            network_name: Some("APPCLUS".into()),
+            addresses: vec!["192.0.2.50/24".into()],
+            disks: vec!["Cluster Disk 2".into()],
+            ..ClusterFile::default()
+        };
+        let new = ClusterFile {
+            addresses: vec!["192.0.2.51/24".into()],
+            nodes: vec!["APPN1".into(), "APPN2".into()],
+            ..old.clone()
+        };
+        let lines: Vec<String> = role_changes(Some(&old), Some(&new))
+            .iter()
+            .map(RoleChange::line)
+            .collect();
+        assert_eq!(
+            lines,
+            ["~ role `APPCLUS`: addresses 192.0.2.50/24 → 192.0.2.51/24, nodes every node → APPN1, APPN2"]
+        );
+    }
 }

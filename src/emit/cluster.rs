@@ -9,7 +9,9 @@
 //! Both scripts create what is missing and update what exists, so they can run again after
 //! every change of the policy: the role, one Generic Service resource per service (its
 //! service, restart policy and timeout), dependencies and registry checkpoints. Neither
-//! removes what the policy no longer lists: both name it, for a person to remove.
+//! removes a dependency, checkpoint or possible owner the policy no longer lists: both name
+//! it, for a person to remove (`cluster.ps1 -Prune` removes the resources it made for services
+//! the policy dropped).
 
 use super::quote::{cmd_comment, cmd_set, ps, ps_comment};
 use super::summary::{cell, code, server_table};
@@ -57,7 +59,36 @@ const PS_FNS: &str = r#"function Get-AmxGroup([string]$Name, [string]$NetworkNam
     return $group
 }
 
-function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [string]$Mark, [int]$RestartAction, [int]$RestartThreshold, [int]$RestartPeriod, [int]$PendingTimeout) {
+function Get-AmxNodes([string[]]$Listed) {
+    # the nodes the role may run on: the profile's list, each a node of this cluster; or every node
+    $all = @(Get-ClusterNode | ForEach-Object { [string]$_.Name })
+    foreach ($node in $Listed) {
+        if (@($all | Where-Object { $_ -eq $node }).Count -eq 0) { throw "node '$node' (cluster: nodes) is not a node of this cluster; its nodes are $($all -join ', ')" }
+    }
+    if ($Listed.Count -gt 0) { return $Listed }
+    return $all
+}
+
+function Set-AmxOwners([string]$Name, [string[]]$Nodes, [bool]$Created) {
+    # the resource's possible owners: the listed nodes; an administrator's additions are named, not removed
+    $now = @((Get-ClusterOwnerNode -Resource $Name).OwnerNodes | ForEach-Object { [string]$_.Name })
+    $missing = @($Nodes | Where-Object { $n = $_; @($now | Where-Object { $_ -eq $n }).Count -eq 0 })
+    $extra = @($now | Where-Object { $n = $_; @($Nodes | Where-Object { $_ -eq $n }).Count -eq 0 })
+    if ($Created -and $extra.Count -gt 0) {
+        Write-Host "possible owners of '$Name': $($Nodes -join ', ')"
+        $null = Set-ClusterOwnerNode -Resource $Name -Owners $Nodes
+        return
+    }
+    if ($missing.Count -gt 0) {
+        Write-Host "possible owners of '$Name': adding $($missing -join ', ')"
+        $null = Set-ClusterOwnerNode -Resource $Name -Owners (@($now) + $missing)
+    }
+    foreach ($node in $extra) {
+        Write-Warning "node '$node' is a possible owner of '$Name' but not in cluster: nodes: kept; remove it if the application is not installed there"
+    }
+}
+
+function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [string]$Mark, [int]$RestartAction, [int]$RestartThreshold, [int]$RestartPeriod, [int]$PendingTimeout, [string[]]$Nodes, [bool]$Restrict) {
     if ($null -eq (Get-AmxService $Service)) { throw "resource '$Name': service '$Service' is not installed on this node" }
     $found = @(Get-ClusterResource | Where-Object { $_.Name -eq $Name })
     if ($found.Count -eq 0) {
@@ -69,7 +100,8 @@ function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [strin
             $found = $same
         }
     }
-    if ($found.Count -eq 0) {
+    $created = $found.Count -eq 0
+    if ($created) {
         Write-Host "creating resource '$Name' for service '$Service'"
         $res = Add-ClusterResource -Name $Name -Group $Group -ResourceType 'Generic Service'
     } else {
@@ -84,10 +116,11 @@ function Set-AmxResource([string]$Group, [string]$Name, [string]$Service, [strin
     $res.RestartThreshold = $RestartThreshold
     $res.RestartPeriod = $RestartPeriod
     $res.PendingTimeout = $PendingTimeout
+    if ($Restrict) { Set-AmxOwners -Name $Name -Nodes $Nodes -Created $created }
     # every node the role can move to: only the cluster starts the service, Windows never restarts it
     Set-AmxStartup $Service 'demand'
     Clear-AmxRecovery $Service
-    foreach ($node in @(Get-ClusterNode | ForEach-Object { [string]$_.Name })) {
+    foreach ($node in $Nodes) {
         if ($node -eq $env:COMPUTERNAME) { continue }
         Write-Host "node '$node': startup type of '$Service': demand; Windows recovery: none"
         Invoke-AmxSc $Service "startup type on node '$node'" @("\\$node", 'config', $Service, 'start=', 'demand')
@@ -178,6 +211,11 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
         list(&mut role.disks.iter().cloned()),
         role.existing
     );
+    let _ = writeln!(
+        s,
+        "$amxNodes = @(Get-AmxNodes -Listed {})",
+        list(&mut role.nodes.iter().cloned())
+    );
     for r in &role.resources {
         let _ = writeln!(
             s,
@@ -186,14 +224,15 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
         );
         let _ = writeln!(
             s,
-            "Set-AmxResource -Group {} -Name {} -Service {} -Mark $amxMark -RestartAction {} -RestartThreshold {} -RestartPeriod {} -PendingTimeout {}",
+            "Set-AmxResource -Group {} -Name {} -Service {} -Mark $amxMark -RestartAction {} -RestartThreshold {} -RestartPeriod {} -PendingTimeout {} -Nodes $amxNodes -Restrict ${}",
             ps(&role.group),
             ps(&r.name),
             ps(&r.service),
             r.restart_action,
             r.restart_threshold,
             r.restart_period_ms,
-            r.pending_timeout_ms
+            r.pending_timeout_ms,
+            !role.nodes.is_empty()
         );
     }
     for r in &role.resources {
@@ -226,7 +265,7 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
 /// (ERROR_DEPENDENCY_ALREADY_EXISTS) and 183 (ERROR_ALREADY_EXISTS) mean the dependency or
 /// checkpoint is there already. Every result is read with `if errorlevel`, and every value
 /// is used as in the other cmd scripts (see `super::cmd::QUERY_SUB`).
-const CMD_SUBS: &str = "\r\n:existing_group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif errorlevel 1 (echo error: role \"%AMX_GROUP%\" does not exist: it is the application's own role, which these resources join; create it first& exit /b 1)\r\nexit /b 0\r\n\r\n:address\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"IP Address\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Address=%AMX_ADDR% SubnetMask=%AMX_MASK% EnableDhcp=0\r\nif errorlevel 1 (echo error: cluster.exe could not set the address of \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:network_name\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating the client access point \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Network Name\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Name=\"%AMX_RES%\" DnsName=\"%AMX_RES%\"\r\nif errorlevel 1 (echo error: cluster.exe could not name \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:disk\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >\"%AMX_OUT%\" 2>&1\r\nif errorlevel 1 (echo error: cluster disk \"%AMX_RES%\" does not exist: add the disk to the cluster, or correct cluster: disks& del /f /q \"%AMX_OUT%\" >nul 2>&1& exit /b 1)\r\n\"%SystemRoot%\\System32\\findstr.exe\" /l /i /c:\"%AMX_GROUP%\" \"%AMX_OUT%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif \"%AMX_RC%\"==\"0\" exit /b 0\r\necho moving disk \"%AMX_RES%\" into role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /move:\"%AMX_GROUP%\"\r\nif errorlevel 1 (echo error: cluster.exe could not move disk \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:nodes\r\nREM the service on every other node: only the cluster starts it wherever the role moves\r\nset \"AMX_NODE_FAILED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" node >\"%AMX_OUT%\" 2>&1\r\nfor /f \"usebackq tokens=1,2\" %%n in (\"%AMX_OUT%\") do call :node %%n %%o\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif defined AMX_NODE_FAILED exit /b 1\r\nexit /b 0\r\n\r\n:node\r\nREM a line of the node list: a name, then its number\r\nif \"%~2\"==\"\" exit /b 0\r\nfor /f \"delims=0123456789\" %%x in (\"%~2x\") do if not \"%%x\"==\"x\" exit /b 0\r\nif /i \"%~1\"==\"%COMPUTERNAME%\" exit /b 0\r\necho node %~1: startup type of \"%AMX_NAME%\": demand; Windows recovery: none\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 config \"%AMX_NAME%\" start= demand >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not configure \"%AMX_NAME%\": is it installed there?& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 failure \"%AMX_NAME%\" reset= 0 actions= /0 >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not clear the recovery of \"%AMX_NAME%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop Description=\"%AMX_MARK%\" >nul\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nif errorlevel 1 exit /b 1\r\ncall :nodes\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
+const CMD_SUBS: &str = "\r\n:existing_group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif errorlevel 1 (echo error: role \"%AMX_GROUP%\" does not exist: it is the application's own role, which these resources join; create it first& exit /b 1)\r\nexit /b 0\r\n\r\n:address\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"IP Address\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Address=%AMX_ADDR% SubnetMask=%AMX_MASK% EnableDhcp=0\r\nif errorlevel 1 (echo error: cluster.exe could not set the address of \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:network_name\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating the client access point \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Network Name\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Name=\"%AMX_RES%\" DnsName=\"%AMX_RES%\"\r\nif errorlevel 1 (echo error: cluster.exe could not name \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:disk\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >\"%AMX_OUT%\" 2>&1\r\nif errorlevel 1 (echo error: cluster disk \"%AMX_RES%\" does not exist: add the disk to the cluster, or correct cluster: disks& del /f /q \"%AMX_OUT%\" >nul 2>&1& exit /b 1)\r\n\"%SystemRoot%\\System32\\findstr.exe\" /l /i /c:\"%AMX_GROUP%\" \"%AMX_OUT%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif \"%AMX_RC%\"==\"0\" exit /b 0\r\necho moving disk \"%AMX_RES%\" into role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /move:\"%AMX_GROUP%\"\r\nif errorlevel 1 (echo error: cluster.exe could not move disk \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:nodes\r\nREM the service on every other node: only the cluster starts it wherever the role moves\r\nset \"AMX_NODE_FAILED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" node >\"%AMX_OUT%\" 2>&1\r\nfor /f \"usebackq tokens=1,2\" %%n in (\"%AMX_OUT%\") do call :node %%n %%o\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif defined AMX_NODE_FAILED exit /b 1\r\nexit /b 0\r\n\r\n:node\r\nREM a line of the node list: a name, then its number\r\nif \"%~2\"==\"\" exit /b 0\r\nfor /f \"delims=0123456789\" %%x in (\"%~2x\") do if not \"%%x\"==\"x\" exit /b 0\r\nif not defined AMX_RESTRICT goto node_configure\r\ncall :listed %~1\r\nif errorlevel 1 goto node_other\r\ncall :is_owner %~1\r\nif not errorlevel 1 goto node_configure\r\necho possible owner of \"%AMX_RES%\": %~1\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addowner:%~1 >nul\r\nif errorlevel 1 (echo error: cluster.exe could not make %~1 a possible owner of \"%AMX_RES%\"& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\ngoto node_configure\r\n:node_other\r\nREM not in cluster: nodes: a resource this run created never runs there; an older one is named\r\ncall :is_owner %~1\r\nif errorlevel 1 exit /b 0\r\nif not defined AMX_CREATED (echo warning: node %~1 is a possible owner of \"%AMX_RES%\" but not in cluster: nodes: kept; remove it with cluster.exe resource \"%AMX_RES%\" /removeowner:%~1 if the application is not installed there& exit /b 0)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /removeowner:%~1 >nul\r\nif errorlevel 1 (echo error: cluster.exe could not remove %~1 from the possible owners of \"%AMX_RES%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n:node_configure\r\nif /i \"%~1\"==\"%COMPUTERNAME%\" exit /b 0\r\necho node %~1: startup type of \"%AMX_NAME%\": demand; Windows recovery: none\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 config \"%AMX_NAME%\" start= demand >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not configure \"%AMX_NAME%\": is it installed there?& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 failure \"%AMX_NAME%\" reset= 0 actions= /0 >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not clear the recovery of \"%AMX_NAME%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n\r\n:is_owner\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /listowners >\"%AMX_OUT%.owners\" 2>&1\r\n\"%SystemRoot%\\System32\\findstr.exe\" /r /i /c:\"^ *%~1 *$\" \"%AMX_OUT%.owners\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%.owners\" >nul 2>&1\r\nexit /b %AMX_RC%\r\n\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\nset \"AMX_CREATED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nset \"AMX_CREATED=1\"\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop Description=\"%AMX_MARK%\" >nul\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nif errorlevel 1 exit /b 1\r\ncall :nodes\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
 
 /// `cluster.cmd`.
 pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
@@ -245,6 +284,19 @@ pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
         },
         super::cmd::FAIL_FAST
     );
+    // the possible owners, each a node of this cluster: names of letters, digits and hyphens
+    // only (the profile checks them), written as they are
+    let _ = write!(
+        s,
+        "set \"AMX_RESTRICT={}\"\r\n",
+        if role.nodes.is_empty() { "" } else { "1" }
+    );
+    for n in &role.nodes {
+        let _ = write!(
+            s,
+            "\"%SystemRoot%\\System32\\cluster.exe\" node {n} /status >nul 2>&1\r\nif errorlevel 1 (echo error: node {n}, listed in cluster: nodes, is not a node of this cluster& exit /b 1)\r\n"
+        );
+    }
     // the client access point: its addresses, then the network name that depends on them
     if let Some(nn) = &role.network_name {
         for a in &role.ips {
@@ -339,6 +391,12 @@ pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
     }
     s.push_str("exit /b 0\r\n");
     s.push_str(CMD_SUBS);
+    // whether a node is in `cluster: nodes`
+    s.push_str("\r\n:listed\r\n");
+    for n in &role.nodes {
+        let _ = write!(s, "if /i \"%~1\"==\"{n}\" exit /b 0\r\n");
+    }
+    s.push_str("exit /b 1\r\n");
     s.push_str(super::cmd::CONFIGURE_SUB);
     s.push_str(super::cmd::QUERY_SUB);
     s
@@ -363,6 +421,9 @@ pub struct ClusterFile {
     /// Clustered disks in the role.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disks: Vec<String>,
+    /// The role's possible owners; absent: every node of the cluster.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<String>,
     #[serde(default)]
     pub resources: Vec<Resource>,
     #[serde(default)]
@@ -400,6 +461,7 @@ pub fn cluster_file(plan: &Plan, role: &Role) -> ClusterFile {
         network_name: role.network_name.clone(),
         addresses: role.ips.iter().map(|a| a.to_string()).collect(),
         disks: role.disks.clone(),
+        nodes: role.nodes.clone(),
         resources: role.resources.clone(),
         checkpoints: role
             .checkpoints
@@ -479,6 +541,15 @@ pub fn cluster_summary(plan: &Plan, role: &Role) -> String {
                 .map(|d| cell(d))
                 .collect::<Vec<_>>()
                 .join(", ")
+        }
+    );
+    let _ = writeln!(
+        s,
+        "| Nodes | {} |",
+        if role.nodes.is_empty() {
+            "every node of the cluster".to_string()
+        } else {
+            format!("{} (the resources' possible owners)", role.nodes.join(", "))
         }
     );
     let _ = writeln!(s, "\n## Resources, in start order\n");

@@ -24,6 +24,8 @@ pub struct Role {
     pub ips: Vec<crate::profile::cluster::Address>,
     /// Clustered disks moved into the role.
     pub disks: Vec<String>,
+    /// The role's possible owners, where the services are configured; empty: every node.
+    pub nodes: Vec<String>,
     /// The description the scripts give the resources they make (`amxc: <policy>`), so that a
     /// rerun tells them from the application's own.
     pub mark: String,
@@ -292,6 +294,7 @@ impl Role {
             network_name,
             ips: spec.map(|c| c.ips.clone()).unwrap_or_default(),
             disks,
+            nodes: spec.map(|c| c.nodes.clone()).unwrap_or_default(),
             mark: format!("amxc: {}", plan.input.policy.id.text),
             resources,
             checkpoints,

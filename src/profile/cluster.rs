@@ -8,6 +8,7 @@
 //!   ip: ["192.0.2.50/24"]          # its static addresses (IPv4, with the prefix length)
 //!   disks: ["Cluster Disk 2"]      # existing cluster disk resources, moved into the role
 //!   group: "Exchange"              # or: an existing role to add the resources to
+//!   nodes: [NODE1, NODE2]          # the role's possible owners (default: every node)
 //! ```
 
 use super::load::{schema, single};
@@ -50,6 +51,9 @@ pub struct ClusterSpec {
     pub ips: Vec<Address>,
     /// Existing cluster disk resources.
     pub disks: Vec<String>,
+    /// The nodes the role may run on (its resources' possible owners), where the services are
+    /// configured; empty: every node of the cluster.
+    pub nodes: Vec<String>,
     pub span: Span,
 }
 
@@ -172,12 +176,43 @@ pub fn read(file: FileId, node: &Node, out: &mut Vec<Diagnostic>) -> Option<Clus
             )),
         }
     }
+    if let Some(n) = f.get("nodes") {
+        match n.scalar_or_list() {
+            Some(items) => {
+                for (t, span) in items {
+                    if !netbios(t) {
+                        out.push(schema(
+                            file,
+                            span,
+                            format!("`{t}` is not a cluster node's name"),
+                            "a node's computer name: 1 to 15 letters, digits and hyphens",
+                        ));
+                    } else if spec.nodes.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                        out.push(schema(
+                            file,
+                            span,
+                            format!("node `{t}` is listed twice"),
+                            "list each node once",
+                        ));
+                    } else {
+                        spec.nodes.push(t.to_string());
+                    }
+                }
+            }
+            None => out.push(schema(
+                file,
+                n.span,
+                "`nodes` must be a node name or a list of them",
+                "write `nodes: [NODE1, NODE2]`",
+            )),
+        }
+    }
     for (key, span) in f.unknown() {
         out.push(schema(
             file,
             span,
             format!("unknown key `{key}` in `cluster`"),
-            "the keys are `group`, `network_name`, `ip` and `disks`",
+            "the keys are `group`, `network_name`, `ip`, `disks` and `nodes`",
         ));
     }
     if spec.group.is_none() && spec.network_name.is_none() {

@@ -112,6 +112,13 @@ pub fn target() -> Value {
                             { "type": "string", "minLength": 1 },
                             { "type": "array", "items": { "type": "string", "minLength": 1 } }
                         ]
+                    },
+                    "nodes": {
+                        "description": "The nodes the role may run on (its resources' possible owners), where the services are configured; without it, every node of the cluster.",
+                        "oneOf": [
+                            { "type": "string", "pattern": "^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9-]{0,14}$" },
+                            { "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9-]{0,14}$" } }
+                        ]
                     }
                 }
             },
