@@ -41,6 +41,7 @@ fn coverage(policy: &str, target: &str, listing: &str) {
         Path::new(policy),
         None,
         Path::new(target),
+        None,
         |plan| {
             let c = Classifier::new(plan);
             let mut buf = amxc::coverage::Scratch::default();

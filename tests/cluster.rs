@@ -413,7 +413,7 @@ fn coverage_of_a_clustered_server_is_what_its_checkpoints_copy() {
     let (_dir, p, t) = one_server(CLEAN, "engine: wsfc\n");
     let mut sources = SourceMap::new();
     let (r, ds) =
-        amxc::driver::load::with_plan(&mut sources, &p, Some(Path::new(SMALL)), &t, |plan| {
+        amxc::driver::load::with_plan(&mut sources, &p, Some(Path::new(SMALL)), &t, None, |plan| {
             let c = amxc::coverage::Classifier::new(plan);
             let mut buf = amxc::coverage::Scratch::default();
             [

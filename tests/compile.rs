@@ -560,6 +560,7 @@ fn the_filter_set_records_every_base_rule_an_exception_overrode_with_both_origin
         &policy,
         Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
         &target,
+        None,
         |plan| (amxc::emit::filter_set(plan), amxc::emit::filters_yaml(plan)),
     )
     .expect("plan")

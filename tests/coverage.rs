@@ -75,6 +75,7 @@ fn a_generated_listing_is_classified_as_known() {
         Path::new(SEED),
         None,
         Path::new("policies/targets/symantec-mail-security/EXCH01.yaml"),
+        None,
         |plan| {
             let c = Classifier::new(plan);
             let mut buf = amxc::coverage::Scratch::default();
@@ -140,6 +141,7 @@ fn exclusions_win_inside_their_inclusion() {
         &policy,
         Some(Path::new("tests/fixtures/diagnostics/small.versions.yaml")),
         &target,
+        None,
         |plan| {
             let c = Classifier::new(plan);
             let mut buf = amxc::coverage::Scratch::default();

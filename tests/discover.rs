@@ -114,7 +114,7 @@ fn the_proposal_checks_clean_and_replicates_what_the_service_wrote() {
     ];
     let spool = "C:\\Program Files (x86)\\Contoso\\Backup\\Spool\\job1.tmp";
     let mut sources = amxc::source::SourceMap::new();
-    let (r, ds) = amxc::driver::load::with_plan(&mut sources, &p, None, &t, |plan| {
+    let (r, ds) = amxc::driver::load::with_plan(&mut sources, &p, None, &t, None, |plan| {
         let c = amxc::coverage::Classifier::new(plan);
         let mut buf = amxc::coverage::Scratch::default();
         let mut out = Vec::new();

@@ -18,7 +18,7 @@ fn planned<R>(
     f: impl FnOnce(&amxc::plan::Plan) -> R,
 ) -> R {
     let mut sources = SourceMap::new();
-    let (r, ds) = with_plan(&mut sources, policy, matrix, target, f)
+    let (r, ds) = with_plan(&mut sources, policy, matrix, target, None, f)
         .expect("read")
         .into_parts();
     r.unwrap_or_else(|| panic!("{}", crate::support::short(&sources, &ds)))

@@ -144,3 +144,115 @@ fn a_registry_export_in_utf16_names_what_is_protected_in_vain_and_what_is_not_pr
     assert!(out.contains("amx0602.txt:3:1: error[AMX0602]: the application's key `HKLM\\SOFTWARE\\Wow6432Node\\Symantec\\SMSMSE Quarantine` on EXCH01 is covered by no filter"), "{out}");
     assert!(out.contains("symantec-mail-security.amx:37:26: error[AMX0602]: the registry inclusion `HKLM\\SOFTWARE\\Wow6432Node\\Symantec\\SMSMSE\\**` covers no key on EXCH01"), "{out}");
 }
+
+/// `verify --cluster` of the clustered fixture server (Windows Server 2008 R2, two nodes).
+fn verify_cluster(capture: &str, extra: &[&str]) -> (i32, String, String) {
+    let c = if capture.starts_with('/') {
+        capture.to_string()
+    } else {
+        format!("{DIR}/{capture}")
+    };
+    let mut args = vec![
+        "verify",
+        "tests/fixtures/verify/cluster/app.amx",
+        "--matrix",
+        "tests/fixtures/diagnostics/small.versions.yaml",
+        "--target",
+        "tests/fixtures/verify/cluster/APP01.yaml",
+        "--cluster",
+        &c,
+        "--format",
+        "short",
+    ];
+    args.extend_from_slice(extra);
+    amxc(&args, &[])
+}
+
+#[test]
+fn a_cluster_role_is_held_against_the_role_the_policy_compiles_to() {
+    let (code, out, err) = verify_cluster("cluster/APP01-cluster.txt", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("APP01 matches the policy (cluster role)"),
+        "{err}"
+    );
+    let (code, out, err) = verify_cluster("amx0603.txt", &[]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "tests/fixtures/verify/amx0603.txt:47:1: error[AMX0603]: resource `AppDb` has RestartThreshold `3` on APP01, not `2`",
+            "tests/fixtures/verify/amx0603.txt:64:1: error[AMX0603]: resource `AppWeb` does not depend on `AppDb` on APP01",
+            "tests/fixtures/verify/amx0603.txt:66:1: error[AMX0603]: resource `AppWeb` has the possible owners `APPN1, APPN2, APPN3` on APP01, not `APPN1, APPN2`",
+            "tests/fixtures/verify/amx0603.txt:52:1: error[AMX0603]: the cluster checkpoints `SOFTWARE\\Vendor\\Old` on APP01, which the policy does not protect",
+            "tests/fixtures/verify/amx0603.txt:68:1: error[AMX0603]: resource `AppOld` on APP01 was made for this policy, which no longer lists it",
+        ],
+        "{out}"
+    );
+    assert!(
+        err.contains("differs from the policy in 5 places (cluster role)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_plain_resource_list_is_compared_for_what_it_has_and_says_what_it_lacks() {
+    let dir = tempfile::tempdir().expect("temp");
+    // `Get-ClusterResource | Format-List *`: common properties only; AppWeb is missing
+    let plain = "\r\nName             : AppDb\r\nOwnerGroup       : APPCLUS\r\nResourceType     : Generic Service\r\nRestartAction    : 2\r\nRestartThreshold : 2\r\nRestartPeriod    : 900000\r\nPendingTimeout   : 180000\r\n\r\n";
+    let p = dir.path().join("plain.txt");
+    std::fs::write(&p, plain).expect("write");
+    let (code, out, err) = verify_cluster(&p.to_string_lossy(), &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("error[AMX0603]: resource `AppWeb` is not in the cluster of APP01"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note[AMX0603]: the capture has no DependencyExpression, OwnerNodes, RegistryCheckpoints, ServiceName of the role's resources: not compared"),
+        "{out}"
+    );
+    assert!(
+        err.contains("differs from the policy in 1 place (cluster role)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_role_capture_for_a_server_of_the_replication_engine_is_a_usage_error() {
+    let (code, _, err) = amxc(
+        &[
+            "verify",
+            POLICY,
+            "--target",
+            TARGET,
+            "--cluster",
+            "tests/fixtures/verify/amx0603.txt",
+        ],
+        &[],
+    );
+    // EXCH01's profile names no engine: the capture makes it a clustered server, whose role
+    // the capture does not match
+    assert_eq!(code, 1, "{err}");
+    let dir = tempfile::tempdir().expect("temp");
+    let t = dir.path().join("EXCH01.yaml");
+    let text = std::fs::read_to_string(TARGET).expect("profile") + "engine: neverfail\n";
+    std::fs::write(&t, text).expect("write");
+    let (code, out, err) = amxc(
+        &[
+            "verify",
+            POLICY,
+            "--target",
+            &t.to_string_lossy(),
+            "--cluster",
+            "tests/fixtures/verify/amx0603.txt",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("--cluster: EXCH01 runs the `neverfail` engine"),
+        "{out}{err}"
+    );
+}

@@ -126,7 +126,7 @@ pub enum Command {
     },
     /// Hold what a running server has, captured with standard tools, against what the policy compiles to for it; name every drift.
     #[command(
-        after_help = "Captures, made on the server:\n  --services  sc qc NAME and sc qfailure NAME of each protected service (or sc queryex), in one file\n  --filters   the Management Client's File Filters and Registry Filters, one filter a line: Include|Exclude, pattern, state\n  --reg       reg export of the application's keys (UTF-16 or REGEDIT4)\nExit 0: the server matches; 1: drift; 2: a file could not be read.\n\nExample:\n  amxc verify policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --services sc.txt --filters filters.txt"
+        after_help = "Captures, made on the server:\n  --services  sc qc NAME and sc qfailure NAME of each protected service (or sc queryex), in one file\n  --filters   the Management Client's File Filters and Registry Filters, one filter a line: Include|Exclude, pattern, state\n  --reg       reg export of the application's keys (UTF-16 or REGEDIT4)\n  --cluster   the role's resources, Format-List (docs/deploy.md gives the command)\nExit 0: the server matches; 1: drift; 2: a file could not be read.\n\nExample:\n  amxc verify policies/symantec-mail-security.amx --target policies/targets/symantec-mail-security/EXCH01.yaml --services sc.txt --filters filters.txt"
     )]
     Verify {
         /// The policy (`*.amx`).
@@ -146,6 +146,10 @@ pub enum Command {
         /// A `reg export` of the application's keys on the server.
         #[arg(long)]
         reg: Option<PathBuf>,
+        /// The failover-cluster role's resources as PowerShell lists them (`Format-List`; the
+        /// server runs failover clustering even where its profile names no engine).
+        #[arg(long)]
+        cluster: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },

@@ -171,7 +171,7 @@ pub fn coverage(
 ) -> Outcome {
     let text = read_listing(listing)?;
     let mut sources = SourceMap::new();
-    let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
+    let (out, diags) = with_plan(&mut sources, policy, matrix, target, None, |plan| {
         let c = Classifier::new(plan);
         let mut sum = Summary::new(c.rules.len());
         let mut out = String::new();
@@ -222,7 +222,7 @@ pub fn explain_path(
     diag: &DiagArgs,
 ) -> Outcome {
     let mut sources = SourceMap::new();
-    let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| {
+    let (out, diags) = with_plan(&mut sources, policy, matrix, target, None, |plan| {
         let c = Classifier::new(plan);
         let mut buf = crate::coverage::Scratch::default();
         // a key as the application on this server reads it

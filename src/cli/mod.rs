@@ -166,6 +166,7 @@ pub fn run(cli: Cli) -> ExitCode {
             services,
             filters,
             reg,
+            cluster,
             diag,
         } => verify_cmd::run(
             &policy,
@@ -175,6 +176,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 services: services.as_deref(),
                 filters: filters.as_deref(),
                 reg: reg.as_deref(),
+                cluster: cluster.as_deref(),
             },
             &diag,
         ),

@@ -22,11 +22,18 @@ pub fn run(
         deny_warnings: false,
     };
     let mut sources = SourceMap::new();
-    let (out, diags) = with_plan(&mut sources, policy, matrix, target, |plan| match format {
-        PlanFormat::Text => switchover::text(plan),
-        PlanFormat::Markdown => switchover::markdown(plan),
-        PlanFormat::Json => switchover::json(plan),
-    })
+    let (out, diags) = with_plan(
+        &mut sources,
+        policy,
+        matrix,
+        target,
+        None,
+        |plan| match format {
+            PlanFormat::Text => switchover::text(plan),
+            PlanFormat::Markdown => switchover::markdown(plan),
+            PlanFormat::Json => switchover::json(plan),
+        },
+    )
     .map_err(Failure::from)?
     .into_parts();
     let errors: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();

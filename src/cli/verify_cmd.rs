@@ -1,4 +1,4 @@
-//! `amxc verify POLICY --target FILE [--services F] [--filters F] [--reg F]`: drift between a running
+//! `amxc verify POLICY --target FILE [--services F] [--filters F] [--reg F] [--cluster F]`: drift between a running
 //! server and what the policy compiles to for it. Exit 0: it matches; 1: drift; 2: a file
 //! could not be read.
 
@@ -32,6 +32,7 @@ pub struct Captures<'a> {
     pub services: Option<&'a Path>,
     pub filters: Option<&'a Path>,
     pub reg: Option<&'a Path>,
+    pub cluster: Option<&'a Path>,
 }
 
 pub fn run(
@@ -41,10 +42,14 @@ pub fn run(
     captures: Captures,
     diag: &DiagArgs,
 ) -> Outcome {
-    if captures.services.is_none() && captures.filters.is_none() && captures.reg.is_none() {
+    if captures.services.is_none()
+        && captures.filters.is_none()
+        && captures.reg.is_none()
+        && captures.cluster.is_none()
+    {
         return Err(Failure::usage(
             "nothing to verify",
-            "give --services (sc qc / sc qfailure output), --filters (the Management Client's filter lists) or --reg (a reg export)",
+            "give --services (sc qc / sc qfailure output), --filters (the Management Client's filter lists), --reg (a reg export) or --cluster (the role's resources, Format-List)",
         ));
     }
     let mut sources = SourceMap::new();
@@ -53,7 +58,11 @@ pub fn run(
     let services = read(captures.services)?;
     let filters = read(captures.filters)?;
     let reg = read(captures.reg)?;
-    let (found, errors) = with_plan(&mut sources, policy, matrix, target, |plan| {
+    let cluster = read(captures.cluster)?;
+    // a role's capture: the server runs failover clustering
+    let engine: Option<&'static dyn crate::engine::Engine> =
+        cluster.as_ref().map(|_| &crate::engine::Wsfc as _);
+    let (found, errors) = with_plan(&mut sources, policy, matrix, target, engine, |plan| {
         let mut out = Vec::new();
         let mut checked = Vec::new();
         if let Some(c) = &services {
@@ -68,22 +77,38 @@ pub fn run(
             out.extend(verify::registry::check(plan, c));
             checked.push("registry");
         }
-        (plan.target.server.clone(), checked, out)
+        let engine = plan.target.engine.map_or("neverfail", |(e, _)| e.name());
+        if let Some(c) = &cluster {
+            if engine == crate::engine::Engine::name(&crate::engine::Wsfc) {
+                out.extend(verify::cluster::check(plan, c));
+                checked.push("cluster role");
+            }
+        }
+        (plan.target.server.clone(), checked, out, engine)
     })
     .map_err(Failure::from)?
     .into_parts();
-    let Some((server, checked, drift)) = found else {
+    if let (Some((server, _, _, engine)), Some(_)) = (&found, &cluster) {
+        if *engine != crate::engine::Engine::name(&crate::engine::Wsfc) {
+            return Err(Failure::usage(
+                format!("--cluster: {server} runs the `{engine}` engine, as its profile says"),
+                "give the profile of a server that runs failover clustering (`engine: wsfc`, or no `engine:`)",
+            ));
+        }
+    }
+    let Some((server, checked, drift, _)) = found else {
         // the policy or profile has errors: they are what is reported
         let code = emit_result(&sources, &errors, diag, None, None);
         return Ok(code.max(super::EXIT_FINDINGS));
     };
-    let summary = if drift.is_empty() {
+    let count = drift.iter().filter(|d| d.is_error()).count();
+    let summary = if count == 0 {
         format!("{server} matches the policy ({})\n", checked.join(", "))
     } else {
         format!(
             "{server} differs from the policy in {} place{} ({})\n",
-            drift.len(),
-            if drift.len() == 1 { "" } else { "s" },
+            count,
+            if count == 1 { "" } else { "s" },
             checked.join(", ")
         )
     };
@@ -91,7 +116,7 @@ pub fn run(
         "format_version": 1,
         "server": server,
         "checked": checked,
-        "drift": drift.len(),
+        "drift": count,
     });
     let code = emit_result(&sources, &drift, diag, None, Some(result));
     if crate::diagnostic::Format::from(diag.format) != crate::diagnostic::Format::Json {

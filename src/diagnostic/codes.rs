@@ -479,6 +479,11 @@ codes! {
     example "amxc verify policy.amx --target SRV01.yaml --reg app.reg   # HKLM\\SOFTWARE\\Vendor\\App2 exists, only App is included"
     fix "Export the application's whole key, add an inclusion (or declare the key `unprotected` with the reason), or correct the pattern or the server's profile."
 
+    603 CLUSTER_DRIFT Error "the cluster's role differs from the role the policy compiles to"
+    { "`amxc verify --cluster` reads the role's resources as PowerShell lists them (`Format-List`, with the properties docs/deploy.md's capture command adds) and finds a resource of the policy that is missing, of another type or role, for another service, with another restart policy (RestartAction, RestartThreshold, RestartPeriod, PendingTimeout), missing a dependency or carrying one the policy does not list, without a registry checkpoint the policy protects or with one it does not, with other possible owners than `cluster: nodes`, or a resource made for the policy that it no longer lists. What the capture lacks is not compared (a note names it)." }
+    example "amxc verify policy.amx --target FMS01.yaml --cluster role.txt   # RestartThreshold : 3, the policy says 1"
+    fix "Run cluster.ps1 (or cluster.cmd) again on a node of the cluster, remove what the policy does not list, or correct the policy; the finding points at the capture's line."
+
     9999 INTERNAL Error "internal error"
     { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }
     example ""

@@ -235,6 +235,7 @@ pub fn with_plan<R>(
     policy: &Path,
     matrix: Option<&Path>,
     target_path: &Path,
+    engine: Option<&'static dyn crate::engine::Engine>,
     f: impl FnOnce(&Plan) -> R,
 ) -> Result<Staged<R>, ReadError> {
     let checked = load_checked(sources, policy, matrix)?;
@@ -247,6 +248,12 @@ pub fn with_plan<R>(
     let target = load_target(sources, target_path, &c)?;
     let staged = Staged::new(Some(()), errors)
         .then(|()| target)
-        .then(|t| crate::plan(&c, &t).map(|plan| f(&plan)));
+        .then(|mut t| {
+            // the engine of a server whose profile names none
+            if let (None, Some(e)) = (t.engine, engine) {
+                t.engine = Some((e, t.server_span));
+            }
+            crate::plan(&c, &t).map(|plan| f(&plan))
+        });
     Ok(staged)
 }

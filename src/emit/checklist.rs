@@ -1,9 +1,11 @@
-//! The deployment checklist at the end of a replicated server's `summary.md`: what a person
-//! enters in the Management Client and runs on both servers, in order, ticked off as it is
-//! done (the steps and the product facts behind them are in `docs/deploy.md`).
+//! The deployment checklist at the end of a server's `summary.md`: what a person enters in
+//! the Management Client and runs on both servers (a replicated server), or runs on a node of
+//! the cluster (a clustered one), in order, ticked off as it is done (the steps and the
+//! product facts behind them are in `docs/deploy.md`).
 
 use super::summary::code;
 use crate::ast::{FilterKind, FilterMode, TaskKind};
+use crate::plan::cluster::Role;
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -105,5 +107,68 @@ pub fn checklist(plan: &Plan, files: &BTreeMap<String, String>) -> String {
         s,
         "- [ ] Capture `sc qc` and `sc qfailure` of each protected service and the filter lists, then `amxc verify … --target {server}.yaml --services sc.txt --filters filters.txt` exits 0."
     );
+    s
+}
+
+/// The checklist of a clustered server, for the files written for it.
+pub fn cluster_checklist(plan: &Plan, role: &Role, files: &BTreeMap<String, String>) -> String {
+    let server = &plan.target.server;
+    let script = if files.contains_key("cluster.ps1") {
+        "cluster.ps1"
+    } else {
+        "cluster.cmd"
+    };
+    let mut s = String::from("\n## Deployment checklist\n\nTick each step as it is done (docs/deploy.md says where and why).\n\n");
+    let nodes = if role.nodes.is_empty() {
+        "every node of the cluster".to_string()
+    } else {
+        role.nodes.join(", ")
+    };
+    let services: Vec<String> = role.resources.iter().map(|r| code(&r.service)).collect();
+    if !services.is_empty() {
+        let _ = writeln!(
+            s,
+            "- [ ] Install the application on {nodes}: the services {} exist on each.",
+            services.join(", ")
+        );
+    }
+    if role.existing {
+        let _ = writeln!(
+            s,
+            "- [ ] The role {} exists (the application's own): these resources join it.",
+            code(&role.group)
+        );
+    }
+    for d in &role.disks {
+        let _ = writeln!(
+            s,
+            "- [ ] The disk {} is a cluster disk resource, and the application's data is on it.",
+            code(d)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- [ ] Copy this folder to `{FOLDER}\\{server}` on one node of the cluster."
+    );
+    let _ = writeln!(
+        s,
+        "- [ ] Run `{}` there, as an administrator of the cluster and of {nodes}; it names what it creates or changes, and exits 0{}.",
+        command_line(server, script),
+        if script == "cluster.ps1" {
+            " (add `-Prune` to remove the resources of services the policy no longer lists)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        s,
+        "- [ ] Move the role to each of {nodes} once (Failover Cluster Manager: Move), and see every resource come online."
+    );
+    if script == "cluster.ps1" {
+        let _ = writeln!(
+            s,
+            "- [ ] Capture the role's resources (docs/deploy.md), then `amxc verify … --target {server}.yaml --cluster role.txt` exits 0."
+        );
+    }
     s
 }

@@ -763,6 +763,10 @@ pub fn cluster_files(plan: &Plan, role: &Role, ps1: bool, cmd: bool) -> BTreeMap
         files.insert("cluster.cmd".to_string(), cluster_cmd(plan, role));
     }
     files.insert("cluster.yaml".to_string(), cluster_yaml(plan, role));
-    files.insert("summary.md".to_string(), cluster_summary(plan, role));
+    let checklist = super::checklist::cluster_checklist(plan, role, &files);
+    files.insert(
+        "summary.md".to_string(),
+        cluster_summary(plan, role) + &checklist,
+    );
     files
 }

@@ -7,11 +7,14 @@
 //! - `filters.rs`: the filter list as copied from the Management Client — filters missing,
 //!   extra, or not effective;
 //! - `registry.rs`: a `reg export` — registry inclusions that cover no key the server has, and
-//!   the application's keys that no filter covers.
+//!   the application's keys that no filter covers;
+//! - `cluster.rs`: a clustered server's role as PowerShell lists its resources — resources,
+//!   their settings, dependencies, checkpoints and possible owners against the role.
 //!
 //! A capture is read once (`Capture::read`, decoded as Windows writes text) into the source
 //! map, so that every finding can point into it.
 
+pub mod cluster;
 pub mod filters;
 pub mod registry;
 pub mod services;
