@@ -68,6 +68,7 @@ const PS_CLUSTER_COMMANDS: &[&str] = &[
     "Remove-ClusterResource",
     "Get-AmxNodes",
     "Set-AmxOwners",
+    "Test-AmxDisks",
     "Get-ClusterOwnerNode",
     "Set-ClusterOwnerNode",
 ];

@@ -2,7 +2,9 @@
 //! amxc wrote, against a test service built with mingw-w64 (`tests/wine/svc.c`: it reports
 //! START_PENDING/RUNNING/STOP_PENDING/STOPPED, can hang or fail, and logs every event), and the
 //! suite asserts the order, the states, the waits, the timeouts and the refusals a policy
-//! implies, then runs every shipped policy's start and stop scripts for every shipped server.
+//! implies, runs a clustered server's cluster.cmd against a stand-in for cluster.exe
+//! (`tests/wine/cluster.c`), then runs every shipped policy's start and stop scripts for every
+//! shipped server.
 //! `.ci/run` installs Wine and mingw-w64 and sets `AMXC_REQUIRE_WINE=1`; elsewhere the suite
 //! says it was skipped.
 //!
@@ -11,7 +13,8 @@
 //! a recorded answer in its place), Debian 12's cscript has no `WScript.Sleep` and no
 //! `WshExec.ExitCode` (the task runner is run for its error path only), and Wine 8's cmd
 //! expands `%%` in a `set` line unlike Windows (names holding `%` are checked by the script
-//! gate, not run). PowerShell does not run here at all.
+//! gate, not run), and its findstr finds every text (a stand-in does what Microsoft documents
+//! for the two forms the cluster script uses). PowerShell does not run here at all.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -49,6 +52,7 @@ impl Wine {
         };
         // the wine server and the prefix's own services first, with no pipe of ours: a wine
         // server started by a command whose output is read would hold that pipe open for good
+        // (every later call reads its output through files, see `wine`)
         let quiet = |c: &mut Command| {
             c.stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -106,8 +110,30 @@ impl Wine {
         self.prefix.join("drive_c").join(rel)
     }
 
+    /// Run `wine ARGS`, its output captured through files: a process it starts (the prefix's
+    /// services, on a first call) may keep a pipe open long after it exits, never a file.
     fn wine(&self, args: &[&str]) -> Output {
-        self.command("wine", args).output().expect("wine")
+        let out = tempfile::tempfile().expect("stdout file");
+        let err = tempfile::tempfile().expect("stderr file");
+        let status = self
+            .command("wine", args)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("stdout"))
+            .stderr(err.try_clone().expect("stderr"))
+            .status()
+            .expect("wine");
+        let read = |mut f: std::fs::File| {
+            use std::io::{Read, Seek};
+            let mut bytes = Vec::new();
+            f.rewind().expect("rewind");
+            f.read_to_end(&mut bytes).expect("read");
+            bytes
+        };
+        Output {
+            status,
+            stdout: read(out),
+            stderr: read(err),
+        }
     }
 
     fn sc(&self, args: &[&str]) -> String {
@@ -249,6 +275,11 @@ fn the_cmd_scripts_do_what_the_policy_says_when_they_run() {
         return;
     };
     let started = Instant::now();
+    // `AMXC_WINE_ONLY=cluster`: the cluster script's checks alone (while working on them)
+    if std::env::var("AMXC_WINE_ONLY").as_deref() == Ok("cluster") {
+        eprintln!("wine suite: {} cluster checks", cluster(&w));
+        return;
+    }
     let mut checks = 0;
     let roles = std::fs::read_to_string("tests/fixtures/roles/roles.amx").expect("fixture");
     let out = compile(&w, "roles", &roles.replace("amx \"roles\"", "amx \"p\""));
@@ -452,6 +483,8 @@ fn the_cmd_scripts_do_what_the_policy_says_when_they_run() {
         w.remove(name);
     }
 
+    checks += cluster(&w);
+
     // every shipped policy, for every shipped server, as cmd scripts: becoming active starts
     // what the active runs, becoming passive stops what the passive does not run, twice over
     checks += shipped(&w);
@@ -459,6 +492,275 @@ fn the_cmd_scripts_do_what_the_policy_says_when_they_run() {
         "wine suite: {checks} checks in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+}
+
+/// The cluster as `tests/wine/cluster.c` keeps it: `C:\amx\cl\res-<name>.txt` as lines.
+fn resource(w: &Wine, name: &str) -> Vec<String> {
+    let mut lines: Vec<String> = std::fs::read_to_string(w.c(&format!("amx/cl/res-{name}.txt")))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// A cluster script with the stand-ins of `tests/wine/cluster.c` in place of the programs.
+fn stand_in(script: &str) -> String {
+    // the stand-ins in place of cluster.exe, of the sc.exe calls Wine's sc lacks, and of
+    // findstr (Wine 8's finds every text in every file)
+    let sc = "\"%SystemRoot%\\System32\\sc.exe\"";
+    script
+        .replace(
+            "\"%SystemRoot%\\System32\\cluster.exe\"",
+            "\"C:\\amx\\cluster.exe\"",
+        )
+        .replace(&format!("{sc} config"), "\"C:\\amx\\sclog.exe\" config")
+        .replace(&format!("{sc} failure"), "\"C:\\amx\\sclog.exe\" failure")
+        .replace(&format!("{sc} \\\\"), "\"C:\\amx\\sclog.exe\" \\\\")
+        .replace(
+            "\"%SystemRoot%\\System32\\findstr.exe\"",
+            "\"C:\\amx\\findstr.exe\"",
+        )
+}
+
+/// `cluster.cmd` of FMS01 (Windows Server 2003, `cluster: nodes [FMSN1, FMSN2]`) run against
+/// a stand-in for cluster.exe (`tests/wine/cluster.c`) on a three-node cluster: the role is
+/// built as the policy says, a second run changes nothing, an administrator's possible owner
+/// is kept and named, and a listed node the cluster does not have, or a missing disk, stops
+/// the script before it changes anything.
+fn cluster(w: &Wine) -> usize {
+    let mut checks = 0;
+    for (out, defines) in [
+        ("amx/cluster.exe", &[][..]),
+        ("amx/sclog.exe", &["-DSCLOG"][..]),
+        ("amx/findstr.exe", &["-DFINDSTR"][..]),
+    ] {
+        let built = Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-O2"])
+            .args(defines)
+            .arg("-o")
+            .arg(w.c(out))
+            .arg("tests/wine/cluster.c")
+            .status()
+            .expect("mingw");
+        assert!(built.success(), "tests/wine/cluster.c does not build");
+    }
+    let dir = w.c("amx/clustered");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = crate::support::run_amxc(
+        &[
+            "compile",
+            "policies/filemaker-server-8.amx",
+            "--target",
+            "policies/targets/filemaker-server-8/FMS01.yaml",
+            "--out",
+            &dir.to_string_lossy(),
+            "--engine",
+            "wsfc",
+            "--allow-lossy",
+            "--script",
+            "cmd",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let script = std::fs::read_to_string(dir.join("FMS01/cluster.cmd")).expect("cluster.cmd");
+    std::fs::write(dir.join("FMS01/run.cmd"), stand_in(&script)).expect("write");
+    for name in ["FileMaker Server 8", "FileMaker Server 8 Helper"] {
+        w.service(name, 0, 0, "ok", false);
+    }
+    let fresh = |nodes: &str| {
+        let cl = w.c("amx/cl");
+        let _ = std::fs::remove_dir_all(&cl);
+        std::fs::create_dir_all(&cl).expect("cl");
+        std::fs::write(cl.join("nodes.txt"), nodes).expect("nodes");
+        std::fs::write(cl.join("group-Available Storage"), "").expect("group");
+        std::fs::write(
+            cl.join("res-Cluster Disk 2.txt"),
+            "group=Available Storage\ntype=Physical Disk\n",
+        )
+        .expect("disk");
+    };
+    let log = || std::fs::read_to_string(w.c("amx/cl/log.txt")).unwrap_or_default();
+    let clear_log = || {
+        let _ = std::fs::remove_file(w.c("amx/cl/log.txt"));
+    };
+
+    // a fresh cluster of three nodes: the role is built
+    fresh("FMSN1\nFMSN2\nFMSN3\n");
+    let (code, text, _) = w.run("amx/clustered/FMS01/run.cmd");
+    assert_eq!(code, 0, "{text}\n{}", log());
+    assert!(w.c("amx/cl/group-FMSCLUS01").exists(), "{text}");
+    assert_eq!(
+        resource(w, "IP Address 192.0.2.80"),
+        [
+            "group=FMSCLUS01",
+            "owner=FMSN1",
+            "owner=FMSN2",
+            "owner=FMSN3",
+            "prop:Address=192.0.2.80",
+            "prop:EnableDhcp=0",
+            "prop:SubnetMask=255.255.255.0",
+            "type=IP Address",
+        ]
+    );
+    assert!(resource(w, "FMSCLUS01").contains(&"dep=IP Address 192.0.2.80".to_string()));
+    assert!(resource(w, "Cluster Disk 2").contains(&"group=FMSCLUS01".to_string()));
+    assert_eq!(
+        resource(w, "FileMaker Server 8"),
+        [
+            "check=SOFTWARE\\FileMaker\\FileMaker Server\\8.0",
+            "dep=Cluster Disk 2",
+            "dep=FMSCLUS01",
+            "group=FMSCLUS01",
+            "owner=FMSN1",
+            "owner=FMSN2",
+            "prop:Description=amxc: filemaker-server-8",
+            "prop:PendingTimeout=600000",
+            "prop:RestartAction=2",
+            "prop:RestartPeriod=900000",
+            "prop:RestartThreshold=1",
+            "prop:ServiceName=FileMaker Server 8",
+            "type=Generic Service",
+        ],
+        "{text}"
+    );
+    assert!(
+        resource(w, "FileMaker Server 8 Helper").contains(&"dep=FileMaker Server 8".to_string())
+    );
+    checks += 6;
+    // the services are set to Manual on the listed nodes only, and here
+    let calls = log();
+    for node in ["FMSN1", "FMSN2"] {
+        assert!(
+            calls.contains(&format!(
+                "sc [\\\\{node}] [config] [FileMaker Server 8] [start=] [demand]"
+            )),
+            "{calls}"
+        );
+    }
+    assert!(!calls.contains("FMSN3] [config]"), "{calls}");
+    assert!(
+        calls.contains("sc [config] [FileMaker Server 8 Helper] [start=] [demand]"),
+        "{calls}"
+    );
+    checks += 3;
+
+    // a second run changes nothing
+    let before_rerun: Vec<_> = [
+        "FileMaker Server 8",
+        "FileMaker Server 8 Helper",
+        "FMSCLUS01",
+    ]
+    .iter()
+    .map(|r| resource(w, r))
+    .collect();
+    clear_log();
+    let (code, text, _) = w.run("amx/clustered/FMS01/run.cmd");
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("creating"), "{text}");
+    let after: Vec<_> = [
+        "FileMaker Server 8",
+        "FileMaker Server 8 Helper",
+        "FMSCLUS01",
+    ]
+    .iter()
+    .map(|r| resource(w, r))
+    .collect();
+    assert_eq!(before_rerun, after);
+    checks += 2;
+
+    // an owner an administrator added is kept and named
+    let p = w.c("amx/cl/res-FileMaker Server 8.txt");
+    let mut res = std::fs::read_to_string(&p).expect("res");
+    res.push_str("owner=FMSN3\n");
+    std::fs::write(&p, res).expect("write");
+    let (code, text, _) = w.run("amx/clustered/FMS01/run.cmd");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("warning: node FMSN3 is a possible owner of \"FileMaker Server 8\" but not in cluster: nodes: kept"),
+        "{text}"
+    );
+    assert!(resource(w, "FileMaker Server 8").contains(&"owner=FMSN3".to_string()));
+    checks += 2;
+
+    // a listed node the cluster does not have stops the script before any change
+    fresh("FMSN1\nFMSN3\n");
+    let (code, text, _) = w.run("amx/clustered/FMS01/run.cmd");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("error: node FMSN2, listed in cluster: nodes, is not a node of this cluster"),
+        "{text}"
+    );
+    assert!(!w.c("amx/cl/group-FMSCLUS01").exists(), "{text}");
+    checks += 2;
+
+    // a disk the cluster does not have stops it too
+    fresh("FMSN1\nFMSN2\n");
+    let _ = std::fs::remove_file(w.c("amx/cl/res-Cluster Disk 2.txt"));
+    let (code, text, _) = w.run("amx/clustered/FMS01/run.cmd");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("error: cluster disk \"Cluster Disk 2\" does not exist"),
+        "{text}"
+    );
+    assert!(!w.c("amx/cl/group-FMSCLUS01").exists(), "{text}");
+    checks += 2;
+
+    for name in ["FileMaker Server 8", "FileMaker Server 8 Helper"] {
+        w.remove(name);
+    }
+
+    // an add-on module joins its application's existing role (EXCH02: `cluster: group`), and
+    // never creates it
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = crate::support::run_amxc(
+        &[
+            "compile",
+            "policies/symantec-mail-security.amx",
+            "--target",
+            "policies/targets/symantec-mail-security/EXCH02.yaml",
+            "--out",
+            &dir.to_string_lossy(),
+            "--engine",
+            "wsfc",
+            "--allow-lossy",
+            "--script",
+            "cmd",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let script = std::fs::read_to_string(dir.join("EXCH02/cluster.cmd")).expect("cluster.cmd");
+    std::fs::write(dir.join("EXCH02/run.cmd"), stand_in(&script)).expect("write");
+    let services = ["SMSMSE", "SAVFMSESpamStatsManager", "BMISFA"];
+    for name in services {
+        w.service(name, 0, 0, "ok", false);
+    }
+    fresh("EXCHN1\nEXCHN2\n");
+    let (code, text, _) = w.run("amx/clustered/EXCH02/run.cmd");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("error: role \"EXCHCMS01\" does not exist"),
+        "{text}"
+    );
+    assert!(!w.c("amx/cl/group-EXCHCMS01").exists(), "{text}");
+    std::fs::write(w.c("amx/cl/group-EXCHCMS01"), "").expect("group");
+    let (code, text, _) = w.run("amx/clustered/EXCH02/run.cmd");
+    assert_eq!(code, 0, "{text}");
+    for name in services {
+        assert!(
+            resource(w, name).contains(&"group=EXCHCMS01".to_string()),
+            "{name}: {text}"
+        );
+    }
+    assert!(resource(w, "BMISFA").contains(&"dep=SMSMSE".to_string()));
+    checks += 4;
+    for name in services {
+        w.remove(name);
+    }
+    checks
 }
 
 fn walk_for(dir: &Path, name: &str) -> Vec<PathBuf> {

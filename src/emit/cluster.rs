@@ -50,13 +50,18 @@ const PS_FNS: &str = r#"function Get-AmxGroup([string]$Name, [string]$NetworkNam
     }
     foreach ($disk in $Disks) {
         $d = @(Get-ClusterResource | Where-Object { $_.Name -eq $disk })
-        if ($d.Count -eq 0) { throw "cluster disk '$disk' does not exist: add the disk to the cluster, or correct cluster: disks" }
         if ([string]$d[0].OwnerGroup.Name -ne $Name) {
             Write-Host "moving disk '$disk' into role '$Name'"
             $null = Move-ClusterResource -Name $disk -Group $Name
         }
     }
     return $group
+}
+
+function Test-AmxDisks([string[]]$Disks) {
+    foreach ($disk in $Disks) {
+        if (@(Get-ClusterResource | Where-Object { $_.Name -eq $disk }).Count -eq 0) { throw "cluster disk '$disk' does not exist: add the disk to the cluster, or correct cluster: disks" }
+    }
 }
 
 function Get-AmxNodes([string[]]$Listed) {
@@ -201,6 +206,17 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
             items.map(|i| ps(&i)).collect::<Vec<_>>().join(", ")
         )
     };
+    // what must be there is checked before anything changes
+    let _ = writeln!(
+        s,
+        "$amxNodes = @(Get-AmxNodes -Listed {})",
+        list(&mut role.nodes.iter().cloned())
+    );
+    let _ = writeln!(
+        s,
+        "Test-AmxDisks -Disks {}",
+        list(&mut role.disks.iter().cloned())
+    );
     let _ = writeln!(s, "$amxMark = {}", ps(&role.mark));
     let _ = writeln!(
         s,
@@ -210,11 +226,6 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
         list(&mut role.ips.iter().map(|a| a.address.to_string())),
         list(&mut role.disks.iter().cloned()),
         role.existing
-    );
-    let _ = writeln!(
-        s,
-        "$amxNodes = @(Get-AmxNodes -Listed {})",
-        list(&mut role.nodes.iter().cloned())
     );
     for r in &role.resources {
         let _ = writeln!(
@@ -265,7 +276,7 @@ pub fn cluster_ps1(plan: &Plan, role: &Role) -> String {
 /// (ERROR_DEPENDENCY_ALREADY_EXISTS) and 183 (ERROR_ALREADY_EXISTS) mean the dependency or
 /// checkpoint is there already. Every result is read with `if errorlevel`, and every value
 /// is used as in the other cmd scripts (see `super::cmd::QUERY_SUB`).
-const CMD_SUBS: &str = "\r\n:existing_group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif errorlevel 1 (echo error: role \"%AMX_GROUP%\" does not exist: it is the application's own role, which these resources join; create it first& exit /b 1)\r\nexit /b 0\r\n\r\n:address\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"IP Address\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Address=%AMX_ADDR% SubnetMask=%AMX_MASK% EnableDhcp=0\r\nif errorlevel 1 (echo error: cluster.exe could not set the address of \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:network_name\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating the client access point \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Network Name\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Name=\"%AMX_RES%\" DnsName=\"%AMX_RES%\"\r\nif errorlevel 1 (echo error: cluster.exe could not name \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:disk\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >\"%AMX_OUT%\" 2>&1\r\nif errorlevel 1 (echo error: cluster disk \"%AMX_RES%\" does not exist: add the disk to the cluster, or correct cluster: disks& del /f /q \"%AMX_OUT%\" >nul 2>&1& exit /b 1)\r\n\"%SystemRoot%\\System32\\findstr.exe\" /l /i /c:\"%AMX_GROUP%\" \"%AMX_OUT%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif \"%AMX_RC%\"==\"0\" exit /b 0\r\necho moving disk \"%AMX_RES%\" into role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /move:\"%AMX_GROUP%\"\r\nif errorlevel 1 (echo error: cluster.exe could not move disk \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:nodes\r\nREM the service on every other node: only the cluster starts it wherever the role moves\r\nset \"AMX_NODE_FAILED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" node >\"%AMX_OUT%\" 2>&1\r\nfor /f \"usebackq tokens=1,2\" %%n in (\"%AMX_OUT%\") do call :node %%n %%o\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif defined AMX_NODE_FAILED exit /b 1\r\nexit /b 0\r\n\r\n:node\r\nREM a line of the node list: a name, then its number\r\nif \"%~2\"==\"\" exit /b 0\r\nfor /f \"delims=0123456789\" %%x in (\"%~2x\") do if not \"%%x\"==\"x\" exit /b 0\r\nif not defined AMX_RESTRICT goto node_configure\r\ncall :listed %~1\r\nif errorlevel 1 goto node_other\r\ncall :is_owner %~1\r\nif not errorlevel 1 goto node_configure\r\necho possible owner of \"%AMX_RES%\": %~1\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addowner:%~1 >nul\r\nif errorlevel 1 (echo error: cluster.exe could not make %~1 a possible owner of \"%AMX_RES%\"& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\ngoto node_configure\r\n:node_other\r\nREM not in cluster: nodes: a resource this run created never runs there; an older one is named\r\ncall :is_owner %~1\r\nif errorlevel 1 exit /b 0\r\nif not defined AMX_CREATED (echo warning: node %~1 is a possible owner of \"%AMX_RES%\" but not in cluster: nodes: kept; remove it with cluster.exe resource \"%AMX_RES%\" /removeowner:%~1 if the application is not installed there& exit /b 0)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /removeowner:%~1 >nul\r\nif errorlevel 1 (echo error: cluster.exe could not remove %~1 from the possible owners of \"%AMX_RES%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n:node_configure\r\nif /i \"%~1\"==\"%COMPUTERNAME%\" exit /b 0\r\necho node %~1: startup type of \"%AMX_NAME%\": demand; Windows recovery: none\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 config \"%AMX_NAME%\" start= demand >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not configure \"%AMX_NAME%\": is it installed there?& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 failure \"%AMX_NAME%\" reset= 0 actions= /0 >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not clear the recovery of \"%AMX_NAME%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n\r\n:is_owner\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /listowners >\"%AMX_OUT%.owners\" 2>&1\r\n\"%SystemRoot%\\System32\\findstr.exe\" /r /i /c:\"^ *%~1 *$\" \"%AMX_OUT%.owners\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%.owners\" >nul 2>&1\r\nexit /b %AMX_RC%\r\n\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\nset \"AMX_CREATED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nset \"AMX_CREATED=1\"\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop Description=\"%AMX_MARK%\" >nul\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nif errorlevel 1 exit /b 1\r\ncall :nodes\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
+const CMD_SUBS: &str = "\r\n:existing_group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif errorlevel 1 (echo error: role \"%AMX_GROUP%\" does not exist: it is the application's own role, which these resources join; create it first& exit /b 1)\r\nexit /b 0\r\n\r\n:address\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"IP Address\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Address=%AMX_ADDR% SubnetMask=%AMX_MASK% EnableDhcp=0\r\nif errorlevel 1 (echo error: cluster.exe could not set the address of \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:network_name\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating the client access point \"%AMX_RES%\" in role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Network Name\"\r\nif errorlevel 1 (echo error: cluster.exe could not create \"%AMX_RES%\"; its output above says why& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv Name=\"%AMX_RES%\" DnsName=\"%AMX_RES%\"\r\nif errorlevel 1 (echo error: cluster.exe could not name \"%AMX_RES%\"& exit /b 1)\r\nexit /b 0\r\n\r\n:disk_exists\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif errorlevel 1 (echo error: cluster disk \"%AMX_RES%\" does not exist: add the disk to the cluster, or correct cluster: disks& exit /b 1)\r\nexit /b 0\r\n\r\n:disk\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >\"%AMX_OUT%\" 2>&1\r\nif errorlevel 1 (echo error: cluster disk \"%AMX_RES%\" does not exist: add the disk to the cluster, or correct cluster: disks& del /f /q \"%AMX_OUT%\" >nul 2>&1& exit /b 1)\r\n\"%SystemRoot%\\System32\\findstr.exe\" /l /i /c:\"%AMX_GROUP%\" \"%AMX_OUT%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif \"%AMX_RC%\"==\"0\" exit /b 0\r\necho moving disk \"%AMX_RES%\" into role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /move:\"%AMX_GROUP%\"\r\nif errorlevel 1 (echo error: cluster.exe could not move disk \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:nodes\r\nREM the service on every other node: only the cluster starts it wherever the role moves\r\nset \"AMX_NODE_FAILED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" node >\"%AMX_OUT%\" 2>&1\r\nfor /f \"usebackq tokens=1,2\" %%n in (\"%AMX_OUT%\") do call :node %%n %%o\r\ndel /f /q \"%AMX_OUT%\" >nul 2>&1\r\nif defined AMX_NODE_FAILED exit /b 1\r\nexit /b 0\r\n\r\n:node\r\nREM a line of the node list: a name, then its number\r\nif \"%~2\"==\"\" exit /b 0\r\nfor /f \"delims=0123456789\" %%x in (\"%~2x\") do if not \"%%x\"==\"x\" exit /b 0\r\nif not defined AMX_RESTRICT goto node_configure\r\ncall :listed %~1\r\nif errorlevel 1 goto node_other\r\ncall :is_owner %~1\r\nif not errorlevel 1 goto node_configure\r\necho possible owner of \"%AMX_RES%\": %~1\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addowner:%~1 >nul\r\nif errorlevel 1 (echo error: cluster.exe could not make %~1 a possible owner of \"%AMX_RES%\"& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\ngoto node_configure\r\n:node_other\r\nREM not in cluster: nodes: a resource this run created never runs there; an older one is named\r\ncall :is_owner %~1\r\nif errorlevel 1 exit /b 0\r\nif not defined AMX_CREATED (echo warning: node %~1 is a possible owner of \"%AMX_RES%\" but not in cluster: nodes: kept; remove it with cluster.exe resource \"%AMX_RES%\" /removeowner:%~1 if the application is not installed there& exit /b 0)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /removeowner:%~1 >nul\r\nif errorlevel 1 (echo error: cluster.exe could not remove %~1 from the possible owners of \"%AMX_RES%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n:node_configure\r\nif /i \"%~1\"==\"%COMPUTERNAME%\" exit /b 0\r\necho node %~1: startup type of \"%AMX_NAME%\": demand; Windows recovery: none\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 config \"%AMX_NAME%\" start= demand >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not configure \"%AMX_NAME%\": is it installed there?& set \"AMX_NODE_FAILED=1\"& exit /b 0)\r\n\"%SystemRoot%\\System32\\sc.exe\" \\\\%~1 failure \"%AMX_NAME%\" reset= 0 actions= /0 >nul\r\nif errorlevel 1 (echo error: node %~1: sc.exe could not clear the recovery of \"%AMX_NAME%\"& set \"AMX_NODE_FAILED=1\")\r\nexit /b 0\r\n\r\n:is_owner\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /listowners >\"%AMX_OUT%.owners\" 2>&1\r\n\"%SystemRoot%\\System32\\findstr.exe\" /r /i /c:\"^ *%~1 *$\" \"%AMX_OUT%.owners\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\ndel /f /q \"%AMX_OUT%.owners\" >nul 2>&1\r\nexit /b %AMX_RC%\r\n\r\n:group\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /status >nul 2>&1\r\nif not errorlevel 1 exit /b 0\r\necho creating role \"%AMX_GROUP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" group \"%AMX_GROUP%\" /create\r\nif errorlevel 1 (echo error: cluster.exe could not create role \"%AMX_GROUP%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n\r\n:resource\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: resource \"%AMX_RES%\": service \"%AMX_NAME%\" is not installed on this node& exit /b 1)\r\nset \"AMX_CREATED=\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /status >nul 2>&1\r\nif not errorlevel 1 goto resource_set\r\necho creating resource \"%AMX_RES%\" for service \"%AMX_NAME%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /create /group:\"%AMX_GROUP%\" /type:\"Generic Service\"\r\nif errorlevel 1 (echo error: cluster.exe could not create resource \"%AMX_RES%\"; its output above says why& exit /b 1)\r\nset \"AMX_CREATED=1\"\r\n:resource_set\r\necho resource \"%AMX_RES%\": service \"%AMX_NAME%\", RestartAction %AMX_ACTION%, RestartThreshold %AMX_THRESHOLD%, RestartPeriod %AMX_PERIOD% ms, PendingTimeout %AMX_PENDING% ms\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /priv ServiceName=\"%AMX_NAME%\"\r\nif errorlevel 1 (echo error: cluster.exe could not set the service of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop RestartAction=%AMX_ACTION% RestartThreshold=%AMX_THRESHOLD% RestartPeriod=%AMX_PERIOD% PendingTimeout=%AMX_PENDING%\r\nif errorlevel 1 (echo error: cluster.exe could not set the restart policy of \"%AMX_RES%\"& exit /b 1)\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /prop Description=\"%AMX_MARK%\" >nul\r\nset \"AMX_START=demand\"\r\ncall :configure_service\r\nif errorlevel 1 exit /b 1\r\ncall :nodes\r\nexit /b %errorlevel%\r\n\r\n:dependency\r\necho \"%AMX_RES%\" depends on \"%AMX_DEP%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /adddep:\"%AMX_DEP%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"5003\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not make \"%AMX_RES%\" depend on \"%AMX_DEP%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n\r\n:checkpoint\r\necho registry checkpoint of \"%AMX_RES%\": \"%AMX_KEY%\"\r\n\"%SystemRoot%\\System32\\cluster.exe\" resource \"%AMX_RES%\" /addcheck:\"%AMX_KEY%\" >nul 2>&1\r\nset \"AMX_RC=%errorlevel%\"\r\nif \"%AMX_RC%\"==\"183\" exit /b 0\r\nif not \"%AMX_RC%\"==\"0\" (echo error: cluster.exe could not checkpoint \"%AMX_KEY%\" for \"%AMX_RES%\", error %AMX_RC%& exit /b 1)\r\nexit /b 0\r\n";
 
 /// `cluster.cmd`.
 pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
@@ -273,19 +284,9 @@ pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
         plan,
         "Create or update the failover-cluster role with cluster.exe: its client access point and disks, Generic Service resources, restart policy, dependencies, registry checkpoints, and the services on every node. Run it on one node as an administrator of the cluster and of every node.",
     );
-    let _ = write!(
-        s,
-        "{}\r\ncall :{}\r\n{}",
-        cmd_set("AMX_GROUP", &role.group),
-        if role.existing {
-            "existing_group"
-        } else {
-            "group"
-        },
-        super::cmd::FAIL_FAST
-    );
-    // the possible owners, each a node of this cluster: names of letters, digits and hyphens
-    // only (the profile checks them), written as they are
+    // what must be there is checked before anything changes: the possible owners, each a
+    // node of this cluster (names of letters, digits and hyphens only, which the profile
+    // checks, written as they are), and the disks
     let _ = write!(
         s,
         "set \"AMX_RESTRICT={}\"\r\n",
@@ -297,6 +298,25 @@ pub fn cluster_cmd(plan: &Plan, role: &Role) -> String {
             "\"%SystemRoot%\\System32\\cluster.exe\" node {n} /status >nul 2>&1\r\nif errorlevel 1 (echo error: node {n}, listed in cluster: nodes, is not a node of this cluster& exit /b 1)\r\n"
         );
     }
+    for d in &role.disks {
+        let _ = write!(
+            s,
+            "{}\r\ncall :disk_exists\r\n{}",
+            cmd_set("AMX_RES", d),
+            super::cmd::FAIL_FAST
+        );
+    }
+    let _ = write!(
+        s,
+        "{}\r\ncall :{}\r\n{}",
+        cmd_set("AMX_GROUP", &role.group),
+        if role.existing {
+            "existing_group"
+        } else {
+            "group"
+        },
+        super::cmd::FAIL_FAST
+    );
     // the client access point: its addresses, then the network name that depends on them
     if let Some(nn) = &role.network_name {
         for a in &role.ips {
