@@ -96,7 +96,7 @@ pub fn plan<'a>(checked: &'a Checked, target: &'a Target) -> Staged<Plan<'a>> {
 /// the outputs asked for cannot be written for this server).
 pub fn compile(checked: &Checked, target: &Target, options: Options) -> Staged<Compiled> {
     plan(checked, target).then(|plan| {
-        let refused = emit::refusals(&plan, options);
+        let refused = plan.refusals(options.scripts, options.allow_lossy);
         if refused.iter().any(Diagnostic::is_error) {
             return Staged::failed(refused);
         }

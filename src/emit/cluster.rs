@@ -15,8 +15,8 @@
 
 use super::quote::{cmd_comment, cmd_set, ps, ps_comment};
 use super::summary::{cell, code, server_table};
-use crate::diagnostic::{codes, Diagnostic};
-use crate::engine::wsfc::{self, Fidelity, MAPPING};
+
+use crate::engine::wsfc::{self, MAPPING};
 use crate::plan::cluster::{Resource, Role};
 use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
@@ -664,107 +664,6 @@ pub fn mapping_table() -> String {
         );
     }
     s
-}
-
-/// Diagnostics for what the role does not carry out: errors, or warnings when allowed.
-pub fn loss_diagnostics(plan: &Plan, role: &Role, allowed: bool) -> Vec<Diagnostic> {
-    role.losses
-        .iter()
-        .filter(|l| l.fidelity != Fidelity::Mapped)
-        .map(|l| {
-            let row = wsfc::row_of(l.construct);
-            let d = Diagnostic::new(
-                codes::NOT_MAPPED,
-                format!(
-                    "{} is {} for server `{}` (engine wsfc)",
-                    l.subject,
-                    l.fidelity.as_str(),
-                    plan.target.server
-                ),
-            )
-            .at(plan.input.policy.file, l.span, format!("{}: {}", row.what, l.fidelity.as_str()))
-            .with_note(format!("with failover clustering: {}", row.how))
-            .with_help("compile for the replication engine, change the policy for this server, or accept the loss with `--allow-lossy` (the summary then lists it)");
-            if allowed {
-                d.with_severity(crate::diagnostic::Severity::Warning)
-            } else {
-                d
-            }
-        })
-        .collect()
-}
-
-/// Why a role cannot be written into its scripts: names a dependency expression or
-/// cluster.exe's lists cannot hold.
-pub fn refusals(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
-    let file = plan.input.policy.file;
-    let mut out = Vec::new();
-    for r in &role.resources {
-        if let Some((product, way)) = wsfc::own_role(&r.service) {
-            out.push(
-                Diagnostic::new(
-                    codes::OWN_CLUSTER_ROLE,
-                    format!(
-                        "service `{}` ({product}) cannot be a Generic Service resource",
-                        r.service
-                    ),
-                )
-                .at(file, r.span, "this service")
-                .with_note(format!("Microsoft supports {product} on a cluster only as {way}"))
-                .with_help("install that clustered role and compile this server for the replication engine, or leave the service out for clustered servers"),
-            );
-        }
-    }
-    for r in &role.resources {
-        if r.name.contains(['[', ']']) {
-            out.push(
-                Diagnostic::new(
-                    codes::UNSAFE_VALUE,
-                    format!("resource name `{}` holds a square bracket", r.name),
-                )
-                .at(file, r.span, "this service")
-                .with_note("a cluster dependency expression names resources in square brackets")
-                .with_help("give the service a display name without `[` or `]`"),
-            );
-        }
-    }
-    if cmd {
-        // the one rule for a value in a cmd script
-        let cmd_value = |value: &str, what: &str, span, out: &mut Vec<Diagnostic>| {
-            if let Some(why) = super::cmd::value_refusal(value, false) {
-                out.push(
-                    Diagnostic::new(
-                        codes::UNSAFE_VALUE,
-                        format!("{what} `{value}` cannot be written into a cmd script: {why}"),
-                    )
-                    .at(file, span, "this value")
-                    .with_help("compile PowerShell for this server (`--script ps1`) on Windows Server 2008 R2 or later, or use a shorter ASCII name"),
-                );
-            }
-        };
-        cmd_value(
-            &role.group,
-            "the role's name",
-            plan.input.policy.id.span,
-            &mut out,
-        );
-        for r in &role.resources {
-            cmd_value(&r.name, "resource name", r.span, &mut out);
-            cmd_value(&r.service, "service name", r.span, &mut out);
-        }
-        for c in &role.checkpoints {
-            cmd_value(&c.key, "registry checkpoint", c.span, &mut out);
-            if c.key.contains(',') {
-                out.push(
-                    Diagnostic::new(codes::UNSAFE_VALUE, format!("registry checkpoint `{}` holds a comma", c.key))
-                        .at(file, c.span, "this inclusion")
-                        .with_note("cluster.exe /addcheck reads a comma as the start of another key")
-                        .with_help("compile PowerShell for this server (`--script ps1`) on Windows Server 2008 R2 or later"),
-                );
-            }
-        }
-    }
-    out
 }
 
 /// A clustered server's files.

@@ -4,13 +4,12 @@
 //! ([`super::quote::cmd_set`]) and are used only inside double quotes, with delayed expansion
 //! disabled, and never in a pipe or a `for /f` command (a child cmd would expand them again),
 //! so no value can run a command; values cmd cannot hold are refused first
-//! ([`value_refusal`], the one rule for every `.cmd`). Every wait is bounded by the clock:
+//! (`plan::refusals::cmd_value`, the one rule for every `.cmd`). Every wait is bounded by the clock:
 //! services by polling `sc query`, tasks by `amx-task.js` (JScript, run by `cscript`), which
 //! stops a task that overruns its timeout.
 
 use super::ps1::{sc_start_word, DEFAULT_TIMEOUT};
 use super::quote::{cmd_comment, cmd_set};
-use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::roles::{stops_with_earlier, Change, ServiceStep};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
@@ -18,9 +17,6 @@ use std::fmt::Write as _;
 
 /// The task runner the cmd task scripts call.
 pub const TASK_RUNNER: &str = "amx-task.js";
-
-/// cmd's limit on the length of a command line.
-pub const MAX_LINE: usize = 8191;
 
 pub(crate) fn header(plan: &Plan, what: &str) -> String {
     format!(
@@ -65,32 +61,6 @@ const DEPENDENTS_SUB: &str = "\r\n:check_dependents\r\ncall :query_state\r\nif \
 
 /// Startup type, and no Windows recovery: the HA engine handles failures.
 pub(crate) const CONFIGURE_SUB: &str = "\r\n:configure_service\r\ncall :query_state\r\nif \"%AMX_STATE%\"==\"\" (echo error: startup type: service \"%AMX_NAME%\" is not installed& exit /b 1)\r\necho startup type of \"%AMX_NAME%\": %AMX_START%\r\n\"%SystemRoot%\\System32\\sc.exe\" config \"%AMX_NAME%\" start= %AMX_START%\r\nif errorlevel 1 (echo error: startup type: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\necho Windows recovery of \"%AMX_NAME%\": take no action (the HA engine handles failures)\r\n\"%SystemRoot%\\System32\\sc.exe\" failure \"%AMX_NAME%\" reset= 0 actions= /0\r\nif errorlevel 1 (echo error: recovery: sc.exe failed for \"%AMX_NAME%\"; its output above says why& exit /b 1)\r\nexit /b 0\r\n";
-
-/// The longest value a cmd script takes: a line holds at most three values, and every line
-/// must stay under cmd's limit once they are expanded.
-pub const MAX_VALUE: usize = 2048;
-
-/// The one rule for a value in a cmd script (`set "AMX_…=…"`, then used inside double quotes
-/// with delayed expansion disabled): why `value` cannot be one. Non-ASCII text (cmd reads a
-/// batch file in the server's OEM code page, which amxc cannot know), a value too long for
-/// cmd's line once expanded, and — where the value reaches a child `cmd /c` (a task's command
-/// line, which `amx-task.js` runs under cmd) — `%`, which the child would expand again.
-pub fn value_refusal(value: &str, in_child_cmd: bool) -> Option<String> {
-    if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
-        Some(format!(
-            "it holds `{c}`, and cmd.exe reads a batch file in the server's OEM code page"
-        ))
-    } else if in_child_cmd && value.contains('%') {
-        Some("it holds `%`, which the command line the task runs by would expand".to_string())
-    } else if value.len() > MAX_VALUE {
-        Some(format!(
-            "it is {} characters long, and cmd.exe takes lines of at most {MAX_LINE} characters (amxc takes values of up to {MAX_VALUE})",
-            value.len()
-        ))
-    } else {
-        None
-    }
-}
 
 /// Runs one task of the cmd scripts: `AMX_PROGRAM` with the `AMX_ARGS` arguments
 /// `AMX_ARG0`… (each quoted as CommandLineToArgvW reads it), its output into a log that is
@@ -159,38 +129,6 @@ WScript.Quit(code);
 
 /// `if errorlevel 1 exit /b 1` after every step: fail fast.
 pub(crate) const FAIL_FAST: &str = "if errorlevel 1 exit /b 1\r\n";
-
-/// Why the plan's values cannot go into cmd scripts ([`value_refusal`] for each).
-pub fn refusals(plan: &Plan) -> Vec<Diagnostic> {
-    let file = plan.input.policy.file;
-    let mut out = Vec::new();
-    let mut check = |value: &str, span, what: &str, task: bool| {
-        let Some(why) = value_refusal(value, task) else {
-            return;
-        };
-        out.push(
-            Diagnostic::new(
-                codes::UNSAFE_VALUE,
-                format!("{what} `{value}` cannot be written into a cmd script: {why}"),
-            )
-            .at(file, span, "this value")
-            .with_help(
-                "compile PowerShell scripts for this server (`powershell:` in its profile, or `--script ps1`), or use the value's ASCII form (an 8.3 short name for a path)",
-            ),
-        );
-    };
-    for sv in &plan.ev.services {
-        check(&sv.name, sv.name_span, "service name", false);
-    }
-    for t in &plan.ev.tasks {
-        check(&t.name, t.origin.span, "task name", false);
-        check(&t.program, t.origin.span, "task program", true);
-        for a in &t.args {
-            check(a, t.origin.span, "task argument", true);
-        }
-    }
-    out
-}
 
 /// A script that brings this server's services to the states of one role: the check that
 /// nothing stops half-way, the stops, then the starts (`lower/roles.rs`).

@@ -23,7 +23,7 @@ pub use filters::{
     FILTERS_FORMAT_VERSION,
 };
 pub use ps1::{ps1_scripts, task_script_stem};
-pub use render::{refusals, render, script_kinds, Compiled, Options, ScriptKind};
+pub use render::{render, Compiled, Options, ScriptKind};
 pub use services::{service_set, services_yaml, ServiceEntry, ServiceSet, TaskEntry};
 pub use space_table::{space_json, space_rows, space_table, SpaceRow};
 pub use summary::summary;

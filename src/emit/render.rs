@@ -2,18 +2,9 @@
 //! held in memory until the driver writes them.
 
 use crate::emit;
+pub use crate::plan::scripts::ScriptKind;
 use crate::plan::Plan;
 use std::collections::BTreeMap;
-
-/// Which script language to emit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScriptKind {
-    /// PowerShell where the server has PowerShell 2.0 or later, cmd elsewhere.
-    Auto,
-    Ps1,
-    Cmd,
-    Both,
-}
 
 /// Which outputs to produce.
 #[derive(Clone, Copy, Debug)]
@@ -35,7 +26,7 @@ pub struct Compiled {
 /// Render one server's outputs. `plan` was built by [`Plan::new`].
 pub fn render(plan: &Plan, opts: Options) -> Compiled {
     if let Some(role) = &plan.role {
-        let (ps1, cmd) = script_kinds(plan, opts);
+        let crate::plan::scripts::Scripts { ps1, cmd } = plan.scripts(opts.scripts);
         return Compiled {
             server: plan.target.server.clone(),
             files: emit::cluster::cluster_files(plan, role, ps1, cmd),
@@ -46,7 +37,7 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
     if opts.json {
         files.insert("filters.json".to_string(), emit::filters_json(plan));
     }
-    let (ps1, cmd) = script_kinds(plan, opts);
+    let crate::plan::scripts::Scripts { ps1, cmd } = plan.scripts(opts.scripts);
     if ps1 {
         // Windows PowerShell 2.0–5.1 reads a file without a byte order mark in the ANSI code
         // page, where the bytes of `Ñ` or `Ò` include a quote: non-ASCII text gets a BOM
@@ -68,50 +59,5 @@ pub fn render(plan: &Plan, opts: Options) -> Compiled {
     Compiled {
         server: plan.target.server.clone(),
         files,
-    }
-}
-
-/// Which scripts a server gets: `(PowerShell, cmd)`. `Auto` gives PowerShell where the server
-/// has PowerShell 2.0 or later (see [`Plan::powershell`]), cmd elsewhere.
-pub fn script_kinds(plan: &Plan, opts: Options) -> (bool, bool) {
-    match opts.scripts {
-        // a cluster needs the FailoverClusters module (2008 R2 on), else cluster.exe
-        ScriptKind::Auto if plan.role.is_some() => {
-            let module = plan
-                .env
-                .dims
-                .get(crate::engine::windows::DIM_OS)
-                .and_then(|os| crate::engine::wsfc::has_failover_clusters_module(&os.text))
-                .unwrap_or_else(|| plan.powershell().runs_scripts());
-            (module, !module)
-        }
-        ScriptKind::Auto => {
-            let ps = plan.powershell().runs_scripts();
-            (ps, !ps)
-        }
-        ScriptKind::Ps1 => (true, false),
-        ScriptKind::Cmd => (false, true),
-        ScriptKind::Both => (true, true),
-    }
-}
-
-/// Why the plan cannot be rendered as asked: values the chosen scripts cannot hold, and for
-/// an engine that carries out only part of the policy, what it would lose (warnings when
-/// `allow_lossy`).
-pub fn refusals(plan: &Plan, opts: Options) -> Vec<crate::diagnostic::Diagnostic> {
-    let (_, cmd) = script_kinds(plan, opts);
-    if let Some(role) = &plan.role {
-        let mut out = emit::cluster::refusals(plan, role, cmd);
-        out.extend(emit::cluster::loss_diagnostics(
-            plan,
-            role,
-            opts.allow_lossy,
-        ));
-        return out;
-    }
-    if cmd {
-        emit::cmd::refusals(plan)
-    } else {
-        Vec::new()
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod cluster;
 mod effective;
+pub mod refusals;
+pub mod scripts;
 mod values;
 
 pub use crate::lower::start_order;
