@@ -116,7 +116,7 @@ fn switchovers(m: &Module) -> Vec<(u64, u64, Vec<String>, Vec<String>)> {
             let t = dir.path().join(format!("{arch}.yaml"));
             std::fs::write(&t, format!("server: S-{arch}\nversion: 2007-07-11\napp: \"6.0\"\narch: {arch}\nheartbeat: \"6.0\"\n")).expect("write");
             planned(&p, Some(Path::new(SMALL)), &t, |plan| {
-                let sw = amxc::emit::switchover::switchover_plan(plan).switchover;
+                let sw = plan.switchover.switchover.clone();
                 let names = |phase| {
                     sw.steps
                         .iter()

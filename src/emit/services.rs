@@ -74,7 +74,7 @@ fn word<T: Serialize>(v: T) -> String {
 
 pub fn service_set(plan: &Plan) -> ServiceSet {
     let ev = &plan.ev;
-    let timeline = super::switchover::switchover_plan(plan);
+    let timeline = &plan.switchover;
     ServiceSet {
         switchover_worst_case_seconds: timeline.switchover.worst_case(),
         failover_worst_case_seconds: timeline.failover.worst_case(),

@@ -9,24 +9,9 @@ use std::fmt::Write as _;
 /// The version of the JSON shape.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
 
-/// The server's switchover plan.
-pub fn switchover_plan(plan: &Plan) -> switchover::Plan {
-    switchover::plan(&plan.ev, &plan.start)
-}
-
 /// The budget that applies on this server, in seconds, if the policy gives one.
 pub fn budget(plan: &Plan) -> Option<u64> {
-    plan.input
-        .policy
-        .switchover
-        .iter()
-        .rev()
-        .find(|b| {
-            b.when
-                .as_deref()
-                .is_none_or(|c| crate::lower::eval(c, &plan.env))
-        })
-        .map(|b| b.value.seconds)
+    plan.ev.budget.map(|(seconds, _)| seconds)
 }
 
 fn step_name(s: &Step) -> String {
@@ -89,7 +74,7 @@ fn ordinal(i: usize) -> &'static str {
 
 /// The plan for a terminal.
 pub fn text(plan: &Plan) -> String {
-    let p = switchover_plan(plan);
+    let p = &plan.switchover;
     let server = &plan.target.server;
     let mut out = format!(
         "Switchover of {} from {server} (active) to its partner: worst case {}",
@@ -193,7 +178,7 @@ fn gantt(out: &mut String, title: &str, t: &Timeline) {
 
 /// The plan in Markdown: headings at `level` (`##` in `summary.md`).
 pub fn markdown_at(plan: &Plan, level: &str) -> String {
-    let p = switchover_plan(plan);
+    let p = &plan.switchover;
     let server = &plan.target.server;
     let mut out = format!(
         "{level} Switchover from {} (worst case {})\n\n",
@@ -304,7 +289,7 @@ fn json_steps<'a>(plan: &Plan, t: &'a Timeline) -> Vec<JsonStep<'a>> {
 
 /// The plan as JSON.
 pub fn json(plan: &Plan) -> String {
-    let p = switchover_plan(plan);
+    let p = &plan.switchover;
     let doc = JsonPlan {
         format_version: PLAN_FORMAT_VERSION,
         policy: &plan.input.policy.id.text,

@@ -95,6 +95,9 @@ pub struct Evaluated {
     pub exceptions: Vec<(Date, Span)>,
     /// Paths that could not be resolved or are not valid filters here.
     pub problems: Vec<Diagnostic>,
+    /// The switchover budget that applies (`switchover within`: the last whose condition
+    /// holds), in seconds, and where it is.
+    pub budget: Option<(u64, Span)>,
 }
 
 /// Resolves strings and patterns in one environment; failures are diagnostics at the use.
@@ -248,6 +251,7 @@ pub fn evaluate(policy: &Policy, env: &Env) -> Evaluated {
         out: Evaluated::default(),
     };
     cx.out.exceptions = exceptions.iter().map(|e| (e.release, e.span)).collect();
+    cx.out.budget = winner(&policy.switchover, env).map(|b| (b.value.seconds, b.span));
     cx.body(&policy.base, None);
     for e in &exceptions {
         cx.body(&e.body, Some(e.release));

@@ -34,6 +34,8 @@ pub struct Plan<'a> {
     pub start: Vec<usize>,
     /// What this server does to the protected services in each role.
     pub roles: Roles,
+    /// The switchover and failover timelines of this server (`lower/switchover.rs`).
+    pub switchover: crate::lower::switchover::Plan,
     /// The clustered role, when the server runs the failover-clustering engine.
     pub role: Option<cluster::Role>,
     /// Findings the policy acknowledges (`allow`) that concern this server.
@@ -186,6 +188,7 @@ impl<'a> Plan<'a> {
         let overridden = data.overridden;
         let start = start_order(&ev.services);
         let roles = Roles::new(&ev.services, &start);
+        let switchover = crate::lower::switchover::plan(&ev, &start);
         let mut plan = Plan {
             input,
             target,
@@ -194,6 +197,7 @@ impl<'a> Plan<'a> {
             filters,
             start,
             roles,
+            switchover,
             role: None,
             known_issues,
             overridden,

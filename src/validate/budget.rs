@@ -4,21 +4,16 @@
 use crate::ast::Policy;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::lower::switchover::{self, human};
-use crate::lower::{eval, start_order, Env, Evaluated};
+use crate::lower::{start_order, Env, Evaluated};
 
-pub fn check(policy: &Policy, env: &Env, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
-    // the last budget whose condition holds
-    let Some(budget) = policy
-        .switchover
-        .iter()
-        .rev()
-        .find(|b| b.when.as_deref().is_none_or(|c| eval(c, env)))
-    else {
+pub fn check(policy: &Policy, _env: &Env, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
+    // the budget lowering found for this configuration
+    let Some((seconds, span)) = ev.budget else {
         return;
     };
     let plan = switchover::plan(ev, &start_order(&ev.services));
     let worst = plan.switchover.worst_case();
-    if worst <= budget.value.seconds {
+    if worst <= seconds {
         return;
     }
     let mut d = Diagnostic::new(
@@ -26,10 +21,10 @@ pub fn check(policy: &Policy, env: &Env, ev: &Evaluated, out: &mut Vec<Diagnosti
         format!(
             "a switchover can take {}, more than the budget of {}",
             human(worst),
-            human(budget.value.seconds)
+            human(seconds)
         ),
     )
-    .at(policy.file, budget.span, "the budget");
+    .at(policy.file, span, "the budget");
     for s in plan.switchover.longest(3) {
         let what = format!(
             "{} {} `{}`: up to {}{}",
