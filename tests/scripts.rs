@@ -295,7 +295,7 @@ fn shipped() -> Vec<Compiled> {
             .unwrap_or_default();
         let dir = PathBuf::from(format!("policies/targets/{stem}"));
         let targets = crate::support::files(&dir.to_string_lossy(), "yaml");
-        for engine in amxc::engine::ENGINES {
+        for engine in amxc::engine::EngineKind::ALL.map(|k| k.engine()) {
             let out = tempfile::tempdir().expect("temp");
             let mut sources = SourceMap::new();
             let args = FleetArgs {

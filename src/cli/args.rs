@@ -437,9 +437,10 @@ pub enum EngineArg {
 impl EngineArg {
     pub fn engine(self) -> &'static dyn crate::engine::Engine {
         match self {
-            EngineArg::Neverfail => &crate::engine::Neverfail,
-            EngineArg::Wsfc => &crate::engine::Wsfc,
+            EngineArg::Neverfail => crate::engine::EngineKind::Neverfail,
+            EngineArg::Wsfc => crate::engine::EngineKind::Wsfc,
         }
+        .engine()
     }
 }
 

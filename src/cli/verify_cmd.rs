@@ -60,8 +60,9 @@ pub fn run(
     let reg = read(captures.reg)?;
     let cluster = read(captures.cluster)?;
     // a role's capture: the server runs failover clustering
-    let engine: Option<&'static dyn crate::engine::Engine> =
-        cluster.as_ref().map(|_| &crate::engine::Wsfc as _);
+    let engine = cluster
+        .as_ref()
+        .map(|_| crate::engine::EngineKind::Wsfc.engine());
     let (found, errors) = with_plan(&mut sources, policy, matrix, target, engine, |plan| {
         let mut out = Vec::new();
         let mut checked = Vec::new();
@@ -77,9 +78,9 @@ pub fn run(
             out.extend(verify::registry::check(plan, c));
             checked.push("registry");
         }
-        let engine = plan.target.engine.map_or("neverfail", |(e, _)| e.name());
+        let engine = plan.env.engine.kind();
         if let Some(c) = &cluster {
-            if engine == crate::engine::Engine::name(&crate::engine::Wsfc) {
+            if engine == crate::engine::EngineKind::Wsfc {
                 out.extend(verify::cluster::check(plan, c));
                 checked.push("cluster role");
             }
@@ -89,9 +90,12 @@ pub fn run(
     .map_err(Failure::from)?
     .into_parts();
     if let (Some((server, _, _, engine)), Some(_)) = (&found, &cluster) {
-        if *engine != crate::engine::Engine::name(&crate::engine::Wsfc) {
+        if *engine != crate::engine::EngineKind::Wsfc {
             return Err(Failure::usage(
-                format!("--cluster: {server} runs the `{engine}` engine, as its profile says"),
+                format!(
+                    "--cluster: {server} runs the `{}` engine, as its profile says",
+                    engine.name()
+                ),
                 "give the profile of a server that runs failover clustering (`engine: wsfc`, or no `engine:`)",
             ));
         }

@@ -473,7 +473,7 @@ pub fn cluster_file(plan: &Plan, role: &Role) -> ClusterFile {
     let holder = role.resources.first().map_or("", |r| r.name.as_str());
     ClusterFile {
         format_version: CLUSTER_FORMAT_VERSION,
-        engine: "wsfc".to_string(),
+        engine: crate::engine::EngineKind::Wsfc.name().to_string(),
         server: plan.target.server.clone(),
         release: plan.target.release.to_string(),
         role: role.group.clone(),

@@ -77,10 +77,46 @@ pub struct Danger {
     pub why: &'static str,
 }
 
+/// The HA engines amxc compiles for: what code compares, where a name is only what users
+/// write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EngineKind {
+    /// Neverfail / vCenter Server Heartbeat: replication between an active and a passive.
+    Neverfail,
+    /// Windows Server Failover Clustering.
+    Wsfc,
+}
+
+impl EngineKind {
+    /// Every engine, the default first.
+    pub const ALL: [EngineKind; 2] = [EngineKind::Neverfail, EngineKind::Wsfc];
+
+    /// The name users write (`--engine`, a target's `engine:`, a release's `engines:`).
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Neverfail => "neverfail",
+            EngineKind::Wsfc => "wsfc",
+        }
+    }
+
+    /// The engine's facts.
+    pub fn engine(self) -> &'static dyn Engine {
+        match self {
+            EngineKind::Neverfail => &Neverfail,
+            EngineKind::Wsfc => &Wsfc,
+        }
+    }
+}
+
 /// What validation and emission ask of an HA engine.
 pub trait Engine: Sync + std::fmt::Debug {
+    /// Which engine this is.
+    fn kind(&self) -> EngineKind;
+
     /// The engine's name as users write it (`--engine`, a target's `engine:`).
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.kind().name()
+    }
 
     /// Whether the engine carries out this part of the model at all.
     fn maps(&self, feature: Feature) -> bool;
@@ -133,19 +169,24 @@ pub fn default_engine() -> &'static dyn Engine {
     &Neverfail
 }
 
-/// Every engine amxc compiles for, the default first.
-pub const ENGINES: [&dyn Engine; 2] = [&Neverfail, &Wsfc];
-
 /// The engine a user names (`neverfail`, `wsfc`), in any case.
 pub fn by_name(name: &str) -> Option<&'static dyn Engine> {
-    ENGINES
+    EngineKind::ALL
         .iter()
-        .copied()
-        .find(|e| e.name().eq_ignore_ascii_case(name.trim()))
+        .find(|k| k.name().eq_ignore_ascii_case(name.trim()))
+        .map(|k| k.engine())
 }
 
 /// The engine names, for messages: `neverfail` or `wsfc`.
 pub fn names() -> String {
-    let names: Vec<String> = ENGINES.iter().map(|e| format!("`{}`", e.name())).collect();
+    let names: Vec<String> = EngineKind::ALL
+        .iter()
+        .map(|k| format!("`{}`", k.name()))
+        .collect();
     names.join(" or ")
+}
+
+/// The engine names, for the JSON Schemas' `enum`.
+pub fn name_list() -> Vec<&'static str> {
+    EngineKind::ALL.iter().map(|k| k.name()).collect()
 }

@@ -100,8 +100,8 @@ const DANGEROUS_ON_EVERY_DRIVE: [(&str, &str); 5] = [
 ];
 
 impl Engine for Neverfail {
-    fn name(&self) -> &'static str {
-        "neverfail"
+    fn kind(&self) -> super::EngineKind {
+        super::EngineKind::Neverfail
     }
 
     /// The replication engine carries out the whole model.

@@ -228,8 +228,8 @@ pub fn has_failover_clusters_module(os: &str) -> Option<bool> {
 }
 
 impl Engine for Wsfc {
-    fn name(&self) -> &'static str {
-        "wsfc"
+    fn kind(&self) -> super::EngineKind {
+        super::EngineKind::Wsfc
     }
 
     fn maps(&self, feature: Feature) -> bool {

@@ -54,7 +54,7 @@ impl Loader {
         let mut out: Vec<&'static dyn crate::engine::Engine> = Vec::new();
         for (name, span) in items {
             match crate::engine::by_name(name) {
-                Some(e) if out.iter().any(|o| o.name() == e.name()) => self.schema(
+                Some(e) if out.iter().any(|o| o.kind() == e.kind()) => self.schema(
                     span,
                     format!("engine `{}` is listed twice for {what}", e.name()),
                     "list each engine once",

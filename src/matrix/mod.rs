@@ -107,7 +107,7 @@ impl Release {
     pub fn runs_on(&self, engine: &dyn crate::engine::Engine) -> bool {
         self.engines
             .as_ref()
-            .is_none_or(|es| es.iter().any(|e| e.name() == engine.name()))
+            .is_none_or(|es| es.iter().any(|e| e.kind() == engine.kind()))
     }
 
     /// The engine whose checks apply to the release's configurations: the default engine

@@ -202,7 +202,7 @@ impl<'a> Plan<'a> {
             known_issues,
             overridden,
         };
-        if plan.env.engine.name() == crate::engine::Engine::name(&crate::engine::Wsfc) {
+        if plan.env.engine.kind() == crate::engine::EngineKind::Wsfc {
             let role = cluster::Role::of(&plan);
             // what the cluster keeps of the data: its checkpoints, each a whole subtree
             plan.filters = role

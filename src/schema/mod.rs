@@ -63,7 +63,7 @@ pub fn matrix() -> Value {
                         "supports": restriction,
                         "superseded_by": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
                         "known_issues": { "type": "array", "items": { "type": "string" } },
-                        "engines": { "type": "array", "items": { "enum": ["neverfail", "wsfc"] }, "uniqueItems": true, "description": "The HA engines the release runs on; every engine when absent." }
+                        "engines": { "type": "array", "items": { "enum": crate::engine::name_list() }, "uniqueItems": true, "description": "The HA engines the release runs on; every engine when absent." }
                     }
                 }
             }
@@ -90,7 +90,7 @@ pub fn target() -> Value {
             "drives": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z]:?$" }, "description": "Drive letters present on both servers." },
             "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?$" },
             "os": { "type": ["string", "number"], "description": "Windows Server generation, when the matrix has no `os` dimension." },
-            "engine": { "enum": ["neverfail", "wsfc"], "description": "The HA engine the server runs: `neverfail` (replication; the default) or `wsfc` (Windows Server Failover Clustering). `--engine` gives it for profiles that do not." },
+            "engine": { "enum": crate::engine::name_list(), "description": "The HA engine the server runs: `neverfail` (replication; the default) or `wsfc` (Windows Server Failover Clustering). `--engine` gives it for profiles that do not." },
             "cluster": {
                 "type": "object",
                 "description": "The failover-cluster role (engine wsfc): its client access point and disks, or an existing role to join.",

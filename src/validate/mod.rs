@@ -286,7 +286,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     for groups in by_path.values() {
         let env = &computed[groups[0].1 .0].1;
         // what passes from one environment to the next holds for one engine only
-        let same_engine = |at: &Env| at.engine.name() == env.engine.name();
+        let same_engine = |at: &Env| at.engine.kind() == env.engine.kind();
         let reused = built
             .as_ref()
             // written patterns are resolved in each environment and compared with the rules'
