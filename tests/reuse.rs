@@ -220,6 +220,17 @@ fn registry_keys_move_under_wow6432node_without_meeting_others() {
         "        registry include 'HKLM\\SOFTWARE\\App\\**'\n        registry exclude 'HKLM\\SOFTWARE\\Wow6432Node\\App\\Cache\\**' because \"c\"\n        files include '%Install%\\**'",
     );
     assert_found(&found, &["lies in no inclusion", "holds in"]);
+    // keys WOW64 shares never move: beside moving ones they meet no other on x64
+    agree(
+        "        Install = '%ProgramFiles%\\App'",
+        "        registry include 'HKLM\\SOFTWARE\\App\\**'\n        registry include 'HKLM\\SOFTWARE\\Policies\\App\\**'\n        files include '%Install%\\**'",
+    );
+    // a moving key that holds a shared one: the shared exclusion leaves it on x64
+    let found = agree(
+        "        Install = '%ProgramFiles%\\App'",
+        "        registry include 'HKLM\\SOFTWARE\\Microsoft\\**'\n        registry exclude 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\App\\**' because \"p\"\n        files include '%Install%\\**'",
+    );
+    assert_found(&found, &["lies in no inclusion"]);
 }
 
 #[test]

@@ -26,13 +26,7 @@ pub struct Comparison {
 
 /// A registry key as a 32-bit application names it (`Wow6432Node` removed).
 fn unredirected(key: &str) -> String {
-    let segs: Vec<&str> = key.split('\\').collect();
-    if segs.len() > 2 && segs[2].eq_ignore_ascii_case("wow6432node") {
-        let mut v = segs[..2].to_vec();
-        v.extend(&segs[3..]);
-        return v.join("\\");
-    }
-    key.to_string()
+    crate::engine::windows::without_wow6432node(key).0
 }
 
 /// The policy's inclusions, resolved as on the server the evidence comes from (system drive

@@ -265,15 +265,9 @@ fn service_parameters(key: &str, own: &[String]) -> Option<String> {
 /// `HKLM\SOFTWARE\Vendor\Product` of a key (in the 32-bit view's name), and whether it was
 /// under `Wow6432Node`.
 fn key_subtree(key: &str) -> Option<(String, bool)> {
-    let segs: Vec<&str> = key.split('\\').collect();
-    let wow = segs
-        .get(2)
-        .is_some_and(|s| s.eq_ignore_ascii_case("wow6432node"));
-    let rest: Vec<&str> = if wow {
-        segs[3..].to_vec()
-    } else {
-        segs[2..].to_vec()
-    };
+    let (plain, wow) = crate::engine::windows::without_wow6432node(key);
+    let segs: Vec<&str> = plain.split('\\').collect();
+    let rest: Vec<&str> = segs.get(2..).unwrap_or_default().to_vec();
     if rest.is_empty() {
         return None;
     }

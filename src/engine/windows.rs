@@ -89,22 +89,142 @@ pub fn builtin_folder(
     })
 }
 
+/// Keys under `HKLM\SOFTWARE` that WOW64 shares between the 32-bit and the 64-bit view on
+/// every Windows release amxc targets (2003 to 2008 R2 and later), lower case, relative to
+/// `HKLM\SOFTWARE`: a 32-bit program reads them where a 64-bit one does, so they never move
+/// under `Wow6432Node`. `Classes` is handled by Windows' own reflection (2003, 2008) or shared
+/// (2008 R2 on): it never moves either. [Microsoft, "Registry Keys Affected by WOW64",
+/// the table "Redirected, Shared, and Reflected Keys Under WOW64"]
+pub const WOW64_SHARED: &[&str] = &[
+    "classes",
+    "clients",
+    "policies",
+    "registeredapplications",
+    "microsoft\\cryptography\\calais\\current",
+    "microsoft\\cryptography\\calais\\readers",
+    "microsoft\\cryptography\\services",
+    "microsoft\\ctf\\systemshared",
+    "microsoft\\ctf\\tip",
+    "microsoft\\dfs",
+    "microsoft\\driver signing",
+    "microsoft\\enterprisecertificates",
+    "microsoft\\msmq",
+    "microsoft\\non-driver signing",
+    "microsoft\\notepad\\defaultfonts",
+    "microsoft\\ras",
+    "microsoft\\shared tools\\msinfo",
+    "microsoft\\systemcertificates",
+    "microsoft\\termservlicensing",
+    "microsoft\\transaction server",
+    "microsoft\\windows\\currentversion\\app paths",
+    "microsoft\\windows\\currentversion\\control panel\\cursors\\schemes",
+    "microsoft\\windows\\currentversion\\explorer\\autoplayhandlers",
+    "microsoft\\windows\\currentversion\\explorer\\driveicons",
+    "microsoft\\windows\\currentversion\\explorer\\kindmap",
+    "microsoft\\windows\\currentversion\\group policy",
+    "microsoft\\windows\\currentversion\\policies",
+    "microsoft\\windows\\currentversion\\previewhandlers",
+    "microsoft\\windows\\currentversion\\setup",
+    "microsoft\\windows\\currentversion\\telephony\\locations",
+    "microsoft\\windows nt\\currentversion\\console",
+    "microsoft\\windows nt\\currentversion\\fontdpi",
+    "microsoft\\windows nt\\currentversion\\fontlink",
+    "microsoft\\windows nt\\currentversion\\fontmapper",
+    "microsoft\\windows nt\\currentversion\\fonts",
+    "microsoft\\windows nt\\currentversion\\fontsubstitutes",
+    "microsoft\\windows nt\\currentversion\\gre_initialize",
+    "microsoft\\windows nt\\currentversion\\image file execution options",
+    "microsoft\\windows nt\\currentversion\\languagepack",
+    "microsoft\\windows nt\\currentversion\\networkcards",
+    "microsoft\\windows nt\\currentversion\\perflib",
+    "microsoft\\windows nt\\currentversion\\ports",
+    "microsoft\\windows nt\\currentversion\\print",
+    "microsoft\\windows nt\\currentversion\\profilelist",
+    "microsoft\\windows nt\\currentversion\\time zones",
+];
+
+/// How WOW64 treats a key under `HKLM\SOFTWARE`, from the names after `SOFTWARE` (any case):
+/// `Shared` when it is (or is under) a shared key, `Partly` when it holds one (a 32-bit
+/// program sees some of its subkeys where a 64-bit one does), `Redirected` otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wow64 {
+    Redirected,
+    Partly,
+    Shared,
+}
+
+pub fn wow64_of(rest: &[&str]) -> Wow64 {
+    if rest
+        .first()
+        .is_some_and(|s| s.eq_ignore_ascii_case("wow6432node"))
+    {
+        return Wow64::Shared; // already the 32-bit view
+    }
+    let key = rest.join("\\").to_ascii_lowercase();
+    let mut partly = false;
+    for shared in WOW64_SHARED {
+        if key == *shared || key.starts_with(&format!("{shared}\\")) {
+            return Wow64::Shared;
+        }
+        if shared.starts_with(&format!("{key}\\")) {
+            partly = true;
+        }
+    }
+    if partly {
+        Wow64::Partly
+    } else {
+        Wow64::Redirected
+    }
+}
+
 /// `HKLM\SOFTWARE\X` → `HKLM\SOFTWARE\Wow6432Node\X`: the registry view of a 32-bit program on
-/// x64. `HKLM\SOFTWARE\Classes` is shared, not redirected. [Microsoft "Registry Keys Affected
-/// by WOW64"]
+/// x64, for a pattern whose names up to its first wildcard decide it ([`wow64_of`]); shared
+/// keys stay where they are. [Microsoft "Registry Keys Affected by WOW64"]
 pub fn wow64_registry(p: &mut Pattern) {
     let is = |i: usize, s: &str| p.segs.get(i).and_then(|x| x.lit()) == Some(s);
-    if is(0, "hklm")
-        && is(1, "software")
-        && !is(2, "wow6432node")
-        && !is(2, "classes")
-        && p.segs.len() > 2
-    {
-        p.segs.insert(2, Seg::new("wow6432node"));
-        let mut parts: Vec<&str> = p.display.split('\\').collect();
-        parts.insert(2, "Wow6432Node");
-        p.display = parts.join("\\");
+    if !(is(0, "hklm") && is(1, "software") && p.segs.len() > 2) {
+        return;
     }
+    let rest: Vec<&str> = p.segs[2..].iter().map_while(|s| s.lit()).collect();
+    if wow64_of(&rest) == Wow64::Shared {
+        return;
+    }
+    p.segs.insert(2, Seg::new("wow6432node"));
+    let mut parts: Vec<&str> = p.display.split('\\').collect();
+    parts.insert(2, "Wow6432Node");
+    p.display = parts.join("\\");
+}
+
+/// A registry key (`HKLM\SOFTWARE\…`, `HKEY_LOCAL_MACHINE\…`) as a 32-bit program on x64 reads
+/// it: under `Wow6432Node` where WOW64 redirects it; `None` where it does not.
+pub fn wow64_key(key: &str) -> Option<String> {
+    let parts: Vec<&str> = key.split(['\\', '/']).collect();
+    let hive = parts.first()?.to_ascii_lowercase();
+    if !(hive == "hklm" || hive == "hkey_local_machine")
+        || !parts
+            .get(1)
+            .is_some_and(|p| p.eq_ignore_ascii_case("software"))
+        || parts.len() < 3
+        || wow64_of(&parts[2..]) == Wow64::Shared
+    {
+        return None;
+    }
+    let mut out: Vec<&str> = parts[..2].to_vec();
+    out.push("Wow6432Node");
+    out.extend(&parts[2..]);
+    Some(out.join("\\"))
+}
+
+/// A key as a 32-bit program names it (`HKLM\SOFTWARE\Wow6432Node\X` → `HKLM\SOFTWARE\X`), and
+/// whether it was in the 32-bit view.
+pub fn without_wow6432node(key: &str) -> (String, bool) {
+    let segs: Vec<&str> = key.split('\\').collect();
+    if segs.len() > 2 && segs[2].eq_ignore_ascii_case("wow6432node") {
+        let mut v = segs[..2].to_vec();
+        v.extend(&segs[3..]);
+        return (v.join("\\"), true);
+    }
+    (key.to_string(), false)
 }
 
 /// The Windows PowerShell a server can run scripts with.
@@ -218,5 +338,56 @@ mod tests {
             );
         }
         assert!(builtin_folder("Install", "C:", true, true, false).is_none());
+    }
+}
+
+#[cfg(test)]
+mod wow64_tests {
+    use super::*;
+
+    #[test]
+    fn wow64_moves_what_it_redirects_and_leaves_what_it_shares() {
+        assert_eq!(wow64_of(&["Vendor", "App"]), Wow64::Redirected);
+        assert_eq!(wow64_of(&["Policies", "Vendor"]), Wow64::Shared);
+        assert_eq!(wow64_of(&["CLASSES"]), Wow64::Shared);
+        assert_eq!(wow64_of(&["Microsoft"]), Wow64::Partly);
+        assert_eq!(
+            wow64_of(&[
+                "Microsoft",
+                "Windows NT",
+                "CurrentVersion",
+                "Time Zones",
+                "UTC"
+            ]),
+            Wow64::Shared
+        );
+        assert_eq!(
+            wow64_key("HKLM\\SOFTWARE\\Vendor\\App").as_deref(),
+            Some("HKLM\\SOFTWARE\\Wow6432Node\\Vendor\\App")
+        );
+        assert_eq!(wow64_key("HKLM\\SOFTWARE\\Policies\\Vendor"), None);
+        let moved = |text: &str| {
+            let mut p = crate::filters::normalize_registry(text).expect("pattern");
+            wow64_registry(&mut p);
+            p.display
+        };
+        assert_eq!(
+            moved("HKLM\\SOFTWARE\\Vendor\\**"),
+            "HKLM\\SOFTWARE\\Wow6432Node\\Vendor\\**"
+        );
+        assert_eq!(
+            moved("HKLM\\SOFTWARE\\Policies\\Vendor\\**"),
+            "HKLM\\SOFTWARE\\Policies\\Vendor\\**"
+        );
+        // a pattern that holds shared keys moves: its other keys are redirected
+        assert_eq!(
+            moved("HKLM\\SOFTWARE\\Microsoft\\**"),
+            "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\**"
+        );
+        assert_eq!(wow64_key("HKLM\\SYSTEM\\CurrentControlSet"), None);
+        assert_eq!(
+            without_wow6432node("HKLM\\SOFTWARE\\Wow6432Node\\Vendor"),
+            ("HKLM\\SOFTWARE\\Vendor".to_string(), true)
+        );
     }
 }

@@ -251,21 +251,7 @@ impl<'a> Plan<'a> {
         if !self.wow64() {
             return None;
         }
-        let parts: Vec<&str> = key.split(['\\', '/']).collect();
-        let hive = parts.first()?.to_ascii_lowercase();
-        let is = |i: usize, s: &str| parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case(s));
-        if !(hive == "hklm" || hive == "hkey_local_machine")
-            || !is(1, "software")
-            || is(2, "wow6432node")
-            || is(2, "classes")
-            || parts.len() < 3
-        {
-            return None;
-        }
-        let mut out: Vec<&str> = parts[..2].to_vec();
-        out.push("Wow6432Node");
-        out.extend(&parts[2..]);
-        Some(out.join("\\"))
+        windows::wow64_key(key)
     }
 
     /// `policy.amx:LINE`, and the exception that contributed the statement, if any.

@@ -11,6 +11,7 @@
 //! pattern reaches into, a pattern that did not resolve — rebuilds the relations instead.
 
 use crate::ast::{FilterKind, Policy, Str};
+use crate::engine::windows::Wow64;
 use crate::filters::{normalize_file, normalize_registry, overlaps, Seg};
 use crate::lower::{pattern_kind, Env, Resolver};
 use crate::relate::{vetoed_roots, DataRef, Relations};
@@ -97,8 +98,9 @@ fn reaches(segs: &[Seg], folder: &[Seg]) -> bool {
 /// Whether switching WOW64 on or off changes no relation: it moves registry keys under
 /// `HKLM\SOFTWARE\X` to `HKLM\SOFTWARE\Wow6432Node\X` — a prefix changed for all of them
 /// alike — so it is harmless when they name `X` literally and no other registry pattern
-/// reaches under `HKLM\SOFTWARE` (but for `Classes`, which never moves). Registry patterns
-/// with variables are not examined: they rebuild.
+/// reaches under `HKLM\SOFTWARE` (but for the keys WOW64 shares, which never move:
+/// `engine::windows::wow64_of`). Registry patterns with variables are not examined: they
+/// rebuild.
 fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
     let software = [Seg::new("hklm"), Seg::new("software")];
     let lit = |s: Option<&Seg>, x: &str| s.and_then(|s| s.lit()) == Some(x);
@@ -113,14 +115,18 @@ fn wow64_moves_apart(items: &[DataRef], shapes: &Shapes) -> bool {
             continue; // a problem in every environment alike
         };
         let segs = &p.segs;
-        let moves = segs.len() > 2
-            && segs.starts_with(&software)
-            && !lit(segs.get(2), "wow6432node")
-            && !lit(segs.get(2), "classes");
-        let ok = if moves {
-            segs[2].is_lit()
+        let ok = if !(segs.len() > 2 && segs.starts_with(&software)) {
+            !reaches(segs, &software)
+        } else if lit(segs.get(2), "wow6432node") {
+            false
         } else {
-            lit(segs.get(2), "classes") && segs.starts_with(&software) || !reaches(segs, &software)
+            let rest: Vec<&str> = segs[2..].iter().map_while(|s| s.lit()).collect();
+            match crate::engine::windows::wow64_of(&rest) {
+                // never moves, and no moving literal pattern can cover it
+                Wow64::Shared => true,
+                Wow64::Partly => false,
+                Wow64::Redirected => segs[2].is_lit(),
+            }
         };
         if !ok {
             return false;

@@ -21,10 +21,10 @@ fn vendor_root(display: &str) -> Option<String> {
     if root.len() > 3 {
         root.pop();
     }
-    // never a whole hive or HKLM\SOFTWARE itself
-    let lower: Vec<String> = root.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let wow = lower.get(2).is_some_and(|s| s == "wow6432node");
-    (root.len() >= if wow { 4 } else { 3 }).then(|| root.join("\\"))
+    // never a whole hive or HKLM\SOFTWARE itself (in either registry view)
+    let key = root.join("\\");
+    let (plain, _) = crate::engine::windows::without_wow6432node(&key);
+    (plain.split('\\').count() >= 3).then_some(key)
 }
 
 pub fn check(plan: &Plan, cap: &Capture) -> Vec<Diagnostic> {
