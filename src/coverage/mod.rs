@@ -178,14 +178,7 @@ impl Classifier {
         for part in parts {
             segs.push(part);
         }
-        segs[0] = match first {
-            "hkey_local_machine" | "hklm" => "hklm",
-            "hkey_current_user" | "hkcu" => "hkcu",
-            "hkey_classes_root" | "hkcr" => "hkcr",
-            "hkey_users" | "hku" => "hku",
-            "hkey_current_config" | "hkcc" => "hkcc",
-            _ => return None,
-        };
+        segs[0] = crate::filters::lower_hive(first)?;
         Some((true, segs))
     }
 

@@ -85,18 +85,8 @@ fn bad(out: &mut Vec<Malformed>, file: &str, line: usize, why: impl Into<String>
 
 /// Registry hives as `reg export` spells them, and as policies do.
 fn short_hive(key: &str) -> String {
-    const HIVES: [(&str, &str); 5] = [
-        ("HKEY_LOCAL_MACHINE", "HKLM"),
-        ("HKEY_CURRENT_USER", "HKCU"),
-        ("HKEY_CLASSES_ROOT", "HKCR"),
-        ("HKEY_USERS", "HKU"),
-        ("HKEY_CURRENT_CONFIG", "HKCC"),
-    ];
     let (first, rest) = key.split_once('\\').unwrap_or((key, ""));
-    let hive = HIVES
-        .iter()
-        .find(|(long, short)| first.eq_ignore_ascii_case(long) || first.eq_ignore_ascii_case(short))
-        .map_or(first, |(_, s)| s);
+    let hive = crate::filters::short_hive(first).unwrap_or(first);
     if rest.is_empty() {
         hive.to_string()
     } else {

@@ -199,8 +199,7 @@ pub fn wow64_registry(p: &mut Pattern) {
 /// it: under `Wow6432Node` where WOW64 redirects it; `None` where it does not.
 pub fn wow64_key(key: &str) -> Option<String> {
     let parts: Vec<&str> = key.split(['\\', '/']).collect();
-    let hive = parts.first()?.to_ascii_lowercase();
-    if !(hive == "hklm" || hive == "hkey_local_machine")
+    if crate::filters::short_hive(parts.first()?) != Some("HKLM")
         || !parts
             .get(1)
             .is_some_and(|p| p.eq_ignore_ascii_case("software"))

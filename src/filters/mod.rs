@@ -8,6 +8,8 @@ mod sym;
 mod trie;
 
 pub use glob::{overlaps, subset};
-pub use pattern::{normalize_file, normalize_registry, Pattern, PatternError, Seg, SegKind};
+pub use pattern::{
+    lower_hive, normalize_file, normalize_registry, short_hive, Pattern, PatternError, Seg, SegKind,
+};
 pub use sym::Sym;
 pub use trie::Trie;

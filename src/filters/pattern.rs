@@ -368,14 +368,33 @@ fn canonical_stars(segs: &mut Vec<Seg>) {
     *segs = out;
 }
 
-/// Long and short hive names, normalised to the short form.
-const HIVES: &[(&str, &str)] = &[
-    ("HKEY_LOCAL_MACHINE", "HKLM"),
-    ("HKEY_CURRENT_USER", "HKCU"),
-    ("HKEY_CLASSES_ROOT", "HKCR"),
-    ("HKEY_USERS", "HKU"),
-    ("HKEY_CURRENT_CONFIG", "HKCC"),
+/// The registry's hives: the long name `reg export` writes, the short one policies use, and
+/// its lower case (how amxc compares names). The one table of them.
+const HIVES: &[(&str, &str, &str)] = &[
+    ("HKEY_LOCAL_MACHINE", "HKLM", "hklm"),
+    ("HKEY_CURRENT_USER", "HKCU", "hkcu"),
+    ("HKEY_CLASSES_ROOT", "HKCR", "hkcr"),
+    ("HKEY_USERS", "HKU", "hku"),
+    ("HKEY_CURRENT_CONFIG", "HKCC", "hkcc"),
 ];
+
+/// The short name of a hive named either way, in any case (`HKEY_LOCAL_MACHINE` → `HKLM`).
+pub fn short_hive(name: &str) -> Option<&'static str> {
+    HIVES
+        .iter()
+        .find(|(long, short, _)| {
+            name.eq_ignore_ascii_case(long) || name.eq_ignore_ascii_case(short)
+        })
+        .map(|(_, short, _)| *short)
+}
+
+/// [`short_hive`] in lower case, for a name already in lower case (coverage's hot path).
+pub fn lower_hive(lower: &str) -> Option<&'static str> {
+    HIVES
+        .iter()
+        .find(|(long, _, short)| *short == lower || long.eq_ignore_ascii_case(lower))
+        .map(|(_, _, short)| *short)
+}
 
 /// Normalise a registry pattern such as `HKLM\SOFTWARE\Vendor\**`.
 pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
@@ -386,11 +405,7 @@ pub fn normalize_registry(text: &str) -> Result<Pattern, PatternError> {
             "write a key such as 'HKLM\\SOFTWARE\\Vendor\\**'",
         ));
     };
-    let hive = HIVES
-        .iter()
-        .find(|(long, short)| first.eq_ignore_ascii_case(long) || first.eq_ignore_ascii_case(short))
-        .map(|(_, short)| *short);
-    let Some(hive) = hive else {
+    let Some(hive) = short_hive(first) else {
         return Err(err(
             format!("`{first}` is not a registry hive"),
             "start with HKLM, HKCU, HKCR, HKU or HKCC (or a long form such as HKEY_LOCAL_MACHINE)",
