@@ -2,6 +2,7 @@
 //! the configuration checks. Stages build [`Diagnostic`]s; `render` turns them into text.
 
 pub mod codes;
+pub mod findings;
 mod render;
 mod staged;
 mod suggest;

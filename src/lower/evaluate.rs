@@ -162,12 +162,8 @@ impl<'a> Resolver<'a> {
             VarError::Undefined { name, .. } => Diagnostic::new(codes::UNDEFINED_VARIABLE, format!("path variable `%{name}%` is not defined"))
                 .at(self.file, s.use_span(name), "used here")
                 .with_help("declare it in `paths { … }`, or use a built-in such as %ProgramFiles% or a matrix dimension such as %app%"),
-            VarError::Cycle { cycle, .. } => Diagnostic::new(
-                codes::CYCLIC_VARIABLE,
-                format!("path variables form a cycle: {}", cycle.iter().map(|c| format!("%{c}%")).collect::<Vec<_>>().join(" → ")),
-            )
-            .at(self.file, s.span, "resolving this needs the cycle")
-            .with_help("one of the variables must start from a built-in or an absolute path"),
+            VarError::Cycle { cycle, .. } => crate::diagnostic::findings::cyclic_variable(cycle)
+                .at(self.file, s.span, "resolving this needs the cycle"),
             VarError::TooFar { name, why, .. } => Diagnostic::new(
                 codes::VARIABLE_TOO_FAR,
                 format!("path variable `%{name}%` cannot be expanded: {why}"),

@@ -314,10 +314,11 @@ fn known_issues(
                 release: *release,
             }),
             None => errors.push(
-                Diagnostic::new(codes::WRITTEN_ON_PASSIVE, text.clone())
-                    .at(input.policy.file, *span, "written on the passive here")
-                    .with_note("applying the active's changes to files the passive is writing fails on files in use: apply exceptions")
-                    .with_help("override the path so that the written data lies outside the inclusions, or declare it unprotected"),
+                crate::diagnostic::findings::written_on_passive(text.clone()).at(
+                    input.policy.file,
+                    *span,
+                    "written on the passive here",
+                ),
             ),
         }
     }

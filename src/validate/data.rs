@@ -170,18 +170,19 @@ pub fn check(
             label.push_str(&format!(": {b}"));
         }
         out.push(
-            Diagnostic::new(codes::WRITTEN_ON_PASSIVE, {
+            crate::diagnostic::findings::written_on_passive({
                 let by = pat(r.include);
                 if by == r.written.display {
                     format!("`{by}` is written on the passive and replicated")
                 } else {
-                    format!("`{}` is written on the passive and replicated by `{by}`", r.written.display)
+                    format!(
+                        "`{}` is written on the passive and replicated by `{by}`",
+                        r.written.display
+                    )
                 }
             })
             .at(file, w.pattern.span, label)
-            .with_label(file, span(r.include), "replicates it from the active")
-            .with_note("applying the active's changes to files the passive is writing fails on files in use: apply exceptions")
-            .with_help("declare the data unprotected where it is written on the passive, condition the inclusion, or acknowledge a documented known issue with `allow AMX0317 because \"…\"` in the exception that has it"),
+            .with_label(file, span(r.include), "replicates it from the active"),
         );
     }
 }

@@ -85,23 +85,18 @@ pub fn check(policy: &Policy) -> Vec<Diagnostic> {
         }
     }
     for cycle in found {
-        let mut names: Vec<String> = cycle
-            .iter()
-            .map(|&i| format!("%{}%", defs[i].name))
-            .collect();
-        names.push(format!("%{}%", defs[cycle[0]].name));
+        let mut names: Vec<String> = cycle.iter().map(|&i| defs[i].name.to_string()).collect();
+        names.push(defs[cycle[0]].name.to_string());
         let first = &defs[cycle[0]];
-        let mut d = Diagnostic::new(
-            codes::CYCLIC_VARIABLE,
-            format!("path variables form a cycle: {}", names.join(" → ")),
-        )
-        .at(file, first.span, "defined from itself through the cycle");
+        let mut d = crate::diagnostic::findings::cyclic_variable(&names).at(
+            file,
+            first.span,
+            "defined from itself through the cycle",
+        );
         for &i in &cycle[1..] {
             d = d.with_label(file, defs[i].span, "part of the cycle");
         }
-        out.push(
-            d.with_help("one of the variables must start from a built-in or an absolute path"),
-        );
+        out.push(d);
     }
     out
 }
