@@ -1,5 +1,7 @@
-//! Text as Windows writes it where it writes no byte order mark: the ANSI code page of a
-//! Western server, Windows-1252 (listings from `dir`, Process Monitor's CSV export).
+//! Text as Windows writes it: by its byte order mark (UTF-8, UTF-16LE as PowerShell 5.1's `>`
+//! and `reg export` write it, UTF-16BE), else UTF-8, else the ANSI code page of a Western
+//! server, Windows-1252 (listings from `dir`, Process Monitor's CSV export). Every reader of
+//! evidence, listings and captures decodes through [`decode`].
 
 /// Windows-1252's characters for the bytes 0x80–0x9F (`None`: unassigned).
 const CP1252_HIGH: [Option<char>; 32] = [
@@ -63,5 +65,67 @@ pub fn utf8_or_1252(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
                 })
                 .collect(),
         ),
+    }
+}
+
+/// Text as Windows writes it, or why it cannot be read: `dir /s /b > file` writes the ANSI
+/// or OEM code page, PowerShell 5.1's `>` writes UTF-16LE with a byte order mark, PowerShell
+/// 7 and most tools UTF-8, `reg export` UTF-16LE. Decoded by its byte order mark, else as
+/// UTF-8, else as Windows-1252.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec()).map_err(|e| {
+            format!(
+                "it starts as UTF-8 but byte {} is not UTF-8",
+                e.utf8_error().valid_up_to() + 3
+            )
+        });
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes, "UTF-16LE");
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes, "UTF-16BE");
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    windows_1252(bytes)
+        .map_err(|(i, b)| format!("byte {i} (0x{b:02X}) is neither UTF-8 nor Windows-1252"))
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> Result<String, String> {
+    if !bytes.len().is_multiple_of(2) {
+        return Err(format!(
+            "it is {name} (by its byte order mark) but has an odd number of bytes"
+        ));
+    }
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    char::decode_utf16(units)
+        .enumerate()
+        .map(|(i, c)| c.map_err(|_| format!("it is {name} but unit {i} is an unpaired surrogate")))
+        .collect()
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    #[test]
+    fn listings_decode_as_windows_writes_them() {
+        let text = "C:\\Société\\a.txt\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend(text.as_bytes());
+        let cp1252: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+        for bytes in [le, be, bom8, text.as_bytes().to_vec(), cp1252] {
+            assert_eq!(decode(&bytes).as_deref(), Ok(text));
+        }
+        assert_eq!(decode(&[0x93, b'x', 0x94]).as_deref(), Ok("“x”"));
+        assert!(decode(&[0xFF, 0xFE, b'a']).is_err());
+        assert!(decode(&[0x81]).is_err());
     }
 }

@@ -1,8 +1,9 @@
 //! `amxc diff`: a semantic diff of compiled outputs in text, Markdown and JSON.
 
 use crate::support::snapshot_settings;
-use amxc::diff::{diff, markdown, read_tree, text, Outputs, MARKDOWN_LIMIT};
+use amxc::diff::{diff, markdown, text, Outputs, MARKDOWN_LIMIT};
 use amxc::driver::fleet::{compile_fleet, target_files, FleetArgs};
+use amxc::driver::readback::read_tree;
 use amxc::emit::{Entry, FilterSet, ServiceSet};
 use amxc::emit::{Options, ScriptKind};
 use amxc::source::SourceMap;

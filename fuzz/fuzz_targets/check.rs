@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 const MATRIX: &str = include_str!("../../tests/fixtures/diagnostics/small.versions.yaml");
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let parsed = amxc::parse::parse(0, text);
     let Some(policy) = parsed.value else { return };
     let (matrix, _) = amxc::matrix::load(1, MATRIX).into_parts();
@@ -14,5 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = amxc::source::SourceMap::new();
     sources.add("fuzz.amx", text);
     sources.add("small.versions.yaml", MATRIX);
-    let _ = amxc::diagnostic::render(&sources, &v.diagnostics, amxc::diagnostic::Format::Sarif, false);
+    let _ = amxc::diagnostic::render(
+        &sources,
+        &v.diagnostics,
+        amxc::diagnostic::Format::Sarif,
+        false,
+    );
 });

@@ -29,11 +29,13 @@ fn seed() -> &'static Seed {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = amxc::driver::listing::decode(data) else {
+    let Ok(text) = amxc::encoding::decode(data) else {
         return;
     };
     let s = seed();
-    let plan = amxc::plan(&s.checked, &s.target).value.expect("the seed plans");
+    let plan = amxc::plan(&s.checked, &s.target)
+        .value
+        .expect("the seed plans");
     let c = Classifier::new(&plan);
     let mut scratch = Scratch::default();
     for line in text.lines() {

@@ -1,7 +1,8 @@
 //! Any text as compiled outputs read back by `amxc diff` (filter set, service set, cluster
 //! role): reading ends in outputs or a coded refusal, and every diff of what was read renders.
 #![no_main]
-use amxc::diff::{diff, markdown, parse_output, text, Outputs};
+use amxc::diff::{diff, markdown, text, Outputs};
+use amxc::driver::readback::parse_output;
 use amxc::emit::cluster::ClusterFile;
 use amxc::emit::{FilterSet, ServiceSet};
 use libfuzzer_sys::fuzz_target;

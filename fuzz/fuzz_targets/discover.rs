@@ -13,5 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let proposal = amxc::discover::propose(&ev, "fuzz", "2021-06-15", vec!["evidence".into()]);
     let text = amxc::discover::policy_text(&proposal);
     let parsed = amxc::parse::parse(0, &text);
-    assert!(parsed.value.is_some(), "the proposal does not parse:\n{text}\n{:?}", parsed.diagnostics);
+    assert!(
+        parsed.value.is_some(),
+        "the proposal does not parse:\n{text}\n{:?}",
+        parsed.diagnostics
+    );
 });

@@ -27,9 +27,15 @@ fn shape(text: &str) -> Option<String> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let Some(before) = shape(text) else { return };
     let once = amxc::format::format(text);
-    assert_eq!(shape(&once).as_deref(), Some(before.as_str()), "fmt changed the meaning");
+    assert_eq!(
+        shape(&once).as_deref(),
+        Some(before.as_str()),
+        "fmt changed the meaning"
+    );
     assert_eq!(amxc::format::format(&once), once, "fmt is not idempotent");
 });

@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 const MATRIX: &str = include_str!("../../policies/symantec-mail-security.versions.yaml");
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let path = std::path::Path::new("/fuzz/p.amx");
     let a = amxc::lsp::analysis::analyse(path, text, &|_| Some(MATRIX.to_string()));
     let mut offset = 0;

@@ -12,8 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 const POLICY: &str = include_str!("../../policies/symantec-mail-security.amx");
 const MATRIX: &str = include_str!("../../policies/symantec-mail-security.versions.yaml");
 const TARGETS: [(&str, &str); 2] = [
-    ("EXCH01", include_str!("../../policies/targets/symantec-mail-security/EXCH01.yaml")),
-    ("EXCH03", include_str!("../../policies/targets/symantec-mail-security/EXCH03.yaml")),
+    (
+        "EXCH01",
+        include_str!("../../policies/targets/symantec-mail-security/EXCH01.yaml"),
+    ),
+    (
+        "EXCH03",
+        include_str!("../../policies/targets/symantec-mail-security/EXCH03.yaml"),
+    ),
 ];
 /// Names the operations place in the output folder: servers, their files, leftovers, the lock.
 const NAMES: [&str; 12] = [
@@ -37,7 +43,10 @@ fn compile(root: &Path, out: &Path) -> amxc::driver::fleet::FleetReport {
     let args = FleetArgs {
         policy: &root.join("p.amx"),
         matrix: Some(&root.join("p.versions.yaml")),
-        targets: TARGETS.iter().map(|(s, _)| root.join(format!("{s}.yaml"))).collect(),
+        targets: TARGETS
+            .iter()
+            .map(|(s, _)| root.join(format!("{s}.yaml")))
+            .collect(),
         out,
         options: Options {
             scripts: ScriptKind::Both,
@@ -57,12 +66,16 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             match std::fs::symlink_metadata(&p) {
                 Ok(m) if m.is_dir() => stack.push(p),
-                Ok(m) if m.is_file() => out.push((p.clone(), std::fs::read(&p).unwrap_or_default())),
+                Ok(m) if m.is_file() => {
+                    out.push((p.clone(), std::fs::read(&p).unwrap_or_default()))
+                }
                 _ => out.push((p, Vec::new())),
             }
         }
@@ -116,8 +129,8 @@ fuzz_target!(|data: &[u8]| {
                 let _ = std::fs::create_dir_all(&p);
                 // a marker the harness planted as a link stays one: only amxc is under test
                 let marker = p.join(".amxc-leftover");
-                let planted = std::fs::symlink_metadata(&marker)
-                    .is_ok_and(|m| m.file_type().is_symlink());
+                let planted =
+                    std::fs::symlink_metadata(&marker).is_ok_and(|m| m.file_type().is_symlink());
                 if !planted {
                     let _ = std::fs::write(marker, b"");
                 }
@@ -126,7 +139,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let report = compile(&root, &out);
-    assert_eq!(snapshot(&outside), before, "something outside the output folder changed");
+    assert_eq!(
+        snapshot(&outside),
+        before,
+        "something outside the output folder changed"
+    );
     if report.write_failures.is_empty() && !report.policy_failed {
         // what a clean folder gets
         let fresh = root.join("fresh");

@@ -58,7 +58,7 @@ fn read_listing(listing: &Path) -> Result<String, Failure> {
                 crate::driver::inputs::io_words(&e)
             ))
         })?;
-    crate::driver::listing::decode(&bytes).map_err(|why| {
+    crate::encoding::decode(&bytes).map_err(|why| {
         Failure(
             crate::diagnostic::Diagnostic::new(
                 crate::diagnostic::codes::LISTING_ENCODING,

@@ -3,7 +3,8 @@
 use super::failure::{Failure, Outcome};
 use super::output::stdout;
 use super::{DiffFormat, EXIT_FINDINGS};
-use crate::diff::{diff, markdown, read_tree, text};
+use crate::diff::{diff, markdown, text};
+use crate::driver::readback::read_tree;
 use std::path::Path;
 
 pub fn run(old: &Path, new: &Path, format: DiffFormat, exit_code: bool) -> Outcome {

@@ -26,11 +26,11 @@ impl Failure {
     }
 }
 
-impl From<crate::diff::OutputsError> for Failure {
-    fn from(e: crate::diff::OutputsError) -> Failure {
+impl From<crate::driver::readback::OutputsError> for Failure {
+    fn from(e: crate::driver::readback::OutputsError) -> Failure {
         match e {
-            crate::diff::OutputsError::Unreadable(m) => Failure::io(m),
-            crate::diff::OutputsError::Damaged(m) => Failure(
+            crate::driver::readback::OutputsError::Unreadable(m) => Failure::io(m),
+            crate::driver::readback::OutputsError::Damaged(m) => Failure(
                 Diagnostic::new(codes::IO, m).with_help(
                     "compare folders that `amxc compile` wrote; compile again to replace a damaged file",
                 ),

@@ -100,7 +100,7 @@ impl Evidence {
     /// continued with a trailing `\`.
     pub fn read_reg(&mut self, path: &Path, bytes: &[u8]) {
         let name = file_name(path);
-        let text = match crate::driver::listing::decode(bytes) {
+        let text = match crate::encoding::decode(bytes) {
             Ok(t) => t,
             Err(why) => return bad(&mut self.malformed, &name, 1, why),
         };
@@ -175,7 +175,7 @@ impl Evidence {
     /// A `dir /s /b` listing (UTF-16, UTF-8 or Windows-1252): the files that exist.
     pub fn read_listing(&mut self, path: &Path, bytes: &[u8]) {
         let name = file_name(path);
-        match crate::driver::listing::decode(bytes) {
+        match crate::encoding::decode(bytes) {
             Ok(text) => {
                 for (i, l) in text.lines().enumerate() {
                     let l = l.trim();
@@ -204,7 +204,7 @@ impl Evidence {
     /// `sc qc NAME` and `sc queryex` output (any number of services in one file).
     pub fn read_services(&mut self, path: &Path, bytes: &[u8]) {
         let name = file_name(path);
-        let text = match crate::driver::listing::decode(bytes) {
+        let text = match crate::encoding::decode(bytes) {
             Ok(t) => t,
             Err(why) => return bad(&mut self.malformed, &name, 1, why),
         };

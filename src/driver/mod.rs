@@ -5,9 +5,9 @@
 pub mod files;
 pub mod fleet;
 pub mod inputs;
-pub mod listing;
 pub mod load;
 pub mod merge;
 pub mod output;
 pub mod partition;
+pub mod readback;
 pub mod textdiff;

@@ -78,3 +78,12 @@ pub(crate) fn task_comment(plan: &Plan, t: &EvTask) -> String {
     }
     s
 }
+
+/// One server's compiled outputs, as read back.
+pub struct Outputs {
+    pub server: String,
+    pub filters: FilterSet,
+    pub services: ServiceSet,
+    /// A clustered server's role (`cluster.yaml`); its filters and services are then empty.
+    pub cluster: Option<cluster::ClusterFile>,
+}

@@ -35,7 +35,7 @@ impl Capture {
         name: String,
         bytes: &[u8],
     ) -> Result<Capture, String> {
-        let text = crate::driver::listing::decode(bytes)?;
+        let text = crate::encoding::decode(bytes)?;
         let file = sources.add(name, text.clone());
         Ok(Capture { file, text })
     }
