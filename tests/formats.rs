@@ -305,3 +305,35 @@ fn shipped_yaml_reads_alike_under_yaml_1_1_and_1_2() {
         3
     );
 }
+
+#[test]
+fn the_target_schema_and_the_loader_agree_on_server_names() {
+    let schema = amxc::schema::target();
+    let validator = jsonschema::validator_for(&schema).expect("target schema");
+    for name in [
+        "EXCH01",
+        "a-b",
+        "_x",
+        "web.01",
+        "CON",
+        "con",
+        "Con.txt",
+        "nul",
+        "LPT9.log",
+        "COM1",
+        ".x",
+        "x.",
+        "a b",
+        "..",
+        "CONSOLE",
+        "-dash",
+        "AUXILIARY",
+    ] {
+        let doc = serde_json::json!({ "server": name, "version": "2007-07-11" });
+        assert_eq!(
+            validator.is_valid(&doc),
+            amxc::profile::is_plain_folder_name(name),
+            "server name {name:?}: the schema and the loader disagree"
+        );
+    }
+}

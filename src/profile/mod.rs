@@ -47,14 +47,36 @@ impl Target {
     }
 }
 
+/// Names Windows reserves for devices: no file or folder can have them, with any extension.
+/// [Microsoft, "Naming Files, Paths, and Namespaces"]
+pub const RESERVED_NAMES: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
+    "COM8", "COM9", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// [`is_plain_folder_name`] as the JSON Schema's (ECMA-262) pattern, built from the same rules.
+pub fn plain_folder_name_pattern() -> String {
+    let any_case = |w: &str| -> String {
+        w.chars()
+            .map(|c| {
+                if c.is_ascii_alphabetic() {
+                    format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let reserved: Vec<String> = RESERVED_NAMES.iter().map(|w| any_case(w)).collect();
+    format!(
+        "^(?!(?:{})(?:\\.|$))(?!.*\\.$)[A-Za-z0-9_-][A-Za-z0-9_.-]{{0,62}}$",
+        reserved.join("|")
+    )
+}
+
 /// Whether `name` can be a folder of its own on every platform: no separators, no `..`,
 /// no reserved device names, nothing Windows forbids.
 pub fn is_plain_folder_name(name: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "CON", "PRN", "AUX", "NUL", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
-        "COM8", "COM9", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8",
-        "LPT9",
-    ];
     let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
     !name.is_empty()
         && name.len() <= 63
@@ -62,7 +84,7 @@ pub fn is_plain_folder_name(name: &str) -> bool {
         && name != ".."
         && !name.starts_with('.')
         && !name.ends_with(['.', ' '])
-        && !RESERVED.contains(&stem.as_str())
+        && !RESERVED_NAMES.contains(&stem.as_str())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))

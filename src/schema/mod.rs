@@ -82,7 +82,7 @@ pub fn target() -> Value {
         "type": "object",
         "required": ["server", "version"],
         "properties": {
-            "server": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$", "description": "The computer name; also the output folder's name." },
+            "server": { "type": "string", "pattern": crate::profile::plain_folder_name_pattern(), "description": "The computer name; also the output folder's name (not a name Windows reserves, such as CON)." },
             "amx": { "type": "string", "description": "The module this profile is for." },
             "version": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The installed release version." },
             "components": { "type": ["array", "null"], "items": { "type": "string" } },
