@@ -20,6 +20,7 @@ mod partition;
 mod planted;
 mod reference;
 pub mod reference_model;
+mod releases;
 mod reuse;
 mod scripts;
 mod support;

@@ -49,6 +49,7 @@ fn inclusions(policy: &Policy, x64: bool) -> Vec<(String, Option<Pattern>)> {
             crate::lower::DimVal {
                 text: "x64".to_string(),
                 version: None,
+                ladder: None,
             },
         );
     }

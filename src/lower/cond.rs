@@ -32,6 +32,13 @@ pub fn eval(c: &Condition, env: &Env) -> bool {
             let Some(actual) = env.dims.get(&dimension.text) else {
                 return false;
             };
+            // a version dimension with labels: by place in its values
+            if actual.ladder.is_some() {
+                return match (actual.rank_of(&actual.text), actual.rank_of(&value.text)) {
+                    (Some(a), Some(v)) => op.holds(a.cmp(&v)),
+                    _ => false,
+                };
+            }
             match (&actual.version, Version::parse(&value.text)) {
                 (Some(a), Some(v)) => op.holds(a.cmp(&v)),
                 _ => op.holds(

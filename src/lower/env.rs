@@ -12,6 +12,24 @@ pub struct DimVal {
     pub text: String,
     /// Set for `version` dimensions.
     pub version: Option<Version>,
+    /// A version dimension with labels: its values in order (`Dimension::ladder`).
+    pub ladder: Option<std::sync::Arc<[String]>>,
+}
+
+impl DimVal {
+    /// The place of `text` on this value's ladder (by name, or by version), if it has one.
+    pub fn rank_of(&self, text: &str) -> Option<usize> {
+        let ladder = self.ladder.as_ref()?;
+        ladder
+            .iter()
+            .position(|x| x.eq_ignore_ascii_case(text.trim()))
+            .or_else(|| {
+                let v = Version::parse(text)?;
+                ladder
+                    .iter()
+                    .position(|x| Version::parse(x).as_ref() == Some(&v))
+            })
+    }
 }
 
 impl DimVal {
@@ -24,6 +42,7 @@ impl DimVal {
                 DimKind::Version => val.version.clone(),
                 DimKind::Enum => None,
             },
+            ladder: d.ladder.clone(),
         }
     }
 }
@@ -132,13 +151,21 @@ impl Env {
                     DimKind::Version => Version::parse(&text),
                     DimKind::Enum => None,
                 };
-                Some((d.name.clone(), DimVal { text, version }))
+                Some((
+                    d.name.clone(),
+                    DimVal {
+                        text,
+                        version,
+                        ladder: d.ladder.clone(),
+                    },
+                ))
             })
             .collect();
         if let Some(os) = &t.os {
             dims.entry(windows::DIM_OS.to_string()).or_insert(DimVal {
                 text: os.clone(),
                 version: Version::parse(os),
+                ladder: None,
             });
         }
         Env {

@@ -199,10 +199,10 @@ impl Loader {
                             continue;
                         };
                         let version = Version::parse(text);
-                        if kind == DimKind::Version && version.is_none() {
-                            let d = self.inconsistent(item.span, format!("`{text}` is not a version, but `{name}` is a version dimension"), "expected a dotted number such as 6.0");
+                        if kind == DimKind::Version && version.is_none() && !is_label(text) {
+                            let d = self.inconsistent(item.span, format!("`{text}` is neither a version nor a label, but `{name}` is a version dimension"), "expected a dotted number such as 6.0, or a label such as \"2008 R2\"");
                             self.diags.push(
-                                d.with_help("make the dimension `kind: enum`, or write a version"),
+                                d.with_help("make the dimension `kind: enum`, or write a version or a label of letters, digits, spaces, dots and hyphens that starts with a letter or digit"),
                             );
                             continue;
                         }
@@ -239,14 +239,28 @@ impl Loader {
                 ),
             }
             self.finish(&f, &format!("dimension `{name}`"), "`kind` and `values`");
-            if kind == DimKind::Version {
+            let labelled = kind == DimKind::Version && values.iter().any(|v| v.version.is_none());
+            if labelled {
+                // ordered by their place: the versions among them must ascend
+                let mut last: Option<&DimValue> = None;
+                for v in values.iter().filter(|v| v.version.is_some()) {
+                    if let Some(prev) = last.filter(|p| p.version >= v.version) {
+                        let d = self.inconsistent(v.span, format!("`{}` is listed after `{}` in `{name}`, whose labels are ordered by their place in `values`", v.text, prev.text), "listed out of order");
+                        self.diags
+                            .push(d.with_help("list the values from the oldest to the newest"));
+                    }
+                    last = Some(v);
+                }
+            } else if kind == DimKind::Version {
                 values.sort_by(|a, b| a.version.cmp(&b.version));
             }
+            let ladder = labelled.then(|| values.iter().map(|v| v.text.clone()).collect());
             out.push(Dimension {
                 name: name.to_string(),
                 span: k.span,
                 kind,
                 values,
+                ladder,
             });
         }
         out
@@ -522,4 +536,15 @@ pub fn load(file: FileId, text: &str) -> Staged<Matrix> {
         releases,
     };
     Staged::new((!has_errors).then_some(matrix), l.diags)
+}
+
+/// A label a version dimension may list beside versions (`2008 R2`, `2012 R2`): letters,
+/// digits, spaces, dots and hyphens, starting with a letter or digit.
+fn is_label(text: &str) -> bool {
+    text.len() <= 64
+        && text.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !text.ends_with(' ')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-'))
 }

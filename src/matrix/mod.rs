@@ -13,7 +13,8 @@ use crate::source::{FileId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DimKind {
-    /// Values are dotted versions, ordered numerically.
+    /// Values are dotted versions, ordered numerically; or, where any is a label such as
+    /// `2008 R2`, ordered by their place in `values`.
     Version,
     /// Values are names without order.
     Enum,
@@ -33,18 +34,25 @@ pub struct Dimension {
     pub span: Span,
     pub kind: DimKind,
     pub values: Vec<DimValue>,
+    /// A version dimension with labels (`2008 R2`): its values in order, shared by every
+    /// environment, which compares them by their place here.
+    pub ladder: Option<std::sync::Arc<[String]>>,
 }
 
 impl Dimension {
     /// Index of the value written `text` (numerically for version dimensions: `6` is `6.0`).
     pub fn value_index(&self, text: &str) -> Option<usize> {
         match self.kind {
-            DimKind::Version => {
-                let v = Version::parse(text)?;
-                self.values
-                    .iter()
-                    .position(|x| x.version.as_ref() == Some(&v))
-            }
+            DimKind::Version => self
+                .values
+                .iter()
+                .position(|x| x.text.eq_ignore_ascii_case(text.trim()))
+                .or_else(|| {
+                    let v = Version::parse(text)?;
+                    self.values
+                        .iter()
+                        .position(|x| x.version.as_ref() == Some(&v))
+                }),
             DimKind::Enum => self.values.iter().position(|x| x.text == text).or_else(|| {
                 self.values
                     .iter()
