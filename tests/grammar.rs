@@ -485,3 +485,38 @@ fn a_condition_after_a_block_gets_a_fix_that_moves_it_before() {
     let when = again.value.expect("parses").base.services[0].when.clone();
     assert!(when.is_some(), "the service carries the condition");
 }
+
+#[test]
+fn every_independent_syntax_error_is_reported_in_one_run() {
+    let src = "amx \"x\" {\n    versions 2020-01-01\n    services {\n        startup demnd\n        service 'A' { stop-timeout 5 minutes }\n        service 'B'\n    }\n    data {\n        files inclde 'C:\\App\\**'\n        files include 'C:\\App2\\**'\n    }\n}\n";
+    let (policy, diags) = parse(0, src).into_parts();
+    assert!(policy.is_none());
+    let found: Vec<(u16, usize, String)> = diags
+        .iter()
+        .map(|d| {
+            let at = d.primary.as_ref().map_or(0, |p| p.span.start);
+            (d.code.0, src[..at].lines().count(), d.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, 4, "expected a startup type (`manual`, `automatic`, `delayed-auto` or `disabled`), found `demnd`".to_string()),
+            (1, 5, "expected a duration such as 30s, 10m, 4h or 1d, found `5`".to_string()),
+            (1, 9, "expected `include` or `exclude`, found `inclde`".to_string()),
+        ]
+    );
+    // the misspelt keyword gets its correction
+    assert!(
+        diags[2]
+            .help
+            .iter()
+            .any(|h| h.contains("did you mean `include`?")),
+        "{:?}",
+        diags[2]
+    );
+    // an unclosed brace ends the search: nothing after it can be trusted
+    let src = "amx \"x\" {\n    versions 2020-01-01\n    services {\n        startup demnd\n";
+    let (_, diags) = parse(0, src).into_parts();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+}

@@ -106,7 +106,7 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::or_expr | Rule::and_expr => {
             "a condition"
         }
-        Rule::startup_type => "a startup type (`manual`, `automatic` or `disabled`)",
+        Rule::startup_type => STARTUP_PHRASE,
         Rule::service_state => "`running` or `stopped`",
         Rule::yes_no => "`yes` or `no`",
         Rule::failure_action | Rule::simple_action => {
@@ -176,6 +176,7 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
     // in grammar order, whatever order pest tried them in
     rules.sort();
     rules.dedup();
+    let expected_rules = rules.clone();
     let mut phrases: Vec<String> = Vec::new();
     for (anchor, members, phrase) in GROUPS {
         if rules.contains(anchor) && members.iter().filter(|m| rules.contains(m)).count() >= 2 {
@@ -213,6 +214,12 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
             candidates.extend(members.iter().filter_map(|m| keyword(*m)));
         }
     }
+    // the words of a choice the grammar expected here (`include` for `inclde`)
+    for (rule, words) in CHOICES {
+        if expected_rules.contains(rule) {
+            candidates.extend(words.iter().map(|w| w.to_string()));
+        }
+    }
     if token == "when" {
         if let Some(fix) = condition_after_block(text, span) {
             return d
@@ -226,6 +233,53 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
     }
     d
 }
+
+const STARTUP_PHRASE: &str = "a startup type (`manual`, `automatic`, `delayed-auto` or `disabled`)";
+
+/// The grammar's word choices (`rule = @{ ("a" | "b") ~ !wc }`), for "did you mean"; a test
+/// holds this table to grammar/amx.pest.
+const CHOICES: &[(Rule, &[&str])] = &[
+    (Rule::bits_value, &["32", "64"]),
+    (Rule::write_side, &["passive", "both"]),
+    (Rule::discovery_mode, &["none", "automatic"]),
+    (
+        Rule::startup_type,
+        &["manual", "automatic", "delayed-auto", "disabled"],
+    ),
+    (Rule::service_state, &["running", "stopped"]),
+    (Rule::yes_no, &["yes", "no"]),
+    (
+        Rule::simple_action,
+        &[
+            "recover-service",
+            "restart-applications",
+            "log-warning",
+            "switchover",
+        ],
+    ),
+    (Rule::filter_mode, &["include", "exclude"]),
+    (
+        Rule::data_class,
+        &["config", "data", "log", "definitions", "other"],
+    ),
+    (
+        Rule::task_kind,
+        &[
+            "network",
+            "prestart",
+            "poststart",
+            "prestop",
+            "poststop",
+            "preshadow",
+            "postshadow",
+            "rule-action",
+        ],
+    ),
+    (
+        Rule::task_side,
+        &["active", "passive", "both", "primary", "secondary"],
+    ),
+];
 
 /// `} when …` (a condition after a block): the span from the block's `{` to the end of the
 /// condition, and the text with the condition moved before the `{`.
@@ -306,4 +360,34 @@ fn found_at(text: &str, pos: usize) -> (String, Span) {
         format!("the character U+{:04X}", c as u32)
     };
     (desc, Span::new(pos, pos + len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_choices_are_the_grammars() {
+        let grammar = include_str!("../../grammar/amx.pest");
+        let mut found = 0;
+        for line in grammar.lines() {
+            let Some((name, rest)) = line.split_once(" = @{ (\"") else {
+                continue;
+            };
+            let words: Vec<&str> = rest
+                .split(')')
+                .next()
+                .unwrap_or_default()
+                .split('|')
+                .map(|w| w.trim().trim_matches('"'))
+                .collect();
+            let listed = CHOICES
+                .iter()
+                .find(|(r, _)| format!("{r:?}") == name.trim())
+                .map(|(_, w)| w.to_vec());
+            assert_eq!(listed, Some(words), "rule `{name}`");
+            found += 1;
+        }
+        assert_eq!(found, CHOICES.len());
+    }
 }

@@ -2,13 +2,16 @@
 //!
 //! scan (strings, comments, braces, depth) → data bodies, chunk by chunk in parallel
 //! (bodies.rs) → pest grammar on the rest → builder (values, duplicates).
-//! A syntax error stops the stage with one diagnostic; the builder collects all it finds.
+//! A syntax error stops the stage; up to `recover::MAX_SYNTAX_ERRORS` of them are reported
+//! (recover.rs blanks the statement of each and parses again); the builder collects all it
+//! finds.
 
 mod bodies;
 mod build;
 mod expected;
 mod grammar;
 pub mod keywords;
+mod recover;
 mod scan;
 mod strings;
 
@@ -41,6 +44,42 @@ pub fn parse(file: FileId, text: &str) -> Staged<Policy> {
             .with_help("split the policy"),
         );
     }
+    let first = match parse_once(file, text) {
+        Ok(parsed) => return parsed,
+        Err(d) => d,
+    };
+    // more syntax errors: each statement in error blanked in turn, the policy parsed again
+    let mut errors = vec![first];
+    if text.len() <= recover::MAX_RECOVERY_BYTES {
+        let mut work = text.as_bytes().to_vec();
+        while errors.len() < recover::MAX_SYNTAX_ERRORS
+            && errors[errors.len() - 1].code == codes::SYNTAX
+        {
+            let at = start_of(&errors[errors.len() - 1]);
+            if !recover::blank_statement(&mut work, at) {
+                break;
+            }
+            // blanking keeps UTF-8: only ASCII bytes are written, over whole characters
+            let Ok(again) = std::str::from_utf8(&work) else {
+                break;
+            };
+            match parse_once(file, again) {
+                Ok(_) => break,
+                Err(d) if start_of(&d) > at => errors.push(d),
+                Err(_) => break,
+            }
+        }
+    }
+    Staged::failed(errors)
+}
+
+fn start_of(d: &Diagnostic) -> usize {
+    d.primary.as_ref().map_or(0, |p| p.span.start)
+}
+
+/// One parse: the policy and the builder's findings, or the first syntax error.
+fn parse_once(file: FileId, text: &str) -> Result<Staged<Policy>, Diagnostic> {
+    let fail = |d: Diagnostic| -> Result<Staged<Policy>, Diagnostic> { Err(d) };
     let scanned = match scan::scan(file, text) {
         Ok(s) => s,
         Err(d) => return fail(d),
@@ -65,7 +104,7 @@ pub fn parse(file: FileId, text: &str) -> Staged<Policy> {
     }
     let mut builder = build::Builder::new(file).with_bodies(prebuilt);
     let policy = pairs.into_iter().next().and_then(|p| builder.policy(p));
-    Staged::new(policy, builder.diags)
+    Ok(Staged::new(policy, builder.diags))
 }
 
 /// The items of a data body (or a chunk of one) and the problems found building them.
