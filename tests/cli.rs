@@ -499,3 +499,40 @@ fn explain_speaks_json_too() {
         .as_str()
         .is_some_and(|f| f.contains("allow AMX0317")));
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_the_run() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(full) = full else {
+        return; // not Linux
+    };
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args([
+            "check",
+            "policies/symantec-mail-security.amx",
+            "--format",
+            "sarif",
+        ])
+        .stdout(full)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cannot write the output: the disk is full"),
+        "{o:?}"
+    );
+}
+
+#[test]
+fn colour_follows_clicolor_force_no_color_and_term() {
+    let run = |env: &[(&str, &str)]| {
+        let (_, out, _) =
+            crate::support::run_amxc(&["check", "tests/fixtures/diagnostics/amx0001.amx"], env);
+        out.contains('\u{1b}')
+    };
+    // support::run_amxc sets NO_COLOR=1; an empty NO_COLOR means not set
+    assert!(run(&[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&[("NO_COLOR", ""), ("CLICOLOR_FORCE", "0")]));
+    assert!(!run(&[("NO_COLOR", "")]), "not a terminal");
+}

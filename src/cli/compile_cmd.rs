@@ -7,7 +7,6 @@ use crate::diagnostic::Format;
 use crate::driver::fleet::{compile_fleet, FleetArgs};
 use crate::driver::inputs::ReadError;
 use crate::source::SourceMap;
-use std::io::Write;
 use std::path::Path;
 
 pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Outcome {
@@ -20,9 +19,8 @@ pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Ou
     // stale servers' diffs as they are, or (with `--format json`) in the one document at the end
     let json = Format::from(diag.format) == Format::Json;
     if !json {
-        let mut stdout = std::io::stdout().lock();
         for (_, diff) in &report.stale {
-            let _ = stdout.write_all(diff.as_bytes());
+            super::output::stdout(diff);
         }
     }
     // a shard's manifest: beside its servers, or where `--manifest` says (with `--check`, only

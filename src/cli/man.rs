@@ -77,8 +77,10 @@ pub fn page() -> Result<String, std::io::Error> {
         roff("A usage error, or a file that cannot be read or written (AMX0500, AMX0501)."),
     ));
     s.push_str(&format!(
-        ".SH ENVIRONMENT\n.TP\nNO_COLOR\n{}\n",
-        roff("When set and not empty, human diagnostics are never coloured (--color always overrides it).")
+        ".SH ENVIRONMENT\n.TP\nNO_COLOR\n{}\n.TP\nCLICOLOR_FORCE\n{}\n.TP\nCLICOLOR, TERM\n{}\n",
+        roff("When set and not empty, human diagnostics are never coloured (--color always overrides it)."),
+        roff("When set and not 0, human diagnostics are coloured even when stdout is not a terminal (unless NO_COLOR is set)."),
+        roff("CLICOLOR=0 or TERM=dumb: no colour.")
     ));
     s.push_str(&format!(
         ".SH FILES\n.TP\nNAME.versions.yaml\n{}\n",

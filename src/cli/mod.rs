@@ -207,6 +207,8 @@ pub fn run(cli: Cli) -> ExitCode {
         } => plan_cmd::run(&policy, matrix.as_deref(), &target, format, color),
     };
     match result {
+        // output that could not be written fails the run, whatever it found
+        Ok(_) if output::write_failed() => ExitCode::from(EXIT_USAGE),
         Ok(code) => ExitCode::from(code),
         Err(Failure(d)) => {
             let diag = diag.unwrap_or(DiagArgs {

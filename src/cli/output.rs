@@ -5,14 +5,52 @@ use crate::diagnostic::{render, Diagnostic, Format, Severity};
 use crate::source::SourceMap;
 use std::io::{IsTerminal, Write};
 
-/// Whether human output (on stdout) gets colour.
+/// Whether human output (on stdout) gets colour: `--color`, else the conventions terminals
+/// and CI systems set — `NO_COLOR` (no colour), `CLICOLOR_FORCE` (colour even into a pipe),
+/// `CLICOLOR=0` and `TERM=dumb` (none) — else whether stdout is a terminal (read with
+/// anstyle-query, as clap and cargo read them).
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
+            if anstyle_query::no_color() {
+                false
+            } else if anstyle_query::clicolor_force()
+                && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+            {
+                // the convention: forced unless `0` (anstyle-query takes any non-empty value)
+                true
+            } else {
+                anstyle_query::clicolor() != Some(false)
+                    && anstyle_query::term_supports_color()
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Set when output could not be written (a full disk, a device error): the run then exits 2,
+/// never 0 with a truncated report. A closed pipe (`amxc … | head`) is not such a failure.
+static WRITE_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether some output could not be written.
+pub fn write_failed() -> bool {
+    WRITE_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Note the result of writing to stdout: an error other than a closed pipe is reported once
+/// on stderr and makes the run fail.
+pub fn written(r: std::io::Result<()>) {
+    if let Err(e) = r {
+        if e.kind() != std::io::ErrorKind::BrokenPipe
+            && !WRITE_FAILED.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "error[AMX0501]: cannot write the output: {}",
+                crate::driver::inputs::io_words(&e)
+            );
         }
     }
 }
@@ -27,7 +65,7 @@ pub fn emit(
 ) -> u8 {
     let format = Format::from(args.format);
     let text = render(sources, diags, format, use_color(args.color));
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    stdout(&text);
     if format == Format::Human {
         if let Some(s) = summary {
             let _ = writeln!(std::io::stderr().lock(), "{s}");
@@ -84,7 +122,9 @@ pub fn counts(diags: &[Diagnostic]) -> String {
     )
 }
 
-/// Write to stdout; a closed pipe (`amxc … | head`) is not an error worth a panic.
+/// Write to stdout, flushed; a failure other than a closed pipe makes the run fail
+/// ([`written`]).
 pub fn stdout(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let mut out = std::io::stdout().lock();
+    written(out.write_all(text.as_bytes()).and_then(|()| out.flush()));
 }
