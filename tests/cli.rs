@@ -536,3 +536,80 @@ fn colour_follows_clicolor_force_no_color_and_term() {
     assert!(!run(&[("NO_COLOR", ""), ("CLICOLOR_FORCE", "0")]));
     assert!(!run(&[("NO_COLOR", "")]), "not a terminal");
 }
+
+/// Run amxc with `input` on standard input.
+fn amxc_stdin(args: &[&str], input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn fmt_and_check_read_a_buffer_from_standard_input_as_editors_pipe_it() {
+    let messy = "amx \"app\" {\ntitle   \"App\"\n    versions 2020-01-01\n}\n";
+    // formatted onto stdout
+    let (code, out, _) = amxc_stdin(&["fmt", "-"], messy);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "amx \"app\" {\n    title \"App\"\n    versions 2020-01-01\n}\n"
+    );
+    // --check: the diff under the editor's name, exit 1
+    let (code, out, _) = amxc_stdin(
+        &["fmt", "-", "--check", "--stdin-filename", "app.amx"],
+        messy,
+    );
+    assert_eq!(code, 1);
+    assert!(out.starts_with("--- app.amx\n+++ app.amx\n"), "{out}");
+    // a buffer that does not parse: its findings, nothing to replace the buffer with
+    let (code, out, _) = amxc_stdin(
+        &["fmt", "-", "--format", "short"],
+        "amx \"a\" {\n  title\n}\n",
+    );
+    assert_eq!(code, 1);
+    assert!(out.starts_with("<stdin>:2:8: error[AMX0001]"), "{out}");
+    // check: placed where the editor says, so the matrix beside it is used
+    let seed = std::fs::read_to_string("policies/symantec-mail-security.amx").expect("seed");
+    let (code, out, err) = amxc_stdin(
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "policies/symantec-mail-security.amx",
+            "--deny-warnings",
+        ],
+        &seed,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("checked 1 policy in 72 configurations"), "{err}");
+    // -q: the findings and nothing else
+    let (_, _, err) = amxc_stdin(
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "policies/symantec-mail-security.amx",
+            "-q",
+        ],
+        &seed,
+    );
+    assert_eq!(err, "");
+}

@@ -34,32 +34,46 @@ pub struct DiagArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print the findings and nothing else (no summary line).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Parse and validate policies against their version matrix, in every configuration.
     #[command(
-        after_help = "Examples:\n  amxc check policies/\n  amxc check policies/ --format sarif > amxc.sarif\n  amxc check policies/app.amx --matrix matrices/app.versions.yaml --deny-warnings"
+        after_help = "Examples:\n  amxc check policies/\n  amxc check - --stdin-filename policies/app.amx < buffer.amx\n  amxc check policies/ --format sarif > amxc.sarif\n  amxc check policies/app.amx --matrix matrices/app.versions.yaml --deny-warnings"
     )]
     Check {
-        /// Policy files, or folders searched recursively for `*.amx`.
+        /// Policy files, or folders searched recursively for `*.amx`; `-` reads one policy from
+        /// standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// The version matrix (default: `<name>.versions.yaml` beside each policy).
         #[arg(long)]
         matrix: Option<PathBuf>,
+        /// With `-`: the path the policy on standard input has (its name in findings, and where
+        /// its matrix is looked for), as an editor knows it.
+        #[arg(long)]
+        stdin_filename: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },
     /// Rewrite policies in the canonical layout (files, or folders searched for `*.amx`).
-    #[command(after_help = "Examples:\n  amxc fmt policies/\n  amxc fmt --check policies/")]
+    #[command(
+        after_help = "Examples:\n  amxc fmt policies/\n  amxc fmt --check policies/\n  amxc fmt - < app.amx > formatted.amx"
+    )]
     Fmt {
-        /// Policy files, or folders searched recursively for `*.amx` (default: the current folder).
+        /// Policy files, or folders searched recursively for `*.amx` (default: the current folder);
+        /// `-` formats standard input onto standard output, as editors run formatters.
         paths: Vec<PathBuf>,
         /// Write nothing; exit 1 with a diff when a file is not formatted.
         #[arg(long)]
         check: bool,
+        /// With `-`: the path the policy on standard input has (its name in findings).
+        #[arg(long)]
+        stdin_filename: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },

@@ -4,13 +4,34 @@ use super::failure::{Failure, Outcome};
 use super::output::{counts, emit};
 use super::DiagArgs;
 use crate::driver::inputs::ReadError;
-use crate::driver::load::check_paths;
+use crate::driver::load::{check_paths, check_stdin};
 use crate::source::SourceMap;
 use std::path::{Path, PathBuf};
 
-pub fn run(paths: &[PathBuf], matrix: Option<&Path>, diag: &DiagArgs) -> Outcome {
+pub fn run(
+    paths: &[PathBuf],
+    matrix: Option<&Path>,
+    stdin_filename: Option<&Path>,
+    diag: &DiagArgs,
+) -> Outcome {
     let mut sources = SourceMap::new();
-    let report = match check_paths(&mut sources, paths, matrix) {
+    let stdin = paths.len() == 1 && paths[0] == Path::new("-");
+    if stdin_filename.is_some() && !stdin {
+        return Err(Failure::usage(
+            "--stdin-filename names the policy read from standard input",
+            "give `-` as the path: `amxc check - --stdin-filename app.amx < buffer`",
+        ));
+    }
+    let found = if stdin {
+        check_stdin(
+            &mut sources,
+            stdin_filename.unwrap_or(Path::new("-")),
+            matrix,
+        )
+    } else {
+        check_paths(&mut sources, paths, matrix)
+    };
+    let report = match found {
         Ok(r) => r,
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
         Err(e) => return Err(e.into()),

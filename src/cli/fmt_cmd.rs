@@ -8,9 +8,55 @@ use crate::driver::inputs::{self, ReadError};
 use crate::format::format_file;
 use crate::parse::{self, parse};
 use crate::source::SourceMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-pub fn run(paths: &[PathBuf], check: bool, diag: &DiagArgs) -> Outcome {
+/// `amxc fmt -`: the policy on standard input, formatted onto standard output (with
+/// `--check`, its diff instead, and exit 1 when it is not formatted). A policy that does not
+/// parse prints nothing but its findings, and exits 1: an editor keeps its buffer.
+fn run_stdin(name: &Path, check: bool, diag: &DiagArgs) -> Outcome {
+    let mut sources = SourceMap::new();
+    let file = match inputs::read_stdin(&mut sources, name, parse::MAX_POLICY_BYTES) {
+        Ok(f) => f,
+        Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
+        Err(e) => return Err(e.into()),
+    };
+    let text = sources.text(file);
+    let parsed = parse(file, text);
+    if parsed.value.is_none() || parsed.diagnostics.iter().any(|d| d.is_error()) {
+        let code = emit(&sources, &parsed.diagnostics, diag, None);
+        return Ok(code.max(EXIT_FINDINGS));
+    }
+    let formatted = format_file(text);
+    if !check {
+        super::output::stdout(&formatted);
+        return Ok(0);
+    }
+    if formatted == text {
+        return Ok(0);
+    }
+    let shown = sources.name(file).to_string();
+    super::output::stdout(&crate::driver::textdiff::unified(
+        &shown, &shown, text, &formatted,
+    ));
+    Ok(EXIT_FINDINGS)
+}
+
+pub fn run(
+    paths: &[PathBuf],
+    check: bool,
+    stdin_filename: Option<&Path>,
+    diag: &DiagArgs,
+) -> Outcome {
+    let stdin = paths.len() == 1 && paths[0] == Path::new("-");
+    if stdin {
+        return run_stdin(stdin_filename.unwrap_or(Path::new("-")), check, diag);
+    }
+    if stdin_filename.is_some() {
+        return Err(Failure::usage(
+            "--stdin-filename names the policy read from standard input",
+            "give `-` as the path: `amxc fmt - --stdin-filename app.amx < buffer`",
+        ));
+    }
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -36,8 +36,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check {
             paths,
             matrix,
+            stdin_filename,
             diag,
-        } => check_cmd::run(&paths, matrix.as_deref(), &diag),
+        } => check_cmd::run(&paths, matrix.as_deref(), stdin_filename.as_deref(), &diag),
         Command::Compile {
             policy,
             target,
@@ -158,7 +159,12 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             diag,
         } => coverage_cmd::explain_path(&path, &policy, matrix.as_deref(), &target, &diag),
-        Command::Fmt { paths, check, diag } => fmt_cmd::run(&paths, check, &diag),
+        Command::Fmt {
+            paths,
+            check,
+            stdin_filename,
+            diag,
+        } => fmt_cmd::run(&paths, check, stdin_filename.as_deref(), &diag),
         Command::Verify {
             policy,
             target,
@@ -215,6 +221,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 format: args::FormatArg::Human,
                 color: ColorChoice::Auto,
                 deny_warnings: false,
+                quiet: false,
             });
             if diag.format == args::FormatArg::Sarif {
                 output::stdout(&crate::diagnostic::sarif_failure(&d));

@@ -66,7 +66,7 @@ pub fn emit(
     let format = Format::from(args.format);
     let text = render(sources, diags, format, use_color(args.color));
     stdout(&text);
-    if format == Format::Human {
+    if format == Format::Human && !args.quiet {
         if let Some(s) = summary {
             let _ = writeln!(std::io::stderr().lock(), "{s}");
         }

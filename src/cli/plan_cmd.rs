@@ -20,6 +20,7 @@ pub fn run(
         format: FormatArg::Human,
         color,
         deny_warnings: false,
+        quiet: false,
     };
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(

@@ -123,7 +123,9 @@ pub fn run(
         "drift": count,
     });
     let code = emit_result(&sources, &drift, diag, None, Some(result));
-    if crate::diagnostic::Format::from(diag.format) != crate::diagnostic::Format::Json {
+    if crate::diagnostic::Format::from(diag.format) != crate::diagnostic::Format::Json
+        && !diag.quiet
+    {
         eprint!("{summary}");
     }
     Ok(code)

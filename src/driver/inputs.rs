@@ -85,6 +85,38 @@ pub fn read(sources: &mut SourceMap, path: &Path, limit: usize) -> Result<FileId
     add_bytes(sources, name, bytes)
 }
 
+/// Standard input, at most `limit` bytes, added to `sources` under `name` (where the text
+/// says it is, for an editor's buffer; `-` reads as `<stdin>`).
+pub fn read_stdin(sources: &mut SourceMap, name: &Path, limit: usize) -> Result<FileId, ReadError> {
+    use std::io::Read;
+    let shown = if name == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        name.display().to_string()
+    };
+    let mut bytes = Vec::new();
+    let limit_u64 = u64::try_from(limit).unwrap_or(u64::MAX);
+    if let Err(e) = std::io::stdin()
+        .lock()
+        .take(limit_u64.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        return Err(ReadError::Io(PathBuf::from("<stdin>"), e));
+    }
+    if bytes.len() > limit {
+        let id = sources.add(shown, String::new());
+        return Err(ReadError::Invalid(Box::new(
+            Diagnostic::new(
+                codes::TOO_LARGE,
+                format!("standard input is more than the limit of {limit} bytes"),
+            )
+            .at(id, Span::new(0, 0), "this input")
+            .with_help("split it; an input this large is almost certainly a mistake"),
+        )));
+    }
+    add_bytes(sources, shown, bytes)
+}
+
 /// Add bytes read elsewhere (tests, stdin) under `name`.
 pub fn add_bytes(
     sources: &mut SourceMap,

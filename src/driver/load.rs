@@ -31,6 +31,17 @@ pub fn load(
         }
         Err(e) => return Err(e),
     };
+    load_file(sources, file, path, matrix_path)
+}
+
+/// [`load`] for a policy read elsewhere (standard input) and added to `sources` as `file`:
+/// `path` is where it says it is (its matrix is looked for beside it).
+pub fn load_file(
+    sources: &mut SourceMap,
+    file: FileId,
+    path: &Path,
+    matrix_path: Option<&Path>,
+) -> Result<Loaded, ReadError> {
     if let Some(d) = not_a_policy(file, path, sources.text(file)) {
         return Ok(Loaded {
             file,
@@ -172,6 +183,24 @@ pub fn check_paths(
         report.acknowledged += checking.acknowledged.len();
     }
     Ok(report)
+}
+
+/// Check one policy read from standard input, placed at `path` (its name in findings, and
+/// where its matrix is looked for).
+pub fn check_stdin(
+    sources: &mut SourceMap,
+    path: &Path,
+    matrix_path: Option<&Path>,
+) -> Result<CheckReport, ReadError> {
+    let file = inputs::read_stdin(sources, path, parse::MAX_POLICY_BYTES)?;
+    let loaded = load_file(sources, file, path, matrix_path)?;
+    let checking = crate::check(loaded, sources.text(file), file_name(path));
+    Ok(CheckReport {
+        diagnostics: checking.diagnostics,
+        policies: 1,
+        configurations: checking.configurations,
+        acknowledged: checking.acknowledged.len(),
+    })
 }
 
 /// The name origins use for a policy (`policy.amx`).
