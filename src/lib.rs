@@ -26,6 +26,7 @@ pub mod matrix;
 pub mod par;
 pub mod parse;
 pub mod plan;
+pub mod policy_tests;
 pub mod profile;
 pub mod relate;
 pub mod schema;

@@ -599,7 +599,10 @@ fn fmt_and_check_read_a_buffer_from_standard_input_as_editors_pipe_it() {
         &seed,
     );
     assert_eq!(code, 0, "{out}{err}");
-    assert!(err.contains("checked 1 policy in 72 configurations"), "{err}");
+    assert!(
+        err.contains("checked 1 policy in 72 configurations"),
+        "{err}"
+    );
     // -q: the findings and nothing else
     let (_, _, err) = amxc_stdin(
         &[

@@ -18,6 +18,7 @@ mod known_issues;
 mod lsp;
 mod partition;
 mod planted;
+mod policy_tests;
 mod reference;
 pub mod reference_model;
 mod releases;

@@ -60,6 +60,16 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Run policy test files (`*.amxtest.yaml`): what must hold on named servers or configurations.
+    #[command(
+        after_help = "Examples:\n  amxc test policies/\n  amxc test policies/tests/symantec-mail-security.amxtest.yaml --format github\n\nThe format is in docs/testing.md. Exit 0: every assertion holds; 1: one does not, or a file cannot be run."
+    )]
+    Test {
+        /// Test files, or folders searched recursively for `*.amxtest.yaml` (default: the current folder).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Rewrite policies in the canonical layout (files, or folders searched for `*.amx`).
     #[command(
         after_help = "Examples:\n  amxc fmt policies/\n  amxc fmt --check policies/\n  amxc fmt - < app.amx > formatted.amx"
@@ -493,6 +503,7 @@ impl Command {
             | Command::ExplainPath { diag, .. }
             | Command::Verify { diag, .. }
             | Command::Fmt { diag, .. }
+            | Command::Test { diag, .. }
             | Command::Matrix { diag, .. } => Some(diag),
             _ => None,
         }

@@ -16,6 +16,7 @@ mod matrix_cmd;
 mod merge_cmd;
 mod output;
 mod plan_cmd;
+mod test_cmd;
 mod verify_cmd;
 
 pub use args::{Cli, ColorChoice, Command, DiagArgs, DiffFormat, EmitExtra, EngineArg, SchemaKind};
@@ -159,6 +160,7 @@ pub fn run(cli: Cli) -> ExitCode {
             matrix,
             diag,
         } => coverage_cmd::explain_path(&path, &policy, matrix.as_deref(), &target, &diag),
+        Command::Test { paths, diag } => test_cmd::run(&paths, &diag),
         Command::Fmt {
             paths,
             check,

@@ -484,6 +484,16 @@ codes! {
     example "amxc verify policy.amx --target FMS01.yaml --cluster role.txt   # RestartThreshold : 3, the policy says 1"
     fix "Run cluster.ps1 (or cluster.cmd) again on a node of the cluster, remove what the policy does not list, or correct the policy; the finding points at the capture's line."
 
+    700 TEST_FILE Error "a policy test file cannot be read"
+    { "`amxc test` reads test files (`NAME.amxtest.yaml`, see docs/testing.md): a mapping with `policy`, an optional `matrix` and `tests`, each test a `name`, a `target` profile or a `configuration`, and assertions (`replicated`, `excluded`, `unprotected`, `outside`, `services`, `not_services`, `starts_before`, `findings`, `no_findings`). This one is not valid YAML, has an unknown key, a test without a server or without assertions, or a code that is not amxc's. The file is not run." }
+    example "amxc test policies/   # app.amxtest.yaml: a test with `replicate:` (for `replicated`)"
+    fix "Correct the key or value the finding points at; docs/testing.md gives the format."
+
+    701 TEST_FAILED Error "a policy test does not hold"
+    { "An assertion of an `amxc test` file does not hold for its server: a path is replicated, excluded, unprotected or outside every filter other than asserted (the rule that decides it is named), a service is (not) protected, a service does not start before another, or a finding is (not) reported. The finding points at the assertion's line; the test's name is in a note." }
+    example "amxc test policies/   # `C:\\App\\Temp\\x.tmp` is replicated on EXCH01, not excluded"
+    fix "Correct the policy so that the assertion holds, or the assertion if the policy is right; `amxc explain-path` shows how one path is decided."
+
     9999 INTERNAL Error "internal error"
     { "amxc reached a state it considers impossible. This is a bug in amxc, not in your input." }
     example ""

@@ -147,11 +147,22 @@ pub fn add_bytes(
 /// `.amx` files under each path (folders recursively, never through a linked folder nor out
 /// of the tree: [`super::files::walk`]), sorted, without duplicates.
 pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
+    files_named(paths, &|p: &Path| p.extension().is_some_and(|x| x == "amx"))
+}
+
+/// Policy test files (`*.amxtest.yaml`) under `paths`, as [`policy_files`] finds policies.
+pub fn test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
+    files_named(paths, &|p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".amxtest.yaml"))
+    })
+}
+
+fn files_named(paths: &[PathBuf], keep: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>, ReadError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let amx = |p: &Path| p.extension().is_some_and(|x| x == "amx");
-            out.extend(super::files::walk(p, None, &amx).map_err(|e| ReadError::Io(p.clone(), e))?);
+            out.extend(super::files::walk(p, None, keep).map_err(|e| ReadError::Io(p.clone(), e))?);
         } else {
             if !p.exists() {
                 return Err(ReadError::Io(
