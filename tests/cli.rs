@@ -261,7 +261,7 @@ fn explain_path_reads_keys_as_the_server_does_and_names_the_exception() {
     );
     let (_, out, _) = amxc(&[
         "explain-path",
-        "C:\\Program Files (x86)\\Common Files\\Symantec Shared\\VirusDefs\\x.dat",
+        "C:\\Program Files\\Common Files\\Symantec Shared\\VirusDefs\\x.dat",
         "policies/symantec-mail-security.amx",
         "--target",
         "policies/targets/symantec-mail-security/EXCH03.yaml",
@@ -600,7 +600,7 @@ fn fmt_and_check_read_a_buffer_from_standard_input_as_editors_pipe_it() {
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        err.contains("checked 1 policy in 72 configurations"),
+        err.contains("checked 1 policy in 40 configurations"),
         "{err}"
     );
     // -q: the findings and nothing else
