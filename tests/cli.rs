@@ -616,3 +616,36 @@ fn fmt_and_check_read_a_buffer_from_standard_input_as_editors_pipe_it() {
     );
     assert_eq!(err, "");
 }
+
+#[test]
+fn init_writes_a_module_that_checks_compiles_formats_and_passes_its_test() {
+    for name in ["contoso-backup", "mcafee-epo4"] {
+        let dir = tempfile::tempdir().expect("temp");
+        let d = dir.path().to_string_lossy().into_owned();
+        let (code, out, err) = amxc(&["init", name, "--dir", &d]);
+        assert_eq!(code, 0, "{out}{err}");
+        let policy = format!("{d}/{name}.amx");
+        let (code, out, err) = amxc(&["check", &policy, "--deny-warnings"]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        let (code, out, err) = amxc(&["fmt", "--check", &policy]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        let (code, out, err) = amxc(&["test", &format!("{d}/tests")]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        let (code, out, err) = amxc(&[
+            "compile",
+            &policy,
+            "--targets",
+            &format!("{d}/targets"),
+            "--out",
+            &format!("{d}/out"),
+        ]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        // a second run overwrites nothing
+        let before = std::fs::read_to_string(&policy).expect("policy");
+        let (code, _, _) = amxc(&["init", name, "--dir", &d]);
+        assert_eq!(code, 2);
+        assert_eq!(std::fs::read_to_string(&policy).expect("policy"), before);
+    }
+    let (code, _, _) = amxc(&["init", "Not A Name"]);
+    assert_eq!(code, 2);
+}

@@ -60,6 +60,15 @@ pub enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Start a module: a policy, its version matrix, a target profile and a policy test that check clean.
+    #[command(after_help = "Example:\n  amxc init contoso-backup --dir modules/contoso-backup")]
+    Init {
+        /// The module's name (lower-case letters, digits and hyphens).
+        name: String,
+        /// The folder to write into (created; default: the current folder). Existing files are never overwritten.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
     /// Run policy test files (`*.amxtest.yaml`): what must hold on named servers or configurations.
     #[command(
         after_help = "Examples:\n  amxc test policies/\n  amxc test policies/tests/symantec-mail-security.amxtest.yaml --format github\n\nThe format is in docs/testing.md. Exit 0: every assertion holds; 1: one does not, or a file cannot be run."

@@ -11,6 +11,7 @@ mod doc_cmd;
 mod explain_cmd;
 mod failure;
 mod fmt_cmd;
+mod init_cmd;
 mod man;
 mod matrix_cmd;
 mod merge_cmd;
@@ -161,6 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
             diag,
         } => coverage_cmd::explain_path(&path, &policy, matrix.as_deref(), &target, &diag),
         Command::Test { paths, diag } => test_cmd::run(&paths, &diag),
+        Command::Init { name, dir } => init_cmd::run(&name, &dir),
         Command::Fmt {
             paths,
             check,
