@@ -186,3 +186,26 @@ fn an_after_naming_a_service_missing_in_some_configurations_is_reported_there() 
         "an example configuration: {human}"
     );
 }
+
+#[test]
+fn a_wow6432node_key_conditioned_on_x64_is_no_finding() {
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path().join("p.amx");
+    std::fs::write(
+        &p,
+        "amx \"fixture\" {\n    versions 2007-07-11\n    data {\n        registry include 'HKLM\\SOFTWARE\\Wow6432Node\\Vendor\\**' when arch == x64\n    }\n}\n",
+    )
+    .expect("write");
+    let (_, out, err) = crate::support::run_amxc(
+        &[
+            "check",
+            &p.to_string_lossy(),
+            "--matrix",
+            &format!("{DIR}/small.versions.yaml"),
+            "--format",
+            "short",
+        ],
+        &[],
+    );
+    assert!(!out.contains("AMX0322"), "{out}{err}");
+}

@@ -374,6 +374,11 @@ codes! {
     example "// matrix: os 2003 and 2008\nservice Indexer \"Indexer\" {\n    startup delayed-auto\n}"
     fix "Condition the statement on `os >= 2008` and say `startup automatic` (or manual) otherwise."
 
+    322 WOW64_KEY_ON_X86 Warning "a Wow6432Node key on a 32-bit server"
+    { "A registry rule names `HKLM\\SOFTWARE\\Wow6432Node\\…` itself, and holds in configurations whose `arch` is x86. `Wow6432Node` is the 64-bit registry's view for 32-bit programs: x86 Windows has no such key, so the rule protects (or excludes) nothing there. A 32-bit application names its keys `HKLM\\SOFTWARE\\X`; with `bits 32` amxc moves them under `Wow6432Node` on x64 only. The finding names the x86 configurations where the rule holds." }
+    example "registry include 'HKLM\\SOFTWARE\\Wow6432Node\\Vendor\\**'   # supports arch x86, x64"
+    fix "Write the key as the application names it and declare `bits 32`, or condition the rule on `arch == x64`."
+
     400 TARGET_SYNTAX Error "target profile is not valid YAML"
     { "The target profile could not be read as YAML." }
     example "server: [EXCH01"

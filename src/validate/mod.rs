@@ -238,6 +238,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     for (found, members) in found.into_iter().zip(members) {
         findings.record(found, members);
     }
+    wow64_keys_on_x86(policy, total, &env_of, &mut findings);
 
     // data: relations computed once per path environment, checked per group of configurations
     // data groups, each with the place of its first configuration: a data check reads its
@@ -542,4 +543,60 @@ pub(crate) fn declared_services(policy: &Policy) -> std::collections::HashSet<St
         .flat_map(|(b, _)| b.services.iter())
         .map(|s| s.value.name.text.to_ascii_lowercase())
         .collect()
+}
+
+/// A registry rule that names `Wow6432Node` itself, where it holds on an x86 server: the key
+/// exists only on 64-bit Windows, so the rule protects nothing there (AMX0322). Only the
+/// configurations where it holds on x86 are named. Skipped, at no cost, by policies without
+/// such a rule.
+fn wow64_keys_on_x86(
+    policy: &Policy,
+    total: usize,
+    env_of: &dyn Fn(usize) -> Env,
+    findings: &mut Findings,
+) {
+    let items = crate::relate::data_items(policy);
+    let named: Vec<_> = items
+        .iter()
+        .filter(|d| {
+            crate::lower::pattern_kind(&d.item.value) == crate::ast::FilterKind::Registry && {
+                let text = &d.item.value.pattern().value;
+                let segs: Vec<&str> = text.split('\\').collect();
+                segs.len() > 2
+                    && crate::filters::short_hive(segs[0]) == Some("HKLM")
+                    && segs[1].eq_ignore_ascii_case("software")
+                    && segs[2].eq_ignore_ascii_case("wow6432node")
+            }
+        })
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    for d in named {
+        let members: Vec<usize> = (0..total)
+            .filter(|&i| {
+                let env = env_of(i);
+                !env.is_x64()
+                    && d
+                        .exception
+                        .is_none_or(|k| crate::lower::exception_applies(&policy.exceptions[k as usize], &env))
+                    && crate::lower::holds(d.item.when.as_deref(), &env)
+            })
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let text = &d.item.value.pattern().value;
+        let plain = crate::engine::windows::without_wow6432node(text).0;
+        findings.record(
+            vec![Diagnostic::new(
+                codes::WOW64_KEY_ON_X86,
+                format!("`{text}` exists only on 64-bit Windows, and this rule holds on x86"),
+            )
+            .at(policy.file, d.item.value.pattern().span, "a key of the 32-bit view on x64")
+            .with_note("on x64 a 32-bit application reads `HKLM\\SOFTWARE\\X` under `Wow6432Node`; x86 Windows has no such key, so the rule protects nothing there")
+            .with_help(format!("write the key as the application names it (`{plain}`) with `bits 32` in `application`, which amxc moves under Wow6432Node where WOW64 does, or condition the rule on `arch == x64`"))],
+            &members,
+        );
+    }
 }
