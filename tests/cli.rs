@@ -649,3 +649,55 @@ fn init_writes_a_module_that_checks_compiles_formats_and_passes_its_test() {
     let (code, _, _) = amxc(&["init", "Not A Name"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn the_feature_list_keeps_every_condition_a_sentence_holds_under() {
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path().join("p.amx");
+    std::fs::write(
+        &p,
+        r#"amx "fixture" {
+    title "Fixture"
+    application "App" {
+        writes '%Defs%\**' on passive because "the passive updates its definitions" when management-ip
+    }
+    versions 2007-07-11
+    paths {
+        Defs = 'C:\Defs' about "the definition files"
+        Repo = 'C:\Repo' about "the master repository"
+    }
+    services {
+        service Framework "App Framework" { passive running when management-ip }
+        service Agent "App Agent" { monitor no when arch == x86 }
+    }
+    data {
+        unprotected '%Repo%\**' because "it is rebuilt from the vendor's site" when arch == x64
+    }
+    tasks {
+        task "Update" {
+            at prestart
+            on active
+            run 'C:\App\update.exe'
+            writes '%Defs%\**'
+        }
+    }
+}
+"#,
+    )
+    .expect("write");
+    let (code, out, err) = amxc(&[
+        "doc",
+        &p.to_string_lossy(),
+        "--matrix",
+        "tests/fixtures/diagnostics/small.versions.yaml",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    for want in [
+        "Framework also runs on the passive server (only where there is a management IP address available on the passive).",
+        "Agent is not monitored (only where arch is x86).",
+        "The master repository is not protected (only where arch is x64).",
+        "In cases where there is no management IP address on the passive, the definition files are obtained when the server becomes active, because Update runs as a PreStart task",
+    ] {
+        assert!(out.contains(want), "missing: {want}\n{out}");
+    }
+}

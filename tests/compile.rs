@@ -386,7 +386,7 @@ fn every_target_fixture_triggers_its_code() {
 const WORDED_OTHERWISE: &[(&str, &str)] = &[
     (
         "In cases where there is no management IP address the latest DATs are obtained",
-        "LiveUpdate runs as a PreStart task, before the protected services start on the active server",
+        "In cases where there is no management IP address on the passive, the virus definitions DAT files obtained from the Auto Update component are obtained when the server becomes active, because LiveUpdate runs as a PreStart task",
     ),
     (
         "However in some cases it was found that apply exceptions can occur",
@@ -442,12 +442,19 @@ fn the_feature_list_says_what_the_seed_article_says() {
             "the feature list lacks {needle:?}:\n{doc}"
         );
     }
-    // no claim the article does not make: no start order, no filter lists, no conditions
-    // spelled out beside sentences that already say them
+    // every sentence amxc words holds where it says: a service of some versions says which
+    for held in [
+        "- Symantec Mail Security Spam Statistics (SAVFMSESpamStatsManager) (only where app version is below 6.0)",
+        "- Symantec Mail Security Utility Service (SAVFMSESpamStatsManager) (only where app version is at least 6.0)",
+    ] {
+        assert!(doc.contains(held), "the feature list lacks {held:?}:\n{doc}");
+    }
+    // no claim the article does not make: no start order, no filter lists, no condition
+    // beside an advisory that says its own
     for claim in [
         "starts after",
         "Files protected:",
-        "(only where",
+        "absent (only where",
         "Advisory:",
     ] {
         assert!(

@@ -170,6 +170,28 @@ fn clause(text: &str) -> String {
 }
 
 /// What the article says of unprotected data: named as the policy names it, with why.
+/// Whether a data name reads as plural ("the virus definitions DAT files …", "the logs"),
+/// for its verb: the last word of its head, before any "obtained", "that" or "of" clause.
+fn plural(name: &str) -> bool {
+    let head = name
+        .split([',', '('])
+        .next()
+        .unwrap_or(name)
+        .split(" obtained ")
+        .next()
+        .unwrap_or(name)
+        .split(" that ")
+        .next()
+        .unwrap_or(name)
+        .split(" of ")
+        .next()
+        .unwrap_or(name);
+    head.split_whitespace().last().is_some_and(|w| {
+        let w = w.to_ascii_lowercase();
+        w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
+    })
+}
+
 fn unprotected_lines(
     s: &mut String,
     policy: &Policy,
@@ -184,13 +206,14 @@ fn unprotected_lines(
         else {
             continue;
         };
-        let w = if details {
-            when(&d.when, m)
-        } else {
-            String::new()
-        };
+        // the condition always: a sentence holds where it says (`details` adds the pattern)
+        let w = when(&d.when, m);
+        let _ = details;
         let first = match data_name(policy, &pattern.value) {
-            Some(name) => sentence(&format!("{name} are not protected{w}")),
+            Some(name) => {
+                let verb = if plural(&name) { "are" } else { "is" };
+                sentence(&format!("{name} {verb} not protected{w}"))
+            }
             None => format!("`{}` is not protected{w}.", pattern.value),
         };
         let _ = writeln!(
@@ -253,8 +276,11 @@ fn data_lines(s: &mut String, data: &[Item<DataRule>], m: Option<&Matrix>) {
 /// says what the policy says in the article's words; with `details`, it also names every
 /// condition and lists every filter and location.
 pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> String {
-    // a statement's condition in words, in the detailed article only
-    let when = |c: &Option<Box<Condition>>, m: Option<&Matrix>| {
+    // every sentence amxc words carries the condition it holds under, in the short article
+    // too: without it a sentence would claim more configurations than it holds in. An
+    // advisory is the author's own sentence, which says its condition as the author wants
+    // (the detailed article adds it)
+    let stated = |c: &Option<Box<Condition>>, m: Option<&Matrix>| {
         if details {
             when(c, m)
         } else {
@@ -375,32 +401,51 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
                 after.join(" and ")
             ));
         }
-        let unmanaged = v.manage.last().is_some_and(|m| !m.value);
+        // each setting with the condition it is given under: a sentence holds where it says
+        let unmanaged = v.manage.last().filter(|m| !m.value);
         let on_passive = v
             .passive
             .last()
-            .is_some_and(|p| p.value == ServiceState::Running);
+            .filter(|p| p.value == ServiceState::Running);
         let off_active = v
             .active
             .last()
-            .is_some_and(|a| a.value == ServiceState::Stopped);
-        if unmanaged {
+            .filter(|a| a.value == ServiceState::Stopped);
+        if let Some(u) = unmanaged {
             extra.push(format!(
-                "{} is not managed by the AM(X): its startup type is left as it is, and it is never started or stopped by a switchover.",
+                "{} is not managed by the AM(X){}: its startup type is left as it is, and it is never started or stopped by a switchover.",
+                v.name.text,
+                when(&u.when, m)
+            ));
+        } else if let (Some(p), Some(a)) = (on_passive, off_active) {
+            let w = if p.when == a.when {
+                when(&p.when, m)
+            } else {
+                format!("{}{}", when(&p.when, m), when(&a.when, m))
+            };
+            extra.push(format!(
+                "{} runs on the passive server only{w}: it is stopped on the server that becomes active and started on the server that becomes passive.",
                 v.name.text
             ));
-        } else if on_passive && off_active {
+        } else if let Some(p) = on_passive {
             extra.push(format!(
-                "{} runs on the passive server only: it is stopped on the server that becomes active and started on the server that becomes passive.",
-                v.name.text
+                "{} also runs on the passive server{}.",
+                v.name.text,
+                when(&p.when, m)
             ));
-        } else if on_passive {
-            extra.push(format!("{} also runs on the passive server.", v.name.text));
-        } else if off_active {
-            extra.push(format!("{} is stopped on the active server.", v.name.text));
+        } else if let Some(a) = off_active {
+            extra.push(format!(
+                "{} is stopped on the active server{}.",
+                v.name.text,
+                when(&a.when, m)
+            ));
         }
-        if v.monitor.last().is_some_and(|x| !x.value) {
-            extra.push(format!("{} is not monitored.", v.name.text));
+        if let Some(x) = v.monitor.last().filter(|x| !x.value) {
+            extra.push(format!(
+                "{} is not monitored{}.",
+                v.name.text,
+                when(&x.when, m)
+            ));
         }
         if let Some(f) = v.on_failure.last() {
             let names: Vec<String> = f.value.iter().map(failure_action_name).collect();
@@ -568,12 +613,54 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             kind_words(v.at.value),
             side_words(v)
         );
+        // where the application does not write its data on the passive itself, the task that
+        // writes it on the active is what keeps it current: said for those configurations
+        let writes: Vec<&str> = v
+            .writes
+            .iter()
+            .flat_map(|w| w.value.iter().map(|p| p.value.as_str()))
+            .collect();
+        for w in policy.application.iter().flat_map(|a| &a.value.writes) {
+            let Some(c) = w.when.as_deref() else {
+                continue;
+            };
+            let same: Vec<&str> = w
+                .value
+                .patterns
+                .iter()
+                .map(|p| p.value.as_str())
+                .filter(|p| writes.iter().any(|x| x.eq_ignore_ascii_case(p)))
+                .collect();
+            if same.is_empty() || side_words(v) == "on the passive server" {
+                continue;
+            }
+            let not = Condition {
+                kind: crate::ast::CondKind::Not(Box::new(c.clone())),
+                span: c.span,
+            };
+            let what = same
+                .iter()
+                .map(|p| data_name(policy, p).unwrap_or_else(|| format!("`{p}`")))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let verb = if plural(&what) { "are" } else { "is" };
+            let _ = writeln!(
+                s,
+                "- {}",
+                sentence(&format!(
+                    "in cases where {}, {what} {verb} obtained when the server becomes active, because {} runs {}",
+                    words(&not, m),
+                    v.name.text,
+                    kind_words(v.at.value)
+                ))
+            );
+        }
     }
     for a in &policy.base.advise {
         let _ = writeln!(
             s,
             "- {}",
-            sentence(&format!("{}{}", a.value.value, when(&a.when, m)))
+            sentence(&format!("{}{}", a.value.value, stated(&a.when, m)))
         );
     }
     for a in &policy.base.allows {
@@ -610,17 +697,20 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
         for t in &e.body.tasks {
             let _ = writeln!(
                 s,
-                "- {} runs {} {}.",
+                "- {} runs {} {}{}.",
                 t.value.name.text,
                 kind_words(t.value.at.value),
-                side_words(&t.value)
+                side_words(&t.value),
+                t.when
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(", where {}", words(c, m)))
             );
         }
         for a in &e.body.advise {
             let _ = writeln!(
                 s,
                 "- {}",
-                sentence(&format!("{}{}", a.value.value, when(&a.when, m)))
+                sentence(&format!("{}{}", a.value.value, stated(&a.when, m)))
             );
         }
         for u in &e.body.unsupported {
