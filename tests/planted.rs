@@ -239,3 +239,26 @@ fn a_value_that_would_stretch_a_cmd_line_past_its_limit_is_refused() {
     );
     assert!(!out.join("EXCH2003").exists(), "half-written");
 }
+
+#[test]
+fn a_walk_skips_build_outputs_packages_and_what_git_ignores() {
+    let dir = tempfile::tempdir().expect("temp");
+    let root = dir.path();
+    let policy = "amx \"p\" {\n    versions 2007-07-11\n}\n";
+    for rel in [
+        "good/p.amx",
+        "target/debug/copy/p.amx",
+        "node_modules/pkg/p.amx",
+        "scratch/p.amx",
+        "deep/target/p.amx",
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(&p, policy).expect("write");
+    }
+    // a repository that ignores scratch/
+    std::fs::create_dir_all(root.join(".git")).expect(".git");
+    std::fs::write(root.join(".gitignore"), "scratch/\n").expect("gitignore");
+    let found = amxc::driver::inputs::policy_files(&[root.to_path_buf()]).expect("walk");
+    assert_eq!(found, [root.join("good/p.amx")], "{found:?}");
+}

@@ -210,53 +210,60 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Folders a walk never enters, wherever they are: build outputs and installed packages.
+const SKIPPED: [&str; 2] = ["target", "node_modules"];
+
 /// The files under `root` that `keep` accepts, sorted, to `depth` folders down (`None`: any
-/// depth). A linked folder is never entered (so no link loops a walk); a linked file is taken
-/// only when it resolves inside `root`; nothing that is not a file or folder is taken.
+/// depth), walked as ripgrep and ruff walk (the `ignore` crate): hidden entries, folders named
+/// in [`SKIPPED`] and what the repository's `.gitignore` files ignore are left out (the user's
+/// global ignore file is not read, so a walk is the same on every machine). A linked folder is
+/// never entered (so no link loops a walk); a linked file is taken only when it resolves inside
+/// `root`; nothing that is not a file or folder is taken.
 pub fn walk(
     root: &Path,
     depth: Option<usize>,
     keep: &dyn Fn(&Path) -> bool,
 ) -> io::Result<Vec<PathBuf>> {
     let real_root = fs::canonicalize(root)?;
+    let mut b = ignore::WalkBuilder::new(root);
+    b.follow_links(false)
+        .git_global(false)
+        .max_depth(depth.map(|d| d + 1))
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED.iter().any(|s| e.file_name() == *s))
+        });
     let mut out = Vec::new();
-    walk_in(root, &real_root, depth, keep, &mut out)?;
-    out.sort();
-    Ok(out)
-}
-
-fn walk_in(
-    dir: &Path,
-    real_root: &Path,
-    depth: Option<usize>,
-    keep: &dyn Fn(&Path) -> bool,
-    out: &mut Vec<PathBuf>,
-) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let Ok(meta) = fs::symlink_metadata(&p) else {
+    for entry in b.build() {
+        let entry = match entry {
+            Ok(e) => e,
+            // an unreadable folder below the root is left out, as before; the root's own
+            // error is the walk's
+            Err(e) => match e.io_error().map(|i| i.kind()) {
+                Some(_) if e.depth().unwrap_or(1) == 0 => {
+                    return Err(io::Error::other(e.to_string()));
+                }
+                _ => continue,
+            },
+        };
+        let p = entry.path();
+        let Some(t) = entry.file_type() else {
             continue;
         };
-        let t = meta.file_type();
-        if t.is_dir() {
-            if depth != Some(0) {
-                walk_in(&p, real_root, depth.map(|d| d - 1), keep, out)?;
-            }
-        } else if t.is_file() {
-            if keep(&p) {
-                out.push(p);
+        if t.is_file() {
+            if keep(p) {
+                out.push(p.to_path_buf());
             }
         } else if t.is_symlink() {
-            let inside = fs::canonicalize(&p).is_ok_and(|r| r.starts_with(real_root));
-            if inside && fs::metadata(&p).is_ok_and(|m| m.is_file()) && keep(&p) {
-                out.push(p);
+            let inside = fs::canonicalize(p).is_ok_and(|r| r.starts_with(&real_root));
+            if inside && fs::metadata(p).is_ok_and(|m| m.is_file()) && keep(p) {
+                out.push(p.to_path_buf());
             }
         }
     }
-    Ok(())
+    out.sort();
+    Ok(out)
 }
 
 /// Subfolders of `dir` that are real folders (not links), sorted.

@@ -407,10 +407,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             .passive
             .last()
             .filter(|p| p.value == ServiceState::Running);
-        let off_active = v
-            .active
-            .last()
-            .filter(|a| a.value == ServiceState::Stopped);
+        let off_active = v.active.last().filter(|a| a.value == ServiceState::Stopped);
         if let Some(u) = unmanaged {
             extra.push(format!(
                 "{} is not managed by the AM(X){}: its startup type is left as it is, and it is never started or stopped by a switchover.",

@@ -577,9 +577,9 @@ fn wow64_keys_on_x86(
             .filter(|&i| {
                 let env = env_of(i);
                 !env.is_x64()
-                    && d
-                        .exception
-                        .is_none_or(|k| crate::lower::exception_applies(&policy.exceptions[k as usize], &env))
+                    && d.exception.is_none_or(|k| {
+                        crate::lower::exception_applies(&policy.exceptions[k as usize], &env)
+                    })
                     && crate::lower::holds(d.item.when.as_deref(), &env)
             })
             .collect();
