@@ -701,3 +701,54 @@ fn the_feature_list_keeps_every_condition_a_sentence_holds_under() {
         assert!(out.contains(want), "missing: {want}\n{out}");
     }
 }
+
+#[test]
+fn a_repository_sets_its_own_severities_in_amxc_yaml() {
+    let m = "tests/fixtures/diagnostics/small.versions.yaml";
+    // raised to an error: the run fails
+    let (code, out, _) = amxc(&[
+        "check",
+        "tests/fixtures/settings/ok/p.amx",
+        "--matrix",
+        m,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[AMX0320]"), "{out}");
+    // a configuration with problems changes nothing, and says why
+    let (code, out, _) = amxc(&[
+        "check",
+        "tests/fixtures/settings/amx0504/p.amx",
+        "--matrix",
+        m,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "tests/fixtures/settings/amx0504/.amxc.yaml:3:3: warning[AMX0504]: AMX0302 is an error"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning[AMX0504]: unknown key `colour`"),
+        "{out}"
+    );
+    assert!(out.contains("warning[AMX0320]"), "{out}");
+    // ignored: left out
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::copy("tests/fixtures/settings/ok/p.amx", dir.path().join("p.amx")).expect("copy");
+    std::fs::write(dir.path().join(".amxc.yaml"), "ignore: [AMX0320]\n").expect("write");
+    let (code, out, _) = amxc(&[
+        "check",
+        &dir.path().join("p.amx").to_string_lossy(),
+        "--matrix",
+        m,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("AMX0320"), "{out}");
+}

@@ -52,6 +52,9 @@ fn every_code_has_a_fixture_and_an_explanation() {
         } else if (600..700).contains(&n) {
             // a capture of a server that drifted (tests/verify.rs runs each)
             format!("tests/fixtures/verify/amx{n:04}.txt")
+        } else if n == 504 {
+            // a repository's configuration file (tests/cli.rs runs it)
+            "tests/fixtures/settings/amx0504/.amxc.yaml".to_string()
         } else if (700..800).contains(&n) {
             // a policy test file (tests/policy_tests.rs runs each)
             format!("tests/fixtures/tests/amx{n:04}.amxtest.yaml")

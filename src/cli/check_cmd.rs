@@ -31,7 +31,7 @@ pub fn run(
     } else {
         check_paths(&mut sources, paths, matrix)
     };
-    let report = match found {
+    let mut report = match found {
         Ok(r) => r,
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
         Err(e) => return Err(e.into()),
@@ -43,6 +43,8 @@ pub fn run(
             "name .amx files, or folders that hold them",
         ));
     }
+    // the repository's own severities (`.amxc.yaml`)
+    report.diagnostics = crate::driver::settings::apply(&mut sources, report.diagnostics);
     let acknowledged = match report.acknowledged {
         0 => String::new(),
         1 => " (1 finding acknowledged by `allow`)".to_string(),

@@ -11,11 +11,14 @@ use std::path::Path;
 
 pub fn run(args: FleetArgs, manifest_path: Option<&Path>, diag: &DiagArgs) -> Outcome {
     let mut sources = SourceMap::new();
-    let report = match compile_fleet(&mut sources, &args) {
+    let mut report = match compile_fleet(&mut sources, &args) {
         Ok(r) => r,
         Err(ReadError::Invalid(d)) => return Ok(emit(&sources, &[*d], diag, None)),
         Err(e) => return Err(e.into()),
     };
+    // the repository's own severities (`.amxc.yaml`)
+    report.diagnostics =
+        crate::driver::settings::apply(&mut sources, std::mem::take(&mut report.diagnostics));
     // stale servers' diffs as they are, or (with `--format json`) in the one document at the end
     let json = Format::from(diag.format) == Format::Json;
     if !json {

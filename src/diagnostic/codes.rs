@@ -469,6 +469,11 @@ codes! {
     example "amxc discover --name app --release 2021-06-15 --procmon trace.csv   # trace.csv: a row cut short"
     fix "Export the evidence again (Process Monitor: File > Save, CSV; `reg export KEY FILE`; `dir /s /b > FILE`), or ignore the warning when the lines named do not matter."
 
+    504 SETTINGS Warning "a configuration file cannot be read"
+    { "`.amxc.yaml`, the nearest one in a policy's folder or above (up to the repository's root), gives a repository's own severities: `severity: { AMX0320: error }` and `ignore: [AMX0308]`. Only warnings and notes of checking can be changed — an error stays an error, since it stops a compile whose outputs would be wrong — and codes of reading and usage are not findings. This file is not valid YAML, has an unknown key, a code that is not amxc's or cannot be changed, or a severity other than `error`, `warning` or `note`; it then changes nothing." }
+    example "severity: { AMX0302: note }   # AMX0302 is an error"
+    fix "Correct the entry the finding points at; acknowledge one finding with its reason with `allow` in the policy instead."
+
     600 SERVICE_DRIFT Error "a service differs from what the policy compiles to"
     { "`amxc verify --services` reads what a server's services are (`sc qc`, `sc qfailure`, `sc queryex`) and finds a managed service that is missing, starts otherwise than `configure` sets, is recovered by Windows (the HA engine handles failures), or depends on a protected service the policy starts after it. A `manage no` service's own settings are never drift." }
     example "amxc verify policy.amx --target SRV01.yaml --services sc.txt   # SMSMSE: START_TYPE 2 AUTO_START"

@@ -10,4 +10,5 @@ pub mod merge;
 pub mod output;
 pub mod partition;
 pub mod readback;
+pub mod settings;
 pub mod textdiff;
