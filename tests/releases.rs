@@ -7,8 +7,8 @@ use crate::support::run_amxc as amxc;
 
 const DIR: &str = "tests/fixtures/releases";
 
-/// The services the policy has on a server of `os`, as `compile` writes them.
-fn services_on(os: &str) -> Result<Vec<String>, String> {
+/// `windows.amx` compiled for one x64 server of `os`: its output folder, or what amxc said.
+fn compile_on(os: &str) -> Result<(tempfile::TempDir, std::path::PathBuf), String> {
     let dir = tempfile::tempdir().expect("temp");
     let target = dir.path().join("S1.yaml");
     std::fs::write(
@@ -31,7 +31,13 @@ fn services_on(os: &str) -> Result<Vec<String>, String> {
     if code != 0 {
         return Err(format!("{stdout}{stderr}"));
     }
-    let yaml = std::fs::read_to_string(out.join("S1/services.yaml")).expect("services.yaml");
+    Ok((dir, out.join("S1")))
+}
+
+/// The services the policy has on a server of `os`, as `compile` writes them.
+fn services_on(os: &str) -> Result<Vec<String>, String> {
+    let (_dir, out) = compile_on(os)?;
+    let yaml = std::fs::read_to_string(out.join("services.yaml")).expect("services.yaml");
     let doc: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("yaml");
     Ok(doc["services"]
         .as_sequence()
@@ -59,29 +65,10 @@ fn conditions_compare_releases_by_their_place_in_the_dimension() {
 #[test]
 fn a_2008_r2_server_gets_powershell_scripts_and_2008_gets_cmd() {
     let scripts = |os: &str| {
-        let dir = tempfile::tempdir().expect("temp");
-        let target = dir.path().join("S1.yaml");
-        std::fs::write(
-            &target,
-            format!("server: S1\nversion: \"2020-01-01\"\nos: \"{os}\"\narch: x64\ndrives: [C]\n"),
-        )
-        .expect("target");
-        let out = dir.path().join("out");
-        let (code, o, e) = amxc(
-            &[
-                "compile",
-                &format!("{DIR}/windows.amx"),
-                "--target",
-                &target.to_string_lossy(),
-                "--out",
-                &out.to_string_lossy(),
-            ],
-            &[],
-        );
-        assert_eq!(code, 0, "{o}{e}");
+        let (_dir, out) = compile_on(os).unwrap_or_else(|e| panic!("{os}: {e}"));
         (
-            out.join("S1/start.ps1").exists(),
-            out.join("S1/start.cmd").exists(),
+            out.join("start.ps1").exists(),
+            out.join("start.cmd").exists(),
         )
     };
     assert_eq!(scripts("2008 R2"), (true, false));

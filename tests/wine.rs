@@ -524,6 +524,31 @@ fn stand_in(script: &str) -> String {
         )
 }
 
+/// `cluster.cmd` of a shipped server compiled for failover clustering into `dir/SERVER/`,
+/// and beside it `run.cmd`: the same with the stand-ins in place of the programs.
+fn clustered_cmd(dir: &Path, policy: &str, server: &str) {
+    let (code, out, err) = crate::support::run_amxc(
+        &[
+            "compile",
+            &format!("policies/{policy}.amx"),
+            "--target",
+            &format!("policies/targets/{policy}/{server}.yaml"),
+            "--out",
+            &dir.to_string_lossy(),
+            "--engine",
+            "wsfc",
+            "--allow-lossy",
+            "--script",
+            "cmd",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let script =
+        std::fs::read_to_string(dir.join(format!("{server}/cluster.cmd"))).expect("cluster.cmd");
+    std::fs::write(dir.join(format!("{server}/run.cmd")), stand_in(&script)).expect("write");
+}
+
 /// `cluster.cmd` of FMS01 (Windows Server 2003, `cluster: nodes [FMSN1, FMSN2]`) run against
 /// a stand-in for cluster.exe (`tests/wine/cluster.c`) on a three-node cluster: the role is
 /// built as the policy says, a second run changes nothing, an administrator's possible owner
@@ -548,25 +573,7 @@ fn cluster(w: &Wine) -> usize {
     }
     let dir = w.c("amx/clustered");
     let _ = std::fs::remove_dir_all(&dir);
-    let (code, out, err) = crate::support::run_amxc(
-        &[
-            "compile",
-            "policies/filemaker-server-8.amx",
-            "--target",
-            "policies/targets/filemaker-server-8/FMS01.yaml",
-            "--out",
-            &dir.to_string_lossy(),
-            "--engine",
-            "wsfc",
-            "--allow-lossy",
-            "--script",
-            "cmd",
-        ],
-        &[],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let script = std::fs::read_to_string(dir.join("FMS01/cluster.cmd")).expect("cluster.cmd");
-    std::fs::write(dir.join("FMS01/run.cmd"), stand_in(&script)).expect("write");
+    clustered_cmd(&dir, "filemaker-server-8", "FMS01");
     for name in ["FileMaker Server 8", "FileMaker Server 8 Helper"] {
         w.service(name, 0, 0, "ok", false);
     }
@@ -715,25 +722,7 @@ fn cluster(w: &Wine) -> usize {
     // an add-on module joins its application's existing role (EXCH02: `cluster: group`), and
     // never creates it
     let _ = std::fs::remove_dir_all(&dir);
-    let (code, out, err) = crate::support::run_amxc(
-        &[
-            "compile",
-            "policies/symantec-mail-security.amx",
-            "--target",
-            "policies/targets/symantec-mail-security/EXCH02.yaml",
-            "--out",
-            &dir.to_string_lossy(),
-            "--engine",
-            "wsfc",
-            "--allow-lossy",
-            "--script",
-            "cmd",
-        ],
-        &[],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let script = std::fs::read_to_string(dir.join("EXCH02/cluster.cmd")).expect("cluster.cmd");
-    std::fs::write(dir.join("EXCH02/run.cmd"), stand_in(&script)).expect("write");
+    clustered_cmd(&dir, "symantec-mail-security", "EXCH02");
     let services = ["SMSMSE", "SAVFMSESpamStatsManager", "BMISFA"];
     for name in services {
         w.service(name, 0, 0, "ok", false);
