@@ -15,21 +15,9 @@ pub fn run(
     diag: &DiagArgs,
 ) -> Outcome {
     let mut sources = SourceMap::new();
-    let stdin = paths.len() == 1 && paths[0] == Path::new("-");
-    if stdin_filename.is_some() && !stdin {
-        return Err(Failure::usage(
-            "--stdin-filename names the policy read from standard input",
-            "give `-` as the path: `amxc check - --stdin-filename app.amx < buffer`",
-        ));
-    }
-    let found = if stdin {
-        check_stdin(
-            &mut sources,
-            stdin_filename.unwrap_or(Path::new("-")),
-            matrix,
-        )
-    } else {
-        check_paths(&mut sources, paths, matrix)
+    let found = match super::failure::stdin_policy(paths, stdin_filename, "check")? {
+        Some(name) => check_stdin(&mut sources, name, matrix),
+        None => check_paths(&mut sources, paths, matrix),
     };
     let mut report = match found {
         Ok(r) => r,

@@ -69,3 +69,21 @@ impl miette::Diagnostic for Failure {
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display + 'a>)
     }
 }
+
+/// The policy a command reads from standard input: `Some(name)` when the paths are `-` (the
+/// name `--stdin-filename` gives, else `-`); `--stdin-filename` without `-` is a usage error.
+pub fn stdin_policy<'a>(
+    paths: &[std::path::PathBuf],
+    stdin_filename: Option<&'a std::path::Path>,
+    command: &str,
+) -> Result<Option<&'a std::path::Path>, Failure> {
+    let stdin = paths.len() == 1 && paths[0] == std::path::Path::new("-");
+    match (stdin, stdin_filename) {
+        (true, name) => Ok(Some(name.unwrap_or(std::path::Path::new("-")))),
+        (false, None) => Ok(None),
+        (false, Some(_)) => Err(Failure::usage(
+            "--stdin-filename names the policy read from standard input",
+            format!("give `-` as the path: `amxc {command} - --stdin-filename app.amx < buffer`"),
+        )),
+    }
+}

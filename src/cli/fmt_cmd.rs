@@ -47,15 +47,8 @@ pub fn run(
     stdin_filename: Option<&Path>,
     diag: &DiagArgs,
 ) -> Outcome {
-    let stdin = paths.len() == 1 && paths[0] == Path::new("-");
-    if stdin {
-        return run_stdin(stdin_filename.unwrap_or(Path::new("-")), check, diag);
-    }
-    if stdin_filename.is_some() {
-        return Err(Failure::usage(
-            "--stdin-filename names the policy read from standard input",
-            "give `-` as the path: `amxc fmt - --stdin-filename app.amx < buffer`",
-        ));
+    if let Some(name) = super::failure::stdin_policy(paths, stdin_filename, "fmt")? {
+        return run_stdin(name, check, diag);
     }
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]

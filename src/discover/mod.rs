@@ -50,6 +50,7 @@ fn inclusions(policy: &Policy, x64: bool) -> Vec<(String, Option<Pattern>)> {
                 text: "x64".to_string(),
                 version: None,
                 ladder: None,
+                rank: None,
             },
         );
     }

@@ -69,20 +69,27 @@ pub fn read(sources: &mut SourceMap, path: &Path, limit: usize) -> Result<FileId
                 .get_ref()
                 .and_then(|i| i.downcast_ref::<super::files::TooLarge>())
             {
-                let id = sources.add(name, String::new());
-                return Err(ReadError::Invalid(Box::new(
-                    Diagnostic::new(
-                        codes::TOO_LARGE,
-                        format!("file is {} bytes, more than the limit of {limit}", big.size),
-                    )
-                    .at(id, Span::new(0, 0), "this file")
-                    .with_help("split it; an input this large is almost certainly a mistake"),
-                )));
+                return Err(too_large(
+                    sources,
+                    name,
+                    format!("file is {} bytes, more than the limit of {limit}", big.size),
+                    "this file",
+                ));
             }
             return Err(ReadError::Io(path.to_path_buf(), e));
         }
     };
     add_bytes(sources, name, bytes)
+}
+
+/// The refusal of an input over its limit (TOO_LARGE), at the start of an empty file `name`.
+fn too_large(sources: &mut SourceMap, name: String, message: String, what: &str) -> ReadError {
+    let id = sources.add(name, String::new());
+    ReadError::Invalid(Box::new(
+        Diagnostic::new(codes::TOO_LARGE, message)
+            .at(id, Span::new(0, 0), what)
+            .with_help("split it; an input this large is almost certainly a mistake"),
+    ))
 }
 
 /// Standard input, at most `limit` bytes, added to `sources` under `name` (where the text
@@ -104,15 +111,12 @@ pub fn read_stdin(sources: &mut SourceMap, name: &Path, limit: usize) -> Result<
         return Err(ReadError::Io(PathBuf::from("<stdin>"), e));
     }
     if bytes.len() > limit {
-        let id = sources.add(shown, String::new());
-        return Err(ReadError::Invalid(Box::new(
-            Diagnostic::new(
-                codes::TOO_LARGE,
-                format!("standard input is more than the limit of {limit} bytes"),
-            )
-            .at(id, Span::new(0, 0), "this input")
-            .with_help("split it; an input this large is almost certainly a mistake"),
-        )));
+        return Err(too_large(
+            sources,
+            shown,
+            format!("standard input is more than the limit of {limit} bytes"),
+            "this input",
+        ));
     }
     add_bytes(sources, shown, bytes)
 }

@@ -214,6 +214,16 @@ pub fn wow64_key(key: &str) -> Option<String> {
     Some(out.join("\\"))
 }
 
+/// Whether a key names the 32-bit view itself: `HKLM\SOFTWARE\Wow6432Node\…` (any case, either
+/// spelling of the hive).
+pub fn names_wow6432node(key: &str) -> bool {
+    let segs: Vec<&str> = key.split('\\').collect();
+    segs.len() > 2
+        && crate::filters::short_hive(segs[0]) == Some("HKLM")
+        && segs[1].eq_ignore_ascii_case("software")
+        && segs[2].eq_ignore_ascii_case("wow6432node")
+}
+
 /// A key as a 32-bit program names it (`HKLM\SOFTWARE\Wow6432Node\X` → `HKLM\SOFTWARE\X`), and
 /// whether it was in the 32-bit view.
 pub fn without_wow6432node(key: &str) -> (String, bool) {

@@ -34,7 +34,7 @@ pub fn eval(c: &Condition, env: &Env) -> bool {
             };
             // a version dimension with labels: by place in its values
             if actual.ladder.is_some() {
-                return match (actual.rank_of(&actual.text), actual.rank_of(&value.text)) {
+                return match (actual.rank, actual.rank_of(&value.text)) {
                     (Some(a), Some(v)) => op.holds(a.cmp(&v)),
                     _ => false,
                 };

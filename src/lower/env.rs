@@ -12,23 +12,16 @@ pub struct DimVal {
     pub text: String,
     /// Set for `version` dimensions.
     pub version: Option<Version>,
-    /// A version dimension with labels: its values in order (`Dimension::ladder`).
-    pub ladder: Option<std::sync::Arc<[String]>>,
+    /// A version dimension with labels: its values in order (`Dimension::ladder`), and this
+    /// value's place among them, by which conditions compare it.
+    pub ladder: Option<std::sync::Arc<[crate::matrix::DimValue]>>,
+    pub rank: Option<usize>,
 }
 
 impl DimVal {
-    /// The place of `text` on this value's ladder (by name, or by version), if it has one.
+    /// The place of `text` on this value's ladder, if it has one.
     pub fn rank_of(&self, text: &str) -> Option<usize> {
-        let ladder = self.ladder.as_ref()?;
-        ladder
-            .iter()
-            .position(|x| x.eq_ignore_ascii_case(text.trim()))
-            .or_else(|| {
-                let v = Version::parse(text)?;
-                ladder
-                    .iter()
-                    .position(|x| Version::parse(x).as_ref() == Some(&v))
-            })
+        crate::matrix::version_index(self.ladder.as_deref()?, text)
     }
 }
 
@@ -43,6 +36,7 @@ impl DimVal {
                 DimKind::Enum => None,
             },
             ladder: d.ladder.clone(),
+            rank: d.ladder.as_ref().map(|_| v),
         }
     }
 }
@@ -154,6 +148,10 @@ impl Env {
                 Some((
                     d.name.clone(),
                     DimVal {
+                        rank: d
+                            .ladder
+                            .as_deref()
+                            .and_then(|l| crate::matrix::version_index(l, &text)),
                         text,
                         version,
                         ladder: d.ladder.clone(),
@@ -166,6 +164,7 @@ impl Env {
                 text: os.clone(),
                 version: Version::parse(os),
                 ladder: None,
+                rank: None,
             });
         }
         Env {

@@ -254,7 +254,7 @@ impl Loader {
             } else if kind == DimKind::Version {
                 values.sort_by(|a, b| a.version.cmp(&b.version));
             }
-            let ladder = labelled.then(|| values.iter().map(|v| v.text.clone()).collect());
+            let ladder = labelled.then(|| values.clone().into());
             out.push(Dimension {
                 name: name.to_string(),
                 span: k.span,

@@ -20,7 +20,7 @@ pub enum DimKind {
     Enum,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DimValue {
     pub text: String,
     pub span: Span,
@@ -36,23 +36,26 @@ pub struct Dimension {
     pub values: Vec<DimValue>,
     /// A version dimension with labels (`2008 R2`): its values in order, shared by every
     /// environment, which compares them by their place here.
-    pub ladder: Option<std::sync::Arc<[String]>>,
+    pub ladder: Option<std::sync::Arc<[DimValue]>>,
+}
+
+/// The index of the value written `text` among a version dimension's `values`: by its text (a
+/// label such as `2008 R2`, in any case), else numerically (`6` is `6.0`).
+pub fn version_index(values: &[DimValue], text: &str) -> Option<usize> {
+    values
+        .iter()
+        .position(|x| x.text.eq_ignore_ascii_case(text.trim()))
+        .or_else(|| {
+            let v = Version::parse(text)?;
+            values.iter().position(|x| x.version.as_ref() == Some(&v))
+        })
 }
 
 impl Dimension {
     /// Index of the value written `text` (numerically for version dimensions: `6` is `6.0`).
     pub fn value_index(&self, text: &str) -> Option<usize> {
         match self.kind {
-            DimKind::Version => self
-                .values
-                .iter()
-                .position(|x| x.text.eq_ignore_ascii_case(text.trim()))
-                .or_else(|| {
-                    let v = Version::parse(text)?;
-                    self.values
-                        .iter()
-                        .position(|x| x.version.as_ref() == Some(&v))
-                }),
+            DimKind::Version => version_index(&self.values, text),
             DimKind::Enum => self.values.iter().position(|x| x.text == text).or_else(|| {
                 self.values
                     .iter()

@@ -92,9 +92,8 @@ fn parse_once(file: FileId, text: &str) -> Result<Staged<Policy>, Diagnostic> {
         Err(e) => {
             // the first error in the text: the outline's, or a body's before it
             let d = expected::to_diagnostic(file, &outline, &e);
-            let start = |d: &Diagnostic| d.primary.as_ref().map_or(0, |p| p.span.start);
             return fail(match body_error {
-                Some(b) if start(&b) < start(&d) => b,
+                Some(b) if start_of(&b) < start_of(&d) => b,
                 _ => d,
             });
         }

@@ -559,30 +559,30 @@ fn wow64_keys_on_x86(
     let named: Vec<_> = items
         .iter()
         .filter(|d| {
-            crate::lower::pattern_kind(&d.item.value) == crate::ast::FilterKind::Registry && {
-                let text = &d.item.value.pattern().value;
-                let segs: Vec<&str> = text.split('\\').collect();
-                segs.len() > 2
-                    && crate::filters::short_hive(segs[0]) == Some("HKLM")
-                    && segs[1].eq_ignore_ascii_case("software")
-                    && segs[2].eq_ignore_ascii_case("wow6432node")
-            }
+            crate::lower::pattern_kind(&d.item.value) == crate::ast::FilterKind::Registry
+                && crate::engine::windows::names_wow6432node(&d.item.value.pattern().value)
         })
         .collect();
     if named.is_empty() {
         return;
     }
-    for d in named {
-        let members: Vec<usize> = (0..total)
-            .filter(|&i| {
-                let env = env_of(i);
-                !env.is_x64()
-                    && d.exception.is_none_or(|k| {
-                        crate::lower::exception_applies(&policy.exceptions[k as usize], &env)
-                    })
-                    && crate::lower::holds(d.item.when.as_deref(), &env)
-            })
-            .collect();
+    // each configuration's environment built once, for every such rule
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); named.len()];
+    for i in 0..total {
+        let env = env_of(i);
+        if env.is_x64() {
+            continue;
+        }
+        for (k, d) in named.iter().enumerate() {
+            let applies = d.exception.is_none_or(|e| {
+                crate::lower::exception_applies(&policy.exceptions[e as usize], &env)
+            });
+            if applies && crate::lower::holds(d.item.when.as_deref(), &env) {
+                members[k].push(i);
+            }
+        }
+    }
+    for (d, members) in named.into_iter().zip(members) {
         if members.is_empty() {
             continue;
         }
