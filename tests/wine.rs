@@ -263,6 +263,18 @@ fn policy(services: &str) -> String {
     )
 }
 
+/// Run a role script (`C:\<rel>`) that must succeed, from a cleared event log, and hold each
+/// service's state after it; the events it caused.
+fn run_to_states(w: &Wine, rel: &str, states: &[(&str, &str)]) -> Vec<String> {
+    w.clear_events();
+    let (code, text, _) = w.run(rel);
+    assert_eq!(code, 0, "{text}");
+    for (name, state) in states {
+        assert_eq!(w.state(name), *state, "{name} after {rel}:\n{text}");
+    }
+    w.events()
+}
+
 /// Where `a` comes before `b` in the log.
 fn before(events: &[String], a: &str, b: &str) -> bool {
     let pos = |e: &str| events.iter().position(|x| x == e);
@@ -293,19 +305,17 @@ fn the_cmd_scripts_do_what_the_policy_says_when_they_run() {
     }
 
     // becoming passive: Web then Db stopped (reverse order), then Backup started; Dtc untouched
-    w.clear_events();
-    let (code, text, _) = w.run(&format!("{out}/stop.cmd"));
-    assert_eq!(code, 0, "{text}");
-    for (name, state) in [
-        ("Web", "STOPPED"),
-        ("Db", "STOPPED"),
-        ("Backup", "RUNNING"),
-        ("Dtc", "RUNNING"),
-    ] {
-        assert_eq!(w.state(name), state, "{name} after stop.cmd:\n{text}");
-        checks += 1;
-    }
-    let ev = w.events();
+    let ev = run_to_states(
+        &w,
+        &format!("{out}/stop.cmd"),
+        &[
+            ("Web", "STOPPED"),
+            ("Db", "STOPPED"),
+            ("Backup", "RUNNING"),
+            ("Dtc", "RUNNING"),
+        ],
+    );
+    checks += 4;
     assert!(before(&ev, "stopped Web", "stop-requested Db"), "{ev:?}");
     assert!(before(&ev, "stopped Db", "starting Backup"), "{ev:?}");
     assert!(
@@ -315,19 +325,17 @@ fn the_cmd_scripts_do_what_the_policy_says_when_they_run() {
     checks += 3;
 
     // becoming active: Backup stopped first, then Db and Web started in order; Dtc untouched
-    w.clear_events();
-    let (code, text, _) = w.run(&format!("{out}/start.cmd"));
-    assert_eq!(code, 0, "{text}");
-    for (name, state) in [
-        ("Backup", "STOPPED"),
-        ("Db", "RUNNING"),
-        ("Web", "RUNNING"),
-        ("Dtc", "RUNNING"),
-    ] {
-        assert_eq!(w.state(name), state, "{name} after start.cmd:\n{text}");
-        checks += 1;
-    }
-    let ev = w.events();
+    let ev = run_to_states(
+        &w,
+        &format!("{out}/start.cmd"),
+        &[
+            ("Backup", "STOPPED"),
+            ("Db", "RUNNING"),
+            ("Web", "RUNNING"),
+            ("Dtc", "RUNNING"),
+        ],
+    );
+    checks += 4;
     assert!(before(&ev, "stopped Backup", "starting Db"), "{ev:?}");
     assert!(before(&ev, "running Db", "starting Web"), "{ev:?}");
     assert!(
@@ -752,23 +760,12 @@ fn cluster(w: &Wine) -> usize {
     checks
 }
 
+/// The files named `name` (in any case) under `dir`, as amxc walks folders.
 fn walk_for(dir: &Path, name: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            match std::fs::symlink_metadata(&p) {
-                Ok(m) if m.is_dir() => stack.push(p),
-                _ if e.file_name().eq_ignore_ascii_case(name) => found.push(p),
-                _ => {}
-            }
-        }
-    }
-    found
+    amxc::driver::files::walk(dir, None, &|p: &Path| {
+        p.file_name().is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+    .expect("walk")
 }
 
 /// Every shipped policy's `start.cmd` and `stop.cmd` for every shipped server, run against
