@@ -27,12 +27,29 @@ fn discover(extra: &[&str]) -> (i32, String, String) {
         &f("listing.txt"),
         "--services",
         &f("sc.txt"),
+        "--volumes",
+        &f("mountvol.txt"),
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     args.extend(extra.iter().map(|s| s.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    crate::support::run_amxc(&args, &[])
+}
+
+/// `amxc discover` of a module named `contoso` at release 2021-06-15 from one trace, with `extra`.
+fn discover_trace(trace: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "discover",
+        "--name",
+        "contoso",
+        "--release",
+        "2021-06-15",
+        "--procmon",
+        trace,
+    ];
+    args.extend_from_slice(extra);
     crate::support::run_amxc(&args, &[])
 }
 
@@ -102,9 +119,13 @@ fn the_proposal_checks_clean_and_replicates_what_the_service_wrote() {
         "settings.xml",
         "Schedules\\daily.xml",
         "Schedules\\weekly.xml",
+        "Audit\\audit.log",
+        "Audit\\audit.log.1",
+        "Audit\\audit.log.2",
     ]
     .iter()
     .map(|f| format!("C:\\Program Files (x86)\\Contoso\\Backup\\{f}"))
+    .chain(["C:\\ContosoArchive\\Archive\\a2.cab".to_string()])
     .chain(["HKLM\\SOFTWARE\\Wow6432Node\\Contoso\\Backup\\Settings".to_string()])
     .collect();
     let system = [
@@ -236,20 +257,8 @@ fn names_the_language_would_read_as_wildcards_or_variables_are_left_out_and_ansi
         "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\%SystemRoot%]\r\n\"A\"=\"1\"\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\*]\r\n\"B\"=\"1\"\r\n",
     )
     .expect("reg");
-    let (code, policy, err) = crate::support::run_amxc(
-        &[
-            "discover",
-            "--name",
-            "contoso",
-            "--release",
-            "2021-06-15",
-            "--procmon",
-            &trace.to_string_lossy(),
-            "--reg",
-            &reg.to_string_lossy(),
-        ],
-        &[],
-    );
+    let (code, policy, err) =
+        discover_trace(&trace.to_string_lossy(), &["--reg", &reg.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");
     // every row read, the ANSI one decoded into a rule
     assert!(policy.contains("Caf\u{e9}"), "{policy}\n{err}");
@@ -309,19 +318,9 @@ fn rename_targets_short_names_and_volume_paths_are_read_as_the_files_they_are() 
         "C:\\Program Files\\Other\\x.ini\r\nC:\\Program Files (x86)\\Contoso\\Backup\\cbsvc.ini\r\nD:\\Catalog\\set0.db\r\nD:\\Catalog\\set1.db\r\nD:\\Catalog\\set2.db\r\nD:\\Catalog\\set3.db\r\n",
     )
     .expect("listing");
-    let (code, policy, err) = crate::support::run_amxc(
-        &[
-            "discover",
-            "--name",
-            "contoso",
-            "--release",
-            "2021-06-15",
-            "--procmon",
-            &trace.to_string_lossy(),
-            "--listing",
-            &listing.to_string_lossy(),
-        ],
-        &[],
+    let (code, policy, err) = discover_trace(
+        &trace.to_string_lossy(),
+        &["--listing", &listing.to_string_lossy()],
     );
     assert_eq!(code, 0, "{err}");
     // the short name resolved through the listing, the volume mapped to D:, the rotated log
@@ -330,8 +329,60 @@ fn rename_targets_short_names_and_volume_paths_are_read_as_the_files_they_are() 
     assert!(!policy.contains("PROGRA~2"), "{policy}");
     assert!(policy.contains("'D:\\Catalog\\**'"), "{policy}");
     assert!(!policy.contains("HarddiskVolume"), "{policy}");
+    // the log and its rotated copies, not the one copy seen
     assert!(
-        policy.contains("cb.log.1") || policy.contains("Logs\\**"),
+        policy.contains("files include 'C:\\Contoso\\Logs\\*.log*' as log"),
+        "{policy}"
+    );
+}
+
+#[test]
+fn a_volume_mounted_in_a_folder_is_found_through_mountvol_or_the_device_map() {
+    let dir = tempfile::tempdir().expect("temp");
+    let f = |n: &str| format!("{DIR}/{n}");
+    let trace = f("trace.csv");
+    let base = ["--process", "ContosoBackup.exe"];
+    // without what the volumes are, the archive is left out and the reason says what to give
+    let (code, policy, err) = discover_trace(&trace, &base);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !policy.contains("files include 'C:\\ContosoArchive"),
+        "{policy}"
+    );
+    assert!(
+        policy
+            .lines()
+            .any(|l| l.contains("HarddiskVolume5") && l.contains("--volumes")),
+        "{policy}"
+    );
+    // the device map alone names the folder, no listing needed
+    let map = dir.path().join("devices.txt");
+    std::fs::write(
+        &map,
+        "C:\t\\Device\\HarddiskVolume2\r\nC:\\ContosoArchive\t\\Device\\HarddiskVolume5\r\n",
+    )
+    .expect("map");
+    let mut args = base.to_vec();
+    let m = map.to_string_lossy().into_owned();
+    args.extend(["--volumes", &m]);
+    let (code, policy, err) = discover_trace(&trace, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        policy.contains("files include 'C:\\ContosoArchive\\Archive\\**' as data"),
+        "{policy}"
+    );
+    // mountvol names no device: its folder mount point is where the listing has the files
+    let listing = f("listing.txt");
+    let mountvol = f("mountvol.txt");
+    let mut args = base.to_vec();
+    args.extend(["--volumes", &mountvol]);
+    let (_, without_listing, _) = discover_trace(&trace, &args);
+    assert!(!without_listing.contains("files include 'C:\\ContosoArchive"));
+    args.extend(["--listing", &listing]);
+    let (code, policy, err) = discover_trace(&trace, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        policy.contains("files include 'C:\\ContosoArchive\\Archive\\**' as data"),
         "{policy}"
     );
 }

@@ -424,6 +424,9 @@ pub struct DiscoverArgs {
     /// `dir /s /b` listings of the server (UTF-16, UTF-8 or Windows-1252).
     #[arg(long = "listing", value_name = "FILE")]
     pub listing: Vec<PathBuf>,
+    /// Which folder each volume is: `mountvol` output, or a device map (`D:  \Device\HarddiskVolume3` per line), for Process Monitor's `\Device\HarddiskVolumeN\…` paths.
+    #[arg(long = "volumes", value_name = "FILE")]
+    pub volumes: Vec<PathBuf>,
     /// `sc qc NAME` / `sc queryex` output.
     #[arg(long = "services", value_name = "FILE")]
     pub services: Vec<PathBuf>,

@@ -67,7 +67,11 @@ pub fn run(i: DiscoverArgs) -> Outcome {
         ev.read_services(p, &read(p)?);
         sources.push(format!("{} (sc)", name(p)));
     }
-    // volume paths and 8.3 short names, resolved through the listing
+    for p in &i.volumes {
+        ev.read_volumes(p, &read(p)?);
+        sources.push(format!("{} (volumes)", name(p)));
+    }
+    // volume paths and 8.3 short names, resolved through the volumes and the listing
     ev.resolve_paths();
     let existing = match &i.policy {
         Some(p) => {

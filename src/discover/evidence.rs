@@ -33,6 +33,8 @@ pub struct Evidence {
     pub keys: BTreeMap<String, Seen>,
     /// Files the listings say exist.
     pub listed: Vec<String>,
+    /// Which folder each volume is (`mountvol`, a device map).
+    pub volumes: super::volumes::Volumes,
     /// Events of processes that were not asked for: their count, by process.
     pub other_processes: BTreeMap<String, u64>,
     /// Events dropped because they failed (`Result` other than SUCCESS).
@@ -197,6 +199,15 @@ impl Evidence {
                     self.listed.push(l.to_string());
                 }
             }
+            Err(why) => bad(&mut self.malformed, &name, 1, why),
+        }
+    }
+
+    /// `mountvol` output or a device map (see `volumes.rs`).
+    pub fn read_volumes(&mut self, path: &Path, bytes: &[u8]) {
+        let name = file_name(path);
+        match crate::encoding::decode(bytes) {
+            Ok(text) => self.volumes.read(&name, &text, &mut self.malformed),
             Err(why) => bad(&mut self.malformed, &name, 1, why),
         }
     }

@@ -6,6 +6,7 @@
 pub mod evidence;
 pub mod propose;
 pub mod resolve;
+pub mod volumes;
 
 pub use evidence::Evidence;
 pub use propose::{policy_text, propose, Proposal};

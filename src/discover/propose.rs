@@ -134,13 +134,29 @@ fn extension(path: &str) -> Option<String> {
         .map(|i| l[i + 1..].to_ascii_lowercase())
 }
 
+/// A rotated copy's name (`cb.log.1`, `cb.log.old`, `cb.log.bak`): the name it was rotated
+/// from (`cb.log`) and that name's extension (`log`). Rotation keeps the extension and adds a
+/// number or `old`/`bak` after it; a name whose own extension is a number is not one.
+fn rotated(name: &str) -> Option<(&str, String)> {
+    let (base, suffix) = name.rsplit_once('.')?;
+    let rotation =
+        (!suffix.is_empty() && suffix.len() <= 3 && suffix.chars().all(|c| c.is_ascii_digit()))
+            || suffix.eq_ignore_ascii_case("old")
+            || suffix.eq_ignore_ascii_case("bak");
+    let (stem, ext) = base.rsplit_once('.')?;
+    (rotation
+        && !stem.is_empty()
+        && !ext.is_empty()
+        && ext.chars().any(|c| c.is_ascii_alphabetic()))
+    .then(|| (base, ext.to_ascii_lowercase()))
+}
+
 fn class_of(path: &str) -> &'static str {
     let lower = path.to_ascii_lowercase();
-    if lower.split('\\').any(|s| s == "log" || s == "logs")
-        || extension(path).as_deref() == Some("log")
-    {
+    let ext = rotated(leaf(path)).map_or_else(|| extension(path), |(_, e)| Some(e));
+    if lower.split('\\').any(|s| s == "log" || s == "logs") || ext.as_deref() == Some("log") {
         "log"
-    } else if extension(path).is_some_and(|e| CONFIG_EXTENSIONS.contains(&e.as_str())) {
+    } else if ext.is_some_and(|e| CONFIG_EXTENSIONS.contains(&e.as_str())) {
         "config"
     } else {
         "data"
@@ -183,10 +199,52 @@ fn not_literal(location: &str) -> Option<String> {
     None
 }
 
+/// The engine's vetoed and dangerous file locations on a server with system drive C:, built
+/// once for a proposal and looked up by the drive a path is on (a path costs the few
+/// locations on its drive, not the engine's whole list for every drive).
+struct Unfit {
+    by_drive: std::collections::HashMap<String, Vec<(crate::filters::Pattern, String)>>,
+}
+
+impl Unfit {
+    fn new() -> Unfit {
+        let engine = crate::engine::Neverfail;
+        let mut by_drive: std::collections::HashMap<String, Vec<_>> = Default::default();
+        let vetoed = engine
+            .vetoed_roots("C:")
+            .into_iter()
+            .map(|v| (v.root, format!("{} (the HA product vetoes it)", v.why)));
+        let dangerous = engine
+            .dangerous("C:")
+            .into_iter()
+            .map(|d| (d.root, d.why.to_string()));
+        for (root, why) in vetoed.chain(dangerous) {
+            by_drive
+                .entry(drive_key(&root.display))
+                .or_default()
+                .push((root, why));
+        }
+        Unfit { by_drive }
+    }
+
+    fn why(&self, path: &str) -> Option<String> {
+        let near = self.by_drive.get(&drive_key(path))?;
+        let p = normalize_file(path).ok()?;
+        near.iter()
+            .find(|(root, _)| subset(&p.segs, &root.segs))
+            .map(|(_, why)| why.clone())
+    }
+}
+
+/// `c:` for `C:\…`.
+fn drive_key(path: &str) -> String {
+    path.get(..2).unwrap_or(path).to_ascii_lowercase()
+}
+
 /// Why a file location is not proposed, if it is not.
-fn excluded_file(path: &str) -> Option<String> {
+fn excluded_file(path: &str, unfit: &Unfit) -> Option<String> {
     if path.starts_with("\\Device\\HarddiskVolume") {
-        return Some("a volume without a drive letter in Process Monitor's view, which no listing maps to one drive: give --listing of the server's drives".into());
+        return Some("a volume without a drive letter in Process Monitor's view, which neither the volumes nor the listing map to one folder: give --volumes (mountvol, or the device map) or --listing of the server's drives".into());
     }
     if path.split('\\').any(super::resolve::is_short) {
         return Some("an 8.3 short name that no listing resolves to one long path: give --listing of the folders".into());
@@ -212,19 +270,7 @@ fn excluded_file(path: &str) -> Option<String> {
             return Some(why.into());
         }
     }
-    let p = normalize_file(path).ok()?;
-    let engine = crate::engine::Neverfail;
-    for v in engine.vetoed_roots("C:") {
-        if subset(&p.segs, &v.root.segs) {
-            return Some(format!("{} (the HA product vetoes it)", v.why));
-        }
-    }
-    for d in engine.dangerous("C:") {
-        if subset(&p.segs, &d.root.segs) {
-            return Some(d.why.to_string());
-        }
-    }
-    None
+    unfit.why(path)
 }
 
 fn excluded_key(key: &str) -> Option<String> {
@@ -294,13 +340,14 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     // files: what the application wrote; what it only read or what only exists is evidence for
     // folding, not a rule of its own
     let mut written: Vec<(&String, &Seen)> = Vec::new();
+    let unfit = Unfit::new();
     let mut temps: BTreeMap<String, u64> = BTreeMap::new();
     for (path, seen) in &ev.files {
         if let Some(why) = not_literal(path) {
             leave(path, seen.writes + seen.reads, why);
             continue;
         }
-        if let Some(why) = excluded_file(path) {
+        if let Some(why) = excluded_file(path, &unfit) {
             let root = path.split('\\').take(3).collect::<Vec<_>>().join("\\");
             leave(&root, seen.writes + seen.reads, why);
             continue;
@@ -344,15 +391,19 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             ));
             continue;
         }
+        // by extension, a rotated copy (`cb.log.1`) with the file it was rotated from
         let mut by_ext: BTreeMap<Option<String>, Vec<&(&String, &Seen)>> = BTreeMap::new();
         for f in files {
-            by_ext.entry(extension(f.0)).or_default().push(f);
+            let ext = rotated(leaf(f.0)).map_or_else(|| extension(f.0), |(_, e)| Some(e));
+            by_ext.entry(ext).or_default().push(f);
         }
         for (ext, fs) in by_ext {
             let w: u64 = fs.iter().map(|(_, s)| s.writes).sum();
+            let rotation = fs.iter().any(|(f, _)| rotated(leaf(f)).is_some());
+            let star = if rotation { "*" } else { "" };
             match ext {
                 Some(e) if fs.len() >= 2 => rules.push((
-                    format!("{dir}\\*.{e}"),
+                    format!("{dir}\\*.{e}{star}"),
                     class_of(&format!("{dir}\\x.{e}")),
                     w,
                     fs.len(),
@@ -360,7 +411,12 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
                 )),
                 _ => {
                     for (f, s) in fs {
-                        rules.push(((*f).clone(), class_of(f), s.writes, 1, srcs.clone()));
+                        // a rotated copy alone: the file it was rotated from and its copies
+                        let pattern = match rotated(leaf(f)) {
+                            Some((base, _)) => format!("{}\\{base}*", parent(f)),
+                            None => (*f).clone(),
+                        };
+                        rules.push((pattern, class_of(f), s.writes, 1, srcs.clone()));
                     }
                 }
             }
@@ -431,7 +487,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         });
     }
     for (t, writes) in &temps {
-        if excluded_file(t).is_some() {
+        if excluded_file(t, &unfit).is_some() {
             continue;
         }
         p.rules.push(Rule {
@@ -663,4 +719,22 @@ pub fn policy_text(p: &Proposal) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rotated;
+
+    #[test]
+    fn rotated_copies_are_known_by_a_number_or_old_bak_after_their_extension() {
+        assert_eq!(rotated("cb.log.1"), Some(("cb.log", "log".to_string())));
+        assert_eq!(rotated("cb.LOG.old"), Some(("cb.LOG", "log".to_string())));
+        assert_eq!(
+            rotated("audit.log.bak"),
+            Some(("audit.log", "log".to_string()))
+        );
+        for plain in ["cb.log", "set1.db", "v1.2", "release.2021", "a.1", ".log.1"] {
+            assert_eq!(rotated(plain), None, "{plain}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Paths as Process Monitor writes them, made the paths a policy names, with the listing's
-//! help: a volume without a letter in Process Monitor's view (`\Device\HarddiskVolume3\…`)
-//! is the drive under which the listing has the same path, and an 8.3 short name
+//! and the volume captures' help: a volume without a letter in Process Monitor's view
+//! (`\Device\HarddiskVolume3\…`) is the folder a device map names for it, or else the one
+//! drive or `mountvol` mount point under which the listing has the same path; an 8.3 short name
 //! (`C:\PROGRA~2\Contoso\…`) is the long name whose full path the listing has. What the
 //! listing cannot resolve to exactly one path is left as it is, and left out of the proposal
 //! with the reason.
@@ -110,34 +111,52 @@ fn expand(l: &Listing, path: &str) -> Vec<String> {
         .collect()
 }
 
-/// The drive under which the listing has `tail` (`\Program Files\…`), when exactly one has it.
-fn drive_of(l: &Listing, tail: &str) -> Option<String> {
-    let mut drives: Vec<String> = Vec::new();
-    for d in b'A'..=b'Z' {
-        let p = format!("{}:{tail}", d as char);
-        if l.paths.contains(&p.to_ascii_lowercase()) {
-            drives.push(p);
+/// The drive or mount point under which the listing has `tail` (`\Catalog\…`), when exactly
+/// one has it. A mount point in a folder hides what the drive holds there, so the drive's own
+/// path under it does not count.
+fn drive_of(l: &Listing, mount_points: &[String], tail: &str) -> Option<String> {
+    let mut found: Vec<String> = Vec::new();
+    let roots = (b'A'..=b'Z')
+        .map(|d| format!("{}:", d as char))
+        .chain(mount_points.iter().filter(|m| m.len() > 2).cloned());
+    for root in roots {
+        let p = format!("{root}{tail}");
+        let lower = p.to_ascii_lowercase();
+        let hidden = mount_points.iter().any(|m| {
+            m.len() > 2
+                && !m.eq_ignore_ascii_case(&root)
+                && lower.starts_with(&format!("{}\\", m.to_ascii_lowercase()))
+        });
+        if l.paths.contains(&lower) && !hidden && !found.iter().any(|f| f.eq_ignore_ascii_case(&p))
+        {
+            found.push(p);
         }
     }
-    (drives.len() == 1).then(|| drives.remove(0))
+    (found.len() == 1).then(|| found.remove(0))
 }
 
 impl Evidence {
     /// Rewrite the traced files' paths that the listing resolves (see the module's text).
     pub fn resolve_paths(&mut self) {
-        if self.listed.is_empty() {
+        if self.listed.is_empty() && self.volumes.is_empty() {
             return;
         }
         let l = Listing::new(&self.listed);
         let mut resolved: BTreeMap<String, super::evidence::Seen> = BTreeMap::new();
         for (path, seen) in std::mem::take(&mut self.files) {
             let mut p = path.clone();
-            if let Some(rest) = p
+            if let Some(at) = p
                 .strip_prefix("\\Device\\HarddiskVolume")
-                .and_then(|r| r.find('\\').map(|i| r[i..].to_string()))
+                .and_then(|r| r.find('\\'))
             {
-                if let Some(d) = drive_of(&l, &rest) {
-                    p = d;
+                let cut = "\\Device\\HarddiskVolume".len() + at;
+                let (device, rest) = p.split_at(cut);
+                let mapped = match self.volumes.folder_of(device) {
+                    Some(folder) => Some(format!("{folder}{rest}")),
+                    None => drive_of(&l, &self.volumes.mount_points, rest),
+                };
+                if let Some(m) = mapped {
+                    p = m;
                 }
             }
             if p.split('\\').any(is_short) {
