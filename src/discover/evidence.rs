@@ -3,6 +3,7 @@
 //! reader reports a line it cannot read (file and line) and goes on; none keeps more than a
 //! line of a file it streams.
 
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
@@ -20,10 +21,45 @@ pub struct Malformed {
 pub struct Seen {
     pub writes: u64,
     pub reads: u64,
-    /// Where it was seen: `trace.csv`, `app.reg`, `listing.txt`.
-    pub sources: std::collections::BTreeSet<String>,
+    /// Where it was seen: `trace.csv`, `app.reg`, `listing.txt` (see [`Evidence::names`]).
+    pub sources: Sources,
     /// The line of a `reg export` where the key is first named (0: not from one).
     pub line: usize,
+}
+
+impl Seen {
+    /// What `other` saw of the same path, added to this.
+    pub fn absorb(&mut self, other: Seen) {
+        self.writes += other.writes;
+        self.reads += other.reads;
+        self.sources.extend(&other.sources);
+        if self.line == 0 {
+            self.line = other.line;
+        }
+    }
+}
+
+/// The evidence files a path was seen in, by their number in [`Evidence::source_names`]:
+/// a sorted set that holds one or two inline, so that a path seen once costs no allocation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sources(smallvec::SmallVec<[u32; 2]>);
+
+impl Sources {
+    pub fn insert(&mut self, id: u32) {
+        if let Err(at) = self.0.binary_search(&id) {
+            self.0.insert(at, id);
+        }
+    }
+
+    pub fn extend(&mut self, other: &Sources) {
+        for &id in &other.0 {
+            self.insert(id);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().copied()
+    }
 }
 
 /// Everything read, by path (`C:\…` or `HKLM\…`, as Windows wrote it).
@@ -46,6 +82,8 @@ pub struct Evidence {
     pub reg_values: u64,
     pub csv_bytes: u64,
     pub csv_rows: u64,
+    /// The names of the evidence files, numbered as [`Sources`] counts them.
+    pub source_names: Vec<String>,
 }
 
 /// A service as `sc qc` / `sc queryex` shows it.
@@ -97,6 +135,32 @@ fn short_hive(key: &str) -> String {
 }
 
 impl Evidence {
+    /// The number of an evidence file by its name, given one the first time it is named.
+    fn source(&mut self, name: &str) -> u32 {
+        match self.source_names.iter().position(|n| n == name) {
+            Some(i) => i as u32,
+            None => {
+                self.source_names.push(name.to_string());
+                (self.source_names.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The name of evidence file `id` (of [`Sources`]).
+    pub fn source_name(&self, id: u32) -> &str {
+        &self.source_names[id as usize]
+    }
+
+    /// The names of a set of evidence files, sorted and joined (`a.reg, trace.csv`).
+    pub fn names(&self, sources: &Sources) -> String {
+        let mut names: Vec<&str> = sources
+            .iter()
+            .map(|id| self.source_names[id as usize].as_str())
+            .collect();
+        names.sort_unstable();
+        names.join(", ")
+    }
+
     /// A `reg export` file: "Windows Registry Editor Version 5.00" (UTF-16LE with a byte order
     /// mark) or REGEDIT4 (ANSI); key lines `[HKEY_…\…]`, values `"name"=…` or `@=…`, long values
     /// continued with a trailing `\`.
@@ -135,8 +199,9 @@ impl Evidence {
                 }
                 let k = short_hive(inner);
                 self.reg_keys += 1;
+                let id = self.source(&name);
                 let seen = self.keys.entry(k.clone()).or_default();
-                seen.sources.insert(name.clone());
+                seen.sources.insert(id);
                 if seen.line == 0 {
                     seen.line = i + 1;
                 }
@@ -329,11 +394,15 @@ impl Evidence {
     /// ones; writes counted apart from reads.
     pub fn read_procmon(&mut self, path: &Path, reader: impl BufRead, processes: &[String]) {
         let name = file_name(path);
+        let id = self.source(&name);
         let mut records = Records::new(reader);
-        let Some(header) = records.next_record() else {
-            return bad(&mut self.malformed, &name, 1, "empty file");
+        let header: Vec<String> = match records.next() {
+            Some(Ok(_)) => (0..records.len())
+                .filter_map(|c| records.field(c).map(|h| h.into_owned()))
+                .collect(),
+            Some(Err(e)) => return bad(&mut self.malformed, &name, 1, e),
+            None => return bad(&mut self.malformed, &name, 1, "empty file"),
         };
-        let (header, _) = header;
         let col = |want: &str| {
             header.iter().position(|h| {
                 h.trim_start_matches('\u{feff}')
@@ -350,9 +419,18 @@ impl Evidence {
         let c_detail = col("Detail");
         let wanted =
             |p: &str| processes.is_empty() || processes.iter().any(|w| w.eq_ignore_ascii_case(p));
-        while let Some((row, line)) = records.next_record() {
+        let mut files: FxHashMap<String, Seen> = FxHashMap::default();
+        let mut keys: FxHashMap<String, Seen> = FxHashMap::default();
+        while let Some(line) = records.next() {
+            let line = match line {
+                Ok(line) => line,
+                Err(e) => {
+                    bad(&mut self.malformed, &name, records.line(), e);
+                    break;
+                }
+            };
             self.csv_rows += 1;
-            let get = |c: usize| row.get(c).map(String::as_str);
+            let get = |c: usize| records.field(c);
             let (Some(process), Some(op), Some(p)) = (get(c_proc), get(c_op), get(c_path)) else {
                 bad(
                     &mut self.malformed,
@@ -360,55 +438,71 @@ impl Evidence {
                     line,
                     format!(
                         "{} fields, fewer than the header's {}",
-                        row.len(),
+                        records.len(),
                         header.len()
                     ),
                 );
                 continue;
             };
-            if !wanted(process) {
-                *self.other_processes.entry(process.to_string()).or_default() += 1;
+            if !wanted(&process) {
+                *self
+                    .other_processes
+                    .entry(process.into_owned())
+                    .or_default() += 1;
                 continue;
             }
             if c_result.and_then(get).is_some_and(|r| r != "SUCCESS") {
                 self.failed_events += 1;
                 continue;
             }
-            let detail = c_detail.and_then(get).unwrap_or("");
-            let write = is_write(op, detail);
+            let detail = c_detail.and_then(get).unwrap_or_default();
+            let write = is_write(&op, &detail);
             let registry = op.starts_with("Reg");
             if p.is_empty() {
                 continue;
             }
-            let map = if registry {
-                &mut self.keys
+            // a path seen before costs a hash lookup, not a copy; the paths are put in order
+            // once, at the end
+            let seen = if registry {
+                keys.entry(short_hive(&p)).or_default()
             } else {
-                &mut self.files
+                match files.get_mut(p.as_ref()) {
+                    Some(seen) => seen,
+                    None => files.entry(p.clone().into_owned()).or_default(),
+                }
             };
-            let key = if registry {
-                short_hive(p)
-            } else {
-                p.to_string()
-            };
-            let seen = map.entry(key).or_default();
             if write {
                 seen.writes += 1;
             } else {
                 seen.reads += 1;
             }
-            if !seen.sources.contains(&name) {
-                seen.sources.insert(name.clone());
-            }
+            seen.sources.insert(id);
             // a rename writes its target too (`FileName: …\cb.log.1`: a rotated log)
             if !registry && op == "SetRenameInformationFile" {
-                if let Some(target) = rename_target(detail) {
-                    let t = self.files.entry(target).or_default();
+                if let Some(target) = rename_target(&detail) {
+                    let t = files.entry(target).or_default();
                     t.writes += 1;
-                    t.sources.insert(name.clone());
+                    t.sources.insert(id);
                 }
             }
         }
-        self.csv_bytes += records.bytes;
+        absorb_all(&mut self.files, files);
+        absorb_all(&mut self.keys, keys);
+        self.csv_bytes += records.bytes();
+    }
+}
+
+/// Paths seen in one file, put in order into what was seen before: at once when nothing was
+/// (a sorted list builds the map in one pass), else one by one.
+fn absorb_all(into: &mut BTreeMap<String, Seen>, from: FxHashMap<String, Seen>) {
+    let mut from: Vec<(String, Seen)> = from.into_iter().collect();
+    if into.is_empty() {
+        from.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        *into = from.into_iter().collect();
+        return;
+    }
+    for (path, seen) in from {
+        into.entry(path).or_default().absorb(seen);
     }
 }
 
@@ -460,73 +554,61 @@ pub fn is_write(op: &str, detail: &str) -> bool {
     }
 }
 
-/// CSV records, read a line at a time: `"…"` fields may hold commas, doubled quotes and line
-/// breaks. Each record comes with the line it starts on.
+/// CSV records (the `csv` crate, one record buffer reused): `"…"` fields may hold commas,
+/// doubled quotes and line breaks, and rows may have fewer fields than the header. A field is
+/// text when it is UTF-8, else Windows-1252 (Process Monitor saves in the ANSI code page):
+/// never the silent end of the file.
 struct Records<R> {
-    reader: R,
-    line: usize,
-    bytes: u64,
-    buf: Vec<u8>,
+    csv: csv::Reader<R>,
+    record: csv::ByteRecord,
 }
 
-impl<R: BufRead> Records<R> {
+impl<R: std::io::Read> Records<R> {
     fn new(reader: R) -> Self {
         Records {
-            reader,
-            line: 0,
-            bytes: 0,
-            buf: Vec::new(),
+            // records end at `\n` (the `\r` before it is taken off the last field), so that
+            // each record's position names the line it starts on
+            csv: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_reader(reader),
+            record: csv::ByteRecord::new(),
         }
     }
 
-    fn next_record(&mut self) -> Option<(Vec<String>, usize)> {
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut start = 0;
-        loop {
-            self.buf.clear();
-            // bytes, then text: a line that is not UTF-8 is Windows-1252 (Process Monitor
-            // saves in the ANSI code page), never the silent end of the file
-            let n = self.reader.read_until(b'\n', &mut self.buf).ok()?;
-            if n == 0 {
-                if quoted || !field.is_empty() || !fields.is_empty() {
-                    fields.push(std::mem::take(&mut field));
-                    return Some((fields, start));
-                }
-                return None;
-            }
-            self.bytes += n as u64;
-            self.line += 1;
-            if start == 0 {
-                start = self.line;
-            }
-            let decoded = crate::encoding::utf8_or_1252(&self.buf);
-            let text = if self.line == 1 {
-                decoded.trim_start_matches('\u{feff}')
-            } else {
-                &decoded
-            };
-            let mut chars = text.chars().peekable();
-            while let Some(c) = chars.next() {
-                match (quoted, c) {
-                    (true, '"') if chars.peek() == Some(&'"') => {
-                        field.push('"');
-                        chars.next();
-                    }
-                    (true, '"') => quoted = false,
-                    (true, c) => field.push(c),
-                    (false, '"') => quoted = true,
-                    (false, ',') => fields.push(std::mem::take(&mut field)),
-                    (false, '\r' | '\n') => {}
-                    (false, c) => field.push(c),
-                }
-            }
-            if !quoted {
-                fields.push(field);
-                return Some((fields, start));
-            }
+    /// The next record, and the line it starts on; `Err` when the file cannot be read.
+    fn next(&mut self) -> Option<Result<usize, String>> {
+        match self.csv.read_byte_record(&mut self.record) {
+            Ok(true) => Some(Ok(self.record.position().map_or(0, |p| p.line() as usize))),
+            Ok(false) => None,
+            Err(e) => Some(Err(format!("cannot be read on: {e}"))),
         }
+    }
+
+    /// Field `c` of the current record, as text; the first field of the file without its byte
+    /// order mark.
+    fn field(&self, c: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let mut bytes = self.record.get(c)?;
+        if c + 1 == self.record.len() {
+            bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        }
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        Some(crate::encoding::utf8_or_1252(bytes))
+    }
+
+    fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    /// The line the reader is at.
+    fn line(&self) -> usize {
+        self.csv.position().line() as usize
+    }
+
+    /// Bytes read.
+    fn bytes(&self) -> u64 {
+        self.csv.position().byte()
     }
 }
 
@@ -536,21 +618,23 @@ mod tests {
 
     #[test]
     fn csv_fields_may_hold_commas_quotes_and_line_breaks() {
-        let text = "\u{feff}\"A\",\"B\"\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"two\r\nlines\",z\r\n";
-        let mut r = Records::new(text.as_bytes());
-        assert_eq!(
-            r.next_record().map(|r| r.0),
-            Some(vec!["A".to_string(), "B".to_string()])
-        );
-        assert_eq!(
-            r.next_record(),
-            Some((vec!["x, y".to_string(), "say \"hi\"".to_string()], 2))
-        );
+        let text = b"\xef\xbb\xbf\"A\",\"B\"\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"two\r\nlines\",z\r\n\"Caf\xe9\",last";
+        let mut r = Records::new(&text[..]);
+        let mut next = || {
+            let line = r.next()?.ok()?;
+            let fields: Vec<String> = (0..r.len())
+                .filter_map(|c| r.field(c).map(|f| f.into_owned()))
+                .collect();
+            Some((fields, line))
+        };
+        let v = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // the byte order mark is not the first header's
+        assert_eq!(next(), Some((v(&["A", "B"]), 1)));
+        assert_eq!(next(), Some((v(&["x, y", "say \"hi\""]), 2)));
         // a line break inside quotes is the field's, as written
-        assert_eq!(
-            r.next_record(),
-            Some((vec!["two\r\nlines".to_string(), "z".to_string()], 3))
-        );
-        assert_eq!(r.next_record(), None);
+        assert_eq!(next(), Some((v(&["two\r\nlines", "z"]), 3)));
+        // a field that is not UTF-8 is Windows-1252; the last line needs no line break
+        assert_eq!(next(), Some((v(&["Caf\u{e9}", "last"]), 5)));
+        assert_eq!(next(), None);
     }
 }

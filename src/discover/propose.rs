@@ -10,9 +10,10 @@
 //! - a folder named like temporary storage (`temp`, `tmp`, `cache`, `scratch`, `spool`) is
 //!   proposed as unprotected, never replicated.
 
-use super::evidence::{Evidence, Seen};
+use super::evidence::{Evidence, Seen, Sources};
 use crate::engine::Engine;
-use crate::filters::{normalize_file, subset};
+use crate::filters::{normalize_file, subset, Trie};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -163,13 +164,17 @@ fn class_of(path: &str) -> &'static str {
     }
 }
 
-/// The temporary folder a path is in, if any.
+/// The temporary folder a path is in, if any: the path up to the first name that is one.
 fn temp_folder(path: &str) -> Option<String> {
-    let segs: Vec<&str> = path.split('\\').collect();
-    let i = segs
-        .iter()
-        .position(|s| TEMP_NAMES.contains(&s.to_ascii_lowercase().as_str()))?;
-    (i > 0).then(|| segs[..=i].join("\\"))
+    let mut end = 0;
+    for (i, seg) in path.split('\\').enumerate() {
+        end += seg.len();
+        if TEMP_NAMES.iter().any(|t| seg.eq_ignore_ascii_case(t)) {
+            return (i > 0).then(|| path[..end].to_string());
+        }
+        end += 1;
+    }
+    None
 }
 
 fn count(n: u64, what: &str) -> String {
@@ -200,16 +205,16 @@ fn not_literal(location: &str) -> Option<String> {
 }
 
 /// The engine's vetoed and dangerous file locations on a server with system drive C:, built
-/// once for a proposal and looked up by the drive a path is on (a path costs the few
-/// locations on its drive, not the engine's whole list for every drive).
+/// once for a proposal into a trie that a path walks segment by segment (no pattern is built
+/// for the path, and it meets only the locations on its way).
 struct Unfit {
-    by_drive: std::collections::HashMap<String, Vec<(crate::filters::Pattern, String)>>,
+    roots: Trie,
+    why: Vec<String>,
 }
 
 impl Unfit {
     fn new() -> Unfit {
         let engine = crate::engine::Neverfail;
-        let mut by_drive: std::collections::HashMap<String, Vec<_>> = Default::default();
         let vetoed = engine
             .vetoed_roots("C:")
             .into_iter()
@@ -218,27 +223,54 @@ impl Unfit {
             .dangerous("C:")
             .into_iter()
             .map(|d| (d.root, d.why.to_string()));
+        let mut unfit = Unfit {
+            roots: Trie::new(),
+            why: Vec::new(),
+        };
         for (root, why) in vetoed.chain(dangerous) {
-            by_drive
-                .entry(drive_key(&root.display))
-                .or_default()
-                .push((root, why));
+            unfit.roots.insert(&root.segs, unfit.why.len());
+            unfit.why.push(why);
         }
-        Unfit { by_drive }
+        unfit
     }
 
+    /// Why a literal path lies in a vetoed or dangerous location, the first such location the
+    /// engine lists.
     fn why(&self, path: &str) -> Option<String> {
-        let near = self.by_drive.get(&drive_key(path))?;
-        let p = normalize_file(path).ok()?;
-        near.iter()
-            .find(|(root, _)| subset(&p.segs, &root.segs))
-            .map(|(_, why)| why.clone())
+        let lower = path.to_lowercase();
+        let segs: Vec<&str> = lower.trim_end_matches('\\').split('\\').collect();
+        let mut first: Option<usize> = None;
+        self.roots.matching(&segs, |id| {
+            first = Some(first.map_or(id, |f| f.min(id)));
+            false
+        });
+        first.map(|i| self.why[i].clone())
     }
 }
 
-/// `c:` for `C:\…`.
-fn drive_key(path: &str) -> String {
-    path.get(..2).unwrap_or(path).to_ascii_lowercase()
+/// Where a file the evidence names lies, for a proposal.
+enum Place {
+    /// No pattern means this path alone, and why.
+    NotLiteral(String),
+    /// In a location not proposed (its first folders name it), and why.
+    Unfit(String),
+    /// In a temporary folder (the folder).
+    Temp(String),
+    /// The application's own.
+    Own,
+}
+
+fn place_of(path: &str, unfit: &Unfit) -> Place {
+    if let Some(why) = not_literal(path) {
+        return Place::NotLiteral(why);
+    }
+    if let Some(why) = excluded_file(path, unfit) {
+        return Place::Unfit(why);
+    }
+    match temp_folder(path) {
+        Some(t) => Place::Temp(t),
+        None => Place::Own,
+    }
 }
 
 /// Why a file location is not proposed, if it is not.
@@ -342,22 +374,22 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     let mut written: Vec<(&String, &Seen)> = Vec::new();
     let unfit = Unfit::new();
     let mut temps: BTreeMap<String, u64> = BTreeMap::new();
-    for (path, seen) in &ev.files {
-        if let Some(why) = not_literal(path) {
-            leave(path, seen.writes + seen.reads, why);
-            continue;
-        }
-        if let Some(why) = excluded_file(path, &unfit) {
-            let root = path.split('\\').take(3).collect::<Vec<_>>().join("\\");
-            leave(&root, seen.writes + seen.reads, why);
-            continue;
-        }
-        if let Some(t) = temp_folder(path) {
-            *temps.entry(t).or_default() += seen.writes;
-            continue;
-        }
-        if seen.writes > 0 {
-            written.push((path, seen));
+    // each path on its own (on every core), then taken in order
+    let places: Vec<Place> = ev
+        .files
+        .par_iter()
+        .map(|(path, _)| place_of(path, &unfit))
+        .collect();
+    for ((path, seen), place) in ev.files.iter().zip(places) {
+        match place {
+            Place::NotLiteral(why) => leave(path, seen.writes + seen.reads, why),
+            Place::Unfit(why) => {
+                let root = path.split('\\').take(3).collect::<Vec<_>>().join("\\");
+                leave(&root, seen.writes + seen.reads, why);
+            }
+            Place::Temp(t) => *temps.entry(t).or_default() += seen.writes,
+            Place::Own if seen.writes > 0 => written.push((path, seen)),
+            Place::Own => {}
         }
     }
     p.bits32 = written
@@ -368,19 +400,18 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
                 .starts_with("hklm\\software\\wow6432node\\")
         });
     // per folder
-    let mut by_dir: BTreeMap<String, Vec<(&String, &Seen)>> = BTreeMap::new();
+    let mut by_dir: BTreeMap<&str, Vec<(&String, &Seen)>> = BTreeMap::new();
     for (f, s) in &written {
-        by_dir
-            .entry(parent(f).to_string())
-            .or_default()
-            .push((f, s));
+        by_dir.entry(parent(f)).or_default().push((f, s));
     }
     let mut rules: Vec<(String, &'static str, u64, usize, String)> = Vec::new(); // pattern, class, writes, files, sources
     for (dir, files) in &by_dir {
         let writes: u64 = files.iter().map(|(_, s)| s.writes).sum();
-        let srcs: std::collections::BTreeSet<&String> =
-            files.iter().flat_map(|(_, s)| s.sources.iter()).collect();
-        let srcs = srcs.into_iter().cloned().collect::<Vec<_>>().join(", ");
+        let mut all = Sources::default();
+        for (_, s) in files {
+            all.extend(&s.sources);
+        }
+        let srcs = ev.names(&all);
         if files.len() >= FOLD_FILES {
             rules.push((
                 format!("{dir}\\**"),
@@ -425,15 +456,24 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     // nothing wider than the evidence, and nothing covered twice
     let pats: Vec<Option<crate::filters::Pattern>> =
         rules.iter().map(|r| normalize_file(&r.0).ok()).collect();
+    let mut trie = Trie::new();
+    for (i, p) in pats.iter().enumerate() {
+        if let Some(p) = p {
+            trie.insert(&p.segs, i);
+        }
+    }
     let keep: Vec<bool> = (0..rules.len())
         .map(|i| {
             let Some(a) = &pats[i] else { return false };
-            !(0..rules.len()).any(|j| {
-                j != i
-                    && pats[j].as_ref().is_some_and(|b| {
-                        subset(&a.segs, &b.segs) && (!subset(&b.segs, &a.segs) || j < i)
-                    })
-            })
+            let mut covered = false;
+            trie.covering(&a.segs, |j, exact| {
+                let Some(b) = &pats[j] else { return false };
+                covered = j != i
+                    && (exact || subset(&a.segs, &b.segs))
+                    && (!subset(&b.segs, &a.segs) || j < i);
+                covered
+            });
+            !covered
         })
         .collect();
     let rules: Vec<_> = rules
@@ -503,8 +543,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         });
     }
     // registry: each key to its application's subtree
-    let mut subtrees: BTreeMap<String, (u64, u64, std::collections::BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut subtrees: BTreeMap<String, (u64, u64, Sources)> = BTreeMap::new();
     let own: Vec<String> = ev
         .services
         .iter()
@@ -521,7 +560,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             let e = subtrees.entry(params).or_default();
             e.0 += seen.writes;
             e.1 += 1;
-            e.2.extend(seen.sources.iter().cloned());
+            e.2.extend(&seen.sources);
             continue;
         }
         if let Some(why) = excluded_key(k) {
@@ -533,7 +572,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             && !seen
                 .sources
                 .iter()
-                .any(|s| s.to_ascii_lowercase().ends_with(".reg"))
+                .any(|s| ev.source_name(s).to_ascii_lowercase().ends_with(".reg"))
         {
             continue;
         }
@@ -541,7 +580,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             let e = subtrees.entry(sub).or_default();
             e.0 += seen.writes;
             e.1 += 1;
-            e.2.extend(seen.sources.iter().cloned());
+            e.2.extend(&seen.sources);
         }
     }
     for (sub, (writes, keys, srcs)) in subtrees {
@@ -555,7 +594,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
                 "{} and {} below it ({})",
                 count(writes, "registry write"),
                 count(keys, "key"),
-                srcs.into_iter().collect::<Vec<_>>().join(", ")
+                ev.names(&srcs)
             ),
         });
     }

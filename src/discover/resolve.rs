@@ -165,10 +165,7 @@ impl Evidence {
                     p = found[0].clone();
                 }
             }
-            let e = resolved.entry(p).or_default();
-            e.writes += seen.writes;
-            e.reads += seen.reads;
-            e.sources.extend(seen.sources);
+            resolved.entry(p).or_default().absorb(seen);
         }
         self.files = resolved;
     }
