@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `amxc discover` on a generated 200 MB Process Monitor trace (streamed: peak memory stays that
-# of the paths seen, not of the file) and a `reg export` of 100,000 keys. Prints a table.
+# of the paths seen, not of the file), on traces of 120,000 and 1,000,000 distinct paths under
+# C:\Data (every path its own, four files a folder: the cost per distinct path), and on a
+# `reg export` of 100,000 keys. Prints a table.
 #   bench/discover.sh       (about a minute)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,11 @@ with open(os.path.join(work, "trace.csv"), "w", newline="") as f:
         f.write(line)
         size += len(line)
         i += 1
+for n in (120_000, 1_000_000):
+    with open(os.path.join(work, f"distinct{n}.csv"), "w", newline="") as f:
+        f.write('\ufeff"Time of Day","Process Name","PID","Operation","Path","Result","Detail"\r\n')
+        for i in range(n):
+            f.write(f'"10:15:02.1234567 AM","ContosoBackup.exe","4242","WriteFile","C:\\Data\\d{i // 4}\\f{i % 4}.dat","SUCCESS","Offset: 0, Length: 8"\r\n')
 lines = ["Windows Registry Editor Version 5.00", ""]
 for k in range(100_000):
     lines += [rf"[HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Contoso\Backup\Jobs\j{k}]", f'"Last"=dword:{k:08x}', '"Name"="job"', ""]
@@ -36,5 +43,9 @@ read -r secs mem <<<"$(measure $amxc discover --name bench --release 2021-06-15 
 echo "| measure | value | peak memory |"
 echo "|---|---|---|"
 echo "| discover: a $((bytes / 1000000)) MB Process Monitor CSV | $(python3 -c "print(round($bytes/1e6/$secs))") MB/s (${secs} s) | $((mem / 1024)) MB |"
+for n in 120000 1000000; do
+  read -r secs mem <<<"$(measure $amxc discover --name bench --release 2021-06-15 --procmon "$work/distinct$n.csv")"
+  echo "| discover: $(python3 -c "print(f'{$n:,}')") distinct paths under C:\\Data | $(python3 -c "print(f'{round($n/$secs):,}')") paths/s (${secs} s) | $((mem / 1024)) MB |"
+done
 read -r secs mem <<<"$(measure $amxc discover --name bench --release 2021-06-15 --reg "$work/big.reg")"
-echo "| discover: a reg export of 100,000 keys | $(python3 -c "print(round(100000/$secs))") keys/s (${secs} s) | $((mem / 1024)) MB |"
+echo "| discover: a reg export of 100,000 keys | $(python3 -c "print(f'{round(100000/$secs):,}')") keys/s (${secs} s) | $((mem / 1024)) MB |"

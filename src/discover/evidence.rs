@@ -3,6 +3,7 @@
 //! reader reports a line it cannot read (file and line) and goes on; none keeps more than a
 //! line of a file it streams.
 
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -497,7 +498,7 @@ impl Evidence {
 fn absorb_all(into: &mut BTreeMap<String, Seen>, from: FxHashMap<String, Seen>) {
     let mut from: Vec<(String, Seen)> = from.into_iter().collect();
     if into.is_empty() {
-        from.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        from.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         *into = from.into_iter().collect();
         return;
     }

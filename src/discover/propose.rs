@@ -454,8 +454,10 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         }
     }
     // nothing wider than the evidence, and nothing covered twice
-    let pats: Vec<Option<crate::filters::Pattern>> =
-        rules.iter().map(|r| normalize_file(&r.0).ok()).collect();
+    let pats: Vec<Option<crate::filters::Pattern>> = rules
+        .par_iter()
+        .map(|r| normalize_file(&r.0).ok())
+        .collect();
     let mut trie = Trie::new();
     for (i, p) in pats.iter().enumerate() {
         if let Some(p) = p {
@@ -463,6 +465,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         }
     }
     let keep: Vec<bool> = (0..rules.len())
+        .into_par_iter()
         .map(|i| {
             let Some(a) = &pats[i] else { return false };
             let mut covered = false;
