@@ -752,3 +752,81 @@ fn a_repository_sets_its_own_severities_in_amxc_yaml() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("AMX0320"), "{out}");
 }
+
+/// A finding that holds only in some configurations is reported for a server whose
+/// configuration is one of them, not for the others: a server without a management IP is not
+/// failed by `--deny-warnings` on a warning that holds only with one.
+#[test]
+fn compile_reports_what_holds_for_the_servers_compiled() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path();
+    std::fs::copy(
+        "tests/fixtures/diagnostics/small.versions.yaml",
+        d.join("app.versions.yaml"),
+    )
+    .expect("matrix");
+    std::fs::write(
+        d.join("app.amx"),
+        "amx \"fixture\" {\n    versions 2007-07-11\n    services {\n        service A \"Indexer\" {\n            passive running when management-ip\n        }\n    }\n}\n",
+    )
+    .expect("policy");
+    let profile = |name: &str, ip: &str| {
+        format!("server: {name}\namx: fixture\nversion: \"2007-07-11\"\napp: \"6.0\"\narch: x64\nheartbeat: \"6.0\"\ndrives: [C]\n{ip}")
+    };
+    std::fs::create_dir(d.join("targets")).expect("targets");
+    std::fs::write(d.join("targets/PLAIN.yaml"), profile("PLAIN", "")).expect("target");
+    std::fs::write(
+        d.join("targets/MGMT.yaml"),
+        profile("MGMT", "management_ip: 192.0.2.10\n"),
+    )
+    .expect("target");
+    let s = |p: &std::path::Path| p.display().to_string();
+    let (policy, out) = (s(&d.join("app.amx")), s(&d.join("out")));
+    // the whole policy: the warning holds in some configurations
+    let (code, stdout, _) = amxc(&["check", &policy, "--format", "short"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("warning[AMX0310]"), "{stdout}");
+    // the server without a management IP: not there, and warnings denied pass
+    let plain = s(&d.join("targets/PLAIN.yaml"));
+    let (code, stdout, stderr) = amxc(&[
+        "compile",
+        &policy,
+        "--target",
+        &plain,
+        "--out",
+        &out,
+        "--deny-warnings",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("AMX0310"), "{stdout}");
+    // the server with one: reported, and denied
+    let mgmt = s(&d.join("targets/MGMT.yaml"));
+    let (code, stdout, _) = amxc(&[
+        "compile",
+        &policy,
+        "--target",
+        &mgmt,
+        "--out",
+        &out,
+        "--deny-warnings",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("warning[AMX0310]"), "{stdout}");
+    // a fleet of both: reported once
+    let (code, stdout, _) = amxc(&[
+        "compile",
+        &policy,
+        "--targets",
+        &s(&d.join("targets")),
+        "--out",
+        &out,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(stdout.matches("warning[AMX0310]").count(), 1, "{stdout}");
+}

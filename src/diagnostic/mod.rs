@@ -62,6 +62,36 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// The configurations of the checked space a finding holds in, when not all: a command
+    /// for some servers reports only what holds for them. `None`: every configuration (or a
+    /// diagnostic not about configurations).
+    pub holds: Option<Holds>,
+}
+
+/// A set of configurations, by their index in the checked space (one bit each).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holds(std::sync::Arc<[u64]>);
+
+impl Holds {
+    /// An empty set for a space of `total` configurations, to fill with [`Holds::insert`]
+    /// before it is shared.
+    pub fn words(total: usize) -> Vec<u64> {
+        vec![0; total.div_ceil(64)]
+    }
+
+    pub fn insert(words: &mut [u64], config: usize) {
+        words[config / 64] |= 1 << (config % 64);
+    }
+
+    pub fn new(words: Vec<u64>) -> Holds {
+        Holds(words.into())
+    }
+
+    pub fn contains(&self, config: usize) -> bool {
+        self.0
+            .get(config / 64)
+            .is_some_and(|w| w & (1 << (config % 64)) != 0)
+    }
 }
 
 impl Diagnostic {
@@ -76,6 +106,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             fix: None,
+            holds: None,
         }
     }
 

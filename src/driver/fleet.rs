@@ -171,6 +171,12 @@ pub fn compile_fleet(sources: &mut SourceMap, args: &FleetArgs) -> Result<FleetR
         args.partition.as_ref(),
         args.engine,
     )?;
+    // the policy's findings that hold for these servers, and the servers' own
+    report.diagnostics = super::scope::for_servers(
+        &checked,
+        &loaded.targets,
+        std::mem::take(&mut report.diagnostics),
+    );
     report.diagnostics.extend(loaded.diagnostics);
     report.considered = loaded.considered;
     let (targets, failed_profiles) = (loaded.targets, loaded.failed_profiles);

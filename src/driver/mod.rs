@@ -10,5 +10,6 @@ pub mod merge;
 pub mod output;
 pub mod partition;
 pub mod readback;
+pub mod scope;
 pub mod settings;
 pub mod textdiff;

@@ -17,7 +17,7 @@ mod unconditional;
 mod variables;
 
 use crate::ast::{Condition, Exception, Policy, Str};
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::{codes, Diagnostic, Holds};
 use crate::lower::{evaluate, Env, Resolver};
 use crate::matrix::Matrix;
 use crate::par;
@@ -48,6 +48,12 @@ pub struct Validation {
     pub configurations: usize,
     /// Findings the policy acknowledges with `allow`, in source order of the statements.
     pub acknowledged: Vec<Acknowledged>,
+}
+
+/// The configurations validation checks the policy in, in the order findings' [`Holds`]
+/// number them (`None`: too many, or none to enumerate).
+pub fn configurations(policy: &Policy, m: &Matrix) -> Option<crate::matrix::Space> {
+    claims::space(policy, m).0
 }
 
 pub fn validate(policy: &Policy, matrix: Option<&Matrix>) -> Validation {
@@ -188,6 +194,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         })
         .collect();
     let mut findings = Findings {
+        total,
         allows: &allow_refs,
         scope: &allow_scope,
         ..Findings::default()
@@ -347,25 +354,27 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             findings.record(found, members);
         }
     }
-    let where_ = |d: Diagnostic, count: usize, first: usize| {
+    let where_ = |d: Diagnostic, count: usize, first: usize, holds: Vec<u64>| {
         if count < total {
-            d.with_note(format!(
+            let mut d = d.with_note(format!(
                 "holds in {count} of {total} configurations, for example {}",
                 space.configs[first].describe(m)
-            ))
+            ));
+            d.holds = Some(Holds::new(holds));
+            d
         } else {
             d
         }
     };
     let mut acknowledged = Vec::new();
-    for ((a, _), (d, count, first)) in std::mem::take(&mut findings.acknowledged) {
+    for ((a, _), (d, count, first, holds)) in std::mem::take(&mut findings.acknowledged) {
         let allow = &allow_refs[a];
         acknowledged.push(Acknowledged {
             code: allow.code,
             because: allow.because.clone(),
             allow: allow.span,
             release: allow.exception.map(|k| policy.exceptions[k].release),
-            finding: where_(d, count, first),
+            finding: where_(d, count, first, holds),
         });
     }
     acknowledged.sort_by_key(|a| (a.allow.start, a.finding.sort_key()));
@@ -374,8 +383,8 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             out.push(allows::unused(policy.file, a, policy));
         }
     }
-    for (d, count, first) in findings.into_values() {
-        out.push(where_(d, count, first));
+    for (d, count, first, holds) in findings.into_values() {
+        out.push(where_(d, count, first, holds));
     }
     Validation {
         diagnostics: dedupe(out),
@@ -444,8 +453,8 @@ impl<'p> Distinct<'p> {
     }
 }
 
-/// A finding, its count of configurations and the first of them.
-type Counted = (Diagnostic, usize, usize);
+/// A finding, its count of configurations, the first of them and all of them (one bit each).
+type Counted = (Diagnostic, usize, usize, Vec<u64>);
 
 /// Findings across groups: each once, with how many configurations it holds in — apart from
 /// the configurations where an `allow` acknowledges it.
@@ -457,6 +466,8 @@ struct Findings<'a> {
     allows: &'a [allows::AllowRef],
     /// Per allow: the configurations it applies in (`None`: all).
     scope: &'a [Option<Vec<bool>>],
+    /// Configurations in the space.
+    total: usize,
 }
 
 impl Findings<'_> {
@@ -492,10 +503,16 @@ impl Findings<'_> {
                 }
             }
             for (a, cs) in by_allow {
-                count(&mut self.acknowledged, (a, key.clone()), &d, &cs);
+                count(
+                    &mut self.acknowledged,
+                    (a, key.clone()),
+                    &d,
+                    &cs,
+                    self.total,
+                );
             }
             if !reported.is_empty() {
-                count(&mut self.map, key, &d, &reported);
+                count(&mut self.map, key, &d, &reported, self.total);
             }
         }
     }
@@ -511,11 +528,17 @@ fn count<K: std::hash::Hash + Eq>(
     key: K,
     d: &Diagnostic,
     members: &[usize],
+    total: usize,
 ) {
-    let entry = map.entry(key).or_insert_with(|| (d.clone(), 0, members[0]));
+    let entry = map
+        .entry(key)
+        .or_insert_with(|| (d.clone(), 0, members[0], Holds::words(total)));
     entry.1 += members.len();
     // the example is the first configuration it holds in, whatever the order of work
     entry.2 = entry.2.min(members[0]);
+    for &c in members {
+        Holds::insert(&mut entry.3, c);
+    }
 }
 
 /// One diagnostic per code, location and message, in source order.
