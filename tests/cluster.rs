@@ -431,7 +431,7 @@ fn coverage_of_a_clustered_server_is_what_its_checkpoints_copy() {
 #[test]
 fn the_documented_mapping_table_is_the_engines() {
     let doc = std::fs::read_to_string("docs/engines.md").expect("docs/engines.md");
-    let table = amxc::emit::cluster::mapping_table();
+    let table = amxc::emit::cluster::mapping_table(true);
     assert!(
         doc.contains(&table),
         "docs/engines.md does not hold the table amxc prints:\n{table}"

@@ -499,7 +499,7 @@ pub fn cluster_file(plan: &Plan, role: &Role) -> ClusterFile {
             .map(|l| LossEntry {
                 fidelity: l.fidelity.as_str().to_string(),
                 what: l.subject.clone(),
-                how: wsfc::row_of(l.construct).how.to_string(),
+                how: wsfc::row_of(l.construct).said().to_string(),
                 origin: l.origin.clone(),
             })
             .collect(),
@@ -639,19 +639,20 @@ pub fn cluster_summary(plan: &Plan, role: &Role) -> String {
                 "| {} | {} | {} | {} |",
                 l.fidelity.as_str(),
                 cell(&l.subject),
-                cell(wsfc::row_of(l.construct).how),
+                cell(wsfc::row_of(l.construct).said()),
                 cell(&l.origin)
             );
         }
         let _ = writeln!(s, "\n### How this engine maps each construct\n");
-        s.push_str(&mapping_table());
+        s.push_str(&mapping_table(false));
     }
     s
 }
 
-/// The engine's whole mapping table, in Markdown (also in `docs/engines.md`). Its texts are
-/// amxc's own and keep their code spans.
-pub fn mapping_table() -> String {
+/// The engine's whole mapping table, in Markdown (also in `docs/engines.md`, `with_sources`:
+/// each row ends with the sources that page lists). Its texts are amxc's own and keep their
+/// code spans.
+pub fn mapping_table(with_sources: bool) -> String {
     let md = |t: &str| t.replace('|', "\\|");
     let mut s = String::from("| construct | | how |\n|---|---|---|\n");
     for r in MAPPING {
@@ -660,7 +661,7 @@ pub fn mapping_table() -> String {
             "| {} | {} | {} |",
             md(r.what),
             r.fidelity.as_str(),
-            md(r.how)
+            md(if with_sources { r.how } else { r.said() })
         );
     }
     s

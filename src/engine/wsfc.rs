@@ -140,7 +140,20 @@ pub struct Row {
     /// The construct as the policy writes it.
     pub what: &'static str,
     pub fidelity: Fidelity,
+    /// What the engine makes of it, ending with the sources (`[PROPS]`) that `docs/engines.md`
+    /// lists.
     pub how: &'static str,
+}
+
+impl Row {
+    /// [`Row::how`] without its sources, for a reader who has not the list of them at hand (a
+    /// diagnostic, a server's summary).
+    pub fn said(&self) -> &'static str {
+        match self.how.rfind(" [") {
+            Some(i) if self.how.ends_with(']') => &self.how[..i],
+            _ => self.how,
+        }
+    }
 }
 
 const fn row(

@@ -103,7 +103,7 @@ pub fn cluster_losses(plan: &Plan, role: &Role, allowed: bool) -> Vec<Diagnostic
                 ),
             )
             .at(plan.input.policy.file, l.span, format!("{}: {}", row.what, l.fidelity.as_str()))
-            .with_note(format!("with failover clustering: {}", row.how))
+            .with_note(format!("with failover clustering: {}", row.said()))
             .with_help("compile for the replication engine, change the policy for this server, or accept the loss with `--allow-lossy` (the summary then lists it)");
             if allowed {
                 d.with_severity(crate::diagnostic::Severity::Warning)
