@@ -245,6 +245,49 @@ fn a_burst_of_edits_is_published_for_its_last_version_only() {
     c.stop();
 }
 
+/// A large policy being typed: edits handed to the worker, hover answered from the last
+/// check with the cursor mapped back through the edits since (or from a check of the text as
+/// it is, when the worker was quicker) — the same answer either way — and the diagnostics
+/// published last are those of the last edit.
+#[test]
+fn a_large_policy_being_typed_answers_for_the_text_as_it_is() {
+    let mut c = Client::start();
+    let name = "symantec-mail-security.amx";
+    // past the size under which a request checks the text first
+    let mut text = seed() + &"// a padding line of the large policy\n".repeat(9000);
+    assert!(text.len() > 300 * 1024);
+    c.open(name, &text);
+    let _ = c.diagnostics(name);
+    let uri = c.uri(name);
+    let line0 =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    for v in 2..=9 {
+        let typed = format!("// typed {v}\n");
+        text.insert_str(0, &typed);
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": v }, "contentChanges": [ { "range": line0, "text": typed } ] }),
+        );
+        // on the service's name, which every edit moved down a line
+        let hover = c.request(
+            "textDocument/hover",
+            c.at(name, &text, "service SMSMSE", 0, 9),
+        );
+        let md = hover["contents"]["value"].as_str().unwrap_or("");
+        assert!(
+            md.contains("**service SMSMSE** — Symantec Mail Security"),
+            "version {v}: {hover}"
+        );
+    }
+    let mut last = 0;
+    while last != 9 {
+        let d = c.diagnostics(name);
+        last = d["version"].as_i64().unwrap_or(0);
+        assert!(last <= 9, "{last}");
+    }
+    c.stop();
+}
+
 #[test]
 fn hover_shows_values_settings_releases_rules_and_explanations() {
     let mut c = Client::start();

@@ -27,6 +27,8 @@ pub struct Analysis {
     /// While the text does not parse (half typed): the policy as it last parsed, for the
     /// names completion offers. Its spans belong to the older text.
     pub last_parsed: Option<Policy>,
+    /// The version of the document checked.
+    pub version: i32,
 }
 
 impl Analysis {
@@ -42,6 +44,28 @@ const MAX_ENVS: usize = 4096;
 /// Check `text`, the policy at `path`; `read` gives another file's text (an open buffer or the
 /// file on disk).
 pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> Analysis {
+    check(path, text, read, &|| false).0
+}
+
+/// [`analyse`], given up (`None`) when `cancelled` says so once the text is parsed: a check
+/// that a newer edit supersedes does not validate.
+pub fn analyse_until(
+    path: &Path,
+    text: &str,
+    read: &dyn Fn(&Path) -> Option<String>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Analysis> {
+    let (a, whole) = check(path, text, read, cancelled);
+    whole.then_some(a)
+}
+
+/// The analysis, and whether it is whole (not given up before validation).
+fn check(
+    path: &Path,
+    text: &str,
+    read: &dyn Fn(&Path) -> Option<String>,
+    cancelled: &dyn Fn() -> bool,
+) -> (Analysis, bool) {
     let mut sources = SourceMap::new();
     let file = sources.add(path.to_string_lossy().into_owned(), text.to_string());
     let parsed = crate::parse::parse(file, text);
@@ -74,9 +98,10 @@ pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) 
     let parse_failed = diagnostics
         .iter()
         .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|l| l.file == file));
+    let whole = !cancelled();
     let mut envs = Vec::new();
     let mut acknowledged = Vec::new();
-    if let (Some(p), false) = (&policy, parse_failed) {
+    if let (Some(p), false, true) = (&policy, parse_failed, whole) {
         let v = crate::validate::validate(p, m.as_ref());
         diagnostics.extend(v.diagnostics);
         acknowledged = v.acknowledged;
@@ -92,12 +117,12 @@ pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) 
         }
     }
     // half typed: the policy with the offending lines blanked, for the names completion offers
-    let last_parsed = if policy.is_none() {
+    let last_parsed = if policy.is_none() && whole {
         repaired(file, text)
     } else {
         None
     };
-    Analysis {
+    let a = Analysis {
         sources,
         file,
         policy,
@@ -108,7 +133,9 @@ pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) 
         acknowledged,
         envs,
         last_parsed,
-    }
+        version: 0,
+    };
+    (a, whole)
 }
 
 /// The text parsed again with each line a syntax error names blanked, a few times over.

@@ -1,7 +1,10 @@
 //! `amxc lsp`: a Language Server (LSP 3.17) over stdio, on the same checker as the command
-//! line. Messages are handled one at a time in the order they arrive (`lsp-server`'s
-//! synchronous transport): a document's check runs once no message is waiting, so a burst of
-//! edits is checked once, at its last version, and a stale check is never published.
+//! line. Messages are handled one at a time in the order they arrive; checks run on a worker
+//! (`worker.rs`), handed over once no message is waiting, so that requests are answered while
+//! a check runs, a burst of edits is checked once, at its last version, a superseded check is
+//! given up, and a stale check is never published. Hover and completion on a large policy
+//! being typed answer from its last check, an offset mapped back through the edits since;
+//! other requests, and any on a small policy, check the text they are about first.
 //!
 //! - `text.rs`: open documents, UTF-16 positions, incremental edits;
 //! - `analysis.rs`: one policy checked from the editor's text, its matrix found as the command
@@ -15,6 +18,7 @@ pub mod navigate;
 pub mod symbols;
 pub mod text;
 pub mod transport;
+pub mod worker;
 
 use analysis::{analyse, Analysis};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -31,7 +35,15 @@ use lsp_types::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use text::{Document, LineIndex};
+use worker::{Done, Job, Worker};
+
+/// Policies smaller than this are checked before a request about them is answered (a check
+/// takes milliseconds); larger ones being typed answer hover and completion from their last
+/// check.
+const CHECK_BEFORE_ANSWER: usize = 256 * 1024;
 
 /// What the server can do.
 pub fn capabilities() -> ServerCapabilities {
@@ -122,6 +134,10 @@ pub struct Server<'c> {
     dirty: BTreeSet<String>,
     /// URIs diagnostics were published for, per policy (to clear them when they go).
     published: HashMap<String, BTreeSet<String>>,
+    worker: Worker,
+    /// Per policy, the job the worker is checking and the flag that gives it up.
+    running: HashMap<String, (u64, Arc<AtomicBool>)>,
+    jobs: u64,
 }
 
 type Handled = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -141,30 +157,40 @@ pub fn serve(conn: &Connection) -> Handled {
         analyses: HashMap::new(),
         dirty: BTreeSet::new(),
         published: HashMap::new(),
+        worker: Worker::start(),
+        running: HashMap::new(),
+        jobs: 0,
     };
     loop {
-        // check what changed once the client has nothing more to say
+        // hand what changed to the worker once the client has nothing more to say
         if conn.receiver.is_empty() {
-            server.check_dirty()?;
+            server.dispatch();
         }
-        let Ok(msg) = conn.receiver.recv() else {
-            return Ok(());
-        };
-        match msg {
-            Message::Request(req) => {
-                if conn.handle_shutdown(&req)? {
-                    return Ok(());
+        crossbeam_channel::select! {
+            recv(conn.receiver) -> msg => {
+                let Ok(msg) = msg else { return Ok(()) };
+                match msg {
+                    Message::Request(req) => {
+                        if conn.handle_shutdown(&req)? {
+                            return Ok(());
+                        }
+                        let resp = server.request(req);
+                        conn.sender.send(Message::Response(resp))?;
+                    }
+                    Message::Notification(not) => {
+                        if not.method == n::Exit::METHOD {
+                            return Ok(());
+                        }
+                        server.notification(not);
+                    }
+                    Message::Response(_) => {}
                 }
-                let resp = server.request(req);
-                conn.sender.send(Message::Response(resp))?;
             }
-            Message::Notification(not) => {
-                if not.method == n::Exit::METHOD {
-                    return Ok(());
+            recv(server.worker.done) -> done => {
+                if let Ok(done) = done {
+                    server.finished(done);
                 }
-                server.notification(not);
             }
-            Message::Response(_) => {}
         }
     }
 }
@@ -197,6 +223,8 @@ impl Server<'_> {
                 {
                     let uri = p.text_document.uri;
                     let key = uri.as_str().to_string();
+                    // a document opened again starts its versions again
+                    self.analyses.remove(&key);
                     self.docs.insert(
                         key.clone(),
                         (
@@ -226,6 +254,7 @@ impl Server<'_> {
                     self.docs.remove(&key);
                     self.analyses.remove(&key);
                     self.dirty.remove(&key);
+                    self.supersede(&key);
                     // a closed policy's findings go; a closed matrix is read from disk again
                     for uri in self.published.remove(&key).unwrap_or_default() {
                         self.publish(&uri, Vec::new(), None);
@@ -251,42 +280,130 @@ impl Server<'_> {
                 })
                 .map(|(k, _)| k.clone())
                 .collect();
+            for k in &policies {
+                self.supersede(k);
+            }
             self.dirty.extend(policies);
         } else if self.docs.contains_key(key) {
+            self.supersede(key);
             self.dirty.insert(key.to_string());
         }
     }
 
-    fn check_dirty(&mut self) -> Handled {
-        for key in std::mem::take(&mut self.dirty) {
-            self.analyse(&key);
-            self.publish_for(&key);
+    /// A newer text of `key` supersedes the check the worker runs of it.
+    fn supersede(&mut self, key: &str) {
+        if let Some((_, cancel)) = self.running.remove(key) {
+            cancel.store(true, Ordering::Relaxed);
         }
-        Ok(())
     }
 
+    /// Hand every changed policy to the worker, as its document is now.
+    fn dispatch(&mut self) {
+        // the open matrices, which a check reads instead of the files
+        let buffers: HashMap<PathBuf, String> = self
+            .docs
+            .values()
+            .filter_map(|(u, d)| uri_to_path(u).map(|p| (p, d)))
+            .filter(|(p, _)| is_matrix(p))
+            .map(|(p, d)| (p, d.text.clone()))
+            .collect();
+        for key in std::mem::take(&mut self.dirty) {
+            let Some((uri, doc)) = self.docs.get(&key) else {
+                continue;
+            };
+            let cancel = Arc::new(AtomicBool::new(false));
+            self.jobs += 1;
+            self.running
+                .insert(key.clone(), (self.jobs, Arc::clone(&cancel)));
+            self.worker.submit(Job {
+                id: self.jobs,
+                key: key.clone(),
+                version: doc.version,
+                path: uri_to_path(uri).unwrap_or_else(|| PathBuf::from("policy.amx")),
+                text: doc.text.clone(),
+                buffers: buffers.clone(),
+                cancel,
+            });
+        }
+    }
+
+    /// A check the worker finished: kept when it is the one expected (no newer text, no
+    /// check here since), and published when nothing changed since it was handed over.
+    fn finished(&mut self, done: Done) {
+        if self
+            .running
+            .get(&done.key)
+            .is_none_or(|(id, _)| *id != done.id)
+        {
+            return;
+        }
+        self.running.remove(&done.key);
+        let Some(a) = done.analysis else { return };
+        if !self.docs.contains_key(&done.key) {
+            return;
+        }
+        self.keep(&done.key, a, done.version);
+        if !self.dirty.contains(&done.key) {
+            self.publish_for(&done.key);
+        }
+    }
+
+    /// Keep `a`, the check of version `version` of `key`.
+    fn keep(&mut self, key: &str, mut a: Analysis, version: i32) {
+        a.version = version;
+        if a.policy.is_none() {
+            // the names of the last text that parsed, else of this one with its bad lines blanked
+            let prev = self
+                .analyses
+                .remove(key)
+                .and_then(|prev| prev.policy.or(prev.last_parsed));
+            a.last_parsed = prev.or(a.last_parsed.take());
+        }
+        if let Some((_, d)) = self.docs.get_mut(key) {
+            d.forget_until(version);
+        }
+        self.analyses.insert(key.to_string(), a);
+    }
+
+    /// Check `key` here, now.
     fn analyse(&mut self, key: &str) {
         let Some((uri, doc)) = self.docs.get(key) else {
             return;
         };
         let path = uri_to_path(uri).unwrap_or_else(|| PathBuf::from("policy.amx"));
-        let mut a = analyse(&path, &doc.text, &|p| self.read(p));
-        if a.policy.is_none() {
-            a.last_parsed = self
-                .analyses
-                .remove(key)
-                .and_then(|prev| prev.policy.or(prev.last_parsed));
-        }
-        self.analyses.insert(key.to_string(), a);
+        let version = doc.version;
+        let a = analyse(&path, &doc.text, &|p| self.read(p));
+        self.supersede(key);
+        self.keep(key, a, version);
     }
 
-    /// The analysis of an open policy, fresh.
+    /// The analysis of an open policy, of its text as it is.
     fn fresh(&mut self, key: &str) -> Option<&Analysis> {
-        if self.dirty.remove(key) || !self.analyses.contains_key(key) {
+        let version = self.docs.get(key).map(|(_, d)| d.version);
+        let stale = self
+            .analyses
+            .get(key)
+            .is_none_or(|a| Some(a.version) != version);
+        if self.dirty.remove(key) || stale {
             self.analyse(key);
             self.publish_for(key);
         }
         self.analyses.get(key)
+    }
+
+    /// For hover and completion while a large policy is typed: its last check and the
+    /// request's offset in the text that check read (checked first when the policy is small,
+    /// was never checked, or its edits since are not known).
+    fn for_typing(&mut self, key: &str, offset: usize) -> Option<(&Analysis, usize)> {
+        let (_, doc) = self.docs.get(key)?;
+        let mapped = match self.analyses.get(key) {
+            Some(a) if doc.text.len() >= CHECK_BEFORE_ANSWER => doc.offset_in(a.version, offset),
+            _ => None,
+        };
+        match mapped {
+            Some(o) => self.analyses.get(key).map(|a| (a, o)),
+            None => self.fresh(key).map(|a| (a, offset)),
+        }
     }
 
     fn publish(&self, uri: &str, diagnostics: Vec<LspDiagnostic>, version: Option<i32>) {
@@ -378,9 +495,9 @@ impl Server<'_> {
             r::HoverRequest::METHOD => {
                 let p = params!(lsp_types::HoverParams);
                 let (key, offset) = self.at(&p.text_document_position_params)?;
-                let text = self.text(&key);
-                let a = self.fresh(&key).ok_or("not an open policy")?;
-                let h = hover::hover(a, &text, offset).map(|md| Hover {
+                let (a, offset) = self.for_typing(&key, offset).ok_or("not an open policy")?;
+                // the text the check read, at the offset there
+                let h = hover::hover(a, a.sources.text(a.file), offset).map(|md| Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,
                         value: md,
@@ -393,7 +510,8 @@ impl Server<'_> {
                 let p = params!(lsp_types::CompletionParams);
                 let (key, offset) = self.at(&p.text_document_position)?;
                 let text = self.text(&key);
-                let a = self.fresh(&key).ok_or("not an open policy")?;
+                // the names of the last check, the words around the cursor of the text now
+                let (a, _) = self.for_typing(&key, offset).ok_or("not an open policy")?;
                 json(serde_json::to_value(complete::complete(a, &text, offset)))
             }
             r::GotoDefinition::METHOD => {

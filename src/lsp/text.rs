@@ -85,6 +85,10 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     pub index: LineIndex,
+    /// The edits since version `log_from`, each as (the version it made, start, bytes
+    /// removed, bytes inserted): how an offset in this text maps to an older version's.
+    log: Vec<(i32, usize, usize, usize)>,
+    log_from: i32,
 }
 
 impl Document {
@@ -94,6 +98,36 @@ impl Document {
             text,
             version,
             index,
+            log: Vec::new(),
+            log_from: version,
+        }
+    }
+
+    /// Where byte `offset` of this text was in version `version` of it, when the edits since
+    /// are known (an offset inside inserted text maps to where the insertion was).
+    pub fn offset_in(&self, version: i32, offset: usize) -> Option<usize> {
+        if version < self.log_from || version > self.version {
+            return None;
+        }
+        let mut o = offset;
+        for &(made, start, removed, inserted) in self.log.iter().rev() {
+            if made <= version {
+                break;
+            }
+            if o >= start + inserted {
+                o = o - inserted + removed;
+            } else if o > start {
+                o = start;
+            }
+        }
+        Some(o)
+    }
+
+    /// Forget the edits up to `version`: nothing will ask about older versions.
+    pub fn forget_until(&mut self, version: i32) {
+        if version > self.log_from {
+            self.log.retain(|e| e.0 > version);
+            self.log_from = version.min(self.version);
         }
     }
 
@@ -107,10 +141,14 @@ impl Document {
                     let end = self.index.offset(&self.text, r.end).max(start);
                     self.text.replace_range(start..end, &c.text);
                     self.index.edit(start, end, &c.text);
+                    self.log.push((version, start, end - start, c.text.len()));
                 }
                 None => {
                     self.text = c.text;
                     self.index = LineIndex::new(&self.text);
+                    // no earlier version maps into a replaced text
+                    self.log.clear();
+                    self.log_from = version;
                 }
             }
         }
@@ -204,5 +242,33 @@ mod tests {
         );
         assert_eq!(d.text, "amx \"é\" {\n    versions 2007-07-11\n}\n");
         assert_eq!(d.version, 2);
+    }
+
+    #[test]
+    fn offsets_map_back_to_an_older_version() {
+        let mut d = Document::new("abc\ndef\n".into(), 1);
+        let change = |line, ch, text: &str| TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(line, ch), Position::new(line, ch))),
+            range_length: None,
+            text: text.into(),
+        };
+        d.apply(vec![change(0, 0, "XY")], 2);
+        d.apply(vec![change(1, 3, "!")], 3);
+        assert_eq!(d.text, "XYabc\ndef!\n");
+        // `d` of `def` is at 6 now, at 4 in version 1 and at 6 in version 2
+        assert_eq!(d.offset_in(1, 6), Some(4));
+        assert_eq!(d.offset_in(2, 6), Some(6));
+        // inside the insertion: where it was inserted
+        assert_eq!(d.offset_in(1, 1), Some(0));
+        d.apply(
+            vec![TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: "new".into(),
+            }],
+            4,
+        );
+        assert_eq!(d.offset_in(3, 0), None);
+        assert_eq!(d.offset_in(4, 2), Some(2));
     }
 }
