@@ -397,3 +397,47 @@ fn the_outputs_reference_names_every_file_and_field_amxc_writes() {
         );
     }
 }
+
+/// The `rust-version` Cargo.toml declares is one every crate the build and the tests compile
+/// accepts (cargo refuses to build a crate whose `rust-version` is newer than the toolchain).
+#[test]
+fn the_declared_rust_version_is_one_every_dependency_accepts() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
+    // "1.89" and "1.89.0" are the same version
+    let parse = |v: &str| -> [u64; 3] {
+        let mut n = [0; 3];
+        for (i, x) in v.split('.').take(3).enumerate() {
+            n[i] = x.parse().unwrap_or(0);
+        }
+        n
+    };
+    let packages = meta["packages"].as_array().expect("packages");
+    let ours = packages
+        .iter()
+        .find(|p| p["name"] == "amxc")
+        .and_then(|p| p["rust_version"].as_str())
+        .expect("amxc declares a rust-version");
+    let newer: Vec<String> = packages
+        .iter()
+        .filter_map(|p| {
+            let v = p["rust_version"].as_str()?;
+            (parse(v) > parse(ours)).then(|| format!("{} {} needs {v}", p["name"], p["version"]))
+        })
+        .collect();
+    assert!(
+        newer.is_empty(),
+        "Cargo.toml says rust-version {ours}, but {}",
+        newer.join(", ")
+    );
+}
