@@ -22,16 +22,31 @@ pub fn closest(word: &str, candidates: &[String]) -> Option<String> {
     best.map(|(_, c)| c.clone())
 }
 
+/// Edits between two words, a swap of two neighbouring letters counting as one ("aftre" is one
+/// edit from "after"): the optimal string alignment distance of `strsim`.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    strsim::osa_distance(a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    fn words(w: &[&str]) -> Vec<String> {
+        w.iter().map(|s| s.to_string()).collect()
     }
-    prev[b.len()]
+
+    #[test]
+    fn a_swap_of_two_letters_is_one_edit() {
+        let known = words(&["after", "exclude", "include"]);
+        assert_eq!(closest("aftre", &known).as_deref(), Some("after"));
+        // a swap and a missing letter: two edits (three by plain Levenshtein distance)
+        assert_eq!(closest("exlcud", &known).as_deref(), Some("exclude"));
+    }
+
+    #[test]
+    fn a_word_three_edits_away_is_not_offered() {
+        assert_eq!(closest("zzzer", &words(&["after"])), None);
+        assert_eq!(closest("After", &words(&["after"])), None);
+    }
 }

@@ -70,15 +70,23 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// The path of a `file:` URI (percent-decoded; `/C:/x` → `C:/x`).
+/// The path of a `file:` URI, percent-decoded: a drive letter as VS Code sends it
+/// (`file:///c%3A/x` → `c:/x`), a host as a UNC path (`file://server/share/x` →
+/// `//server/share/x`, which Windows reads as `\\server\share\x`).
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let s = uri.as_str();
     let rest = s.strip_prefix("file://")?;
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    let (host, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
     let decoded = percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .ok()?
         .into_owned();
+    if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
+        let host = percent_encoding::percent_decode_str(host)
+            .decode_utf8()
+            .ok()?;
+        return Some(PathBuf::from(format!("//{host}{decoded}")));
+    }
     let b = decoded.as_bytes();
     if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
         return Some(PathBuf::from(&decoded[1..]));
@@ -86,7 +94,8 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(decoded))
 }
 
-/// The `file:` URI of a path.
+/// The `file:` URI of a path (a UNC path `//server/share/x` or `\\server\share\x` names its
+/// host).
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
     const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'/')
@@ -96,6 +105,15 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
         .remove(b'~')
         .remove(b':');
     let p = path.to_string_lossy().replace('\\', "/");
+    if let Some(unc) = p.strip_prefix("//").filter(|u| !u.starts_with('/')) {
+        let (host, rest) = unc.find('/').map_or((unc, ""), |i| unc.split_at(i));
+        return Uri::from_str(&format!(
+            "file://{}{}",
+            percent_encoding::utf8_percent_encode(host, SET),
+            percent_encoding::utf8_percent_encode(rest, SET)
+        ))
+        .ok();
+    }
     let p = if p.starts_with('/') {
         p
     } else {
@@ -756,4 +774,60 @@ fn code_actions(a: &Analysis, key: &str, range: Range) -> Vec<CodeActionOrComman
 /// A position, for tests and the editor clients: line and UTF-16 column.
 pub fn position(line: u32, character: u32) -> Position {
     Position::new(line, character)
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::{path_to_uri, uri_to_path};
+    use lsp_types::Uri;
+    use std::path::{Path, PathBuf};
+    use std::str::FromStr;
+
+    fn path(uri: &str) -> Option<PathBuf> {
+        uri_to_path(&Uri::from_str(uri).ok()?)
+    }
+
+    #[test]
+    fn drive_letters_as_editors_send_them() {
+        assert_eq!(
+            path("file:///c%3A/Policies/mail%20security.amx"),
+            Some(PathBuf::from("c:/Policies/mail security.amx"))
+        );
+        assert_eq!(path("file:///C:/p.amx"), Some(PathBuf::from("C:/p.amx")));
+        assert_eq!(path("file:///srv/p.amx"), Some(PathBuf::from("/srv/p.amx")));
+        assert_eq!(
+            path("file://localhost/srv/p.amx"),
+            Some(PathBuf::from("/srv/p.amx"))
+        );
+    }
+
+    #[test]
+    fn a_host_is_a_unc_path_and_back() {
+        assert_eq!(
+            path("file://fileserver/policies/p.amx"),
+            Some(PathBuf::from("//fileserver/policies/p.amx"))
+        );
+        let uri = path_to_uri(Path::new("\\\\fileserver\\policies\\p.amx"))
+            .map(|u| u.as_str().to_string());
+        assert_eq!(uri.as_deref(), Some("file://fileserver/policies/p.amx"));
+        let uri =
+            path_to_uri(Path::new("//fileserver/policies/p.amx")).map(|u| u.as_str().to_string());
+        assert_eq!(uri.as_deref(), Some("file://fileserver/policies/p.amx"));
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        for p in [
+            "/srv/amx/mail security.amx",
+            "/srv/amx/Größe.amx",
+            "C:/p/x.amx",
+        ] {
+            let uri = path_to_uri(Path::new(p));
+            assert_eq!(
+                uri.as_ref().and_then(uri_to_path),
+                Some(PathBuf::from(p)),
+                "{uri:?}"
+            );
+        }
+    }
 }
