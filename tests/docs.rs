@@ -441,3 +441,18 @@ fn the_declared_rust_version_is_one_every_dependency_accepts() {
         newer.join(", ")
     );
 }
+
+/// The VS Code extension ships the project's licence, unchanged.
+#[test]
+fn the_editor_extension_ships_the_projects_licence() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ours = std::fs::read_to_string(root.join("LICENSE")).expect("LICENSE");
+    let shipped = std::fs::read_to_string(root.join("editors/vscode/LICENSE"))
+        .expect("editors/vscode/LICENSE");
+    assert_eq!(ours, shipped, "editors/vscode/LICENSE differs from LICENSE");
+    let package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("editors/vscode/package.json")).expect("package.json"),
+    )
+    .expect("package.json is JSON");
+    assert_eq!(package["license"], "Apache-2.0");
+}

@@ -1,5 +1,7 @@
 // Starts `amxc lsp` for .amx policies and their version matrices (*.versions.yaml, so that an
-// edited matrix re-checks its policies).
+// edited matrix re-checks its policies). The client appends `--stdio` to the arguments (as it
+// does for every stdio server); `amxc.trace.server` traces the messages in the output panel;
+// "amxc: Restart Language Server" restarts it (after installing a new amxc, say).
 const vscode = require("vscode");
 const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
 
@@ -16,6 +18,9 @@ function activate(context) {
   };
   client = new LanguageClient("amxc", "amxc", serverOptions, clientOptions);
   context.subscriptions.push(client);
+  context.subscriptions.push(
+    vscode.commands.registerCommand("amxc.restartServer", () => client.restart()),
+  );
   return client.start();
 }
 
