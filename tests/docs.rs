@@ -456,3 +456,49 @@ fn the_editor_extension_ships_the_projects_licence() {
     .expect("package.json is JSON");
     assert_eq!(package["license"], "Apache-2.0");
 }
+
+/// Third-party actions are pinned by commit (a tag can be moved), in the composite action, the
+/// workflows and every workflow the docs show; amxc's own action is named by its release tag.
+#[test]
+fn third_party_actions_are_pinned_by_commit() {
+    let mut texts: Vec<(String, String)> = vec![
+        (
+            "action.yml".into(),
+            std::fs::read_to_string("action.yml").expect("action.yml"),
+        ),
+        (
+            "release.yml".into(),
+            std::fs::read_to_string(".github/workflows/release.yml").expect("release.yml"),
+        ),
+    ];
+    for doc in documents() {
+        for (lang, body) in blocks(&doc) {
+            if lang == "yaml" {
+                texts.push((doc.clone(), body));
+            }
+        }
+    }
+    let mut loose = Vec::new();
+    for (name, text) in &texts {
+        for line in text.lines() {
+            let Some(used) = line
+                .trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix("uses:")
+            else {
+                continue;
+            };
+            let used = used.split('#').next().unwrap_or("").trim();
+            if used.starts_with("./") || used.starts_with("OWNER/amxc@") {
+                continue;
+            }
+            let pinned = used
+                .rsplit_once('@')
+                .is_some_and(|(_, r)| r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit()));
+            if !pinned {
+                loose.push(format!("{name}: {used}"));
+            }
+        }
+    }
+    assert!(loose.is_empty(), "actions not pinned by commit: {loose:#?}");
+}
