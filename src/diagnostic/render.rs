@@ -42,10 +42,9 @@ fn human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
         let diag = to_codespan(d);
         let result = if color {
             let mut w = termcolor::Ansi::new(&mut out);
-            term::emit(&mut w, &config, sources.files(), &diag)
+            term::emit_to_write_style(&mut w, &config, sources.files(), &diag)
         } else {
-            let mut w = termcolor::NoColor::new(&mut out);
-            term::emit(&mut w, &config, sources.files(), &diag)
+            term::emit_to_io_write(&mut out, &config, sources.files(), &diag)
         };
         if result.is_err() {
             out.extend_from_slice(short(sources, d).as_bytes());
