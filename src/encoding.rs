@@ -73,6 +73,49 @@ pub fn utf8_or_1252(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// 7 and most tools UTF-8, `reg export` UTF-16LE. Decoded by its byte order mark, else as
 /// UTF-8, else as Windows-1252.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    decode_in(bytes, CodePage::Ansi1252)
+}
+
+/// The code page of text that has no byte order mark and is not UTF-8: Windows-1252 (the ANSI
+/// code page of a Western server, what Process Monitor and most tools write), or an OEM code
+/// page — what `dir /s /b > file` in cmd writes: 437 on a US server, 850 in Western Europe
+/// (`chcp` says which).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CodePage {
+    #[default]
+    Ansi1252,
+    Oem(u16),
+}
+
+impl CodePage {
+    /// `1252`, or an OEM code page's number (`437`, `850`, `852`, `866`, …).
+    pub fn parse(s: &str) -> Result<CodePage, String> {
+        let n: u16 = s
+            .trim()
+            .trim_start_matches("cp")
+            .parse()
+            .map_err(|_| format!("`{s}` is not a code page number (1252, 437, 850, …)"))?;
+        if n == 1252 {
+            return Ok(CodePage::Ansi1252);
+        }
+        if oem_cp::code_table::DECODING_TABLE_CP_MAP.contains_key(&n) {
+            return Ok(CodePage::Oem(n));
+        }
+        let mut known: Vec<u16> = oem_cp::code_table::DECODING_TABLE_CP_MAP
+            .keys()
+            .copied()
+            .collect();
+        known.sort_unstable();
+        let known: Vec<String> = known.iter().map(u16::to_string).collect();
+        Err(format!(
+            "code page {n} is not one amxc reads: 1252 or the OEM code pages {}",
+            known.join(", ")
+        ))
+    }
+}
+
+/// [`decode`], with text that has no byte order mark and is not UTF-8 read in `cp`.
+pub fn decode_in(bytes: &[u8], cp: CodePage) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return String::from_utf8(rest.to_vec()).map_err(|e| {
             format!(
@@ -90,8 +133,16 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
-    windows_1252(bytes)
-        .map_err(|(i, b)| format!("byte {i} (0x{b:02X}) is neither UTF-8 nor Windows-1252"))
+    match cp {
+        CodePage::Ansi1252 => windows_1252(bytes)
+            .map_err(|(i, b)| format!("byte {i} (0x{b:02X}) is neither UTF-8 nor Windows-1252")),
+        CodePage::Oem(n) => match oem_cp::code_table::DECODING_TABLE_CP_MAP.get(&n) {
+            Some(table) => table
+                .decode_string_checked(bytes)
+                .ok_or_else(|| format!("a byte is neither UTF-8 nor a character of code page {n}")),
+            None => Err(format!("code page {n} is not one amxc reads")),
+        },
+    }
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> Result<String, String> {
@@ -110,6 +161,33 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> Result<String, S
 #[cfg(test)]
 mod decode_tests {
     use super::*;
+
+    #[test]
+    fn a_listing_cmd_wrote_in_an_oem_code_page_reads_with_it() {
+        // `dir /s /b > list.txt` on a Western European server: "Größe" in code page 850
+        let bytes = b"C:\\Daten\\Gr\x94\xE1e.xml\r\n";
+        assert_eq!(
+            decode(bytes).expect("decodes"),
+            "C:\\Daten\\Gr\u{201d}\u{e1}e.xml\r\n"
+        );
+        let cp850 = CodePage::parse("850").expect("850 is known");
+        assert_eq!(
+            decode_in(bytes, cp850).expect("decodes"),
+            "C:\\Daten\\Größe.xml\r\n"
+        );
+        // a byte order mark or UTF-8 wins over the code page
+        assert_eq!(
+            decode_in("Größe".as_bytes(), cp850).expect("decodes"),
+            "Größe"
+        );
+        assert_eq!(
+            CodePage::parse("1252").expect("1252 is known"),
+            CodePage::Ansi1252
+        );
+        assert!(CodePage::parse("65001")
+            .expect_err("65001 is refused")
+            .contains("437"));
+    }
 
     #[test]
     fn listings_decode_as_windows_writes_them() {

@@ -192,13 +192,49 @@ fn listings_saved_by_powershell_or_dir_read_alike_and_broken_ones_are_refused() 
     let mut le = vec![0xFF, 0xFE];
     le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     assert_eq!(run(le), (Some(0), utf8.clone()));
-    // `dir /s /b >` on a Western system: Windows-1252
+    // a tool writing the ANSI code page of a Western system: Windows-1252
     let cp1252: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
     assert_eq!(run(cp1252), (Some(0), utf8));
     // UTF-16 cut in the middle of a character: a coded error, not "invalid" lines
     let (code, out) = run(vec![0xFF, 0xFE, b'C', 0, b':']);
     assert_eq!(code, Some(2));
     assert!(out.contains("AMX0502"), "{out}");
+}
+
+#[test]
+fn a_listing_cmd_wrote_in_an_oem_code_page_reads_with_code_page() {
+    let dir = tempfile::tempdir().expect("temp");
+    // `dir /s /b > list.txt` in cmd on a German server writes code page 850: "Größe" is
+    // 47 72 94 E1 65; read as Windows-1252 it would be "Gr”áe"
+    let path = dir.path().join("listing.txt");
+    std::fs::write(&path, b"C:\\Daten\\Gr\x94\xE1e.xml\r\n").expect("write");
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+            .args([
+                "coverage",
+                "policies/symantec-mail-security.amx",
+                "--target",
+                "policies/targets/symantec-mail-security/EXCH01.yaml",
+                "--paths",
+            ])
+            .arg(&path)
+            .args(extra)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = run(&["--code-page", "850"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("C:\\Daten\\Größe.xml"), "{out}");
+    let (_, out, _) = run(&[]);
+    assert!(out.contains("Gr\u{201d}\u{e1}e.xml"), "{out}");
+    let (code, _, err) = run(&["--code-page", "65001"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("850"), "{err}");
 }
 
 #[test]

@@ -136,6 +136,10 @@ pub enum Command {
         /// Counts per class and per rule, and the rules that matched nothing.
         #[arg(long)]
         summary: bool,
+        /// The code page of a listing with no byte order mark that is not UTF-8: 1252 (the
+        /// default), or the OEM code page `dir > file` in cmd writes (437, 850, …; `chcp` says).
+        #[arg(long, value_name = "CP", default_value = "1252", value_parser = crate::encoding::CodePage::parse)]
+        code_page: crate::encoding::CodePage,
         #[command(flatten)]
         diag: DiagArgs,
     },

@@ -48,8 +48,9 @@ fn describe(c: &Classifier, v: crate::coverage::Verdict) -> String {
     }
 }
 
-/// A listing's text, decoded as Windows writes listings.
-fn read_listing(listing: &Path) -> Result<String, Failure> {
+/// A listing's text, decoded as Windows writes listings (`cp`: the code page of one without a
+/// byte order mark that is not UTF-8).
+fn read_listing(listing: &Path, cp: crate::encoding::CodePage) -> Result<String, Failure> {
     let bytes = crate::driver::files::read_input(listing, crate::driver::files::DEFAULT_LIMIT)
         .map_err(|e| {
             Failure::io(format!(
@@ -58,13 +59,15 @@ fn read_listing(listing: &Path) -> Result<String, Failure> {
                 crate::driver::inputs::io_words(&e)
             ))
         })?;
-    crate::encoding::decode(&bytes).map_err(|why| {
+    crate::encoding::decode_in(&bytes, cp).map_err(|why| {
         Failure(
             crate::diagnostic::Diagnostic::new(
                 crate::diagnostic::codes::LISTING_ENCODING,
                 format!("cannot read the listing `{}`: {why}", listing.display()),
             )
-            .with_help("save it as UTF-8, UTF-16 with a byte order mark, or Windows-1252"),
+            .with_help(
+                "save it as UTF-8 or UTF-16 with a byte order mark, or name its code page with `--code-page` (`chcp` on the server says which)",
+            ),
         )
     })
 }
@@ -76,7 +79,7 @@ pub fn fleet(
     policy: &Path,
     matrix: Option<&Path>,
     targets: &Path,
-    listings: &Path,
+    (listings, cp): (&Path, crate::encoding::CodePage),
     partition: Option<crate::driver::partition::Partition>,
     diag: &DiagArgs,
 ) -> Outcome {
@@ -112,7 +115,7 @@ pub fn fleet(
             missing += 1;
             continue;
         };
-        let text = read_listing(&listing)?;
+        let text = read_listing(&listing, cp)?;
         let (plan, ds) = crate::plan(&c, &t).into_parts();
         errors.extend(ds);
         let Some(plan) = plan else { continue };
@@ -165,11 +168,11 @@ pub fn coverage(
     policy: &Path,
     matrix: Option<&Path>,
     target: &Path,
-    listing: &Path,
+    (listing, cp): (&Path, crate::encoding::CodePage),
     summary: bool,
     diag: &DiagArgs,
 ) -> Outcome {
-    let text = read_listing(listing)?;
+    let text = read_listing(listing, cp)?;
     let mut sources = SourceMap::new();
     let (out, diags) = with_plan(&mut sources, policy, matrix, target, None, |plan| {
         let c = Classifier::new(plan);

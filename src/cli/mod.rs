@@ -133,18 +133,24 @@ pub fn run(cli: Cli) -> ExitCode {
             paths,
             matrix,
             summary,
+            code_page,
             diag,
         } => {
             match (target, targets) {
-                (Some(t), _) => {
-                    coverage_cmd::coverage(&policy, matrix.as_deref(), &t, &paths, summary, &diag)
-                }
+                (Some(t), _) => coverage_cmd::coverage(
+                    &policy,
+                    matrix.as_deref(),
+                    &t,
+                    (&paths, code_page),
+                    summary,
+                    &diag,
+                ),
                 (None, Some(dir)) => {
                     match partition
                     .map(|p| crate::driver::partition::Partition::parse(&p, &|k| std::env::var(k).ok()))
                     .transpose()
                 {
-                    Ok(part) => coverage_cmd::fleet(&policy, matrix.as_deref(), &dir, &paths, part, &diag),
+                    Ok(part) => coverage_cmd::fleet(&policy, matrix.as_deref(), &dir, (&paths, code_page), part, &diag),
                     Err(why) => Err(Failure::usage(why, "give `--partition hash:K/N` (1 ≤ K ≤ N) or `--partition auto` in a CI job")),
                 }
                 }
