@@ -159,6 +159,28 @@ fn exclusions_win_inside_their_inclusion() {
     assert_eq!(r, Some(true));
 }
 
+/// `amxc coverage` of the seed policy on EXCH01 against the listing at `path`, with `extra`
+/// arguments: its exit code, stdout and stderr.
+fn coverage_of(path: &std::path::Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
+        .args([
+            "coverage",
+            "policies/symantec-mail-security.amx",
+            "--target",
+            "policies/targets/symantec-mail-security/EXCH01.yaml",
+            "--paths",
+        ])
+        .arg(path)
+        .args(extra)
+        .output()
+        .expect("run");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn listings_saved_by_powershell_or_dir_read_alike_and_broken_ones_are_refused() {
     let dir = tempfile::tempdir().expect("temp");
@@ -166,21 +188,8 @@ fn listings_saved_by_powershell_or_dir_read_alike_and_broken_ones_are_refused() 
     let run = |bytes: Vec<u8>| {
         let path = dir.path().join("listing.txt");
         std::fs::write(&path, bytes).expect("write");
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
-            .args([
-                "coverage",
-                "policies/symantec-mail-security.amx",
-                "--target",
-                "policies/targets/symantec-mail-security/EXCH01.yaml",
-                "--paths",
-            ])
-            .arg(&path)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let (code, out, _) = coverage_of(&path, &[]);
+        (code, out)
     };
     let (code, utf8) = run(text.as_bytes().to_vec());
     assert_eq!(code, Some(0), "{utf8}");
@@ -208,25 +217,7 @@ fn a_listing_cmd_wrote_in_an_oem_code_page_reads_with_code_page() {
     // 47 72 94 E1 65; read as Windows-1252 it would be "Gr”áe"
     let path = dir.path().join("listing.txt");
     std::fs::write(&path, b"C:\\Daten\\Gr\x94\xE1e.xml\r\n").expect("write");
-    let run = |extra: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_amxc"))
-            .args([
-                "coverage",
-                "policies/symantec-mail-security.amx",
-                "--target",
-                "policies/targets/symantec-mail-security/EXCH01.yaml",
-                "--paths",
-            ])
-            .arg(&path)
-            .args(extra)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |extra: &[&str]| coverage_of(&path, extra);
     let (code, out, _) = run(&["--code-page", "850"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("C:\\Daten\\Größe.xml"), "{out}");
