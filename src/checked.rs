@@ -12,7 +12,37 @@ pub struct Loaded {
     pub file: FileId,
     pub policy: Option<Policy>,
     pub matrix: Option<Matrix>,
+    /// The matrix's file, when it was read.
+    pub matrix_file: Option<FileId>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// A file refused before parsing (not a policy, too large, not UTF-8): its diagnostic only.
+    pub fn refused(file: FileId, d: Diagnostic) -> Loaded {
+        Loaded {
+            file,
+            policy: None,
+            matrix: None,
+            matrix_file: None,
+            diagnostics: vec![d],
+        }
+    }
+
+    /// Whether the policy's own text has an error (then it is not validated: its statements
+    /// are incomplete).
+    pub fn policy_failed(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|p| p.file == self.file))
+    }
+
+    /// The policy validated in every configuration of its matrix, unless it is missing or its
+    /// text has an error.
+    pub fn validate(&self) -> Option<crate::validate::Validation> {
+        let policy = self.policy.as_ref()?;
+        (!self.policy_failed()).then(|| crate::validate::validate(policy, self.matrix.as_ref()))
+    }
 }
 
 /// What checking one loaded policy gave.

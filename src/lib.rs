@@ -47,11 +47,13 @@ use profile::Target;
 /// validated; one with a matrix and no error becomes [`Checked`]. `text` is the policy's
 /// text (for the lines origins name); `name` is its file name, as origins show it.
 pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
+    let validation = loaded.validate();
     let Loaded {
         file,
         policy,
         matrix,
         mut diagnostics,
+        ..
     } = loaded;
     let Some(policy) = policy else {
         return Checking {
@@ -61,13 +63,9 @@ pub fn check(loaded: Loaded, text: &str, name: String) -> Checking {
             checked: None,
         };
     };
-    let parse_failed = diagnostics
-        .iter()
-        .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|p| p.file == file));
     let mut configurations = 0;
     let mut acknowledged = Vec::new();
-    if !parse_failed {
-        let v = validate::validate(&policy, matrix.as_ref());
+    if let Some(v) = validation {
         diagnostics.extend(v.diagnostics);
         configurations = v.configurations;
         acknowledged = v.acknowledged;

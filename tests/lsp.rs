@@ -742,3 +742,74 @@ fn the_binary_bounds_what_a_frame_claims_and_takes_the_stdio_flag() {
         assert!(err.contains("bytes is more than"), "{claim}: {err}");
     }
 }
+
+/// What the editor shows for a policy is what `amxc check` reports for it: both load through
+/// the same front door (`driver::load::load_from`), so every diagnostics fixture, each
+/// shipped policy and a matrix over the matrix limit give the same codes, places and words.
+#[test]
+fn the_editor_reports_what_the_command_line_reports() {
+    use amxc::diagnostic::Diagnostic;
+    let key = |sources: &amxc::source::SourceMap, d: &Diagnostic| {
+        let at = d.primary.as_ref().map(|p| {
+            let lc = sources.line_col(p.file, p.span.start);
+            (sources.name(p.file).to_string(), lc.line, lc.column)
+        });
+        format!("{} {:?} {}", d.code, at, d.message)
+    };
+    let from_cli = |path: &Path| {
+        let mut sources = amxc::source::SourceMap::new();
+        let loaded = amxc::driver::load::load(&mut sources, path, None).expect("readable");
+        let file = loaded.file;
+        let text = sources.text(file).to_string();
+        let checking = amxc::check(loaded, &text, "p".into());
+        let mut keys: Vec<String> = checking
+            .diagnostics
+            .iter()
+            .map(|d| key(&sources, d))
+            .collect();
+        keys.sort();
+        keys
+    };
+    let from_editor = |path: &Path| {
+        let text = std::fs::read_to_string(path).expect("text");
+        let a = amxc::lsp::analysis::analyse(path, &text, &|_| None);
+        let mut keys: Vec<String> = a.diagnostics.iter().map(|d| key(&a.sources, d)).collect();
+        keys.sort();
+        keys
+    };
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for dir in ["tests/fixtures/diagnostics", "policies"] {
+        for e in std::fs::read_dir(dir).expect("folder") {
+            let p = e.expect("entry").path();
+            // an editor's buffer is text: a file that is not UTF-8 never reaches the server
+            let text = std::fs::read(&p).map(String::from_utf8);
+            if p.extension().is_some_and(|x| x == "amx") && matches!(text, Ok(Ok(_))) {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    assert!(paths.len() > 40, "{} policies", paths.len());
+    for p in &paths {
+        assert_eq!(from_editor(p), from_cli(p), "{}", p.display());
+    }
+    // a matrix over the limit of 4 MiB is refused by both (the editor read it up to the
+    // policy's 64 MiB)
+    let dir = tempfile::tempdir().expect("dir");
+    let policy = dir.path().join("big.amx");
+    std::fs::write(&policy, seed()).expect("policy");
+    let matrix =
+        std::fs::read_to_string("policies/symantec-mail-security.versions.yaml").expect("matrix");
+    let padding = "#".repeat(5 * 1024 * 1024);
+    std::fs::write(
+        dir.path().join("big.versions.yaml"),
+        format!("{matrix}\n{padding}\n"),
+    )
+    .expect("matrix");
+    let editor = from_editor(&policy);
+    assert!(
+        editor.iter().any(|k| k.starts_with("AMX0010")),
+        "the matrix is refused as too large: {editor:?}"
+    );
+    assert_eq!(editor, from_cli(&policy));
+}

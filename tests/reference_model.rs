@@ -500,6 +500,7 @@ pub fn disagreement(rules: &[Rule]) -> Option<String> {
         file: pf,
         policy: parsed.value,
         matrix,
+        matrix_file: Some(mf),
         diagnostics: parsed.diagnostics,
     };
     let checking = amxc::check(loaded, &text, "ref.amx".into());

@@ -58,11 +58,39 @@ pub fn io_words(e: &std::io::Error) -> String {
     words.to_string()
 }
 
+/// Where the files a command reads come from: the one seam through which the command line
+/// (the files on disk, [`Disk`]) and the language server (its open buffers over the disk)
+/// load a policy and its matrix, so that both check the same text the same way.
+pub trait Inputs {
+    /// The bytes of the file at `path`: a regular file once links are resolved, at most
+    /// `limit` bytes (more is an error carrying [`super::files::TooLarge`]).
+    fn bytes(&self, path: &Path, limit: usize) -> std::io::Result<Vec<u8>>;
+}
+
+/// The files on disk, read as [`super::files::read_input`] reads them.
+pub struct Disk;
+
+impl Inputs for Disk {
+    fn bytes(&self, path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+        super::files::read_input(path, limit)
+    }
+}
+
 /// Read `path` (a regular file once links are resolved, at most `limit` bytes: see
 /// [`super::files::read_input`]) as UTF-8 into `sources`.
 pub fn read(sources: &mut SourceMap, path: &Path, limit: usize) -> Result<FileId, ReadError> {
+    read_from(&Disk, sources, path, limit)
+}
+
+/// [`read`] through `inputs`: an editor's open buffer is read as its file would be.
+pub fn read_from(
+    inputs: &dyn Inputs,
+    sources: &mut SourceMap,
+    path: &Path,
+    limit: usize,
+) -> Result<FileId, ReadError> {
     let name = path.display().to_string();
-    let bytes = match super::files::read_input(path, limit) {
+    let bytes = match inputs.bytes(path, limit) {
         Ok(b) => b,
         Err(e) => {
             if let Some(big) = e

@@ -4,7 +4,7 @@
 
 use crate::checked::{Checked, Loaded};
 use crate::diagnostic::{codes, Diagnostic, Severity, Staged};
-use crate::driver::inputs::{self, ReadError};
+use crate::driver::inputs::{self, Disk, Inputs, ReadError};
 use crate::matrix;
 use crate::parse;
 use crate::plan::Plan;
@@ -22,12 +22,7 @@ pub fn load(
         Ok(f) => f,
         Err(ReadError::Invalid(d)) => {
             let file = d.primary.as_ref().map_or(0, |p| p.file);
-            return Ok(Loaded {
-                file,
-                policy: None,
-                matrix: None,
-                diagnostics: vec![*d],
-            });
+            return Ok(Loaded::refused(file, *d));
         }
         Err(e) => return Err(e),
     };
@@ -42,46 +37,72 @@ pub fn load_file(
     path: &Path,
     matrix_path: Option<&Path>,
 ) -> Result<Loaded, ReadError> {
+    match load_from(&Disk, sources, file, path, matrix_path) {
+        (_, Some(e)) => Err(e),
+        (loaded, None) => Ok(loaded),
+    }
+}
+
+/// The front door of every command and of the language server: the policy added to
+/// `sources` as `file` (from `path`), parsed, and its matrix (`matrix_path`, or the one beside
+/// `path`) read through `inputs` and loaded. The matrix is read even when the policy does not
+/// parse (the language server offers its words), but its problems are reported only for a
+/// policy that parses. A matrix that exists but cannot be read comes back beside the loaded
+/// policy: the command line stops on it, the language server reports the matrix as missing.
+pub fn load_from(
+    inputs: &dyn Inputs,
+    sources: &mut SourceMap,
+    file: FileId,
+    path: &Path,
+    matrix_path: Option<&Path>,
+) -> (Loaded, Option<ReadError>) {
     if let Some(d) = not_a_policy(file, path, sources.text(file)) {
-        return Ok(Loaded {
-            file,
-            policy: None,
-            matrix: None,
-            diagnostics: vec![d],
-        });
+        return (Loaded::refused(file, d), None);
     }
     let parsed = parse::parse(file, sources.text(file));
     let mut diagnostics = parsed.diagnostics;
-    let mut matrix = None;
-    if parsed.value.is_some() {
-        let beside = matrix::matrix_path_for(path);
-        let chosen: Option<PathBuf> = match matrix_path {
-            Some(p) => Some(p.to_path_buf()),
-            None if beside.exists() => Some(beside.clone()),
-            None => None,
-        };
-        match chosen {
-            Some(mp) => match inputs::read(sources, &mp, matrix::MAX_MATRIX_BYTES) {
-                Ok(mf) => {
-                    let loaded = matrix::load(mf, sources.text(mf));
+    let policy = parsed.value;
+    let beside = matrix::matrix_path_for(path);
+    let chosen = matrix_path.unwrap_or(&beside);
+    let mut unread = None;
+    let (matrix, matrix_file) =
+        match inputs::read_from(inputs, sources, chosen, matrix::MAX_MATRIX_BYTES) {
+            Ok(mf) => {
+                let loaded = matrix::load(mf, sources.text(mf));
+                if policy.is_some() {
                     diagnostics.extend(loaded.diagnostics);
-                    matrix = loaded.value;
                 }
-                Err(ReadError::Invalid(d)) => diagnostics.push(*d),
-                Err(e) => return Err(e),
-            },
-            None => {
-                let span = parsed.value.as_ref().map(|p| p.id.span).unwrap_or_default();
-                diagnostics.push(matrix_not_found(file, span, &beside));
+                (loaded.value, Some(mf))
             }
-        }
-    }
-    Ok(Loaded {
+            Err(ReadError::Invalid(d)) => {
+                if policy.is_some() {
+                    diagnostics.push(*d);
+                }
+                (None, None)
+            }
+            Err(ReadError::Io(_, e))
+                if matrix_path.is_none() && e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                if let Some(p) = &policy {
+                    diagnostics.push(matrix_not_found(file, p.id.span, &beside));
+                }
+                (None, None)
+            }
+            Err(e) => {
+                if policy.is_some() {
+                    unread = Some(e);
+                }
+                (None, None)
+            }
+        };
+    let loaded = Loaded {
         file,
-        policy: parsed.value,
+        policy,
         matrix,
+        matrix_file,
         diagnostics,
-    })
+    };
+    (loaded, unread)
 }
 
 /// A version matrix, a target profile or other YAML given where a policy is expected: named,

@@ -4,11 +4,32 @@
 //! completion.
 
 use crate::ast::Policy;
+use crate::checked::Loaded;
 use crate::diagnostic::Diagnostic;
+use crate::driver::files::TooLarge;
+use crate::driver::inputs::{Disk, Inputs};
+use crate::driver::load::load_from;
 use crate::lower::Env;
 use crate::matrix::{self, Claims, Matrix};
 use crate::source::{FileId, SourceMap};
 use std::path::{Path, PathBuf};
+
+/// The editor's open buffers over the files on disk: the function gives the text of a buffer
+/// open at a path, the disk is read for the rest.
+pub struct Buffers<'a>(pub &'a dyn Fn(&Path) -> Option<String>);
+
+impl Inputs for Buffers<'_> {
+    fn bytes(&self, path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+        match (self.0)(path) {
+            Some(text) if text.len() > limit => Err(std::io::Error::other(TooLarge {
+                size: text.len() as u64,
+                limit,
+            })),
+            Some(text) => Ok(text.into_bytes()),
+            None => Disk.bytes(path, limit),
+        }
+    }
+}
 
 /// A checked policy and what the editor asks about it.
 pub struct Analysis {
@@ -41,8 +62,8 @@ impl Analysis {
 /// Configurations enumerated for hover at most: beyond, hover shows a sample.
 const MAX_ENVS: usize = 4096;
 
-/// Check `text`, the policy at `path`; `read` gives another file's text (an open buffer or the
-/// file on disk).
+/// Check `text`, the policy at `path`; `read` gives another file's text when it is open in
+/// the editor (the disk is read otherwise).
 pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> Analysis {
     check(path, text, read, &|| false).0
 }
@@ -68,54 +89,44 @@ fn check(
 ) -> (Analysis, bool) {
     let mut sources = SourceMap::new();
     let file = sources.add(path.to_string_lossy().into_owned(), text.to_string());
-    let parsed = crate::parse::parse(file, text);
-    let mut diagnostics = parsed.diagnostics;
-    let policy = parsed.value;
+    // the command line's front door, through the open buffers
+    let (mut loaded, unread) = load_from(&Buffers(read), &mut sources, file, path, None);
     let matrix_path = matrix::matrix_path_for(path);
-    let mut matrix_file = None;
-    let mut m = None;
-    // the matrix even when the policy does not parse: completion offers its words
-    match read(&matrix_path) {
-        Some(mt) => {
-            let mf = sources.add(matrix_path.to_string_lossy().into_owned(), mt);
-            let loaded = matrix::load(mf, sources.text(mf));
-            if policy.is_some() {
-                diagnostics.extend(loaded.diagnostics);
-            }
-            m = loaded.value;
-            matrix_file = Some(mf);
-        }
-        None => {
-            if let Some(p) = &policy {
-                diagnostics.push(crate::driver::load::matrix_not_found(
-                    file,
-                    p.id.span,
-                    &matrix_path,
-                ));
-            }
-        }
+    if let (Some(_), Some(p)) = (unread, &loaded.policy) {
+        loaded
+            .diagnostics
+            .push(crate::driver::load::matrix_not_found(
+                file,
+                p.id.span,
+                &matrix_path,
+            ));
     }
-    let parse_failed = diagnostics
-        .iter()
-        .any(|d| d.is_error() && d.primary.as_ref().is_some_and(|l| l.file == file));
     let whole = !cancelled();
     let mut envs = Vec::new();
     let mut acknowledged = Vec::new();
-    if let (Some(p), false, true) = (&policy, parse_failed, whole) {
-        let v = crate::validate::validate(p, m.as_ref());
-        diagnostics.extend(v.diagnostics);
-        acknowledged = v.acknowledged;
-        if let Some(m) = &m {
-            if let Ok(space) = matrix::enumerate(m, &Claims::of(p, m), (file, p.id.span)) {
-                envs = space
-                    .configs
-                    .iter()
-                    .take(MAX_ENVS)
-                    .map(|c| Env::of_config(m, c))
-                    .collect();
+    if whole {
+        if let Some(v) = loaded.validate() {
+            loaded.diagnostics.extend(v.diagnostics);
+            acknowledged = v.acknowledged;
+            if let (Some(p), Some(m)) = (&loaded.policy, &loaded.matrix) {
+                if let Ok(space) = matrix::enumerate(m, &Claims::of(p, m), (file, p.id.span)) {
+                    envs = space
+                        .configs
+                        .iter()
+                        .take(MAX_ENVS)
+                        .map(|c| Env::of_config(m, c))
+                        .collect();
+                }
             }
         }
     }
+    let Loaded {
+        policy,
+        matrix: m,
+        matrix_file,
+        diagnostics,
+        ..
+    } = loaded;
     // half typed: the policy with the offending lines blanked, for the names completion offers
     let last_parsed = if policy.is_none() && whole {
         repaired(file, text)

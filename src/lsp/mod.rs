@@ -223,14 +223,10 @@ pub fn run_stdio() -> Handled {
 }
 
 impl Server<'_> {
+    /// The text of the buffer open at `path`, if one is (the disk is read otherwise).
     fn read(&self, path: &Path) -> Option<String> {
         let key = path_to_uri(path).map(|u| u.as_str().to_string())?;
-        match self.docs.get(&key) {
-            Some((_, d)) => Some(d.text.clone()),
-            None => {
-                crate::driver::files::read_input_text(path, crate::parse::MAX_POLICY_BYTES).ok()
-            }
-        }
+        self.docs.get(&key).map(|(_, d)| d.text.clone())
     }
 
     fn notification(&mut self, not: Notification) {

@@ -66,14 +66,7 @@ impl Worker {
                     let analysis = if cancelled() {
                         None
                     } else {
-                        let read = |p: &std::path::Path| match job.buffers.get(p) {
-                            Some(t) => Some(t.clone()),
-                            None => crate::driver::files::read_input_text(
-                                p,
-                                crate::parse::MAX_POLICY_BYTES,
-                            )
-                            .ok(),
-                        };
+                        let read = |p: &std::path::Path| job.buffers.get(p).cloned();
                         analyse_until(&job.path, &job.text, &read, &cancelled)
                     };
                     let out = Done {
