@@ -23,6 +23,7 @@ pub mod format;
 pub mod lower;
 pub mod lsp;
 pub mod matrix;
+pub mod model;
 pub mod par;
 pub mod parse;
 pub mod plan;

@@ -1,5 +1,6 @@
 //! All integration tests, in one binary.
 
+mod architecture;
 mod cli;
 mod cluster;
 mod compile;

@@ -128,8 +128,8 @@ fn switchovers(m: &Module) -> Vec<(u64, u64, Vec<String>, Vec<String>)> {
                 (
                     sw.worst_case(),
                     sum,
-                    names(amxc::lower::switchover::Phase::Stop),
-                    names(amxc::lower::switchover::Phase::Start),
+                    names(amxc::model::timeline::Phase::Stop),
+                    names(amxc::model::timeline::Phase::Start),
                 )
             })
         })
@@ -234,7 +234,7 @@ fn each_role_brings_every_service_to_its_stated_state_and_leaves_unmanaged_ones_
     let dir = Path::new("tests/fixtures/roles");
     let (roles, files) = planned(&dir.join("roles.amx"), None, &dir.join("R2003.yaml"), |p| {
         let name = |i: usize| p.ev.services[i].name.clone();
-        let steps = |s: &[amxc::lower::roles::ServiceStep]| -> Vec<String> {
+        let steps = |s: &[amxc::model::ServiceStep]| -> Vec<String> {
             s.iter()
                 .map(|st| {
                     format!(

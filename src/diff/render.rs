@@ -131,7 +131,7 @@ fn server_lines(s: &ServerDiff) -> Vec<String> {
         v.push(format!("~ release {a} → {b}"));
     }
     if let Some((a, b)) = s.switchover_worst_case_seconds {
-        use crate::lower::switchover::human;
+        use crate::model::timeline::human;
         v.push(format!(
             "~ worst-case switchover {} → {}",
             human(a),

@@ -10,7 +10,7 @@
 
 use super::ps1::{sc_start_word, DEFAULT_TIMEOUT};
 use super::quote::{cmd_comment, cmd_set};
-use crate::lower::roles::{stops_with_earlier, Change, ServiceStep};
+use crate::model::{stops_with_earlier, Change, ServiceStep};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -2,7 +2,7 @@
 //! and the unprotected set, each entry with its origin and any exception that overrode it.
 
 use crate::ast::{FilterKind, FilterMode};
-use crate::lower::{EvFilter, Origin};
+use crate::model::{EvFilter, Origin};
 use crate::plan::Plan;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

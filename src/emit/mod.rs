@@ -29,7 +29,7 @@ pub use space_table::{space_json, space_rows, space_table, SpaceRow};
 pub use summary::summary;
 
 use crate::ast::TaskSide;
-use crate::lower::EvTask;
+use crate::model::EvTask;
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 

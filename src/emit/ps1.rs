@@ -7,14 +7,14 @@
 
 use super::quote::{ps, ps_comment, win_arg};
 use crate::ast::{Startup, TaskKind};
-use crate::lower::roles::{stops_with_earlier, Change, ServiceStep};
+use crate::model::{stops_with_earlier, Change, ServiceStep};
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Seconds to wait for a service or a task when the policy gives no timeout: the same wait
 /// the switchover plan counts.
-pub const DEFAULT_TIMEOUT: u64 = crate::lower::switchover::DEFAULT_WAIT_SECONDS;
+pub const DEFAULT_TIMEOUT: u64 = crate::model::timeline::DEFAULT_WAIT_SECONDS;
 
 pub(crate) fn header(plan: &Plan, what: &str) -> String {
     format!("# {}\n# {}\n{PRELUDE}\n", ps_comment(&plan.banner()), what)

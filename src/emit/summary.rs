@@ -147,7 +147,7 @@ pub fn summary(plan: &Plan) -> String {
     }
     let _ = writeln!(s, "\n## Services\n");
     let _ = writeln!(s, "| service | display name | startup | active | passive | monitor | failure actions | the scripts: configure; becoming active; becoming passive |\n|---|---|---|---|---|---|---|---|");
-    let did = |steps: &[crate::lower::roles::ServiceStep], i: usize| {
+    let did = |steps: &[crate::model::ServiceStep], i: usize| {
         steps
             .iter()
             .find(|st| st.service == i)

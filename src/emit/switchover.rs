@@ -1,7 +1,7 @@
 //! The switchover plan of one server (`lower/switchover.rs` computes it) as text, Markdown
 //! (a table and a Mermaid gantt chart; also a section of `summary.md`) and JSON.
 
-use crate::lower::switchover::{self, human, Step, Timeline};
+use crate::model::timeline::{self as switchover, human, Step, Timeline};
 use crate::plan::Plan;
 use serde::Serialize;
 use std::fmt::Write as _;

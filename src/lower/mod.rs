@@ -10,11 +10,13 @@ mod paths;
 pub mod roles;
 pub mod switchover;
 
+pub use crate::model::{
+    EvData, EvFilter, EvService, EvTask, EvUnprotected, Evaluated, Origin, Text,
+};
 pub use cond::{eval, holds};
 pub use env::{DimVal, Env};
 pub use evaluate::{
-    applying_exceptions, evaluate, exception_applies, looks_like_registry, pattern_kind, EvData,
-    EvFilter, EvService, EvTask, EvUnprotected, Evaluated, Origin, Resolver, Text,
+    applying_exceptions, evaluate, exception_applies, looks_like_registry, pattern_kind, Resolver,
 };
 pub use order::start_order;
 pub use paths::{VarError, Vars};

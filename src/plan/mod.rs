@@ -14,8 +14,8 @@ pub use values::{batch_arg_refusal, batch_program_refusal, is_batch, unsafe_reas
 use crate::checked::Checked;
 use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::engine::windows::{self, PowerShell};
-use crate::lower::roles::Roles;
-use crate::lower::{evaluate, Env, EvFilter, Evaluated};
+use crate::lower::{evaluate, Env};
+use crate::model::{EvFilter, Evaluated, Roles};
 use crate::profile::Target;
 use crate::source::Span;
 use effective::DataSet;
@@ -35,7 +35,7 @@ pub struct Plan<'a> {
     /// What this server does to the protected services in each role.
     pub roles: Roles,
     /// The switchover and failover timelines of this server (`lower/switchover.rs`).
-    pub switchover: crate::lower::switchover::Plan,
+    pub switchover: crate::model::timeline::Plan,
     /// The clustered role, when the server runs the failover-clustering engine.
     pub role: Option<cluster::Role>,
     /// Findings the policy acknowledges (`allow`) that concern this server.

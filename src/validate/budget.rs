@@ -3,8 +3,9 @@
 
 use crate::ast::Policy;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::lower::switchover::{self, human};
+use crate::lower::switchover;
 use crate::lower::{start_order, Env, Evaluated};
+use crate::model::timeline::human;
 
 pub fn check(policy: &Policy, _env: &Env, ev: &Evaluated, out: &mut Vec<Diagnostic>) {
     // the budget lowering found for this configuration
