@@ -386,3 +386,58 @@ fn a_volume_mounted_in_a_folder_is_found_through_mountvol_or_the_device_map() {
         "{policy}"
     );
 }
+
+/// A server whose system drive is D: (its Windows folder is `D:\Windows`): the built-in folders
+/// are found there — `D:\Program Files\…` becomes `%ProgramFiles%`, a 32-bit application's
+/// `D:\Program Files (x86)` too — and writes under `D:\Windows` are left out as vetoed, as
+/// they are on C: for a server whose system drive is C:.
+#[test]
+fn built_in_folders_and_vetoes_are_found_on_the_evidence_system_drive() {
+    let dir = tempfile::tempdir().expect("temp");
+    let mut csv = String::from(
+        "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n",
+    );
+    for p in [
+        "D:\\Windows\\System32\\kernel32.dll",
+        "D:\\Windows\\System32\\ntdll.dll",
+        "D:\\Program Files (x86)\\Contoso\\Data\\a.db",
+        "D:\\Program Files (x86)\\Contoso\\Data\\b.db",
+        "D:\\Program Files (x86)\\Contoso\\Logs\\c.log",
+        "D:\\ProgramData\\Contoso\\state.xml",
+        "D:\\Windows\\Temp\\contoso.tmp",
+        "D:\\Windows\\contoso.ini",
+    ] {
+        let op = if p.ends_with(".dll") {
+            "ReadFile"
+        } else {
+            "WriteFile"
+        };
+        csv.push_str(&format!(
+            "\"10:15:02\",\"Contoso.exe\",\"1\",\"{op}\",\"{p}\",\"SUCCESS\",\"\"\r\n"
+        ));
+    }
+    let trace = dir.path().join("trace.csv");
+    std::fs::write(&trace, csv).expect("csv");
+    let (code, policy, err) = discover_trace(&trace.to_string_lossy(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let rules: Vec<&str> = policy
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect();
+    let text = rules.join("\n");
+    assert!(
+        text.contains("%ProgramFiles%\\Contoso") || text.contains("%Install%"),
+        "{policy}"
+    );
+    assert!(text.contains("%ProgramData%\\Contoso"), "{policy}");
+    assert!(
+        !text.contains("D:\\"),
+        "a built-in folder left as D:\n{policy}"
+    );
+    assert!(
+        policy
+            .lines()
+            .any(|l| l.starts_with("//") && l.contains("D:\\Windows") && l.contains("vetoes")),
+        "D:\\Windows is not left out as vetoed:\n{policy}"
+    );
+}

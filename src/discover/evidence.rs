@@ -136,6 +136,38 @@ fn short_hive(key: &str) -> String {
 }
 
 impl Evidence {
+    /// The server's system drive as the evidence shows it: the drive whose `\Windows` folder
+    /// the paths, the listing and the services' programs name most often (the first letter on a
+    /// tie); `C:` when none does.
+    pub fn system_drive(&self) -> String {
+        let mut count = [0u64; 26];
+        let programs = self.services.iter().filter_map(|s| s.binary.as_deref());
+        let paths = self
+            .files
+            .keys()
+            .map(String::as_str)
+            .chain(self.listed.iter().map(String::as_str))
+            .chain(programs.map(|b| b.trim_start_matches('"')));
+        for p in paths {
+            let b = p.as_bytes();
+            let windows = b.len() >= 10
+                && b[0].is_ascii_alphabetic()
+                && &b[1..3] == b":\\"
+                && b[3..10].eq_ignore_ascii_case(b"windows")
+                && b.get(10).is_none_or(|&c| c == b'\\');
+            if windows {
+                count[usize::from(b[0].to_ascii_uppercase() - b'A')] += 1;
+            }
+        }
+        match (0..26)
+            .filter(|&i| count[i] > 0)
+            .max_by_key(|&i| (count[i], std::cmp::Reverse(i)))
+        {
+            Some(i) => format!("{}:", char::from(b'A' + i as u8)),
+            None => "C:".to_string(),
+        }
+    }
+
     /// The number of an evidence file by its name, given one the first time it is named.
     fn source(&mut self, name: &str) -> u32 {
         match self.source_names.iter().position(|n| n == name) {

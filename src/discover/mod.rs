@@ -30,9 +30,9 @@ fn unredirected(key: &str) -> String {
     crate::engine::windows::without_wow6432node(key).0
 }
 
-/// The policy's inclusions, resolved as on the server the evidence comes from (system drive
-/// C:; x64 when the evidence shows a 32-bit application there).
-fn inclusions(policy: &Policy, x64: bool) -> Vec<(String, Option<Pattern>)> {
+/// The policy's inclusions, resolved as on the server the evidence comes from (its system
+/// drive; x64 when the evidence shows a 32-bit application there).
+fn inclusions(policy: &Policy, x64: bool, system_drive: &str) -> Vec<(String, Option<Pattern>)> {
     let release = policy
         .versions
         .as_ref()
@@ -44,6 +44,7 @@ fn inclusions(policy: &Policy, x64: bool) -> Vec<(String, Option<Pattern>)> {
             span: Default::default(),
         });
     let mut env = Env::bare(release);
+    env.system_drive = system_drive.to_string();
     if x64 {
         env.dims.insert(
             crate::engine::windows::DIM_ARCH.to_string(),
@@ -80,7 +81,9 @@ fn inclusions(policy: &Policy, x64: bool) -> Vec<(String, Option<Pattern>)> {
 
 /// Compare the evidence with an existing policy.
 pub fn compare(policy: &Policy, ev: &Evidence, proposal: &Proposal) -> Comparison {
-    let inc = inclusions(policy, proposal.bits32);
+    let system_drive = ev.system_drive();
+    let folders = crate::engine::windows::folder_variables(&system_drive);
+    let inc = inclusions(policy, proposal.bits32, &system_drive);
     // a path as the policy names it: keys in the 32-bit view's name (amxc moves them)
     let norm = |path: &str, registry: bool| {
         if registry {
@@ -131,7 +134,7 @@ pub fn compare(policy: &Policy, ev: &Evidence, proposal: &Proposal) -> Compariso
             // in the existing policy's terms: built-in folders only, no `%Install%`
             let mut r = rule.clone();
             if !registry {
-                r.pattern = propose::with_variables(&r.concrete);
+                r.pattern = propose::with_variables(&r.concrete, &folders);
             }
             out.lacks.push(r);
         }

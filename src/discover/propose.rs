@@ -85,24 +85,6 @@ pub struct Proposal {
     pub sources: Vec<String>,
 }
 
-/// Built-in folders as a policy names them, longest first; a 32-bit application's `(x86)`
-/// folders are its `%ProgramFiles%` (WOW64 moves them back on x64).
-const FOLDERS: [(&str, &str); 7] = [
-    (
-        "C:\\Program Files (x86)\\Common Files",
-        "%CommonProgramFiles%",
-    ),
-    ("C:\\Program Files\\Common Files", "%CommonProgramFiles%"),
-    ("C:\\Program Files (x86)", "%ProgramFiles%"),
-    ("C:\\Program Files", "%ProgramFiles%"),
-    ("C:\\ProgramData", "%ProgramData%"),
-    (
-        "C:\\Documents and Settings\\All Users\\Application Data",
-        "%ProgramData%",
-    ),
-    ("C:\\Windows", "%SystemRoot%"),
-];
-
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len()
         && s.is_char_boundary(prefix.len())
@@ -110,11 +92,12 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
         && (s.len() == prefix.len() || s.as_bytes()[prefix.len()] == b'\\')
 }
 
-/// A path with its built-in folder written as a variable.
-pub(crate) fn with_variables(path: &str) -> String {
-    for (prefix, var) in FOLDERS {
+/// A path with its built-in folder written as a variable (`folders`: the engine's
+/// [`crate::engine::windows::folder_variables`] on the evidence's system drive).
+pub(crate) fn with_variables(path: &str, folders: &[(String, &str)]) -> String {
+    for (prefix, var) in folders {
         if starts_with_ci(path, prefix) {
-            return format!("{var}{}", &path[prefix.len()..]);
+            return format!("%{var}%{}", &path[prefix.len()..]);
         }
     }
     path.to_string()
@@ -204,7 +187,7 @@ fn not_literal(location: &str) -> Option<String> {
     None
 }
 
-/// The engine's vetoed and dangerous file locations on a server with system drive C:, built
+/// The engine's vetoed and dangerous file locations on the evidence's system drive, built
 /// once for a proposal into a trie that a path walks segment by segment (no pattern is built
 /// for the path, and it meets only the locations on its way).
 struct Unfit {
@@ -213,14 +196,14 @@ struct Unfit {
 }
 
 impl Unfit {
-    fn new() -> Unfit {
+    fn new(system_drive: &str) -> Unfit {
         let engine = crate::engine::Neverfail;
         let vetoed = engine
-            .vetoed_roots("C:")
+            .vetoed_roots(system_drive)
             .into_iter()
             .map(|v| (v.root, format!("{} (the HA product vetoes it)", v.why)));
         let dangerous = engine
-            .dangerous("C:")
+            .dangerous(system_drive)
             .into_iter()
             .map(|d| (d.root, d.why.to_string()));
         let mut unfit = Unfit {
@@ -372,7 +355,9 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     // files: what the application wrote; what it only read or what only exists is evidence for
     // folding, not a rule of its own
     let mut written: Vec<(&String, &Seen)> = Vec::new();
-    let unfit = Unfit::new();
+    let system_drive = ev.system_drive();
+    let folders = crate::engine::windows::folder_variables(&system_drive);
+    let unfit = Unfit::new(&system_drive);
     let mut temps: BTreeMap<String, u64> = BTreeMap::new();
     // each path on its own (on every core), then taken in order
     let places: Vec<Place> = ev
@@ -394,7 +379,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     }
     p.bits32 = written
         .iter()
-        .any(|(f, _)| starts_with_ci(f, "C:\\Program Files (x86)"))
+        .any(|(f, _)| starts_with_ci(f, &format!("{system_drive}\\Program Files (x86)")))
         || ev.keys.keys().any(|k| {
             k.to_ascii_lowercase()
                 .starts_with("hklm\\software\\wow6432node\\")
@@ -488,7 +473,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     // the application's folder under Program Files: the longest folder all its rules there share
     let under_pf: Vec<String> = rules
         .iter()
-        .map(|r| with_variables(&r.0))
+        .map(|r| with_variables(&r.0, &folders))
         .filter(|v| v.starts_with("%ProgramFiles%\\"))
         .collect();
     if under_pf.len() >= 2 {
@@ -509,7 +494,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         }
     }
     let var = |path: &str| {
-        let v = with_variables(path);
+        let v = with_variables(path, &folders);
         match &p.install {
             Some(i) if starts_with_ci(&v, i) => format!("%Install%{}", &v[i.len()..]),
             _ => v,

@@ -89,6 +89,31 @@ pub fn builtin_folder(
     })
 }
 
+/// The inverse of [`builtin_folder`] on a server with system drive `system_drive`: each folder
+/// a built-in variable can name there (on any architecture and Windows release, for a 32-bit
+/// application too) with the variable a policy writes for it, longest folder first. A
+/// 32-bit application's `Program Files (x86)` is its `%ProgramFiles%` (WOW64 moves it back on
+/// x64); the legacy `All Users\Application Data` is `%ProgramData%`.
+pub fn folder_variables(system_drive: &str) -> Vec<(String, &'static str)> {
+    const NAMED: [&str; 3] = ["CommonProgramFiles", "ProgramFiles", "ProgramData"];
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for (x64, bits32, legacy) in [
+        (false, false, false),
+        (true, true, false),
+        (false, false, true),
+    ] {
+        for var in NAMED.iter().copied().chain(["SystemRoot"]) {
+            if let Some(f) = builtin_folder(var, system_drive, x64, bits32, legacy) {
+                if !out.iter().any(|(o, _)| o.eq_ignore_ascii_case(&f)) {
+                    out.push((f, var));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
 /// Keys under `HKLM\SOFTWARE` that WOW64 shares between the 32-bit and the 64-bit view on
 /// every Windows release amxc targets (2003 to 2008 R2 and later), lower case, relative to
 /// `HKLM\SOFTWARE`: a 32-bit program reads them where a 64-bit one does, so they never move
@@ -347,6 +372,34 @@ mod tests {
             );
         }
         assert!(builtin_folder("Install", "C:", true, true, false).is_none());
+    }
+
+    #[test]
+    fn each_folder_a_variable_names_reads_back_as_that_variable_on_any_system_drive() {
+        for sd in ["C:", "D:"] {
+            let folders = folder_variables(sd);
+            let names: Vec<&str> = folders.iter().map(|(f, _)| f.as_str()).collect();
+            let want = [
+                format!("{sd}\\Documents and Settings\\All Users\\Application Data"),
+                format!("{sd}\\Program Files (x86)\\Common Files"),
+                format!("{sd}\\Program Files\\Common Files"),
+                format!("{sd}\\Program Files (x86)"),
+                format!("{sd}\\Program Files"),
+                format!("{sd}\\ProgramData"),
+                format!("{sd}\\Windows"),
+            ];
+            assert_eq!(names, want);
+            for (folder, var) in &folders {
+                let back = [
+                    (false, false, false),
+                    (true, true, false),
+                    (false, false, true),
+                ]
+                .iter()
+                .any(|&(x64, b, l)| builtin_folder(var, sd, x64, b, l).as_ref() == Some(folder));
+                assert!(back, "{folder} is not what %{var}% names");
+            }
+        }
     }
 }
 
