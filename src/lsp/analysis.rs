@@ -9,10 +9,11 @@ use crate::diagnostic::Diagnostic;
 use crate::driver::files::TooLarge;
 use crate::driver::inputs::{Disk, Inputs};
 use crate::driver::load::load_from;
-use crate::lower::Env;
+use crate::lower::{evaluate, start_order, Env};
 use crate::matrix::{self, Claims, Matrix};
 use crate::source::{FileId, SourceMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The editor's open buffers over the files on disk: the function gives the text of a buffer
 /// open at a path, the disk is read for the rest.
@@ -45,6 +46,9 @@ pub struct Analysis {
     pub acknowledged: Vec<crate::validate::Acknowledged>,
     /// Every configuration the policy claims (none without a matrix).
     pub envs: Vec<Env>,
+    /// The start order (the managed services' names) of the first [`MAX_ORDERS`]
+    /// configurations, evaluated once, when a hover first asks for it.
+    start_orders: OnceLock<Vec<Vec<String>>>,
     /// While the text does not parse (half typed): the policy as it last parsed, for the
     /// names completion offers. Its spans belong to the older text.
     pub last_parsed: Option<Policy>,
@@ -57,7 +61,31 @@ impl Analysis {
     pub fn names(&self) -> Option<&Policy> {
         self.policy.as_ref().or(self.last_parsed.as_ref())
     }
+
+    /// The start order of each of the first [`MAX_ORDERS`] configurations, as the managed
+    /// services' names: the policy is evaluated in each once per check, not once per hover.
+    pub fn start_orders(&self) -> &[Vec<String>] {
+        self.start_orders.get_or_init(|| {
+            let Some(p) = &self.policy else {
+                return Vec::new();
+            };
+            self.envs
+                .iter()
+                .take(MAX_ORDERS)
+                .map(|env| {
+                    let ev = evaluate(p, env);
+                    start_order(&ev.services)
+                        .into_iter()
+                        .map(|i| ev.services[i].name.clone())
+                        .collect()
+                })
+                .collect()
+        })
+    }
 }
+
+/// Configurations whose start order hover shows at most.
+pub const MAX_ORDERS: usize = 256;
 
 /// Configurations enumerated for hover at most: beyond, hover shows a sample.
 const MAX_ENVS: usize = 4096;
@@ -143,6 +171,7 @@ fn check(
         diagnostics,
         acknowledged,
         envs,
+        start_orders: OnceLock::new(),
         last_parsed,
         version: 0,
     };

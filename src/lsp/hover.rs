@@ -5,7 +5,7 @@
 use super::analysis::Analysis;
 use super::symbols::{self, Kind, Symbol};
 use crate::ast::{DataRule, Item, Policy, Str};
-use crate::lower::{evaluate, exception_applies, holds, start_order, Env, Resolver};
+use crate::lower::{exception_applies, holds, Env, Resolver};
 use crate::matrix::Matrix;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -198,13 +198,7 @@ fn service(a: &Analysis, p: &Policy, s: &Symbol) -> String {
     }
     // its place in the start order, in each distinct evaluation
     let mut positions: BTreeMap<String, usize> = BTreeMap::new();
-    for env in a.envs.iter().take(256) {
-        let ev = evaluate(p, env);
-        let order = start_order(&ev.services);
-        let names: Vec<&str> = order
-            .iter()
-            .map(|&i| ev.services[i].name.as_str())
-            .collect();
+    for names in a.start_orders() {
         let line = match names.iter().position(|n| n.eq_ignore_ascii_case(&s.key)) {
             Some(k) => format!("{} of {}: {}", k + 1, names.len(), names.join(" → ")),
             None => "not started here (not declared, or not managed)".to_string(),
