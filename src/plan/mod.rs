@@ -3,7 +3,6 @@
 //! (drives that exist, values that scripts can hold safely).
 
 pub mod cluster;
-mod effective;
 pub mod refusals;
 pub mod scripts;
 mod values;
@@ -14,12 +13,11 @@ pub use values::{batch_arg_refusal, batch_program_refusal, is_batch, unsafe_reas
 use crate::checked::Checked;
 use crate::diagnostic::{codes, Diagnostic, Staged};
 use crate::engine::windows::{self, PowerShell};
-use crate::lower::{evaluate, Env};
+use crate::lower::Env;
 use crate::model::{EvFilter, Evaluated, Roles};
 use crate::profile::Target;
+pub use crate::relate::Overridden;
 use crate::source::Span;
-use effective::DataSet;
-pub use effective::Overridden;
 
 /// One server's plan, borrowing the checked policy and the server's profile.
 pub struct Plan<'a> {
@@ -60,11 +58,10 @@ pub struct KnownIssue {
 impl<'a> Plan<'a> {
     pub fn new(input: &'a Checked, target: &'a Target) -> Staged<Plan<'a>> {
         let env = Env::of_target(&input.matrix, target);
-        let mut ev = evaluate(&input.policy, &env);
-        let data = DataSet::of(input, &env);
+        let lowered = crate::relate::lowered(&input.policy, &env);
+        let ev = lowered.ev;
         let file = input.policy.file;
         let mut errors: Vec<Diagnostic> = ev.problems.clone();
-        errors.extend(data.problems);
         let release = input
             .matrix
             .release(&target.release)
@@ -86,7 +83,7 @@ impl<'a> Plan<'a> {
                 .with_help("name another engine (`engine:` in the profile, or `--engine`), or install a release that runs on this one"),
             );
         }
-        for f in &data.all {
+        for f in &ev.filters {
             if let Some(drive) = f.pattern.drive() {
                 if !target.drives.contains(&drive) {
                     let have: Vec<String> = target.drives.iter().map(|c| format!("{c}:")).collect();
@@ -177,15 +174,13 @@ impl<'a> Plan<'a> {
                 );
             }
         }
-        let known_issues = known_issues(input, &env, &data.written, &mut errors);
+        let known_issues = known_issues(input, &env, &lowered.written, &mut errors);
         if !errors.is_empty() {
             return Staged::failed(errors);
         }
-        let mut filters = data.effective;
+        let mut filters = lowered.effective;
         filters.sort_by_cached_key(|f| (f.kind, f.mode, f.pattern.key()));
-        ev.filters = data.all;
-        ev.unprotected = data.unprotected;
-        let overridden = data.overridden;
+        let overridden = lowered.overridden;
         let start = start_order(&ev.services);
         let roles = Roles::new(&ev.services, &start);
         let switchover = crate::lower::switchover::plan(&ev, &start);

@@ -6,9 +6,11 @@
 
 mod flat;
 mod holding;
+mod lowered;
 mod relations;
 mod writes;
 
 pub use holding::{Holding, Override, State};
+pub use lowered::{lowered, Lowered, Overridden};
 pub use relations::{data_items, vetoed_roots, DataRef, Relations, Role};
 pub use writes::{replicated, write_items, Replicated, WriteRef, Writer};

@@ -1,15 +1,49 @@
-//! The data rules of one server: those that hold, what the exceptions replace or protect, and
-//! the effective filter set — what the product actually uses. The semantics is `relate`'s, the
-//! same that validation applies in every configuration.
+//! One environment lowered whole (a real server, or one configuration): what holds there
+//! (`lower::evaluate`) with its data rules resolved as the product applies them — those that
+//! hold, what the exceptions replace or protect, and the effective filter set. The semantics is
+//! `relate`'s, the same that validation applies to every group of configurations.
 
-use crate::checked::Checked;
+use super::{data_items, replicated, write_items, Holding, Override, Relations, State};
+use crate::ast::Policy;
 use crate::diagnostic::Diagnostic;
-use crate::lower::{exception_applies, holds, Env, EvData, EvFilter, EvUnprotected, Origin};
-use crate::relate::{data_items, replicated, write_items, Holding, Override, Relations, State};
+use crate::lower::{evaluate, exception_applies, holds, Env};
+use crate::model::{EvData, EvFilter, EvUnprotected, Evaluated, Origin};
 use rustc_hash::FxHashMap as HashMap;
 
+/// An environment lowered whole.
+pub struct Lowered {
+    /// What holds, its filters and unprotected data included (`filters`: every filter that
+    /// holds and is not replaced, in rule order), and every path that does not resolve here
+    /// in `problems`.
+    pub ev: Evaluated,
+    /// The effective filters among them: covered inclusions and exclusions outside every
+    /// inclusion left out.
+    pub effective: Vec<EvFilter>,
+    /// Data written on the passive that this environment replicates (AMX0317), each with the
+    /// finding's text and its span.
+    pub written: Vec<(String, crate::source::Span)>,
+    /// Every base rule that holds here and that an exception rule replaced or protected.
+    pub overridden: Vec<Overridden>,
+}
+
+/// `policy` lowered in `env`, data rules included: the one model planning (and through it
+/// coverage, explain-path, verify and every emitter) reads.
+pub fn lowered(policy: &Policy, env: &Env) -> Lowered {
+    let mut ev = evaluate(policy, env);
+    let data = DataSet::of(policy, env);
+    ev.problems.extend(data.problems);
+    ev.filters = data.all;
+    ev.unprotected = data.unprotected;
+    Lowered {
+        ev,
+        effective: data.effective,
+        written: data.written,
+        overridden: data.overridden,
+    }
+}
+
 /// A server's data rules, resolved.
-pub struct DataSet {
+struct DataSet {
     /// Filters that hold and are not replaced, in rule order (base first).
     pub all: Vec<EvFilter>,
     /// The effective ones among them: covered inclusions and exclusions outside every
@@ -44,8 +78,7 @@ pub struct Overridden {
 }
 
 impl DataSet {
-    pub fn of(input: &Checked, env: &Env) -> DataSet {
-        let policy = &input.policy;
+    fn of(policy: &Policy, env: &Env) -> DataSet {
         let items = data_items(policy);
         let applies: Vec<bool> = policy
             .exceptions
