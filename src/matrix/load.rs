@@ -378,12 +378,36 @@ pub fn load(file: FileId, text: &str) -> Staged<Matrix> {
             Vec::new()
         }
     };
-    let mut components = Vec::new();
-    if let Some(n) = f.get("components") {
+    let components = f
+        .get("components")
+        .map_or_else(Vec::new, |n| l.components(n));
+    let platforms = f
+        .get("platforms")
+        .map_or_else(Vec::new, |n| l.platforms(n, &dimensions));
+    let releases = l.releases(f.get("versions"), &dimensions);
+    l.finish(&f, "the version matrix", KEYS);
+    let has_errors = l.diags.iter().any(Diagnostic::is_error);
+    let matrix = Matrix {
+        file,
+        amx,
+        kb,
+        title,
+        dimensions,
+        components,
+        platforms,
+        releases,
+    };
+    Staged::new((!has_errors).then_some(matrix), l.diags)
+}
+
+impl Loader {
+    /// `components`: each component's name and description.
+    fn components(&mut self, n: &Node) -> Vec<Component> {
+        let mut components = Vec::new();
         match n.as_map() {
             Some(entries) => {
                 for (k, v) in entries {
-                    let Some(name) = l.scalar(k, "a component name") else {
+                    let Some(name) = self.scalar(k, "a component name") else {
                         continue;
                     };
                     let description = v
@@ -399,143 +423,161 @@ pub fn load(file: FileId, text: &str) -> Staged<Matrix> {
                 }
             }
             None if n.is_null() => {}
-            None => l.schema(
+            None => self.schema(
                 n.span,
                 "`components` must map each component to its description",
                 "e.g. `file-level-av: \"Symantec File-Level anti-virus\"`",
             ),
         }
+        components
     }
-    let mut platforms = Vec::new();
-    if let Some(n) = f.get("platforms") {
+
+    /// `platforms`: the combinations of dimension values that exist.
+    fn platforms(&mut self, n: &Node, dimensions: &[Dimension]) -> Vec<Restriction> {
+        let mut platforms = Vec::new();
         match n.as_seq() {
             Some(rows) => {
                 for row in rows {
-                    platforms.push(l.restriction(row, &dimensions, "a platform"));
+                    platforms.push(self.restriction(row, dimensions, "a platform"));
                 }
             }
             None if n.is_null() => {}
-            None => l.schema(
+            None => self.schema(
                 n.span,
                 "`platforms` must be a list of combinations",
                 "e.g. `- { exchange: \"2003\", arch: x86 }`",
             ),
         }
+        platforms
     }
-    let mut releases: Vec<Release> = Vec::new();
-    let mut successors: Vec<(usize, Date)> = Vec::new();
-    match f.get("versions").and_then(|n| n.as_map().map(|m| (n, m))) {
-        Some((_, entries)) => {
-            for (k, v) in entries {
-                let Some(date) = l.date(k, "release version") else {
-                    continue;
-                };
-                if let Some(prev) = releases.iter().find(|r| r.date.key() == date.key()) {
-                    let d = Diagnostic::new(
-                        codes::MATRIX_SCHEMA,
-                        format!("release {date} is listed twice"),
-                    )
-                    .at(file, k.span, "listed again here")
-                    .with_label(file, prev.date.span, "first listed here");
-                    l.diags.push(d);
-                    continue;
+
+    /// A release's own keys, given: what it `supports`, its successor (noted in `successors`
+    /// with the release's `index`), `known_issues` and `engines`.
+    fn release_fields(
+        &mut self,
+        v: &Node,
+        release: &mut Release,
+        dimensions: &[Dimension],
+        successors: &mut Vec<(usize, Date)>,
+        index: usize,
+    ) {
+        let date = release.date;
+        let what = format!("release {date}");
+        if let Some(mut rf) = self.fields(
+            v,
+            &what,
+            "`supports`, `superseded_by`, `known_issues` and `engines`",
+        ) {
+            if let Some(s) = rf.get("supports") {
+                release.supports =
+                    self.restriction(s, dimensions, &format!("`supports` of release {date}"));
+            }
+            if let Some(s) = rf.get("superseded_by") {
+                if let Some(d) = self.date(s, "`superseded_by`") {
+                    successors.push((index, d));
+                    release.superseded_by = Some(d);
                 }
-                let mut release = Release {
-                    date,
-                    supports: Restriction {
-                        span: k.span,
-                        allowed: Vec::new(),
-                    },
-                    superseded_by: None,
-                    known_issues: Vec::new(),
-                    engines: None,
-                };
-                if !v.is_null() {
-                    let what = format!("release {date}");
-                    if let Some(mut rf) = l.fields(
-                        v,
-                        &what,
-                        "`supports`, `superseded_by`, `known_issues` and `engines`",
-                    ) {
-                        if let Some(s) = rf.get("supports") {
-                            release.supports = l.restriction(
-                                s,
-                                &dimensions,
-                                &format!("`supports` of release {date}"),
-                            );
-                        }
-                        if let Some(s) = rf.get("superseded_by") {
-                            if let Some(d) = l.date(s, "`superseded_by`") {
-                                successors.push((releases.len(), d));
-                                release.superseded_by = Some(d);
-                            }
-                        }
-                        if let Some(s) = rf.get("known_issues") {
-                            match s.scalar_or_list() {
-                                Some(items) => {
-                                    release.known_issues =
-                                        items.into_iter().map(|(t, _)| t.to_string()).collect()
-                                }
-                                None => l.schema(
-                                    s.span,
-                                    "`known_issues` must be a list of sentences",
-                                    "e.g. `- \"apply exceptions can occur\"`",
-                                ),
-                            }
-                        }
-                        if let Some(s) = rf.get("engines") {
-                            release.engines = l.engines(s, &what);
-                        }
-                        l.finish(
-                            &rf,
-                            &what,
-                            "`supports`, `superseded_by`, `known_issues` and `engines`",
+            }
+            if let Some(s) = rf.get("known_issues") {
+                match s.scalar_or_list() {
+                    Some(items) => {
+                        release.known_issues =
+                            items.into_iter().map(|(t, _)| t.to_string()).collect()
+                    }
+                    None => self.schema(
+                        s.span,
+                        "`known_issues` must be a list of sentences",
+                        "e.g. `- \"apply exceptions can occur\"`",
+                    ),
+                }
+            }
+            if let Some(s) = rf.get("engines") {
+                release.engines = self.engines(s, &what);
+            }
+            self.finish(
+                &rf,
+                &what,
+                "`supports`, `superseded_by`, `known_issues` and `engines`",
+            );
+        }
+    }
+
+    /// `versions`: each release with what it supports, its successor, known issues and
+    /// engines; then every successor checked against the releases listed.
+    fn releases(&mut self, versions: Option<&Node>, dimensions: &[Dimension]) -> Vec<Release> {
+        let mut releases: Vec<Release> = Vec::new();
+        let mut successors: Vec<(usize, Date)> = Vec::new();
+        match versions.and_then(|n| n.as_map().map(|m| (n, m))) {
+            Some((_, entries)) => {
+                for (k, v) in entries {
+                    let Some(date) = self.date(k, "release version") else {
+                        continue;
+                    };
+                    if let Some(prev) = releases.iter().find(|r| r.date.key() == date.key()) {
+                        let d = Diagnostic::new(
+                            codes::MATRIX_SCHEMA,
+                            format!("release {date} is listed twice"),
+                        )
+                        .at(self.file, k.span, "listed again here")
+                        .with_label(
+                            self.file,
+                            prev.date.span,
+                            "first listed here",
+                        );
+                        self.diags.push(d);
+                        continue;
+                    }
+                    let mut release = Release {
+                        date,
+                        supports: Restriction {
+                            span: k.span,
+                            allowed: Vec::new(),
+                        },
+                        superseded_by: None,
+                        known_issues: Vec::new(),
+                        engines: None,
+                    };
+                    if !v.is_null() {
+                        self.release_fields(
+                            v,
+                            &mut release,
+                            dimensions,
+                            &mut successors,
+                            releases.len(),
                         );
                     }
+                    releases.push(release);
                 }
-                releases.push(release);
+            }
+            None => self.schema(
+                Span::new(0, 0),
+                "the version matrix has no `versions` mapping",
+                "list each release version with what it supports",
+            ),
+        }
+        for (i, succ) in successors {
+            if !releases.iter().any(|r| r.date.key() == succ.key()) {
+                let d = Diagnostic::new(
+                    codes::MATRIX_INCONSISTENT,
+                    format!(
+                        "release {} is superseded by {succ}, which the matrix does not list",
+                        releases[i].date
+                    ),
+                )
+                .at(self.file, succ.span, "unknown release")
+                .with_help("list the successor under `versions`");
+                self.diags.push(d);
+            } else if succ.key() == releases[i].date.key() {
+                let d = Diagnostic::new(
+                    codes::MATRIX_INCONSISTENT,
+                    format!("release {succ} is superseded by itself"),
+                )
+                .at(self.file, succ.span, "here");
+                self.diags.push(d);
             }
         }
-        None => l.schema(
-            Span::new(0, 0),
-            "the version matrix has no `versions` mapping",
-            "list each release version with what it supports",
-        ),
+        releases
     }
-    for (i, succ) in successors {
-        if !releases.iter().any(|r| r.date.key() == succ.key()) {
-            let d = Diagnostic::new(
-                codes::MATRIX_INCONSISTENT,
-                format!(
-                    "release {} is superseded by {succ}, which the matrix does not list",
-                    releases[i].date
-                ),
-            )
-            .at(file, succ.span, "unknown release")
-            .with_help("list the successor under `versions`");
-            l.diags.push(d);
-        } else if succ.key() == releases[i].date.key() {
-            let d = Diagnostic::new(
-                codes::MATRIX_INCONSISTENT,
-                format!("release {succ} is superseded by itself"),
-            )
-            .at(file, succ.span, "here");
-            l.diags.push(d);
-        }
-    }
-    l.finish(&f, "the version matrix", KEYS);
-    let has_errors = l.diags.iter().any(Diagnostic::is_error);
-    let matrix = Matrix {
-        file,
-        amx,
-        kb,
-        title,
-        dimensions,
-        components,
-        platforms,
-        releases,
-    };
-    Staged::new((!has_errors).then_some(matrix), l.diags)
 }
 
 /// A label a version dimension may list beside versions (`2008 R2`, `2012 R2`): letters,
