@@ -276,18 +276,31 @@ fn data_lines(s: &mut String, data: &[Item<DataRule>], m: Option<&Matrix>) {
 /// says what the policy says in the article's words; with `details`, it also names every
 /// condition and lists every filter and location.
 pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> String {
-    // every sentence amxc words carries the condition it holds under, in the short article
-    // too: without it a sentence would claim more configurations than it holds in. An
-    // advisory is the author's own sentence, which says its condition as the author wants
-    // (the detailed article adds it)
-    let stated = |c: &Option<Box<Condition>>, m: Option<&Matrix>| {
-        if details {
-            when(c, m)
-        } else {
-            String::new()
-        }
-    };
     let mut s = String::new();
+    let short = header(&mut s, policy, m);
+    services(&mut s, policy, m);
+    data(&mut s, policy, m, details, &short);
+    discovery(&mut s, policy);
+    other_features(&mut s, policy, m, details);
+    unsupported(&mut s, policy, m);
+    applies_to(&mut s, policy);
+    s
+}
+
+/// Every sentence amxc words carries the condition it holds under, in the short article too:
+/// without it a sentence would claim more configurations than it holds in. An advisory is the
+/// author's own sentence, which says its condition as the author wants (the detailed article
+/// adds it).
+fn stated(details: bool, c: &Option<Box<Condition>>, m: Option<&Matrix>) -> String {
+    if details {
+        when(c, m)
+    } else {
+        String::new()
+    }
+}
+
+/// The title, the generated-file comment, the summary and More Information (the application, its releases and components).
+fn header(s: &mut String, policy: &Policy, m: Option<&Matrix>) -> String {
     let title = policy
         .title
         .as_ref()
@@ -358,7 +371,11 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
     } else if let Some(about) = &policy.about {
         let _ = writeln!(s, "{}\n", about.value.value);
     }
+    short.to_string()
+}
 
+/// Protected Services: each service, then what the policy sets beyond the defaults.
+fn services(s: &mut String, policy: &Policy, m: Option<&Matrix>) {
     let _ = writeln!(s, "## Protected Services\n");
     let _ = writeln!(s, "This is a list of all services protected by this AM(X). Please note that where an AM(X) supports multiple vendor versions, some services may not be present in a particular version.\n");
     for sv in &policy.base.services {
@@ -459,7 +476,10 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             let _ = writeln!(s, "- {e}");
         }
     }
+}
 
+/// Protected Data: what the filters protect, by class; in the detailed article each rule and the path variables.
+fn data(s: &mut String, policy: &Policy, m: Option<&Matrix>, details: bool, short: &str) {
     let _ = writeln!(s, "\n## Protected Data\n");
     let _ = writeln!(s, "This is a description of the protected data set that was determined when the AM(X) was installed. Please note that exact filters will be based on the configuration of the application when the AM(X) was installed.\n");
     let protected: Vec<Item<DataRule>> = policy
@@ -524,7 +544,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
     }
     if details {
         let _ = writeln!(s);
-        data_lines(&mut s, &protected, m);
+        data_lines(s, &protected, m);
     }
     if details && !policy.base.paths.is_empty() {
         let _ = writeln!(s, "\nLocations, as the filters name them:\n");
@@ -538,7 +558,10 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             );
         }
     }
+}
 
+/// Automatic Filter Discovery.
+fn discovery(s: &mut String, policy: &Policy) {
     let _ = writeln!(s, "\n## Automatic Filter Discovery\n");
     match &policy.base.discovery {
         Some(d) if d.value.automatic => {
@@ -561,7 +584,10 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             );
         }
     }
+}
 
+/// Other Features: unprotected data, what the application writes on the passive, tasks, advisories, acknowledged findings, notes and each release's exceptions.
+fn other_features(s: &mut String, policy: &Policy, m: Option<&Matrix>, details: bool) {
     let _ = writeln!(s, "\n## Other Features\n");
     let unprotected: Vec<Item<DataRule>> = policy
         .base
@@ -570,7 +596,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
         .filter(|d| matches!(d.value, DataRule::Unprotected { .. }))
         .cloned()
         .collect();
-    unprotected_lines(&mut s, policy, &unprotected, m, details);
+    unprotected_lines(s, policy, &unprotected, m, details);
     // what the application writes on the passive itself
     for w in policy.application.iter().flat_map(|a| &a.value.writes) {
         let what = w
@@ -657,7 +683,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
         let _ = writeln!(
             s,
             "- {}",
-            sentence(&format!("{}{}", a.value.value, stated(&a.when, m)))
+            sentence(&format!("{}{}", a.value.value, stated(details, &a.when, m)))
         );
     }
     for a in &policy.base.allows {
@@ -677,7 +703,7 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             let _ = writeln!(s, "- Known issue: {}", clause(&a.value.because.value));
         }
         if details {
-            data_lines(&mut s, &e.body.data, m);
+            data_lines(s, &e.body.data, m);
         }
         for sv in &e.body.services {
             let _ = writeln!(
@@ -707,14 +733,17 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             let _ = writeln!(
                 s,
                 "- {}",
-                sentence(&format!("{}{}", a.value.value, stated(&a.when, m)))
+                sentence(&format!("{}{}", a.value.value, stated(details, &a.when, m)))
             );
         }
         for u in &e.body.unsupported {
             let _ = writeln!(s, "- Not supported: {}.", u.value.value);
         }
     }
+}
 
+/// Unsupported Components or Features.
+fn unsupported(s: &mut String, policy: &Policy, m: Option<&Matrix>) {
     let _ = writeln!(s, "\n## Unsupported Components or Features\n");
     if policy.base.unsupported.is_empty() {
         let _ = writeln!(s, "None.");
@@ -722,6 +751,10 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
     for u in &policy.base.unsupported {
         let _ = writeln!(s, "- {}{}", u.value.value, when(&u.when, m));
     }
+}
+
+/// Applies To: the releases and what they support.
+fn applies_to(s: &mut String, policy: &Policy) {
     let _ = writeln!(s, "\n## Applies To\n");
     match policy.applies_to.as_ref().map(|a| &a.value) {
         Some(AppliesTo::Releases(ds)) => {
@@ -733,5 +766,4 @@ pub fn feature_list(policy: &Policy, m: Option<&Matrix>, details: bool) -> Strin
             let _ = writeln!(s, "All Versions");
         }
     }
-    s
 }
