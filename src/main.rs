@@ -3,7 +3,9 @@
 use clap::Parser;
 
 /// mimalloc: validation builds and drops large per-environment tables; glibc's allocator
-/// spent a quarter of the time consolidating and re-zeroing pages for them.
+/// spent a quarter of the time consolidating and re-zeroing pages for them. The feature
+/// `system-alloc` keeps the system allocator, for heap profilers that hook malloc (heaptrack).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

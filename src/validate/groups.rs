@@ -103,6 +103,18 @@ impl Alike {
             .collect()
     }
 
+    /// The truth of each of `ids` in group `g`, packed as bits onto the end of `key`: a
+    /// compact key for a coarser grouping.
+    pub fn pack(&self, g: usize, ids: &[usize], key: &mut Vec<u64>) {
+        let at = key.len();
+        key.resize(at + ids.len().div_ceil(64), 0);
+        for (i, &k) in ids.iter().enumerate() {
+            if k != usize::MAX && self.bits[g][k / 64] & (1 << (k % 64)) != 0 {
+                key[at + i / 64] |= 1 << (i % 64);
+            }
+        }
+    }
+
     /// The bits of `conds`, each one of the conditions grouped by (a condition that was not
     /// would read as false: every condition of the policy is grouped by).
     pub fn ids(&self, conds: &[&Condition]) -> Vec<usize> {
@@ -114,6 +126,54 @@ impl Alike {
                 id.unwrap_or(usize::MAX)
             })
             .collect()
+    }
+}
+
+/// The groups of an [`Alike`] gathered into coarser parts (those a check cannot tell apart),
+/// each part listing its groups in increasing order — compressed rows, a few bytes a group,
+/// instead of a list of configurations per part.
+pub struct Parts {
+    offsets: Vec<u32>,
+    groups: Vec<u32>,
+}
+
+impl Parts {
+    /// Parts from the part of each group (`part_of[g]`), `count` of them.
+    pub fn new(part_of: &[u32], count: usize) -> Parts {
+        let mut offsets = vec![0u32; count + 1];
+        for &p in part_of {
+            offsets[p as usize + 1] += 1;
+        }
+        for i in 0..count {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut groups = vec![0u32; part_of.len()];
+        for (g, &p) in part_of.iter().enumerate() {
+            groups[next[p as usize] as usize] = g as u32;
+            next[p as usize] += 1;
+        }
+        Parts { offsets, groups }
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The groups of part `p`, in increasing order (the first holds its first configuration).
+    pub fn groups(&self, p: usize) -> &[u32] {
+        &self.groups[self.offsets[p] as usize..self.offsets[p + 1] as usize]
+    }
+
+    /// The configurations of part `p`, in increasing order.
+    pub fn members(&self, alike: &Alike, p: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .groups(p)
+            .iter()
+            .flat_map(|&g| alike.members[g as usize].iter().copied())
+            .collect();
+        out.sort_unstable();
+        out
     }
 }
 

@@ -22,15 +22,9 @@ use crate::lower::{evaluate, Env, Resolver};
 use crate::matrix::Matrix;
 use crate::par;
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
-/// Configurations that evaluate alike: release, values of the dimensions read outside
-/// conditions (paths, platform), and the truth of every condition.
-type GroupKey = (usize, Vec<usize>, Vec<bool>);
-/// Configurations whose data rules hold alike: their path key, the truth of each data
-/// condition, which exceptions apply, and whether the product generation lacks exclusions.
-/// (The path key by its index among the distinct ones.)
-type DataKey = (usize, Vec<bool>, Vec<bool>, bool);
 /// Where data patterns resolve to: each variable they use, whether registry keys move under
 /// Wow6432Node, and the engine whose vetoes and dangers apply.
 type PathKey = (Vec<Option<String>>, bool, &'static str);
@@ -203,19 +197,25 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
 
     // services, tasks, advisories: grouped by the truth of every condition outside `data`
     let other = alike.ids(&policy.conditions_of(false));
-    let mut groups: FxIndexMap<GroupKey, Vec<usize>> = FxIndexMap::default();
-    for (g, members) in alike.members.iter().enumerate() {
-        let key = (release_of(g), alike.dims[g].clone(), alike.truth(g, &other));
-        groups.entry(key).or_default().extend_from_slice(members);
-    }
-    for members in groups.values_mut() {
-        members.sort_unstable();
-    }
+    let groups = {
+        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+        let part_of: Vec<u32> = (0..alike.members.len())
+            .map(|g| {
+                let mut key = vec![release_of(g) as u64];
+                key.extend(alike.dims[g].iter().map(|&v| v as u64));
+                alike.pack(g, &other, &mut key);
+                let next = index.len() as u32;
+                *index.entry(key).or_insert(next)
+            })
+            .collect();
+        groups::Parts::new(&part_of, index.len())
+    };
     // groups are evaluated independently (in parallel when the policy is large enough to
     // pay for the threads), their findings recorded in order
-    let members: Vec<&Vec<usize>> = groups.values().collect();
-    let found = par::map(&members, min_parallel(policy), |members| {
-        let env = &env_of(members[0]);
+    let parts: Vec<usize> = (0..groups.len()).collect();
+    let found = par::map(&parts, min_parallel(policy), |&p| {
+        let in_part = groups.groups(p);
+        let env = &env_of(alike.members[in_part[0] as usize][0]);
         let ev = evaluate(policy, env);
         let mut found = ev.problems.clone();
         // a delayed start is checked against every configuration of the group: the grouping
@@ -224,7 +224,11 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             .services
             .iter()
             .any(|s| s.startup == crate::ast::Startup::DelayedAutomatic);
-        let legacy_os = delayed && members.iter().any(|&m| env_of(m).is_legacy_os());
+        let legacy_os = delayed
+            && in_part
+                .iter()
+                .flat_map(|&g| &alike.members[g as usize])
+                .any(|&m| env_of(m).is_legacy_os());
         services::check(
             policy.file,
             &ev,
@@ -242,9 +246,12 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         }
         found
     });
-    for (found, members) in found.into_iter().zip(members) {
-        findings.record(found, members);
+    for (p, found) in found.into_iter().enumerate() {
+        if !found.is_empty() {
+            findings.record(found, &groups.members(&alike, p));
+        }
     }
+    drop(groups);
     wow64_keys_on_x86(policy, total, &env_of, &mut findings);
 
     // data: relations computed once per path environment, checked per group of configurations
@@ -256,29 +263,31 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         .iter()
         .map(|((p, _, _), _)| path_keys.insert_full(p, ()).0)
         .collect();
-    let mut data_groups: FxIndexMap<DataKey, (usize, Vec<usize>)> = FxIndexMap::default();
-    for (g, members) in alike.members.iter().enumerate() {
-        let ((_, exc, hb_old), _) = &computed[place_of[g]];
-        let key = (
-            path_id[place_of[g]],
-            alike.truth(g, &data_ids),
-            exc.clone(),
-            *hb_old,
-        );
-        data_groups
-            .entry(key)
-            .or_insert_with(|| (place_of[g], Vec::new()))
-            .1
-            .extend_from_slice(members);
-    }
-    for (_, members) in data_groups.values_mut() {
-        members.sort_unstable();
-    }
+    // data groups: configurations alike in their path key, the truth of each data condition,
+    // which exceptions apply and whether the product generation lacks exclusions
+    let data_groups = {
+        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+        let part_of: Vec<u32> = (0..alike.members.len())
+            .map(|g| {
+                let ((_, exc, hb_old), _) = &computed[place_of[g]];
+                let mut key = vec![path_id[place_of[g]] as u64, u64::from(*hb_old)];
+                alike.pack(g, &data_ids, &mut key);
+                key.extend(exc.chunks(64).map(|c| {
+                    c.iter()
+                        .enumerate()
+                        .fold(0u64, |w, (i, &b)| w | (u64::from(b) << i))
+                }));
+                let next = index.len() as u32;
+                *index.entry(key).or_insert(next)
+            })
+            .collect();
+        groups::Parts::new(&part_of, index.len())
+    };
     // one path environment at a time, so that only one set of relations is held in memory
-    type DataGroup<'k> = (&'k DataKey, &'k (usize, Vec<usize>));
-    let mut by_path: FxIndexMap<usize, Vec<DataGroup>> = FxIndexMap::default();
-    for (key, group) in &data_groups {
-        by_path.entry(key.0).or_default().push((key, group));
+    let mut by_path: FxIndexMap<usize, Vec<usize>> = FxIndexMap::default();
+    for p in 0..data_groups.len() {
+        let g = data_groups.groups(p)[0] as usize;
+        by_path.entry(path_id[place_of[g]]).or_default().push(p);
     }
     // environments alike in WOW64 side by side, so that relations can pass from one to the next
     let wow64 = |id: &usize| path_keys.get_index(*id).is_some_and(|(p, _)| p.1);
@@ -291,8 +300,8 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     type Dangers = rustc_hash::FxHashMap<usize, (String, &'static str)>;
     // each path environment's own environment (relations borrow it while they are held)
     let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
-    for groups in by_path.values() {
-        let env = &computed[groups[0].1 .0].1;
+    for parts in by_path.values() {
+        let env = &computed[place_of[data_groups.groups(parts[0])[0] as usize]].1;
         // what passes from one environment to the next holds for one engine only
         let same_engine = |at: &Env| at.engine.kind() == env.engine.kind();
         let reused = built
@@ -319,39 +328,38 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         };
         // groups are checked independently (in parallel), their findings recorded in order
         // (in parallel only when the groups are big enough to pay for it)
-        let found: Vec<Vec<Diagnostic>> = par::map(
-            groups,
-            min_parallel(policy),
-            |&((_, conds, exc, _), (place, _))| {
-                let env = &computed[*place].1;
-                // a statement holds where its exception (if any) applies and its condition holds
-                let holds = |exception: Option<u32>, cond: &Option<u32>| {
-                    exception.is_none_or(|k| exc[k as usize])
-                        && cond.is_none_or(|c| conds[c as usize])
-                };
-                let active: Vec<bool> = items
-                    .iter()
-                    .zip(&item_cond)
-                    .map(|(d, c)| holds(d.exception, c))
-                    .collect();
-                let writes_active: Vec<bool> = writes
-                    .iter()
-                    .zip(&write_cond)
-                    .map(|(w, c)| holds(w.exception, c))
-                    .collect();
-                let on = data::Active {
-                    items: &items,
-                    active: &active,
-                    writes: &writes,
-                    writes_active: &writes_active,
-                };
-                let mut found = Vec::new();
-                data::check(rel, env, &veto, danger, &on, &mut found);
-                found
-            },
-        );
-        for (found, (_, (_, members))) in found.into_iter().zip(groups) {
-            findings.record(found, members);
+        let found: Vec<Vec<Diagnostic>> = par::map(parts, min_parallel(policy), |&p| {
+            let g = data_groups.groups(p)[0] as usize;
+            let ((_, exc, _), env) = &computed[place_of[g]];
+            let conds = alike.truth(g, &data_ids);
+            // a statement holds where its exception (if any) applies and its condition holds
+            let holds = |exception: Option<u32>, cond: &Option<u32>| {
+                exception.is_none_or(|k| exc[k as usize]) && cond.is_none_or(|c| conds[c as usize])
+            };
+            let active: Vec<bool> = items
+                .iter()
+                .zip(&item_cond)
+                .map(|(d, c)| holds(d.exception, c))
+                .collect();
+            let writes_active: Vec<bool> = writes
+                .iter()
+                .zip(&write_cond)
+                .map(|(w, c)| holds(w.exception, c))
+                .collect();
+            let on = data::Active {
+                items: &items,
+                active: &active,
+                writes: &writes,
+                writes_active: &writes_active,
+            };
+            let mut found = Vec::new();
+            data::check(rel, env, &veto, danger, &on, &mut found);
+            found
+        });
+        for (found, &p) in found.into_iter().zip(parts) {
+            if !found.is_empty() {
+                findings.record(found, &data_groups.members(&alike, p));
+            }
         }
     }
     let where_ = |d: Diagnostic, count: usize, first: usize, holds: Vec<u64>| {
