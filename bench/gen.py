@@ -9,6 +9,9 @@
   gen.py listing P N OUT.txt     P absolute paths, as `dir /s /b` prints, under N filters' folders
   gen.py components K U OUT.amx  a matrix of K optional components (2 x 2^K configurations) and
                                  a policy whose conditions name U of them (2^U distinct groups)
+  gen.py distinct K OUT.amx      K optional components, one application version, and a policy
+                                 whose conditions name every component and the management IP:
+                                 2 x 2^K configurations, each a group of its own
 
 Everything is deterministic: the same arguments give the same bytes.
 """
@@ -158,6 +161,23 @@ def components(k, used, out):
         f.write("\n".join(p) + "\n")
 
 
+def distinct(k, out):
+    m = ["amx: components", "dimensions:", '  app: { kind: version, values: ["6.0"] }', "components:"]
+    m += [f'  c{i}: "Component {i}"' for i in range(k)]
+    m += ["versions:", '  "2007-07-11":', '    supports: { app: ["6.0"] }']
+    with open(out[: -len(".amx")] + ".versions.yaml", "w") as f:
+        f.write("\n".join(m) + "\n")
+    p = ['amx "components" {', "    versions 2007-07-11", "    paths {", "        Install = 'C:\\App'", "    }", "    services {"]
+    p += [f'        service S{i} "Service {i}" when has(c{i})' for i in range(k)]
+    p += ['        service M "Management" when management-ip', "    }", "    data {"]
+    for i in range(k):
+        p.append(f"        files include '%Install%\\c{i}\\**' when has(c{i})")
+        p.append(f"        files exclude '%Install%\\c{i}\\tmp\\**' when has(c{i}) and app >= 6.0")
+    p += ["    }", "}"]
+    with open(out, "w") as f:
+        f.write("\n".join(p) + "\n")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "policy":
@@ -168,6 +188,8 @@ if __name__ == "__main__":
         seed_fleet(int(sys.argv[2]), sys.argv[3])
     elif cmd == "components":
         components(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    elif cmd == "distinct":
+        distinct(int(sys.argv[2]), sys.argv[3])
     elif cmd == "listing":
         listing(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:
