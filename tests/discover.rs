@@ -441,3 +441,40 @@ fn built_in_folders_and_vetoes_are_found_on_the_evidence_system_drive() {
         "D:\\Windows is not left out as vetoed:\n{policy}"
     );
 }
+
+/// `sc qc > file` in cmd writes the console's OEM code page: on a Western European server
+/// (850) `ü` is byte 0x81, which Windows-1252 does not have. `--code-page 850` reads the
+/// display name as Windows wrote it; without it the capture is read as 1252 and the name
+/// comes out otherwise.
+#[test]
+fn captures_cmd_wrote_in_an_oem_code_page_read_with_code_page() {
+    let dir = tempfile::tempdir().expect("temp");
+    let mut sc: Vec<u8> = b"[SC] QueryServiceConfig SUCCESS\r\n\r\nSERVICE_NAME: ContosoSicherung\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        START_TYPE         : 2   AUTO_START\r\n        BINARY_PATH_NAME   : \"C:\\Program Files\\Contoso\\sicherung.exe\"\r\n        DISPLAY_NAME       : Sicherung f".to_vec();
+    sc.push(0x81); // `ü` in code page 850
+    sc.extend_from_slice(b"r Contoso\r\n        DEPENDENCIES       :\r\n        SERVICE_START_NAME : LocalSystem\r\n\r\n");
+    let capture = dir.path().join("sc.txt");
+    std::fs::write(&capture, &sc).expect("sc");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "discover",
+            "--name",
+            "contoso",
+            "--release",
+            "2021-06-15",
+            "--services",
+            capture.to_str().expect("utf-8 path"),
+        ];
+        args.extend_from_slice(extra);
+        crate::support::run_amxc(&args, &[])
+    };
+    let (code, policy, err) = run(&["--code-page", "850"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(policy.contains("Sicherung für Contoso"), "{policy}");
+    let (code, policy, _) = run(&[]);
+    assert!(
+        code != 0 || !policy.contains("Sicherung für Contoso"),
+        "read as 1252 the name cannot come out right:\n{policy}"
+    );
+    let (code, _, err) = run(&["--code-page", "12345"]);
+    assert_eq!(code, 2, "an unknown code page is a usage error: {err}");
+}

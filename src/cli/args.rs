@@ -425,9 +425,14 @@ pub struct DiscoverArgs {
     /// Process Monitor traces saved as CSV.
     #[arg(long = "procmon", value_name = "FILE")]
     pub procmon: Vec<PathBuf>,
-    /// `dir /s /b` listings of the server (UTF-16, UTF-8 or Windows-1252).
+    /// `dir /s /b` listings of the server (UTF-16, UTF-8, or the code page `--code-page` names).
     #[arg(long = "listing", value_name = "FILE")]
     pub listing: Vec<PathBuf>,
+    /// The code page of listings, `sc` and `mountvol` captures with no byte order mark that
+    /// are not UTF-8: 1252 (the default), or the OEM code page cmd writes redirected output in
+    /// (437, 850, …; `chcp` says).
+    #[arg(long, value_name = "CP", default_value = "1252", value_parser = crate::encoding::CodePage::parse)]
+    pub code_page: crate::encoding::CodePage,
     /// Which folder each volume is: `mountvol` output, or a device map (`D:  \Device\HarddiskVolume3` per line), for Process Monitor's `\Device\HarddiskVolumeN\…` paths.
     #[arg(long = "volumes", value_name = "FILE")]
     pub volumes: Vec<PathBuf>,

@@ -37,7 +37,10 @@ pub fn run(i: DiscoverArgs) -> Outcome {
         ));
     }
     let started = std::time::Instant::now();
-    let mut ev = Evidence::default();
+    let mut ev = Evidence {
+        code_page: i.code_page,
+        ..Evidence::default()
+    };
     let mut sources = Vec::new();
     let name = |p: &PathBuf| {
         p.file_name().map_or(p.display().to_string(), |n| {

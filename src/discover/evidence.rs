@@ -85,6 +85,9 @@ pub struct Evidence {
     pub csv_rows: u64,
     /// The names of the evidence files, numbered as [`Sources`] counts them.
     pub source_names: Vec<String>,
+    /// The code page of what cmd wrote (listings, `sc` and `mountvol` output) when it has no
+    /// byte order mark and is not UTF-8: Windows-1252 unless told (`--code-page`).
+    pub code_page: crate::encoding::CodePage,
 }
 
 /// A service as `sc qc` / `sc queryex` shows it.
@@ -275,7 +278,7 @@ impl Evidence {
     /// A `dir /s /b` listing (UTF-16, UTF-8 or Windows-1252): the files that exist.
     pub fn read_listing(&mut self, path: &Path, bytes: &[u8]) {
         let name = file_name(path);
-        match crate::encoding::decode(bytes) {
+        match crate::encoding::decode_in(bytes, self.code_page) {
             Ok(text) => {
                 for (i, l) in text.lines().enumerate() {
                     let l = l.trim();
@@ -304,7 +307,7 @@ impl Evidence {
     /// `mountvol` output or a device map (see `volumes.rs`).
     pub fn read_volumes(&mut self, path: &Path, bytes: &[u8]) {
         let name = file_name(path);
-        match crate::encoding::decode(bytes) {
+        match crate::encoding::decode_in(bytes, self.code_page) {
             Ok(text) => self.volumes.read(&name, &text, &mut self.malformed),
             Err(why) => bad(&mut self.malformed, &name, 1, why),
         }
@@ -313,7 +316,7 @@ impl Evidence {
     /// `sc qc NAME` and `sc queryex` output (any number of services in one file).
     pub fn read_services(&mut self, path: &Path, bytes: &[u8]) {
         let name = file_name(path);
-        let text = match crate::encoding::decode(bytes) {
+        let text = match crate::encoding::decode_in(bytes, self.code_page) {
             Ok(t) => t,
             Err(why) => return bad(&mut self.malformed, &name, 1, why),
         };
