@@ -410,6 +410,17 @@ impl Loader {
                     let Some(name) = self.scalar(k, "a component name") else {
                         continue;
                     };
+                    if v.as_scalar().is_none() {
+                        self.schema(
+                            v.span,
+                            format!(
+                                "component `{name}`'s description must be a sentence, found {}",
+                                v.describe()
+                            ),
+                            "e.g. `file-level-av: \"Symantec File-Level anti-virus\"`, or nothing",
+                        );
+                        continue;
+                    }
                     let description = v
                         .as_scalar()
                         .filter(|_| !v.is_null())

@@ -154,7 +154,9 @@ impl Reader<'_> {
                 (String::new(), self.root.span)
             }
         };
-        if !server.is_empty() && !is_plain_folder_name(&server) {
+        // an empty name (`server: ""`) is refused too: it would name no folder of its own
+        let given = self.f.get("server").is_some_and(|n| !n.is_null());
+        if given && !is_plain_folder_name(&server) {
             self.out.push(
                 Diagnostic::new(codes::INVALID_SERVER_NAME, format!("server name `{}` is not a plain folder name", server.escape_debug()))
                     .at(self.file, server_span, "used as the output folder's name")
