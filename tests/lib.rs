@@ -23,6 +23,7 @@ mod policy_tests;
 mod reference;
 pub mod reference_model;
 mod releases;
+mod schema;
 mod reuse;
 mod scripts;
 mod support;

@@ -25,9 +25,9 @@ pub fn matrix() -> Value {
         "additionalProperties": false,
         "required": ["dimensions", "versions"],
         "properties": {
-            "amx": { "type": "string", "description": "The module's id, as in the policy's `amx` statement." },
-            "kb": { "type": "integer", "description": "The Versions article's number." },
-            "title": { "type": "string" },
+            "amx": { "type": ["string", "number"], "description": "The module's id, as in the policy's `amx` statement." },
+            "kb": { "oneOf": [ { "type": "integer", "minimum": 0 }, { "type": "string", "pattern": "^[0-9]+$" } ], "description": "The Versions article's number." },
+            "title": { "type": ["string", "number"] },
             "dimensions": {
                 "type": "object",
                 "description": "Each dimension of the configuration space. `version` is reserved for release versions.",
@@ -55,14 +55,14 @@ pub fn matrix() -> Value {
             "versions": {
                 "type": "object",
                 "description": "Release version (YYYY-MM-DD) → what it supports.",
-                "propertyNames": { "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+                "propertyNames": { "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date" },
                 "additionalProperties": {
                     "type": ["object", "null"],
                     "additionalProperties": false,
                     "properties": {
                         "supports": restriction,
-                        "superseded_by": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-                        "known_issues": { "type": "array", "items": { "type": "string" } },
+                        "superseded_by": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date" },
+                        "known_issues": { "type": ["array", "string"], "items": { "type": ["string", "number"] }, "description": "Sentences, or one." },
                         "engines": { "type": "array", "items": { "enum": crate::engine::name_list() }, "uniqueItems": true, "description": "The HA engines the release runs on; every engine when absent." }
                     }
                 }
@@ -82,17 +82,17 @@ pub fn target() -> Value {
         "type": "object",
         "required": ["server", "version"],
         "properties": {
-            "server": { "type": "string", "pattern": crate::profile::plain_folder_name_pattern(), "description": "The computer name; also the output folder's name (not a name Windows reserves, such as CON)." },
-            "amx": { "type": "string", "description": "The module this profile is for." },
-            "version": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The installed release version." },
-            "components": { "type": ["array", "null"], "items": { "type": "string" } },
-            "management_ip": { "type": ["string", "null"], "description": "The passive's management IP address, or null when it has none." },
-            "drives": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z]:?$" }, "description": "Drive letters present on both servers." },
-            "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?$" },
+            "server": { "type": ["string", "integer"], "pattern": crate::profile::plain_folder_name_pattern(), "description": "The computer name; also the output folder's name (not a name Windows reserves, such as CON)." },
+            "amx": { "type": ["string", "number"], "description": "The module this profile is for." },
+            "version": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date", "description": "The installed release version." },
+            "components": { "type": ["array", "string", "number", "null"], "items": { "type": ["string", "number"] }, "description": "The matrix's components installed on this server: a name or a list of names." },
+            "management_ip": { "anyOf": [ { "type": "string", "format": "ipv4" }, { "type": "string", "format": "ipv6" }, { "type": "null" } ], "description": "The passive's management IP address (IPv4 or IPv6), or null when it has none." },
+            "drives": { "oneOf": [ { "type": "string", "pattern": "^[A-Za-z]:?\\\\?$" }, { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z]:?\\\\?$" } } ], "description": "Drive letters present on both servers: a letter or a list of them." },
+            "system_drive": { "type": "string", "pattern": "^[A-Za-z]:?\\\\?$" },
             "os": { "type": ["string", "number"], "description": "Windows Server generation, when the matrix has no `os` dimension." },
             "engine": { "enum": crate::engine::name_list(), "description": "The HA engine the server runs: `neverfail` (replication; the default) or `wsfc` (Windows Server Failover Clustering). `--engine` gives it for profiles that do not." },
             "cluster": {
-                "type": "object",
+                "type": ["object", "null"],
                 "description": "The failover-cluster role (engine wsfc): its client access point and disks, or an existing role to join.",
                 "additionalProperties": false,
                 "anyOf": [ { "required": ["network_name"] }, { "required": ["group"] } ],
@@ -126,7 +126,7 @@ pub fn target() -> Value {
             "paths": {
                 "type": ["object", "null"],
                 "description": "Path variable → absolute location discovered on this server.",
-                "additionalProperties": { "type": "string" }
+                "additionalProperties": { "type": ["string", "number"] }
             }
         },
         "additionalProperties": { "type": ["string", "number"], "description": "A matrix dimension's value." }
