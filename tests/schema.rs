@@ -14,7 +14,8 @@ struct Seed {
 
 impl Seed {
     fn load() -> Seed {
-        let policy = std::fs::read_to_string("policies/symantec-mail-security.amx").expect("policy");
+        let policy =
+            std::fs::read_to_string("policies/symantec-mail-security.amx").expect("policy");
         let matrix = std::fs::read_to_string("policies/symantec-mail-security.versions.yaml")
             .expect("matrix");
         Seed {
@@ -147,7 +148,10 @@ fn the_target_schema_refuses_exactly_the_shapes_the_loader_refuses() {
         let (loader, why) = seed.refuses(text);
         let (schema_no, errors) = schema_refuses(&schema, text);
         if loader != schema_no {
-            let errors: Vec<String> = errors.iter().map(|e| e.chars().take(90).collect()).collect();
+            let errors: Vec<String> = errors
+                .iter()
+                .map(|e| e.chars().take(90).collect())
+                .collect();
             disagree.push(format!(
                 "{} => loader {loader} {why:?} / schema {schema_no} {errors:?}",
                 text.replace('\n', "; ")
@@ -250,7 +254,10 @@ fn the_matrix_schema_refuses_exactly_the_shapes_the_loader_refuses() {
         let loader = !why.is_empty();
         let (schema_no, errors) = schema_refuses(&schema, text);
         if loader != schema_no {
-            let errors: Vec<String> = errors.iter().map(|e| e.chars().take(90).collect()).collect();
+            let errors: Vec<String> = errors
+                .iter()
+                .map(|e| e.chars().take(90).collect())
+                .collect();
             disagree.push(format!(
                 "{} => loader {loader} {why:?} / schema {schema_no} {errors:?}",
                 text.replace('\n', "; ")
