@@ -1,70 +1,25 @@
 //! Text as Windows writes it: by its byte order mark (UTF-8, UTF-16LE as PowerShell 5.1's `>`
 //! and `reg export` write it, UTF-16BE), else UTF-8, else the ANSI code page of a Western
-//! server, Windows-1252 (listings from `dir`, Process Monitor's CSV export). Every reader of
-//! evidence, listings and captures decodes through [`decode`].
+//! server, Windows-1252 (listings from `dir`, Process Monitor's CSV export), or the OEM code
+//! page named. Every reader of evidence, listings and captures decodes through [`decode_in`].
+//! `encoding_rs` sniffs the byte order mark and decodes UTF-16 and Windows-1252; `oem_cp`
+//! holds the OEM code pages (437, 850, …), which the WHATWG encodings do not include.
 
-/// Windows-1252's characters for the bytes 0x80–0x9F (`None`: unassigned).
-const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
-
-/// `bytes` read as Windows-1252; the offset and value of a byte it leaves unassigned.
-pub fn windows_1252(bytes: &[u8]) -> Result<String, (usize, u8)> {
-    bytes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| match b {
-            0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)].ok_or((i, b)),
-            b => Ok(char::from(b)),
-        })
-        .collect()
+/// `bytes` read as Windows-1252 as Windows reads it: every byte is a character (the five
+/// that the code page leaves unassigned, 0x81, 0x8D, 0x8F, 0x90 and 0x9D, are the C1 controls
+/// of the same number, as `MultiByteToWideChar` gives them). [WHATWG Encoding, windows-1252]
+pub fn windows_1252(bytes: &[u8]) -> String {
+    encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0
+        .into_owned()
 }
 
-/// A line of text: UTF-8 when it is, else Windows-1252 (a byte it leaves unassigned becomes
-/// U+FFFD, so a line is never lost).
+/// A line of text: UTF-8 when it is, else Windows-1252.
 pub fn utf8_or_1252(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => std::borrow::Cow::Owned(
-            bytes
-                .iter()
-                .map(|&b| match b {
-                    0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)].unwrap_or('\u{fffd}'),
-                    b => char::from(b),
-                })
-                .collect(),
-        ),
+        Err(_) => std::borrow::Cow::Owned(windows_1252(bytes)),
     }
 }
 
@@ -116,26 +71,32 @@ impl CodePage {
 
 /// [`decode`], with text that has no byte order mark and is not UTF-8 read in `cp`.
 pub fn decode_in(bytes: &[u8], cp: CodePage) -> Result<String, String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec()).map_err(|e| {
-            format!(
-                "it starts as UTF-8 but byte {} is not UTF-8",
-                e.utf8_error().valid_up_to() + 3
-            )
-        });
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes, "UTF-16LE");
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes, "UTF-16BE");
+    // the byte order mark says the encoding (encoding_rs sniffs UTF-8, UTF-16LE and UTF-16BE)
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let rest = &bytes[bom..];
+        if encoding != encoding_rs::UTF_8 && !rest.len().is_multiple_of(2) {
+            return Err(format!(
+                "it is {} (by its byte order mark) but has an odd number of bytes",
+                encoding.name()
+            ));
+        }
+        return encoding
+            .decode_without_bom_handling_and_without_replacement(rest)
+            .map(std::borrow::Cow::into_owned)
+            .ok_or_else(|| match encoding.name() {
+                "UTF-8" => {
+                    "it starts as UTF-8 (by its byte order mark) but is not UTF-8".to_string()
+                }
+                name => {
+                    format!("it is {name} (by its byte order mark) but holds an unpaired surrogate")
+                }
+            });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
     match cp {
-        CodePage::Ansi1252 => windows_1252(bytes)
-            .map_err(|(i, b)| format!("byte {i} (0x{b:02X}) is neither UTF-8 nor Windows-1252")),
+        CodePage::Ansi1252 => Ok(windows_1252(bytes)),
         CodePage::Oem(n) => match oem_cp::code_table::DECODING_TABLE_CP_MAP.get(&n) {
             Some(table) => table
                 .decode_string_checked(bytes)
@@ -143,19 +104,6 @@ pub fn decode_in(bytes: &[u8], cp: CodePage) -> Result<String, String> {
             None => Err(format!("code page {n} is not one amxc reads")),
         },
     }
-}
-
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> Result<String, String> {
-    if !bytes.len().is_multiple_of(2) {
-        return Err(format!(
-            "it is {name} (by its byte order mark) but has an odd number of bytes"
-        ));
-    }
-    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-    char::decode_utf16(units)
-        .enumerate()
-        .map(|(i, c)| c.map_err(|_| format!("it is {name} but unit {i} is an unpaired surrogate")))
-        .collect()
 }
 
 #[cfg(test)]
@@ -204,6 +152,9 @@ mod decode_tests {
         }
         assert_eq!(decode(&[0x93, b'x', 0x94]).as_deref(), Ok("“x”"));
         assert!(decode(&[0xFF, 0xFE, b'a']).is_err());
-        assert!(decode(&[0x81]).is_err());
+        // an unpaired surrogate in UTF-16LE
+        assert!(decode(&[0xFF, 0xFE, 0x00, 0xD8, b'a', 0x00]).is_err());
+        // the bytes Windows-1252 leaves unassigned read as Windows reads them
+        assert_eq!(decode(&[b'a', 0x81]).as_deref(), Ok("a\u{81}"));
     }
 }

@@ -460,7 +460,7 @@ codes! {
     fix "Follow the help the message gives; `amxc help COMMAND` lists each command's arguments."
 
     502 LISTING_ENCODING Error "a listing cannot be decoded"
-    { "A path listing given to `coverage` is read by its byte order mark (UTF-8, UTF-16LE as PowerShell 5.1's `>` writes it, UTF-16BE), else as UTF-8, else as Windows-1252 (what `dir /s /b > file` writes on most Western systems). This one is none of them: a UTF-16 file with an odd number of bytes or an unpaired surrogate, or a byte Windows-1252 leaves unassigned." }
+    { "A path listing given to `coverage` is read by its byte order mark (UTF-8, UTF-16LE as PowerShell 5.1's `>` writes it, UTF-16BE), else as UTF-8, else as Windows-1252 (what `dir /s /b > file` writes on most Western systems). This one is none of them: a UTF-16 file with an odd number of bytes or an unpaired surrogate, a file marked UTF-8 that is not, or (with `--code-page`) a byte the OEM code page named does not have." }
     example "amxc coverage app.amx --target T.yaml --paths listing.txt   # listing.txt truncated mid-character"
     fix "Save the listing again as UTF-8 or UTF-16 with a byte order mark (e.g. `dir /s /b > listing.txt` in cmd, or `Get-ChildItem -Recurse -Name | Out-File -Encoding utf8`)."
 
