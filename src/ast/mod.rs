@@ -214,11 +214,28 @@ pub enum FilterKind {
     Snapshot,
 }
 
+impl FilterKind {
+    /// The statement keyword (`files`, `registry`, `snapshot`), as outputs name the kind.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            FilterKind::Files => "files",
+            FilterKind::Registry => "registry",
+            FilterKind::Snapshot => "snapshot",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FilterMode {
     Include,
     Exclude,
+}
+
+impl FilterMode {
+    pub fn as_str(self) -> &'static str {
+        keywords::FILTER_MODE.word(&self).unwrap_or("include")
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -100,11 +100,7 @@ impl Classifier {
                 &mut c.files
             };
             let id = c.rules.len();
-            let mode = if f.mode == FilterMode::Include {
-                "include"
-            } else {
-                "exclude"
-            };
+            let mode = f.mode.as_str();
             let kind = if f.kind == FilterKind::Registry {
                 "registry"
             } else {

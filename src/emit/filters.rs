@@ -157,10 +157,7 @@ pub fn filter_set(plan: &Plan) -> FilterSet {
     for o in &plan.overridden {
         set.overridden.push(OverriddenEntry {
             kind: o.kind.to_string(),
-            mode: o.mode.map(|m| match m {
-                FilterMode::Include => "include".to_string(),
-                FilterMode::Exclude => "exclude".to_string(),
-            }),
+            mode: o.mode.map(|m| m.as_str().to_string()),
             pattern: o.pattern.clone(),
             origin: plan.origin(o.base),
             how: o.how.as_str().to_string(),

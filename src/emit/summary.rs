@@ -114,16 +114,8 @@ pub fn summary(plan: &Plan) -> String {
         "| kind | mode | pattern | class | origin |\n|---|---|---|---|---|"
     );
     for f in &plan.filters {
-        let kind = match f.kind {
-            FilterKind::Files => "files",
-            FilterKind::Registry => "registry",
-            FilterKind::Snapshot => "snapshot",
-        };
-        let mode = if f.mode == FilterMode::Include {
-            "include"
-        } else {
-            "exclude"
-        };
+        let kind = f.kind.keyword();
+        let mode = f.mode.as_str();
         let mut origin = plan.origin(f.origin.span);
         if let Some(e) = f.origin.exception {
             origin.push_str(&format!(" (exception {e})"));

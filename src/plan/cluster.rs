@@ -210,8 +210,8 @@ impl Role {
         for f in &plan.ev.filters {
             let subject = format!(
                 "{} {} '{}'",
-                kind_word(f.kind),
-                mode_word(f.mode),
+                f.kind.keyword(),
+                f.mode.as_str(),
                 f.pattern.display
             );
             let c = match (f.kind, f.mode) {
@@ -328,19 +328,4 @@ fn checkpoint_key(f: &EvFilter) -> Result<(String, bool), Construct> {
         return Err(Construct::RegistryWildcard);
     }
     Ok((display[1..end].join("\\"), subtree))
-}
-
-fn kind_word(k: FilterKind) -> &'static str {
-    match k {
-        FilterKind::Files => "files",
-        FilterKind::Registry => "registry",
-        FilterKind::Snapshot => "snapshot",
-    }
-}
-
-fn mode_word(m: FilterMode) -> &'static str {
-    match m {
-        FilterMode::Include => "include",
-        FilterMode::Exclude => "exclude",
-    }
 }

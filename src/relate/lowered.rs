@@ -116,14 +116,9 @@ impl DataSet {
                     continue;
                 };
                 let (kind, mode) = match &d.item.value {
-                    crate::ast::DataRule::Filter { kind, mode, .. } => (
-                        match kind {
-                            crate::ast::FilterKind::Files => "files",
-                            crate::ast::FilterKind::Registry => "registry",
-                            crate::ast::FilterKind::Snapshot => "snapshot",
-                        },
-                        Some(*mode),
-                    ),
+                    crate::ast::DataRule::Filter { kind, mode, .. } => {
+                        (kind.keyword(), Some(*mode))
+                    }
                     crate::ast::DataRule::Unprotected { .. } => ("unprotected", None),
                 };
                 out.overridden.push(Overridden {
