@@ -5,6 +5,10 @@ use super::{Name, Value};
 use crate::source::Span;
 use std::fmt;
 
+/// The word conditions compare the module's release with (`version >= 2007-07-11`); a matrix
+/// may not name a dimension so.
+pub const RELEASE: &str = "version";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Condition {
     pub kind: CondKind,
@@ -20,6 +24,13 @@ pub enum CondKind {
         dimension: Name,
         op: CmpOp,
         value: Value,
+    },
+    /// `version OP DATE`: the module's release, its date parsed once (`None` when the value
+    /// is not a date, which validation reports).
+    Release {
+        op: CmpOp,
+        value: Value,
+        date: Option<super::Date>,
     },
     Has(Name),
     ManagementIp,
@@ -127,6 +138,9 @@ impl fmt::Display for Condition {
                 op,
                 value,
             } => write!(f, "{} {} {}", dimension.text, op.as_str(), value.text),
+            CondKind::Release { op, value, .. } => {
+                write!(f, "{RELEASE} {} {}", op.as_str(), value.text)
+            }
             CondKind::Has(n) => write!(f, "has({})", n.text),
             CondKind::ManagementIp => f.write_str("management-ip"),
         }

@@ -8,7 +8,7 @@ mod value;
 mod vars;
 mod walk;
 
-pub use cond::{CmpOp, CondKind, Condition};
+pub use cond::{CmpOp, CondKind, Condition, RELEASE};
 pub use value::{Date, Duration, Str, Value, ValueKind, Version};
 pub use vars::{is_var_name, var_uses};
 

@@ -15,6 +15,18 @@ pub fn failure_action_name(a: &FailureAction) -> String {
     }
 }
 
+/// A comparison in words.
+fn verb(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "is",
+        CmpOp::Ne => "is not",
+        CmpOp::Lt => "is below",
+        CmpOp::Le => "is at most",
+        CmpOp::Gt => "is above",
+        CmpOp::Ge => "is at least",
+    }
+}
+
 /// A condition in words, for readers of the article.
 pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
     let comp = |n: &str| {
@@ -41,26 +53,20 @@ pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
             .map(|x| words(x, m))
             .collect::<Vec<_>>()
             .join(" or "),
+        CondKind::Release { op, value, .. } => {
+            format!("the AM(X) version {} {}", verb(*op), value.text)
+        }
         CondKind::Compare {
             dimension,
             op,
             value,
         } => {
-            let verb = match op {
-                CmpOp::Eq => "is",
-                CmpOp::Ne => "is not",
-                CmpOp::Lt => "is below",
-                CmpOp::Le => "is at most",
-                CmpOp::Gt => "is above",
-                CmpOp::Ge => "is at least",
-            };
+            let verb = verb(*op);
             // a version-kind dimension reads `app version`; a named one (`arch`) reads as itself
             let named = m
                 .and_then(|m| m.dimensions.iter().find(|d| d.name == dimension.text))
                 .is_some_and(|d| d.kind == crate::matrix::DimKind::Enum);
-            let dim = if dimension.text == "version" {
-                "the AM(X) version".to_string()
-            } else if named {
+            let dim = if named {
                 dimension.text.clone()
             } else {
                 format!("{} version", dimension.text)

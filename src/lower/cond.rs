@@ -2,7 +2,7 @@
 //! comparison that cannot be decided here (no matrix, unknown dimension) is false.
 
 use super::env::Env;
-use crate::ast::{CondKind, Condition, Date, ValueKind, Version};
+use crate::ast::{CondKind, Condition, Version};
 
 pub fn holds(c: Option<&Condition>, env: &Env) -> bool {
     c.is_none_or(|c| eval(c, env))
@@ -15,20 +15,14 @@ pub fn eval(c: &Condition, env: &Env) -> bool {
         CondKind::Not(x) => !eval(x, env),
         CondKind::Has(n) => env.components.contains(&n.text),
         CondKind::ManagementIp => env.management_ip,
+        CondKind::Release { op, date, .. } => {
+            date.is_some_and(|d| op.holds(env.release.key().cmp(&d.key())))
+        }
         CondKind::Compare {
             dimension,
             op,
             value,
         } => {
-            if dimension.text == "version" {
-                let Some(d) = (value.kind == ValueKind::Date)
-                    .then(|| Date::parse(&value.text, value.span))
-                    .flatten()
-                else {
-                    return false;
-                };
-                return op.holds(env.release.key().cmp(&d.key()));
-            }
             let Some(actual) = env.dims.get(&dimension.text) else {
                 return false;
             };

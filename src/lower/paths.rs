@@ -161,7 +161,7 @@ impl<'a> Vars<'a> {
         {
             return Ok(v.text.clone());
         }
-        if name.eq_ignore_ascii_case("version") {
+        if name.eq_ignore_ascii_case(crate::ast::RELEASE) {
             return Ok(self.env.release.to_string());
         }
         self.builtin(name).ok_or_else(|| VarError::Undefined {

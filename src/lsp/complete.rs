@@ -245,7 +245,7 @@ fn variables(a: &Analysis) -> Vec<CompletionItem> {
             add(&d.name, "the server's value of this dimension");
         }
     }
-    add("version", "the installed release");
+    add(crate::ast::RELEASE, "the installed release");
     out
 }
 

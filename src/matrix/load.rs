@@ -146,7 +146,7 @@ impl Loader {
             let Some(name) = self.scalar(k, "a dimension name") else {
                 continue;
             };
-            if name == "version" {
+            if name == crate::ast::RELEASE {
                 let d = Diagnostic::new(
                     codes::MATRIX_SCHEMA,
                     "`version` is reserved for release versions",

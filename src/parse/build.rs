@@ -1108,14 +1108,19 @@ impl Builder {
                 let dimension = self.name(ps.next()?);
                 let op = CmpOp::parse(ps.next()?.as_str())?;
                 let value = self.value(ps.next()?)?;
-                Some(Condition {
-                    kind: CondKind::Compare {
+                let kind = if dimension.text == crate::ast::RELEASE {
+                    let date = (value.kind == crate::ast::ValueKind::Date)
+                        .then(|| Date::parse(&value.text, value.span))
+                        .flatten();
+                    CondKind::Release { op, value, date }
+                } else {
+                    CondKind::Compare {
                         dimension,
                         op,
                         value,
-                    },
-                    span: sp,
-                })
+                    }
+                };
+                Some(Condition { kind, span: sp })
             }
             _ => None,
         }

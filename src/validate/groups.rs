@@ -41,18 +41,16 @@ impl Compiled {
                 Some(i) => Compiled::Has(i),
                 None => Compiled::Const(false),
             },
+            CondKind::Release { .. } => Compiled::Release(
+                m.releases
+                    .iter()
+                    .map(|r| eval(c, &Env::bare(r.date)))
+                    .collect(),
+            ),
             CondKind::Compare { dimension, .. } => {
                 let Some(first) = m.releases.first() else {
                     return Compiled::Const(false);
                 };
-                if dimension.text == "version" {
-                    let truth = m
-                        .releases
-                        .iter()
-                        .map(|r| eval(c, &Env::bare(r.date)))
-                        .collect();
-                    return Compiled::Release(truth);
-                }
                 let Some(dim) = m.dimensions.iter().position(|d| d.name == dimension.text) else {
                     return Compiled::Const(false);
                 };

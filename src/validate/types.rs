@@ -169,13 +169,9 @@ fn condition_atom(
     unknown_release: &dyn Fn(&Date, &str) -> Diagnostic,
 ) {
     match &atom.kind {
-        CondKind::Compare {
-            dimension,
-            op,
-            value,
-        } if dimension.text == "version" => {
-            match Date::parse(&value.text, value.span).filter(|_| value.kind == ValueKind::Date) {
-                Some(d) if !known_release(&d) => out.push(unknown_release(&d, "a condition")),
+        CondKind::Release { value, date, .. } => {
+            match date {
+                Some(d) if !known_release(d) => out.push(unknown_release(d, "a condition")),
                 Some(_) => {}
                 None => out.push(
                     Diagnostic::new(codes::VALUE_NOT_IN_DOMAIN, format!("`version` is compared with `{}`, which is not a release date", value.text))
@@ -183,7 +179,6 @@ fn condition_atom(
                         .with_help("`version` is the module's release version; compare it with one of the dates in `versions`"),
                 ),
             }
-            let _ = op;
         }
         CondKind::Compare {
             dimension,
