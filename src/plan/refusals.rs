@@ -54,6 +54,22 @@ pub fn refusals(plan: &Plan, kind: ScriptKind, allow_lossy: bool) -> Vec<Diagnos
     }
 }
 
+/// AMX0406's refusal of a value cmd cannot hold ([`cmd_value`] says why), worded once; the
+/// help says what the place allows instead.
+fn not_for_cmd(
+    what: &str,
+    value: &str,
+    why: &str,
+    file: crate::source::FileId,
+    span: crate::source::Span,
+) -> Diagnostic {
+    Diagnostic::new(
+        codes::UNSAFE_VALUE,
+        format!("{what} `{value}` cannot be written into a cmd script: {why}"),
+    )
+    .at(file, span, "this value")
+}
+
 /// Why the plan's values cannot go into cmd scripts ([`cmd_value`] for each).
 pub fn cmd(plan: &Plan) -> Vec<Diagnostic> {
     let file = plan.input.policy.file;
@@ -62,16 +78,9 @@ pub fn cmd(plan: &Plan) -> Vec<Diagnostic> {
         let Some(why) = cmd_value(value, task) else {
             return;
         };
-        out.push(
-            Diagnostic::new(
-                codes::UNSAFE_VALUE,
-                format!("{what} `{value}` cannot be written into a cmd script: {why}"),
-            )
-            .at(file, span, "this value")
-            .with_help(
-                "compile PowerShell scripts for this server (`powershell:` in its profile, or `--script ps1`), or use the value's ASCII form (an 8.3 short name for a path)",
-            ),
-        );
+        out.push(not_for_cmd(what, value, &why, file, span).with_help(
+            "compile PowerShell scripts for this server (`powershell:` in its profile, or `--script ps1`), or use the value's ASCII form (an 8.3 short name for a path)",
+        ));
     };
     for sv in &plan.ev.services {
         check(&sv.name, sv.name_span, "service name", false);
@@ -152,14 +161,7 @@ pub fn cluster(plan: &Plan, role: &Role, cmd: bool) -> Vec<Diagnostic> {
         // the one rule for a value in a cmd script
         let check = |value: &str, what: &str, span, out: &mut Vec<Diagnostic>| {
             if let Some(why) = cmd_value(value, false) {
-                out.push(
-                    Diagnostic::new(
-                        codes::UNSAFE_VALUE,
-                        format!("{what} `{value}` cannot be written into a cmd script: {why}"),
-                    )
-                    .at(file, span, "this value")
-                    .with_help("compile PowerShell for this server (`--script ps1`) on Windows Server 2008 R2 or later, or use a shorter ASCII name"),
-                );
+                out.push(not_for_cmd(what, value, &why, file, span).with_help("compile PowerShell for this server (`--script ps1`) on Windows Server 2008 R2 or later, or use a shorter ASCII name"));
             }
         };
         check(
