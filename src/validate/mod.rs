@@ -66,29 +66,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let (allow_refs, allow_diags) = allows::collect(policy);
     out.extend(allow_diags);
     let Some(m) = matrix else {
-        // without the matrix, only the policy's own `allow`s apply (an exception's scope
-        // needs the matrix), and none can be found unused
-        let mut acknowledged = Vec::new();
-        for d in unconditional::check(policy) {
-            match allow_refs
-                .iter()
-                .find(|a| a.exception.is_none() && a.code == d.code)
-            {
-                Some(a) => acknowledged.push(Acknowledged {
-                    code: a.code,
-                    because: a.because.clone(),
-                    allow: a.span,
-                    release: None,
-                    finding: d,
-                }),
-                None => out.push(d),
-            }
-        }
-        return Validation {
-            diagnostics: dedupe(out),
-            configurations: 0,
-            acknowledged,
-        };
+        return without_matrix(policy, &allow_refs, out);
     };
     let (space, claim_diags) = claims::space(policy, m);
     out.extend(claim_diags);
@@ -193,65 +171,8 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         scope: &allow_scope,
         ..Findings::default()
     };
-    let declared = declared_services(policy);
 
-    // services, tasks, advisories: grouped by the truth of every condition outside `data`
-    let other = alike.ids(&policy.conditions_of(false));
-    let groups = {
-        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
-        let part_of: Vec<u32> = (0..alike.members.len())
-            .map(|g| {
-                let mut key = vec![release_of(g) as u64];
-                key.extend(alike.dims[g].iter().map(|&v| v as u64));
-                alike.pack(g, &other, &mut key);
-                let next = index.len() as u32;
-                *index.entry(key).or_insert(next)
-            })
-            .collect();
-        groups::Parts::new(&part_of, index.len())
-    };
-    // groups are evaluated independently (in parallel when the policy is large enough to
-    // pay for the threads), their findings recorded in order
-    let parts: Vec<usize> = (0..groups.len()).collect();
-    let found = par::map(&parts, min_parallel(policy), |&p| {
-        let in_part = groups.groups(p);
-        let env = &env_of(alike.members[in_part[0] as usize][0]);
-        let ev = evaluate(policy, env);
-        let mut found = ev.problems.clone();
-        // a delayed start is checked against every configuration of the group: the grouping
-        // need not tell Windows releases apart
-        let delayed = ev
-            .services
-            .iter()
-            .any(|s| s.startup == crate::ast::Startup::DelayedAutomatic);
-        let legacy_os = delayed
-            && in_part
-                .iter()
-                .flat_map(|&g| &alike.members[g as usize])
-                .any(|&m| env_of(m).is_legacy_os());
-        services::check(
-            policy.file,
-            &ev,
-            &|n| declared.contains(&n.to_ascii_lowercase()),
-            legacy_os,
-            &mut found,
-        );
-        budget::check(policy, env, &ev, &mut found);
-        for a in &ev.advisories {
-            found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
-                policy.file,
-                a.span,
-                "advisory",
-            ));
-        }
-        found
-    });
-    for (p, found) in found.into_iter().enumerate() {
-        if !found.is_empty() {
-            findings.record(found, &groups.members(&alike, p));
-        }
-    }
-    drop(groups);
+    services_pass(policy, &alike, &env_of, &release_of, &mut findings);
     wow64_keys_on_x86(policy, total, &env_of, &mut findings);
 
     // data: relations computed once per path environment, checked per group of configurations
@@ -362,11 +283,125 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
             }
         }
     }
+    conclude(policy, m, &space.configs, &allow_refs, findings, out)
+}
+
+/// Without the matrix: what holds in every configuration; only the policy's own `allow`s
+/// apply (an exception's scope needs the matrix), and none can be found unused.
+fn without_matrix(
+    policy: &Policy,
+    allow_refs: &[allows::AllowRef],
+    mut out: Vec<Diagnostic>,
+) -> Validation {
+    let mut acknowledged = Vec::new();
+    for d in unconditional::check(policy) {
+        match allow_refs
+            .iter()
+            .find(|a| a.exception.is_none() && a.code == d.code)
+        {
+            Some(a) => acknowledged.push(Acknowledged {
+                code: a.code,
+                because: a.because.clone(),
+                allow: a.span,
+                release: None,
+                finding: d,
+            }),
+            None => out.push(d),
+        }
+    }
+    Validation {
+        diagnostics: dedupe(out),
+        configurations: 0,
+        acknowledged,
+    }
+}
+
+/// Services, tasks and advisories: the configurations grouped by the truth of every
+/// condition outside `data`, each group evaluated once (in parallel when the policy is large
+/// enough to pay for the threads), its findings recorded for its configurations.
+fn services_pass(
+    policy: &Policy,
+    alike: &groups::Alike,
+    env_of: &(dyn Fn(usize) -> Env + Sync),
+    release_of: &(dyn Fn(usize) -> usize + Sync),
+    findings: &mut Findings,
+) {
+    let declared = declared_services(policy);
+    // services, tasks, advisories: grouped by the truth of every condition outside `data`
+    let other = alike.ids(&policy.conditions_of(false));
+    let groups = {
+        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+        let part_of: Vec<u32> = (0..alike.members.len())
+            .map(|g| {
+                let mut key = vec![release_of(g) as u64];
+                key.extend(alike.dims[g].iter().map(|&v| v as u64));
+                alike.pack(g, &other, &mut key);
+                let next = index.len() as u32;
+                *index.entry(key).or_insert(next)
+            })
+            .collect();
+        groups::Parts::new(&part_of, index.len())
+    };
+    // groups are evaluated independently (in parallel when the policy is large enough to
+    // pay for the threads), their findings recorded in order
+    let parts: Vec<usize> = (0..groups.len()).collect();
+    let found = par::map(&parts, min_parallel(policy), |&p| {
+        let in_part = groups.groups(p);
+        let env = &env_of(alike.members[in_part[0] as usize][0]);
+        let ev = evaluate(policy, env);
+        let mut found = ev.problems.clone();
+        // a delayed start is checked against every configuration of the group: the grouping
+        // need not tell Windows releases apart
+        let delayed = ev
+            .services
+            .iter()
+            .any(|s| s.startup == crate::ast::Startup::DelayedAutomatic);
+        let legacy_os = delayed
+            && in_part
+                .iter()
+                .flat_map(|&g| &alike.members[g as usize])
+                .any(|&m| env_of(m).is_legacy_os());
+        services::check(
+            policy.file,
+            &ev,
+            &|n| declared.contains(&n.to_ascii_lowercase()),
+            legacy_os,
+            &mut found,
+        );
+        budget::check(policy, env, &ev, &mut found);
+        for a in &ev.advisories {
+            found.push(Diagnostic::new(codes::ADVISORY, a.text.clone()).at(
+                policy.file,
+                a.span,
+                "advisory",
+            ));
+        }
+        found
+    });
+    for (p, found) in found.into_iter().enumerate() {
+        if !found.is_empty() {
+            findings.record(found, &groups.members(alike, p));
+        }
+    }
+}
+
+/// The findings counted over the configurations, each with an example configuration where
+/// it does not hold everywhere; what each `allow` acknowledged, and the `allow`s that
+/// acknowledged nothing.
+fn conclude(
+    policy: &Policy,
+    m: &Matrix,
+    configs: &[crate::matrix::Config],
+    allow_refs: &[allows::AllowRef],
+    mut findings: Findings,
+    mut out: Vec<Diagnostic>,
+) -> Validation {
+    let total = configs.len();
     let where_ = |d: Diagnostic, count: usize, first: usize, holds: Vec<u64>| {
         if count < total {
             let mut d = d.with_note(format!(
                 "holds in {count} of {total} configurations, for example {}",
-                space.configs[first].describe(m)
+                configs[first].describe(m)
             ));
             d.holds = Some(Holds::new(holds));
             d
@@ -386,7 +421,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         });
     }
     acknowledged.sort_by_key(|a| (a.allow.start, a.finding.sort_key()));
-    for a in &allow_refs {
+    for a in allow_refs {
         if !acknowledged.iter().any(|x| x.allow == a.span) {
             out.push(allows::unused(policy.file, a, policy));
         }
