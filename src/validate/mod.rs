@@ -28,6 +28,9 @@ use std::collections::{HashMap, HashSet};
 /// Where data patterns resolve to: each variable they use, whether registry keys move under
 /// Wow6432Node, and the engine whose vetoes and dangers apply.
 type PathKey = (Vec<Option<String>>, bool, &'static str);
+/// What a place decides for data: where paths resolve to, which exceptions apply, and
+/// whether the product generation lacks exclusions.
+type Place = (PathKey, Vec<bool>, bool);
 /// An insertion-ordered map with a fast hash (keys are the program's own, not an attacker's
 /// choice of collisions: configurations and conditions).
 type FxIndexMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
@@ -112,7 +115,6 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     // read — computed once for each distinct combination, through its first configuration
     let path_conds = alike.ids(&policy.path_conditions());
     let data_ids = alike.ids(&data_conds.conds);
-    type Place = (PathKey, Vec<bool>, bool);
     // each distinct combination, with its first configuration
     let mut places: FxIndexMap<(usize, Vec<usize>, Vec<bool>), usize> = FxIndexMap::default();
     let place_of: Vec<usize> = (0..alike.members.len())
@@ -175,115 +177,157 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     services_pass(policy, &alike, &env_of, &release_of, &mut findings);
     wow64_keys_on_x86(policy, total, &env_of, &mut findings);
 
-    // data: relations computed once per path environment, checked per group of configurations
-    // data groups, each with the place of its first configuration: a data check reads its
-    // environment only where the place decides (paths, release, platform, product generation)
-    // the distinct path keys, each by its index
-    let mut path_keys: FxIndexMap<&PathKey, ()> = FxIndexMap::default();
-    let path_id: Vec<usize> = computed
-        .iter()
-        .map(|((p, _, _), _)| path_keys.insert_full(p, ()).0)
-        .collect();
-    // data groups: configurations alike in their path key, the truth of each data condition,
-    // which exceptions apply and whether the product generation lacks exclusions
-    let data_groups = {
-        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
-        let part_of: Vec<u32> = (0..alike.members.len())
-            .map(|g| {
-                let ((_, exc, hb_old), _) = &computed[place_of[g]];
-                let mut key = vec![path_id[place_of[g]] as u64, u64::from(*hb_old)];
-                alike.pack(g, &data_ids, &mut key);
-                key.extend(exc.chunks(64).map(|c| {
-                    c.iter()
-                        .enumerate()
-                        .fold(0u64, |w, (i, &b)| w | (u64::from(b) << i))
-                }));
-                let next = index.len() as u32;
-                *index.entry(key).or_insert(next)
-            })
-            .collect();
-        groups::Parts::new(&part_of, index.len())
-    };
-    // one path environment at a time, so that only one set of relations is held in memory
-    let mut by_path: FxIndexMap<usize, Vec<usize>> = FxIndexMap::default();
-    for p in 0..data_groups.len() {
-        let g = data_groups.groups(p)[0] as usize;
-        by_path.entry(path_id[place_of[g]]).or_default().push(p);
+    DataPass {
+        policy,
+        alike: &alike,
+        computed: &computed,
+        place_of: &place_of,
+        data_ids: &data_ids,
+        items: &items,
+        item_cond: &item_cond,
+        writes: &writes,
+        write_cond: &write_cond,
+        reuse,
     }
-    // environments alike in WOW64 side by side, so that relations can pass from one to the next
-    let wow64 = |id: &usize| path_keys.get_index(*id).is_some_and(|(p, _)| p.1);
-    by_path.sort_by(|a, _, b, _| wow64(a).cmp(&wow64(b)));
-    // relations are built for one path environment and reused in the next when only the
-    // folders that lead patterns moved (rebase.rs); else built again
-    let shapes = rebase::Shapes::of(&items);
-    // with the relations: the inclusions that reach into what should not be replicated (the
-    // same in an environment the relations pass into: rebase.rs declines folders that reach one)
-    type Dangers = rustc_hash::FxHashMap<usize, (String, &'static str)>;
-    // each path environment's own environment (relations borrow it while they are held)
-    let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
-    for parts in by_path.values() {
-        let env = &computed[place_of[data_groups.groups(parts[0])[0] as usize]].1;
-        // what passes from one environment to the next holds for one engine only
-        let same_engine = |at: &Env| at.engine.kind() == env.engine.kind();
-        let reused = built
-            .as_ref()
-            // written patterns are resolved in each environment and compared with the rules'
-            // own segments, so relations pass on only where nothing is written on the passive
-            .filter(|(_, at, _)| reuse && writes.is_empty() && same_engine(at))
-            .and_then(|(rel, at, _)| {
-                rebase::vetoes_if_reusable(policy, &items, &shapes, rel, at, env)
-            });
-        let veto = match reused {
-            Some(v) => v,
-            None => {
-                drop(built.take()); // one set of relations in memory at a time
-                let rel = crate::relate::Relations::build(policy, env, &items);
-                let v = rel.vetoes().clone();
-                let danger = rel.dangers(env);
-                built = Some((rel, env, danger));
-                v
-            }
+    .run(&mut findings);
+    conclude(policy, m, &space.configs, &allow_refs, findings, out)
+}
+
+/// Data: relations built once per path environment (or passed on from the previous one,
+/// `rebase.rs`), the rules checked per group of configurations alike in their data.
+struct DataPass<'a> {
+    policy: &'a Policy,
+    alike: &'a groups::Alike,
+    /// Each place with the environment of its first configuration.
+    computed: &'a [(Place, Env)],
+    /// The place of each group of `alike`.
+    place_of: &'a [usize],
+    /// The bits of the data rules' conditions.
+    data_ids: &'a [usize],
+    items: &'a [crate::relate::DataRef<'a>],
+    item_cond: &'a [Option<u32>],
+    writes: &'a [crate::relate::WriteRef<'a>],
+    write_cond: &'a [Option<u32>],
+    /// Whether relations pass from one path environment to the next (false: the reference).
+    reuse: bool,
+}
+
+impl DataPass<'_> {
+    fn run(&self, findings: &mut Findings) {
+        // a data check reads its environment only where the place decides (paths, release,
+        // platform, product generation); the distinct path keys, each by its index
+        let mut path_keys: FxIndexMap<&PathKey, ()> = FxIndexMap::default();
+        let path_id: Vec<usize> = self
+            .computed
+            .iter()
+            .map(|((p, _, _), _)| path_keys.insert_full(p, ()).0)
+            .collect();
+        // data groups: configurations alike in their path key, the truth of each data condition,
+        // which exceptions apply and whether the product generation lacks exclusions
+        let data_groups = {
+            let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+            let part_of: Vec<u32> = (0..self.alike.members.len())
+                .map(|g| {
+                    let ((_, exc, hb_old), _) = &self.computed[self.place_of[g]];
+                    let mut key = vec![path_id[self.place_of[g]] as u64, u64::from(*hb_old)];
+                    self.alike.pack(g, self.data_ids, &mut key);
+                    key.extend(exc.chunks(64).map(|c| {
+                        c.iter()
+                            .enumerate()
+                            .fold(0u64, |w, (i, &b)| w | (u64::from(b) << i))
+                    }));
+                    let next = index.len() as u32;
+                    *index.entry(key).or_insert(next)
+                })
+                .collect();
+            groups::Parts::new(&part_of, index.len())
         };
-        let Some((rel, _, danger)) = built.as_ref() else {
-            continue;
-        };
-        // groups are checked independently (in parallel), their findings recorded in order
-        // (in parallel only when the groups are big enough to pay for it)
-        let found: Vec<Vec<Diagnostic>> = par::map(parts, min_parallel(policy), |&p| {
+        // one path environment at a time, so that only one set of relations is held in memory
+        let mut by_path: FxIndexMap<usize, Vec<usize>> = FxIndexMap::default();
+        for p in 0..data_groups.len() {
             let g = data_groups.groups(p)[0] as usize;
-            let ((_, exc, _), env) = &computed[place_of[g]];
-            let conds = alike.truth(g, &data_ids);
-            // a statement holds where its exception (if any) applies and its condition holds
-            let holds = |exception: Option<u32>, cond: &Option<u32>| {
-                exception.is_none_or(|k| exc[k as usize]) && cond.is_none_or(|c| conds[c as usize])
+            by_path
+                .entry(path_id[self.place_of[g]])
+                .or_default()
+                .push(p);
+        }
+        // environments alike in WOW64 side by side, so that relations can pass from one to the next
+        let wow64 = |id: &usize| path_keys.get_index(*id).is_some_and(|(p, _)| p.1);
+        by_path.sort_by(|a, _, b, _| wow64(a).cmp(&wow64(b)));
+        // relations are built for one path environment and reused in the next when only the
+        // folders that lead patterns moved (rebase.rs); else built again
+        let shapes = rebase::Shapes::of(self.items);
+        // with the relations: the inclusions that reach into what should not be replicated (the
+        // same in an environment the relations pass into: rebase.rs declines folders that reach one)
+        type Dangers = rustc_hash::FxHashMap<usize, (String, &'static str)>;
+        // each path environment's own environment (relations borrow it while they are held)
+        let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
+        for parts in by_path.values() {
+            let env = &self.computed[self.place_of[data_groups.groups(parts[0])[0] as usize]].1;
+            // what passes from one environment to the next holds for one engine only
+            let same_engine = |at: &Env| at.engine.kind() == env.engine.kind();
+            let reused = built
+                .as_ref()
+                // written patterns are resolved in each environment and compared with the rules'
+                // own segments, so relations pass on only where nothing is written on the passive
+                .filter(|(_, at, _)| self.reuse && self.writes.is_empty() && same_engine(at))
+                .and_then(|(rel, at, _)| {
+                    rebase::vetoes_if_reusable(self.policy, self.items, &shapes, rel, at, env)
+                });
+            let veto = match reused {
+                Some(v) => v,
+                None => {
+                    drop(built.take()); // one set of relations in memory at a time
+                    let rel = crate::relate::Relations::build(self.policy, env, self.items);
+                    let v = rel.vetoes().clone();
+                    let danger = rel.dangers(env);
+                    built = Some((rel, env, danger));
+                    v
+                }
             };
-            let active: Vec<bool> = items
-                .iter()
-                .zip(&item_cond)
-                .map(|(d, c)| holds(d.exception, c))
-                .collect();
-            let writes_active: Vec<bool> = writes
-                .iter()
-                .zip(&write_cond)
-                .map(|(w, c)| holds(w.exception, c))
-                .collect();
-            let on = data::Active {
-                items: &items,
-                active: &active,
-                writes: &writes,
-                writes_active: &writes_active,
+            let Some((rel, _, danger)) = built.as_ref() else {
+                continue;
             };
-            let mut found = Vec::new();
-            data::check(rel, env, &veto, danger, &on, &mut found);
-            found
-        });
-        for (found, &p) in found.into_iter().zip(parts) {
-            if !found.is_empty() {
-                findings.record(found, &data_groups.members(&alike, p));
+            // groups are checked independently (in parallel), their findings recorded in order
+            // (in parallel only when the groups are big enough to pay for it)
+            let found: Vec<Vec<Diagnostic>> = par::map(parts, min_parallel(self.policy), |&p| {
+                let g = data_groups.groups(p)[0] as usize;
+                let ((_, exc, _), env) = &self.computed[self.place_of[g]];
+                let conds = self.alike.truth(g, self.data_ids);
+                // a statement holds where its exception (if any) applies and its condition holds
+                let holds = |exception: Option<u32>, cond: &Option<u32>| {
+                    exception.is_none_or(|k| exc[k as usize])
+                        && cond.is_none_or(|c| conds[c as usize])
+                };
+                let active: Vec<bool> = self
+                    .items
+                    .iter()
+                    .zip(self.item_cond)
+                    .map(|(d, c)| holds(d.exception, c))
+                    .collect();
+                let writes_active: Vec<bool> = self
+                    .writes
+                    .iter()
+                    .zip(self.write_cond)
+                    .map(|(w, c)| holds(w.exception, c))
+                    .collect();
+                let on = data::Active {
+                    items: self.items,
+                    active: &active,
+                    writes: self.writes,
+                    writes_active: &writes_active,
+                };
+                let mut found = Vec::new();
+                data::check(rel, env, &veto, danger, &on, &mut found);
+                found
+            });
+            for (found, &p) in found.into_iter().zip(parts) {
+                if !found.is_empty() {
+                    findings.record(found, &data_groups.members(self.alike, p));
+                }
             }
         }
     }
-    conclude(policy, m, &space.configs, &allow_refs, findings, out)
 }
 
 /// Without the matrix: what holds in every configuration; only the policy's own `allow`s
