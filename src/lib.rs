@@ -8,6 +8,7 @@
 //! [`engine`] holds what is specific to the HA product.
 
 pub mod ast;
+pub mod cancel;
 pub mod checked;
 pub mod cli;
 pub mod coverage;

@@ -813,3 +813,46 @@ fn the_editor_reports_what_the_command_line_reports() {
     );
     assert_eq!(editor, from_cli(&policy));
 }
+
+/// A check that a newer edit supersedes stops where it is (`amxc::cancel`): parsing at its
+/// next batch of data chunks, validation at its next pass — and the command line, which sets
+/// no flag, is never stopped.
+#[test]
+fn a_superseded_check_stops_in_parsing_and_in_validation() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let text = seed();
+    let matrix =
+        std::fs::read_to_string("policies/symantec-mail-security.versions.yaml").expect("matrix");
+    let given_up = Arc::new(AtomicBool::new(true));
+    let parsed = amxc::cancel::scope(&given_up, || amxc::parse::parse(0, &text));
+    assert!(
+        parsed.value.is_none(),
+        "the parse stopped at its first batch"
+    );
+    let policy = amxc::parse::parse(0, &text)
+        .value
+        .expect("parses without a flag");
+    let m = amxc::matrix::load(1, &matrix).value.expect("matrix");
+    let whole = amxc::validate::validate(&policy, Some(&m));
+    assert!(!whole.diagnostics.is_empty(), "the seed has findings");
+    let stopped = amxc::cancel::scope(&given_up, || amxc::validate::validate(&policy, Some(&m)));
+    assert!(stopped.diagnostics.is_empty(), "validation stopped");
+    // the editor discards what a given-up check had
+    let read = |_: &Path| None;
+    assert!(amxc::lsp::analysis::analyse_until(
+        Path::new("policies/symantec-mail-security.amx"),
+        &text,
+        &read,
+        &given_up
+    )
+    .is_none());
+    let going = Arc::new(AtomicBool::new(false));
+    assert!(amxc::lsp::analysis::analyse_until(
+        Path::new("policies/symantec-mail-security.amx"),
+        &text,
+        &read,
+        &going
+    )
+    .is_some());
+}

@@ -13,7 +13,8 @@ use crate::lower::{evaluate, start_order, Env};
 use crate::matrix::{self, Claims, Matrix};
 use crate::source::{FileId, SourceMap};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The editor's open buffers over the files on disk: the function gives the text of a buffer
 /// open at a path, the disk is read for the rest.
@@ -93,28 +94,23 @@ const MAX_ENVS: usize = 4096;
 /// Check `text`, the policy at `path`; `read` gives another file's text when it is open in
 /// the editor (the disk is read otherwise).
 pub fn analyse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> Analysis {
-    check(path, text, read, &|| false).0
+    check(path, text, read)
 }
 
-/// [`analyse`], given up (`None`) when `cancelled` says so once the text is parsed: a check
-/// that a newer edit supersedes does not validate.
+/// [`analyse`], given up (`None`) once `cancel` is set: parsing and validation stop at their
+/// next cheap point (`crate::cancel`), and what they had is discarded.
 pub fn analyse_until(
     path: &Path,
     text: &str,
     read: &dyn Fn(&Path) -> Option<String>,
-    cancelled: &dyn Fn() -> bool,
+    cancel: &Arc<AtomicBool>,
 ) -> Option<Analysis> {
-    let (a, whole) = check(path, text, read, cancelled);
-    whole.then_some(a)
+    let a = crate::cancel::scope(cancel, || check(path, text, read));
+    (!cancel.load(Ordering::Relaxed)).then_some(a)
 }
 
-/// The analysis, and whether it is whole (not given up before validation).
-fn check(
-    path: &Path,
-    text: &str,
-    read: &dyn Fn(&Path) -> Option<String>,
-    cancelled: &dyn Fn() -> bool,
-) -> (Analysis, bool) {
+/// The analysis (incomplete when the thread's check was given up).
+fn check(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> Analysis {
     let mut sources = SourceMap::new();
     let file = sources.add(path.to_string_lossy().into_owned(), text.to_string());
     // the command line's front door, through the open buffers
@@ -129,7 +125,7 @@ fn check(
                 &matrix_path,
             ));
     }
-    let whole = !cancelled();
+    let whole = !crate::cancel::requested();
     let mut envs = Vec::new();
     let mut acknowledged = Vec::new();
     if whole {
@@ -161,7 +157,7 @@ fn check(
     } else {
         None
     };
-    let a = Analysis {
+    Analysis {
         sources,
         file,
         policy,
@@ -174,8 +170,7 @@ fn check(
         start_orders: OnceLock::new(),
         last_parsed,
         version: 0,
-    };
-    (a, whole)
+    }
 }
 
 /// The text parsed again with each line a syntax error names blanked, a few times over.

@@ -62,12 +62,11 @@ impl Worker {
                     }
                 }
                 for job in batch {
-                    let cancelled = || job.cancel.load(Ordering::Relaxed);
-                    let analysis = if cancelled() {
+                    let analysis = if job.cancel.load(Ordering::Relaxed) {
                         None
                     } else {
                         let read = |p: &std::path::Path| job.buffers.get(p).cloned();
-                        analyse_until(&job.path, &job.text, &read, &cancelled)
+                        analyse_until(&job.path, &job.text, &read, &job.cancel)
                     };
                     let out = Done {
                         id: job.id,

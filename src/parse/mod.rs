@@ -50,10 +50,11 @@ pub fn parse(file: FileId, text: &str) -> Staged<Policy> {
     };
     // more syntax errors: each statement in error blanked in turn, the policy parsed again
     let mut errors = vec![first];
-    if text.len() <= recover::MAX_RECOVERY_BYTES {
+    if text.len() <= recover::MAX_RECOVERY_BYTES && !crate::cancel::requested() {
         let mut work = text.as_bytes().to_vec();
         while errors.len() < recover::MAX_SYNTAX_ERRORS
             && errors[errors.len() - 1].code == codes::SYNTAX
+            && !crate::cancel::requested()
         {
             let at = start_of(&errors[errors.len() - 1]);
             if !recover::blank_statement(&mut work, at) {
@@ -144,6 +145,15 @@ fn parse_bodies(
         })
         .collect();
     for batch in work.chunks(BATCH) {
+        // a check that a newer edit supersedes stops here (its result is discarded)
+        if crate::cancel::requested() {
+            let d = Diagnostic::new(codes::INTERNAL, "the check was given up").at(
+                file,
+                Span::new(batch[0].1, batch[0].1),
+                "here",
+            );
+            return (prebuilt, Some(d));
+        }
         // a few chunks (most policies): no threads to start
         let results: Vec<Result<BodyItems, Diagnostic>> =
             crate::par::map(batch, 4, |&(_, s, e)| {

@@ -174,7 +174,19 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         ..Findings::default()
     };
 
+    // a check that a newer edit supersedes stops between passes (its result is discarded)
+    let given_up = || Validation {
+        diagnostics: Vec::new(),
+        configurations: 0,
+        acknowledged: Vec::new(),
+    };
+    if crate::cancel::requested() {
+        return given_up();
+    }
     services_pass(policy, &alike, &env_of, &release_of, &mut findings);
+    if crate::cancel::requested() {
+        return given_up();
+    }
     wow64_keys_on_x86(policy, total, &env_of, &mut findings);
 
     DataPass {
@@ -263,6 +275,9 @@ impl DataPass<'_> {
         // each path environment's own environment (relations borrow it while they are held)
         let mut built: Option<(crate::relate::Relations, &Env, Dangers)> = None;
         for parts in by_path.values() {
+            if crate::cancel::requested() {
+                return;
+            }
             let env = &self.computed[self.place_of[data_groups.groups(parts[0])[0] as usize]].1;
             // what passes from one environment to the next holds for one engine only
             let same_engine = |at: &Env| at.engine.kind() == env.engine.kind();
