@@ -446,7 +446,14 @@ impl Server<'_> {
         };
         let mut by_file: BTreeMap<String, Vec<LspDiagnostic>> = BTreeMap::new();
         by_file.insert(key.to_string(), Vec::new());
-        let index_of = |file| LineIndex::new(a.sources.text(file));
+        // one line index a file, not one a diagnostic: 571 findings of a 5 MB policy indexed
+        // its text 571 times
+        let indexes: Vec<LineIndex> = (0..a.sources.len())
+            .map(|f| LineIndex::new(a.sources.text(f)))
+            .collect();
+        let range_of = |file: usize, span: crate::source::Span| {
+            indexes[file].range(a.sources.text(file), span.start, span.end)
+        };
         let uri_of = |file| -> Option<String> {
             if file == a.file {
                 Some(key.to_string())
@@ -456,17 +463,14 @@ impl Server<'_> {
         };
         for d in &a.diagnostics {
             let (file, range) = match &d.primary {
-                Some(l) => (
-                    l.file,
-                    index_of(l.file).range(a.sources.text(l.file), l.span.start, l.span.end),
-                ),
+                Some(l) => (l.file, range_of(l.file, l.span)),
                 None => (a.file, Range::default()),
             };
             let Some(target) = uri_of(file) else { continue };
             by_file
                 .entry(target)
                 .or_default()
-                .push(to_lsp(a, d, range, &uri_of));
+                .push(to_lsp(d, range, &uri_of, &range_of));
         }
         let before = self.published.remove(key).unwrap_or_default();
         let now: BTreeSet<String> = by_file.keys().cloned().collect();
@@ -631,10 +635,10 @@ impl Server<'_> {
 }
 
 fn to_lsp(
-    a: &Analysis,
     d: &crate::diagnostic::Diagnostic,
     range: Range,
     uri_of: &dyn Fn(usize) -> Option<String>,
+    range_of: &dyn Fn(usize, crate::source::Span) -> Range,
 ) -> LspDiagnostic {
     let mut message = d.message.clone();
     for note in &d.notes {
@@ -648,9 +652,8 @@ fn to_lsp(
         .iter()
         .filter_map(|l| {
             let uri = Uri::from_str(&uri_of(l.file)?).ok()?;
-            let t = a.sources.text(l.file);
             Some(DiagnosticRelatedInformation {
-                location: Location::new(uri, LineIndex::new(t).range(t, l.span.start, l.span.end)),
+                location: Location::new(uri, range_of(l.file, l.span)),
                 message: l.message.clone(),
             })
         })
