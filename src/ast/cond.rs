@@ -22,6 +22,8 @@ pub enum CondKind {
     Not(Box<Condition>),
     Compare {
         dimension: Name,
+        /// The dimension's name interned, by which environments are asked.
+        dim: crate::intern::Sym,
         op: CmpOp,
         value: Value,
     },
@@ -32,7 +34,8 @@ pub enum CondKind {
         value: Value,
         date: Option<super::Date>,
     },
-    Has(Name),
+    /// `has(NAME)`, the name interned beside it.
+    Has(Name, crate::intern::Sym),
     ManagementIp,
 }
 
@@ -137,11 +140,12 @@ impl fmt::Display for Condition {
                 dimension,
                 op,
                 value,
+                ..
             } => write!(f, "{} {} {}", dimension.text, op.as_str(), value.text),
             CondKind::Release { op, value, .. } => {
                 write!(f, "{RELEASE} {} {}", op.as_str(), value.text)
             }
-            CondKind::Has(n) => write!(f, "has({})", n.text),
+            CondKind::Has(n, _) => write!(f, "has({})", n.text),
             CondKind::ManagementIp => f.write_str("management-ip"),
         }
     }

@@ -37,10 +37,10 @@ pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
         CondKind::ManagementIp => {
             "there is a management IP address available on the passive".into()
         }
-        CondKind::Has(n) => format!("the {} is present", comp(&n.text)),
+        CondKind::Has(n, _) => format!("the {} is present", comp(&n.text)),
         CondKind::Not(x) => match &x.kind {
             CondKind::ManagementIp => "there is no management IP address on the passive".into(),
-            CondKind::Has(n) => format!("the {} is absent", comp(&n.text)),
+            CondKind::Has(n, _) => format!("the {} is absent", comp(&n.text)),
             _ => format!("not ({})", words(x, m)),
         },
         CondKind::And(xs) => xs
@@ -60,6 +60,7 @@ pub fn words(c: &Condition, m: Option<&Matrix>) -> String {
             dimension,
             op,
             value,
+            ..
         } => {
             let verb = verb(*op);
             // a version-kind dimension reads `app version`; a named one (`arch`) reads as itself

@@ -102,15 +102,18 @@ fn entry(
 pub fn filter_set(plan: &Plan) -> FilterSet {
     let mut configuration = IndexMap::new();
     for (k, v) in &plan.env.dims {
-        configuration.insert(k.clone(), serde_json::Value::String(v.text.clone()));
+        configuration.insert(
+            k.as_str().to_string(),
+            serde_json::Value::String(v.text.clone()),
+        );
     }
     configuration.insert(
         "components".into(),
         serde_json::Value::Array(
             plan.env
-                .components
-                .iter()
-                .map(|c| serde_json::Value::String(c.clone()))
+                .component_names()
+                .into_iter()
+                .map(|c| serde_json::Value::String(c.to_string()))
                 .collect(),
         ),
     );

@@ -56,9 +56,9 @@ pub(crate) fn server_table(plan: &Plan) -> String {
     let _ = writeln!(s, "| Server | {} |", cell(&t.server));
     let _ = writeln!(s, "| Release | {} |", t.release);
     for (k, v) in &plan.env.dims {
-        let _ = writeln!(s, "| {} | {} |", cell(k), cell(&v.text));
+        let _ = writeln!(s, "| {} | {} |", cell(k.as_str()), cell(&v.text));
     }
-    let comps: Vec<&str> = plan.env.components.iter().map(String::as_str).collect();
+    let comps: Vec<&str> = plan.env.component_names();
     let _ = writeln!(
         s,
         "| Components | {} |",

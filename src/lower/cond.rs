@@ -13,17 +13,13 @@ pub fn eval(c: &Condition, env: &Env) -> bool {
         CondKind::Or(xs) => xs.iter().any(|x| eval(x, env)),
         CondKind::And(xs) => xs.iter().all(|x| eval(x, env)),
         CondKind::Not(x) => !eval(x, env),
-        CondKind::Has(n) => env.components.contains(&n.text),
+        CondKind::Has(_, sym) => env.components.contains(sym),
         CondKind::ManagementIp => env.management_ip,
         CondKind::Release { op, date, .. } => {
             date.is_some_and(|d| op.holds(env.release.key().cmp(&d.key())))
         }
-        CondKind::Compare {
-            dimension,
-            op,
-            value,
-        } => {
-            let Some(actual) = env.dims.get(&dimension.text) else {
+        CondKind::Compare { dim, op, value, .. } => {
+            let Some(actual) = env.dims.get(dim) else {
                 return false;
             };
             // a version dimension with labels: by place in its values

@@ -2,9 +2,19 @@
 
 use crate::ast::{Date, Version};
 use crate::engine::{self, windows, Engine};
+use crate::intern::Sym;
 use crate::matrix::{Config, DimKind, Matrix};
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+/// The dimensions of an environment, by interned name, in the matrix's order.
+pub type Dims = IndexMap<Sym, DimVal, rustc_hash::FxBuildHasher>;
+
+/// The platform's dimensions, interned once.
+static ARCH: LazyLock<Sym> = LazyLock::new(|| Sym::of(windows::DIM_ARCH));
+static OS: LazyLock<Sym> = LazyLock::new(|| Sym::of(windows::DIM_OS));
+static PRODUCT: LazyLock<Sym> = LazyLock::new(|| Sym::of(windows::DIM_PRODUCT));
 
 /// A dimension's value in an environment.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,8 +54,9 @@ impl DimVal {
 #[derive(Clone, Debug)]
 pub struct Env {
     pub release: Date,
-    pub dims: IndexMap<String, DimVal>,
-    pub components: BTreeSet<String>,
+    pub dims: Dims,
+    /// The components present, by interned name (`names()` gives them in name order).
+    pub components: BTreeSet<Sym>,
     pub management_ip: bool,
     /// The system drive, `C:` unless a target says otherwise.
     pub system_drive: String,
@@ -62,14 +73,14 @@ impl Env {
             .dimensions
             .iter()
             .zip(&c.values)
-            .map(|(d, &v)| (d.name.clone(), DimVal::of(d, v)))
+            .map(|(d, &v)| (d.sym, DimVal::of(d, v)))
             .collect();
         let components = m
             .components
             .iter()
             .enumerate()
             .filter(|(i, _)| c.has(*i))
-            .map(|(_, comp)| comp.name.clone())
+            .map(|(_, comp)| comp.sym)
             .collect();
         Env {
             release: m.releases[c.release].date,
@@ -82,28 +93,34 @@ impl Env {
         }
     }
 
+    /// The names of the components present, in name order.
+    pub fn component_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.components.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// x64 when the architecture dimension says so.
     pub fn is_x64(&self) -> bool {
         self.dims
-            .get(windows::DIM_ARCH)
+            .get(&*ARCH)
             .is_some_and(|v| windows::is_x64(&v.text))
     }
 
     /// Windows Server 2003 (or earlier) when the Windows release dimension says so.
     pub fn is_legacy_os(&self) -> bool {
-        self.version_of(windows::DIM_OS)
-            .is_some_and(|v| windows::is_legacy(&v))
+        self.version_of(*OS).is_some_and(|v| windows::is_legacy(&v))
     }
 
     /// The HA product generation, from its dimension.
     pub fn heartbeat(&self) -> Option<Version> {
-        self.version_of(windows::DIM_PRODUCT)
+        self.version_of(*PRODUCT)
     }
 
     /// The product generation as the matrix writes it (empty when not stated).
     pub fn heartbeat_text(&self) -> String {
         self.dims
-            .get(windows::DIM_PRODUCT)
+            .get(&*PRODUCT)
             .map_or(String::new(), |v| v.text.clone())
     }
 
@@ -112,9 +129,14 @@ impl Env {
         self.engine.has_exclusions(self.heartbeat().as_ref())
     }
 
-    fn version_of(&self, dim: &str) -> Option<Version> {
+    /// The Windows release the `os` dimension (or the profile) names.
+    pub fn os(&self) -> Option<&DimVal> {
+        self.dims.get(&*OS)
+    }
+
+    fn version_of(&self, dim: Sym) -> Option<Version> {
         self.dims
-            .get(dim)
+            .get(&dim)
             .and_then(|v| v.version.clone().or_else(|| Version::parse(&v.text)))
     }
 }
@@ -125,7 +147,7 @@ impl Env {
     pub fn bare(release: Date) -> Env {
         Env {
             release,
-            dims: IndexMap::new(),
+            dims: Dims::default(),
             components: BTreeSet::new(),
             management_ip: false,
             system_drive: "C:".to_string(),
@@ -136,7 +158,7 @@ impl Env {
 
     /// The environment of one real server.
     pub fn of_target(m: &Matrix, t: &crate::profile::Target) -> Env {
-        let mut dims: IndexMap<String, DimVal> = m
+        let mut dims: Dims = m
             .dimensions
             .iter()
             .filter_map(|d| {
@@ -146,7 +168,7 @@ impl Env {
                     DimKind::Enum => None,
                 };
                 Some((
-                    d.name.clone(),
+                    d.sym,
                     DimVal {
                         rank: d
                             .ladder
@@ -160,7 +182,7 @@ impl Env {
             })
             .collect();
         if let Some(os) = &t.os {
-            dims.entry(windows::DIM_OS.to_string()).or_insert(DimVal {
+            dims.entry(*OS).or_insert(DimVal {
                 text: os.clone(),
                 version: Version::parse(os),
                 ladder: None,
@@ -170,7 +192,7 @@ impl Env {
         Env {
             release: t.release,
             dims,
-            components: t.components.iter().cloned().collect(),
+            components: t.components.iter().map(|c| Sym::of(c)).collect(),
             management_ip: t.management_ip.is_some(),
             system_drive: t.system_drive.clone(),
             overrides: t.paths.clone(),

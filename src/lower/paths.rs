@@ -157,7 +157,7 @@ impl<'a> Vars<'a> {
             .env
             .dims
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k.as_str().eq_ignore_ascii_case(name))
         {
             return Ok(v.text.clone());
         }

@@ -47,7 +47,7 @@ pub fn hover(a: &Analysis, text: &str, offset: usize) -> Option<String> {
 /// the same everywhere).
 fn deciding_dims<T: PartialEq>(m: &Matrix, envs: &[&Env], f: &dyn Fn(&Env) -> T) -> Vec<usize> {
     let n = m.dimensions.len().min(12);
-    let value = |e: &Env, d: usize| e.dims.get(&m.dimensions[d].name).map(|v| v.text.clone());
+    let value = |e: &Env, d: usize| e.dims.get(&m.dimensions[d].sym).map(|v| v.text.clone());
     // the fewest dimensions; among as few, the platform's (what WOW64 and releases turn on)
     let platform = |d: usize| {
         use crate::engine::windows::{DIM_ARCH, DIM_OS, DIM_PRODUCT};
@@ -87,7 +87,7 @@ fn describe(m: &Matrix, dims: &[usize], some: &[&Env]) -> String {
             let dim = &m.dimensions[d];
             let values: std::collections::BTreeSet<&str> = some
                 .iter()
-                .filter_map(|e| e.dims.get(&dim.name).map(|v| v.text.as_str()))
+                .filter_map(|e| e.dims.get(&dim.sym).map(|v| v.text.as_str()))
                 .collect();
             format!(
                 "{} {}",

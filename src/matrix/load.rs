@@ -257,6 +257,7 @@ impl Loader {
             let ladder = labelled.then(|| values.clone().into());
             out.push(Dimension {
                 name: name.to_string(),
+                sym: crate::intern::Sym::of(name),
                 span: k.span,
                 kind,
                 values,
@@ -428,6 +429,7 @@ impl Loader {
                         .to_string();
                     components.push(Component {
                         name: name.to_string(),
+                        sym: crate::intern::Sym::of(name),
                         description,
                         span: k.span,
                     });

@@ -31,6 +31,8 @@ pub struct DimValue {
 #[derive(Clone, Debug)]
 pub struct Dimension {
     pub name: String,
+    /// The name interned: what environments and conditions look the dimension up by.
+    pub sym: crate::intern::Sym,
     pub span: Span,
     pub kind: DimKind,
     pub values: Vec<DimValue>,
@@ -76,6 +78,8 @@ impl Dimension {
 #[derive(Clone, Debug)]
 pub struct Component {
     pub name: String,
+    /// The name interned: what environments and `has(…)` look the component up by.
+    pub sym: crate::intern::Sym,
     pub description: String,
     pub span: Span,
 }

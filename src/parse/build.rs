@@ -1093,9 +1093,10 @@ impl Builder {
                 Some(c)
             }
             Rule::has_atom => {
-                let n = parts(p).into_iter().next()?;
+                let n = self.name(parts(p).into_iter().next()?);
+                let sym = crate::intern::Sym::of(&n.text);
                 Some(Condition {
-                    kind: CondKind::Has(self.name(n)),
+                    kind: CondKind::Has(n, sym),
                     span: sp,
                 })
             }
@@ -1115,6 +1116,7 @@ impl Builder {
                     CondKind::Release { op, value, date }
                 } else {
                     CondKind::Compare {
+                        dim: crate::intern::Sym::of(&dimension.text),
                         dimension,
                         op,
                         value,

@@ -228,8 +228,7 @@ impl<'a> Plan<'a> {
             return p.clone();
         }
         self.env
-            .dims
-            .get(windows::DIM_OS)
+            .os()
             .and_then(|os| windows::shipped_powershell(&os.text))
             .unwrap_or(PowerShell::Version(crate::ast::Version(vec![2, 0])))
     }

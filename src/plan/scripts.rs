@@ -28,8 +28,7 @@ pub fn scripts(plan: &Plan, kind: ScriptKind) -> Scripts {
         ScriptKind::Auto if plan.role.is_some() => {
             let module = plan
                 .env
-                .dims
-                .get(crate::engine::windows::DIM_OS)
+                .os()
                 .and_then(|os| crate::engine::wsfc::has_failover_clusters_module(&os.text))
                 .unwrap_or_else(|| plan.powershell().runs_scripts());
             (module, !module)

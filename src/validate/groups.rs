@@ -37,7 +37,7 @@ impl Compiled {
             CondKind::And(xs) => Compiled::And(xs.iter().map(|x| Compiled::of(x, m)).collect()),
             CondKind::Not(x) => Compiled::Not(Box::new(Compiled::of(x, m))),
             CondKind::ManagementIp => Compiled::ManagementIp,
-            CondKind::Has(n) => match m.components.iter().position(|k| k.name == n.text) {
+            CondKind::Has(_, sym) => match m.components.iter().position(|k| k.sym == *sym) {
                 Some(i) => Compiled::Has(i),
                 None => Compiled::Const(false),
             },
@@ -58,7 +58,7 @@ impl Compiled {
                 let truth = (0..d.values.len())
                     .map(|v| {
                         let mut env = Env::bare(first.date);
-                        env.dims.insert(d.name.clone(), DimVal::of(d, v));
+                        env.dims.insert(d.sym, DimVal::of(d, v));
                         eval(c, &env)
                     })
                     .collect();

@@ -184,6 +184,7 @@ fn condition_atom(
             dimension,
             op,
             value,
+            ..
         } => {
             let Some(m) = matrix else { return };
             let Some(di) = m.dimension(&dimension.text) else {
@@ -214,7 +215,7 @@ fn condition_atom(
                 out.push(not_in_domain(file, &dimension.text, value, m, di));
             }
         }
-        CondKind::Has(n) => {
+        CondKind::Has(n, _) => {
             let Some(m) = matrix else { return };
             if m.component(&n.text).is_none() {
                 let known: Vec<&str> = m.components.iter().map(|c| c.name.as_str()).collect();
