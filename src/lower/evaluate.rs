@@ -312,13 +312,9 @@ impl Ctx<'_> {
     }
 }
 
-/// A registry pattern starts with a hive name.
+/// A registry pattern starts with a hive name (`filters::short_hive`'s table, or any other
+/// `HKEY_` long name).
 pub fn looks_like_registry(s: &str) -> bool {
-    let first = s
-        .split(['\\', '/'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    first.starts_with("HKEY_")
-        || matches!(first.as_str(), "HKLM" | "HKCU" | "HKCR" | "HKU" | "HKCC")
+    let first = s.split(['\\', '/']).next().unwrap_or("");
+    first.to_ascii_uppercase().starts_with("HKEY_") || crate::filters::short_hive(first).is_some()
 }
