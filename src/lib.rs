@@ -21,7 +21,6 @@ pub mod encoding;
 pub mod engine;
 pub mod filters;
 pub mod format;
-pub mod intern;
 pub mod lower;
 pub mod lsp;
 pub mod matrix;

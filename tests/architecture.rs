@@ -8,9 +8,7 @@ use std::path::Path;
 
 /// Bottom first. A module may import any module on a lower floor, none on its own or above.
 const FLOORS: &[&[&str]] = &[
-    &[
-        "source", "filters", "par", "encoding", "format", "cancel", "intern",
-    ],
+    &["source", "filters", "par", "encoding", "format", "cancel"],
     &["diagnostic", "ast"],
     &["yaml", "engine"],
     &["parse", "matrix", "model"],

@@ -23,7 +23,7 @@ pub enum CondKind {
     Compare {
         dimension: Name,
         /// The dimension's name interned, by which environments are asked.
-        dim: crate::intern::Sym,
+        dim: crate::filters::Sym,
         op: CmpOp,
         value: Value,
     },
@@ -35,7 +35,7 @@ pub enum CondKind {
         date: Option<super::Date>,
     },
     /// `has(NAME)`, the name interned beside it.
-    Has(Name, crate::intern::Sym),
+    Has(Name, crate::filters::Sym),
     ManagementIp,
 }
 

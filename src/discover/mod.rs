@@ -47,7 +47,7 @@ fn inclusions(policy: &Policy, x64: bool, system_drive: &str) -> Vec<(String, Op
     env.system_drive = system_drive.to_string();
     if x64 {
         env.dims.insert(
-            crate::intern::Sym::of(crate::engine::windows::DIM_ARCH),
+            crate::filters::Sym::new(crate::engine::windows::DIM_ARCH),
             crate::lower::DimVal {
                 text: "x64".to_string(),
                 version: None,

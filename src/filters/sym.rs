@@ -4,7 +4,8 @@
 //! and equal names compare by address.
 //!
 //! The table only grows: it holds the distinct lower-cased names of the patterns a process
-//! has normalised (names looked up by text, such as listed paths, are never added).
+//! has normalised (names looked up by text, such as listed paths, are never added), and the
+//! names of dimensions and components, which conditions and environments hold as symbols.
 
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Borrow;

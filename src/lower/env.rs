@@ -2,19 +2,14 @@
 
 use crate::ast::{Date, Version};
 use crate::engine::{self, windows, Engine};
-use crate::intern::Sym;
+use crate::filters::Sym;
 use crate::matrix::{Config, DimKind, Matrix};
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
 
-/// The dimensions of an environment, by interned name, in the matrix's order.
+/// The dimensions of an environment, by interned name (looked up by name too: a [`Sym`]
+/// borrows as its text), in the matrix's order.
 pub type Dims = IndexMap<Sym, DimVal, rustc_hash::FxBuildHasher>;
-
-/// The platform's dimensions, interned once.
-static ARCH: LazyLock<Sym> = LazyLock::new(|| Sym::of(windows::DIM_ARCH));
-static OS: LazyLock<Sym> = LazyLock::new(|| Sym::of(windows::DIM_OS));
-static PRODUCT: LazyLock<Sym> = LazyLock::new(|| Sym::of(windows::DIM_PRODUCT));
 
 /// A dimension's value in an environment.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +50,7 @@ impl DimVal {
 pub struct Env {
     pub release: Date,
     pub dims: Dims,
-    /// The components present, by interned name (`names()` gives them in name order).
+    /// The components present, by interned name.
     pub components: BTreeSet<Sym>,
     pub management_ip: bool,
     /// The system drive, `C:` unless a target says otherwise.
@@ -93,34 +88,33 @@ impl Env {
         }
     }
 
-    /// The names of the components present, in name order.
+    /// The names of the components present, in name order (a [`Sym`] orders as its text).
     pub fn component_names(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = self.components.iter().map(|c| c.as_str()).collect();
-        names.sort_unstable();
-        names
+        self.components.iter().map(|c| c.as_str()).collect()
     }
 
     /// x64 when the architecture dimension says so.
     pub fn is_x64(&self) -> bool {
         self.dims
-            .get(&*ARCH)
+            .get(windows::DIM_ARCH)
             .is_some_and(|v| windows::is_x64(&v.text))
     }
 
     /// Windows Server 2003 (or earlier) when the Windows release dimension says so.
     pub fn is_legacy_os(&self) -> bool {
-        self.version_of(*OS).is_some_and(|v| windows::is_legacy(&v))
+        self.version_of(windows::DIM_OS)
+            .is_some_and(|v| windows::is_legacy(&v))
     }
 
     /// The HA product generation, from its dimension.
     pub fn heartbeat(&self) -> Option<Version> {
-        self.version_of(*PRODUCT)
+        self.version_of(windows::DIM_PRODUCT)
     }
 
     /// The product generation as the matrix writes it (empty when not stated).
     pub fn heartbeat_text(&self) -> String {
         self.dims
-            .get(&*PRODUCT)
+            .get(windows::DIM_PRODUCT)
             .map_or(String::new(), |v| v.text.clone())
     }
 
@@ -131,12 +125,12 @@ impl Env {
 
     /// The Windows release the `os` dimension (or the profile) names.
     pub fn os(&self) -> Option<&DimVal> {
-        self.dims.get(&*OS)
+        self.dims.get(windows::DIM_OS)
     }
 
-    fn version_of(&self, dim: Sym) -> Option<Version> {
+    fn version_of(&self, dim: &str) -> Option<Version> {
         self.dims
-            .get(&dim)
+            .get(dim)
             .and_then(|v| v.version.clone().or_else(|| Version::parse(&v.text)))
     }
 }
@@ -182,7 +176,7 @@ impl Env {
             })
             .collect();
         if let Some(os) = &t.os {
-            dims.entry(*OS).or_insert(DimVal {
+            dims.entry(Sym::new(windows::DIM_OS)).or_insert(DimVal {
                 text: os.clone(),
                 version: Version::parse(os),
                 ladder: None,
@@ -192,7 +186,7 @@ impl Env {
         Env {
             release: t.release,
             dims,
-            components: t.components.iter().map(|c| Sym::of(c)).collect(),
+            components: t.components.iter().map(|c| Sym::new(c)).collect(),
             management_ip: t.management_ip.is_some(),
             system_drive: t.system_drive.clone(),
             overrides: t.paths.clone(),

@@ -257,7 +257,7 @@ impl Loader {
             let ladder = labelled.then(|| values.clone().into());
             out.push(Dimension {
                 name: name.to_string(),
-                sym: crate::intern::Sym::of(name),
+                sym: crate::filters::Sym::new(name),
                 span: k.span,
                 kind,
                 values,
@@ -429,7 +429,7 @@ impl Loader {
                         .to_string();
                     components.push(Component {
                         name: name.to_string(),
-                        sym: crate::intern::Sym::of(name),
+                        sym: crate::filters::Sym::new(name),
                         description,
                         span: k.span,
                     });

@@ -32,7 +32,7 @@ pub struct DimValue {
 pub struct Dimension {
     pub name: String,
     /// The name interned: what environments and conditions look the dimension up by.
-    pub sym: crate::intern::Sym,
+    pub sym: crate::filters::Sym,
     pub span: Span,
     pub kind: DimKind,
     pub values: Vec<DimValue>,
@@ -79,7 +79,7 @@ impl Dimension {
 pub struct Component {
     pub name: String,
     /// The name interned: what environments and `has(…)` look the component up by.
-    pub sym: crate::intern::Sym,
+    pub sym: crate::filters::Sym,
     pub description: String,
     pub span: Span,
 }

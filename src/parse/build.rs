@@ -1094,7 +1094,7 @@ impl Builder {
             }
             Rule::has_atom => {
                 let n = self.name(parts(p).into_iter().next()?);
-                let sym = crate::intern::Sym::of(&n.text);
+                let sym = crate::filters::Sym::new(&n.text);
                 Some(Condition {
                     kind: CondKind::Has(n, sym),
                     span: sp,
@@ -1116,7 +1116,7 @@ impl Builder {
                     CondKind::Release { op, value, date }
                 } else {
                     CondKind::Compare {
-                        dim: crate::intern::Sym::of(&dimension.text),
+                        dim: crate::filters::Sym::new(&dimension.text),
                         dimension,
                         op,
                         value,
