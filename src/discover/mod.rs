@@ -81,9 +81,9 @@ fn inclusions(policy: &Policy, x64: bool, system_drive: &str) -> Vec<(String, Op
 
 /// Compare the evidence with an existing policy.
 pub fn compare(policy: &Policy, ev: &Evidence, proposal: &Proposal) -> Comparison {
-    let system_drive = ev.system_drive();
-    let folders = crate::engine::windows::folder_variables(&system_drive);
-    let inc = inclusions(policy, proposal.bits32, &system_drive);
+    let system_drive = &proposal.system_drive;
+    let folders = crate::engine::windows::folder_variables(system_drive);
+    let inc = inclusions(policy, proposal.bits32, system_drive);
     // a path as the policy names it: keys in the 32-bit view's name (amxc moves them)
     let norm = |path: &str, registry: bool| {
         if registry {

@@ -79,6 +79,9 @@ pub struct Proposal {
     pub bits32: bool,
     /// `Install = '…'`, when the application has one folder under Program Files.
     pub install: Option<String>,
+    /// The server's system drive as the evidence shows it (`Evidence::system_drive`).
+    #[serde(skip)]
+    pub system_drive: String,
     pub services: Vec<ProposedService>,
     pub rules: Vec<Rule>,
     pub left_out: Vec<LeftOut>,
@@ -356,6 +359,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     // folding, not a rule of its own
     let mut written: Vec<(&String, &Seen)> = Vec::new();
     let system_drive = ev.system_drive();
+    p.system_drive = system_drive.clone();
     let folders = crate::engine::windows::folder_variables(&system_drive);
     let unfit = Unfit::new(&system_drive);
     let mut temps: BTreeMap<String, u64> = BTreeMap::new();
