@@ -64,6 +64,57 @@ fn validator(schema: &Value) -> jsonschema::Validator {
         .expect("schema compiles")
 }
 
+/// A YAML mapping with each of `base`'s keys given each of `shapes` in turn, or left out, and
+/// each of `extra` keys added with each shape; the base itself first.
+fn variants(base: &[(&str, &str)], shapes: &[&str], extra: &[&str]) -> Vec<String> {
+    let render =
+        |kv: &[(&str, &str)]| -> String { kv.iter().map(|(k, v)| format!("{k}: {v}\n")).collect() };
+    let mut out = vec![render(base)];
+    for i in 0..base.len() {
+        for &s in shapes {
+            let mut kv = base.to_vec();
+            kv[i].1 = s;
+            out.push(render(&kv));
+        }
+        let mut kv = base.to_vec();
+        kv.remove(i);
+        out.push(render(&kv));
+    }
+    for &k in extra {
+        for &s in shapes {
+            let mut kv = base.to_vec();
+            kv.push((k, s));
+            out.push(render(&kv));
+        }
+    }
+    out
+}
+
+/// The inputs of `variants` on which the loader (whether it refuses the shape, and why) and
+/// the schema disagree, each on one line.
+fn disagreements(
+    variants: &[String],
+    schema: &jsonschema::Validator,
+    loader: &dyn Fn(&str) -> (bool, Vec<String>),
+) -> Vec<String> {
+    let mut disagree = Vec::new();
+    for text in variants {
+        let (refused, why) = loader(text);
+        let (schema_no, errors) = schema_refuses(schema, text);
+        if refused != schema_no {
+            let errors: Vec<String> = errors
+                .iter()
+                .map(|e| e.chars().take(90).collect())
+                .collect();
+            disagree.push(format!(
+                "{} => loader {refused} {why:?} / schema {schema_no} {errors:?}",
+                text.replace('\n', "; ")
+            ));
+        }
+    }
+    disagree
+}
+
 /// Every key of a target profile given each shape in turn.
 fn target_variants() -> Vec<String> {
     let base: Vec<(&str, &str)> = vec![
@@ -81,11 +132,6 @@ fn target_variants() -> Vec<String> {
         ("drives", "[C, E]"),
         ("paths", "{ Install: 'E:\\App' }"),
     ];
-    let render = |kv: &[(&str, String)]| -> String {
-        kv.iter().map(|(k, v)| format!("{k}: {v}\n")).collect()
-    };
-    let owned: Vec<(&str, String)> = base.iter().map(|(k, v)| (*k, v.to_string())).collect();
-    let mut out = vec![render(&owned)];
     let shapes = [
         "null",
         "12",
@@ -117,47 +163,16 @@ fn target_variants() -> Vec<String> {
         "\"2007-02-30\"",
         "\"2008-02-29\"",
     ];
-    let extra_keys = ["system_drive", "engine", "cluster"];
-    for i in 0..owned.len() {
-        for s in shapes {
-            let mut kv = owned.clone();
-            kv[i].1 = s.to_string();
-            out.push(render(&kv));
-        }
-        let mut kv = owned.clone();
-        kv.remove(i);
-        out.push(render(&kv));
-    }
-    for k in extra_keys {
-        for s in shapes {
-            let mut kv = owned.clone();
-            kv.push((k, s.to_string()));
-            out.push(render(&kv));
-        }
-    }
-    out
+    variants(&base, &shapes, &["system_drive", "engine", "cluster"])
 }
 
 #[test]
 fn the_target_schema_refuses_exactly_the_shapes_the_loader_refuses() {
     let seed = Seed::load();
-    let schema = validator(&amxc::schema::target());
-    let mut disagree = Vec::new();
     let variants = target_variants();
-    for text in &variants {
-        let (loader, why) = seed.refuses(text);
-        let (schema_no, errors) = schema_refuses(&schema, text);
-        if loader != schema_no {
-            let errors: Vec<String> = errors
-                .iter()
-                .map(|e| e.chars().take(90).collect())
-                .collect();
-            disagree.push(format!(
-                "{} => loader {loader} {why:?} / schema {schema_no} {errors:?}",
-                text.replace('\n', "; ")
-            ));
-        }
-    }
+    let disagree = disagreements(&variants, &validator(&amxc::schema::target()), &|t| {
+        seed.refuses(t)
+    });
     assert!(variants.len() > 400, "{} variants", variants.len());
     assert!(
         disagree.is_empty(),
@@ -215,55 +230,21 @@ fn matrix_variants() -> Vec<String> {
         "{ \"2020-01-01\": { superseded_by: \"2020-04-31\" } }",
         "{ \"not a date\": {} }",
     ];
-    let render = |kv: &[(&str, String)]| -> String {
-        kv.iter().map(|(k, v)| format!("{k}: {v}\n")).collect()
-    };
-    let owned: Vec<(&str, String)> = top.iter().map(|(k, v)| (*k, v.to_string())).collect();
-    let mut out = vec![render(&owned)];
-    for i in 0..owned.len() {
-        for s in shapes {
-            let mut kv = owned.clone();
-            kv[i].1 = s.to_string();
-            out.push(render(&kv));
-        }
-        let mut kv = owned.clone();
-        kv.remove(i);
-        out.push(render(&kv));
-    }
-    for s in shapes {
-        let mut kv = owned.clone();
-        kv.push(("colour", s.to_string()));
-        out.push(render(&kv));
-    }
-    out
+    variants(&top, &shapes, &["colour"])
 }
 
 #[test]
 fn the_matrix_schema_refuses_exactly_the_shapes_the_loader_refuses() {
-    let schema = validator(&amxc::schema::matrix());
-    let mut disagree = Vec::new();
     let variants = matrix_variants();
-    for text in &variants {
-        let staged = amxc::matrix::load(0, text);
-        let why: Vec<String> = staged
+    let disagree = disagreements(&variants, &validator(&amxc::schema::matrix()), &|t| {
+        let why: Vec<String> = amxc::matrix::load(0, t)
             .diagnostics
             .iter()
             .filter(|d| [codes::MATRIX_SYNTAX, codes::MATRIX_SCHEMA].contains(&d.code))
             .map(|d| format!("{} {}", d.code, d.message))
             .collect();
-        let loader = !why.is_empty();
-        let (schema_no, errors) = schema_refuses(&schema, text);
-        if loader != schema_no {
-            let errors: Vec<String> = errors
-                .iter()
-                .map(|e| e.chars().take(90).collect())
-                .collect();
-            disagree.push(format!(
-                "{} => loader {loader} {why:?} / schema {schema_no} {errors:?}",
-                text.replace('\n', "; ")
-            ));
-        }
-    }
+        (!why.is_empty(), why)
+    });
     assert!(variants.len() > 150, "{} variants", variants.len());
     assert!(
         disagree.is_empty(),
