@@ -144,14 +144,17 @@ def listing(p, n, out):
             f.write(path + "\r\n")
 
 
-def components(k, used, out):
-    m = ["amx: components", "dimensions:", '  app: { kind: version, values: ["5.0", "6.0"] }', "components:"]
+def components(k, used, out, apps=("5.0", "6.0"), management=False):
+    apps = ", ".join(f'"{a}"' for a in apps)
+    m = ["amx: components", "dimensions:", f"  app: {{ kind: version, values: [{apps}] }}", "components:"]
     m += [f'  c{i}: "Component {i}"' for i in range(k)]
-    m += ["versions:", '  "2007-07-11":', '    supports: { app: ["5.0", "6.0"] }']
+    m += ["versions:", '  "2007-07-11":', f"    supports: {{ app: [{apps}] }}"]
     with open(out[: -len(".amx")] + ".versions.yaml", "w") as f:
         f.write("\n".join(m) + "\n")
     p = ['amx "components" {', "    versions 2007-07-11", "    paths {", "        Install = 'C:\\App'", "    }", "    services {"]
     p += [f'        service S{i} "Service {i}" when has(c{i % used})' for i in range(k)]
+    if management:
+        p.append('        service M "Management" when management-ip')
     p += ["    }", "    data {"]
     for i in range(k):
         p.append(f"        files include '%Install%\\c{i}\\**' when has(c{i % used})")
@@ -162,20 +165,9 @@ def components(k, used, out):
 
 
 def distinct(k, out):
-    m = ["amx: components", "dimensions:", '  app: { kind: version, values: ["6.0"] }', "components:"]
-    m += [f'  c{i}: "Component {i}"' for i in range(k)]
-    m += ["versions:", '  "2007-07-11":', '    supports: { app: ["6.0"] }']
-    with open(out[: -len(".amx")] + ".versions.yaml", "w") as f:
-        f.write("\n".join(m) + "\n")
-    p = ['amx "components" {', "    versions 2007-07-11", "    paths {", "        Install = 'C:\\App'", "    }", "    services {"]
-    p += [f'        service S{i} "Service {i}" when has(c{i})' for i in range(k)]
-    p += ['        service M "Management" when management-ip', "    }", "    data {"]
-    for i in range(k):
-        p.append(f"        files include '%Install%\\c{i}\\**' when has(c{i})")
-        p.append(f"        files exclude '%Install%\\c{i}\\tmp\\**' when has(c{i}) and app >= 6.0")
-    p += ["    }", "}"]
-    with open(out, "w") as f:
-        f.write("\n".join(p) + "\n")
+    # one application version, every component named and the management IP read: each of the
+    # 2 x 2^K configurations is a group of its own
+    components(k, k, out, apps=("6.0",), management=True)
 
 
 if __name__ == "__main__":
