@@ -38,19 +38,19 @@ fn discover(extra: &[&str]) -> (i32, String, String) {
     crate::support::run_amxc(&args, &[])
 }
 
-/// `amxc discover` of a module named `contoso` at release 2021-06-15 from one trace, with `extra`.
+/// `amxc discover` of a module named `contoso` at release 2021-06-15, with `args` (the
+/// evidence and any flags).
+fn discover_contoso(args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["discover", "--name", "contoso", "--release", "2021-06-15"];
+    all.extend_from_slice(args);
+    crate::support::run_amxc(&all, &[])
+}
+
+/// [`discover_contoso`] from one trace, with `extra`.
 fn discover_trace(trace: &str, extra: &[&str]) -> (i32, String, String) {
-    let mut args = vec![
-        "discover",
-        "--name",
-        "contoso",
-        "--release",
-        "2021-06-15",
-        "--procmon",
-        trace,
-    ];
+    let mut args = vec!["--procmon", trace];
     args.extend_from_slice(extra);
-    crate::support::run_amxc(&args, &[])
+    discover_contoso(&args)
 }
 
 const MATRIX: &str = "amx: contoso-backup\ndimensions:\n  arch: { kind: enum, values: [x86, x64] }\n  os: { kind: version, values: [\"2008\"] }\nversions:\n  \"2021-06-15\": {}\n";
@@ -455,17 +455,9 @@ fn captures_cmd_wrote_in_an_oem_code_page_read_with_code_page() {
     let capture = dir.path().join("sc.txt");
     std::fs::write(&capture, &sc).expect("sc");
     let run = |extra: &[&str]| {
-        let mut args = vec![
-            "discover",
-            "--name",
-            "contoso",
-            "--release",
-            "2021-06-15",
-            "--services",
-            capture.to_str().expect("utf-8 path"),
-        ];
+        let mut args = vec!["--services", capture.to_str().expect("utf-8 path")];
         args.extend_from_slice(extra);
-        crate::support::run_amxc(&args, &[])
+        discover_contoso(&args)
     };
     let (code, policy, err) = run(&["--code-page", "850"]);
     assert_eq!(code, 0, "{err}");
