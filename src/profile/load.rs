@@ -142,8 +142,10 @@ impl Reader<'_> {
 
     /// `server`: the computer name, a plain folder name (it names the output folder).
     fn server(&mut self) -> (String, Span) {
-        let (server, server_span) = match self.f.get("server") {
-            Some(n) => (self.scalar(n, "server").unwrap_or_default(), n.span),
+        // the name given as one value (an empty one, `server: ""`, included: it would name no
+        // folder of its own); a missing or malformed one is reported as such
+        let (given, server_span) = match self.f.get("server") {
+            Some(n) => (self.scalar(n, "server"), n.span),
             None => {
                 self.out.push(schema(
                     self.file,
@@ -151,12 +153,12 @@ impl Reader<'_> {
                     "the target profile has no `server`",
                     "add `server: <computer name>`",
                 ));
-                (String::new(), self.root.span)
+                (None, self.root.span)
             }
         };
-        // an empty name (`server: ""`) is refused too: it would name no folder of its own
-        let given = self.f.get("server").is_some_and(|n| !n.is_null());
-        if given && !is_plain_folder_name(&server) {
+        let named = given.is_some();
+        let server = given.unwrap_or_default();
+        if named && !is_plain_folder_name(&server) {
             self.out.push(
                 Diagnostic::new(codes::INVALID_SERVER_NAME, format!("server name `{}` is not a plain folder name", server.escape_debug()))
                     .at(self.file, server_span, "used as the output folder's name")
