@@ -135,7 +135,29 @@ pub struct Parts {
     groups: Vec<u32>,
 }
 
+/// `bits` packed onto the end of `key`, 64 to a word.
+pub fn pack_bools(bits: &[bool], key: &mut Vec<u64>) {
+    key.extend(bits.chunks(64).map(|c| {
+        c.iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &b)| w | (u64::from(b) << i))
+    }));
+}
+
 impl Parts {
+    /// The `groups` groups of an [`Alike`] gathered by their key (`key_of(g)`): groups with
+    /// equal keys form one part, parts numbered in the order of their first group.
+    pub fn by_key(groups: usize, key_of: impl Fn(usize) -> Vec<u64>) -> Parts {
+        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+        let part_of: Vec<u32> = (0..groups)
+            .map(|g| {
+                let next = index.len() as u32;
+                *index.entry(key_of(g)).or_insert(next)
+            })
+            .collect();
+        Parts::new(&part_of, index.len())
+    }
+
     /// Parts from the part of each group (`part_of[g]`), `count` of them.
     pub fn new(part_of: &[u32], count: usize) -> Parts {
         let mut offsets = vec![0u32; count + 1];

@@ -22,7 +22,6 @@ use crate::lower::{evaluate, Env, Resolver};
 use crate::matrix::Matrix;
 use crate::par;
 use indexmap::IndexMap;
-use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
 /// Where data patterns resolve to: each variable they use, whether registry keys move under
@@ -236,24 +235,13 @@ impl DataPass<'_> {
             .collect();
         // data groups: configurations alike in their path key, the truth of each data condition,
         // which exceptions apply and whether the product generation lacks exclusions
-        let data_groups = {
-            let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
-            let part_of: Vec<u32> = (0..self.alike.members.len())
-                .map(|g| {
-                    let ((_, exc, hb_old), _) = &self.computed[self.place_of[g]];
-                    let mut key = vec![path_id[self.place_of[g]] as u64, u64::from(*hb_old)];
-                    self.alike.pack(g, self.data_ids, &mut key);
-                    key.extend(exc.chunks(64).map(|c| {
-                        c.iter()
-                            .enumerate()
-                            .fold(0u64, |w, (i, &b)| w | (u64::from(b) << i))
-                    }));
-                    let next = index.len() as u32;
-                    *index.entry(key).or_insert(next)
-                })
-                .collect();
-            groups::Parts::new(&part_of, index.len())
-        };
+        let data_groups = groups::Parts::by_key(self.alike.members.len(), |g| {
+            let ((_, exc, hb_old), _) = &self.computed[self.place_of[g]];
+            let mut key = vec![path_id[self.place_of[g]] as u64, u64::from(*hb_old)];
+            self.alike.pack(g, self.data_ids, &mut key);
+            groups::pack_bools(exc, &mut key);
+            key
+        });
         // one path environment at a time, so that only one set of relations is held in memory
         let mut by_path: FxIndexMap<usize, Vec<usize>> = FxIndexMap::default();
         for p in 0..data_groups.len() {
@@ -388,19 +376,12 @@ fn services_pass(
     let declared = declared_services(policy);
     // services, tasks, advisories: grouped by the truth of every condition outside `data`
     let other = alike.ids(&policy.conditions_of(false));
-    let groups = {
-        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
-        let part_of: Vec<u32> = (0..alike.members.len())
-            .map(|g| {
-                let mut key = vec![release_of(g) as u64];
-                key.extend(alike.dims[g].iter().map(|&v| v as u64));
-                alike.pack(g, &other, &mut key);
-                let next = index.len() as u32;
-                *index.entry(key).or_insert(next)
-            })
-            .collect();
-        groups::Parts::new(&part_of, index.len())
-    };
+    let groups = groups::Parts::by_key(alike.members.len(), |g| {
+        let mut key = vec![release_of(g) as u64];
+        key.extend(alike.dims[g].iter().map(|&v| v as u64));
+        alike.pack(g, &other, &mut key);
+        key
+    });
     // groups are evaluated independently (in parallel when the policy is large enough to
     // pay for the threads), their findings recorded in order
     let parts: Vec<usize> = (0..groups.len()).collect();
