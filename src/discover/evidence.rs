@@ -3,10 +3,7 @@
 //! reader reports a line it cannot read (file and line) and goes on; none keeps more than a
 //! line of a file it streams.
 
-use rayon::slice::ParallelSliceMut;
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
 
 /// A line a reader could not read: `file:line: why`.
@@ -110,13 +107,13 @@ pub struct ServiceSeen {
     pub failure: Option<(String, usize)>,
 }
 
-fn file_name(path: &Path) -> String {
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn bad(out: &mut Vec<Malformed>, file: &str, line: usize, why: impl Into<String>) {
+pub(super) fn bad(out: &mut Vec<Malformed>, file: &str, line: usize, why: impl Into<String>) {
     // a file of garbage is reported by its first lines, not line by line
     if out.iter().filter(|m| m.file == file).count() < 20 {
         out.push(Malformed {
@@ -128,7 +125,7 @@ fn bad(out: &mut Vec<Malformed>, file: &str, line: usize, why: impl Into<String>
 }
 
 /// Registry hives as `reg export` spells them, and as policies do.
-fn short_hive(key: &str) -> String {
+pub(super) fn short_hive(key: &str) -> String {
     let (first, rest) = key.split_once('\\').unwrap_or((key, ""));
     let hive = crate::filters::short_hive(first).unwrap_or(first);
     if rest.is_empty() {
@@ -172,7 +169,7 @@ impl Evidence {
     }
 
     /// The number of an evidence file by its name, given one the first time it is named.
-    fn source(&mut self, name: &str) -> u32 {
+    pub(super) fn source(&mut self, name: &str) -> u32 {
         match self.source_names.iter().position(|n| n == name) {
             Some(i) => i as u32,
             None => {
@@ -423,254 +420,5 @@ impl Evidence {
             }
         }
         self.services = kept;
-    }
-
-    /// A Process Monitor CSV export, streamed: columns found by header name, UTF-8 with or
-    /// without a byte order mark; only `processes`' events (all when empty), only successful
-    /// ones; writes counted apart from reads.
-    pub fn read_procmon(&mut self, path: &Path, reader: impl BufRead, processes: &[String]) {
-        let name = file_name(path);
-        let id = self.source(&name);
-        let mut records = Records::new(reader);
-        let header: Vec<String> = match records.next() {
-            Some(Ok(_)) => (0..records.len())
-                .filter_map(|c| records.field(c).map(|h| h.into_owned()))
-                .collect(),
-            Some(Err(e)) => return bad(&mut self.malformed, &name, 1, e),
-            None => return bad(&mut self.malformed, &name, 1, "empty file"),
-        };
-        let col = |want: &str| {
-            header.iter().position(|h| {
-                h.trim_start_matches('\u{feff}')
-                    .trim()
-                    .eq_ignore_ascii_case(want)
-            })
-        };
-        let (Some(c_proc), Some(c_op), Some(c_path)) =
-            (col("Process Name"), col("Operation"), col("Path"))
-        else {
-            return bad(&mut self.malformed, &name, 1, "no \"Process Name\", \"Operation\" and \"Path\" columns: save the trace as CSV from Process Monitor (File > Save, Comma-Separated Values)");
-        };
-        let c_result = col("Result");
-        let c_detail = col("Detail");
-        let wanted =
-            |p: &str| processes.is_empty() || processes.iter().any(|w| w.eq_ignore_ascii_case(p));
-        let mut files: FxHashMap<String, Seen> = FxHashMap::default();
-        let mut keys: FxHashMap<String, Seen> = FxHashMap::default();
-        while let Some(line) = records.next() {
-            let line = match line {
-                Ok(line) => line,
-                Err(e) => {
-                    bad(&mut self.malformed, &name, records.line(), e);
-                    break;
-                }
-            };
-            self.csv_rows += 1;
-            let get = |c: usize| records.field(c);
-            let (Some(process), Some(op), Some(p)) = (get(c_proc), get(c_op), get(c_path)) else {
-                bad(
-                    &mut self.malformed,
-                    &name,
-                    line,
-                    format!(
-                        "{} fields, fewer than the header's {}",
-                        records.len(),
-                        header.len()
-                    ),
-                );
-                continue;
-            };
-            if !wanted(&process) {
-                *self
-                    .other_processes
-                    .entry(process.into_owned())
-                    .or_default() += 1;
-                continue;
-            }
-            if c_result.and_then(get).is_some_and(|r| r != "SUCCESS") {
-                self.failed_events += 1;
-                continue;
-            }
-            let detail = c_detail.and_then(get).unwrap_or_default();
-            let write = is_write(&op, &detail);
-            let registry = op.starts_with("Reg");
-            if p.is_empty() {
-                continue;
-            }
-            // a path seen before costs a hash lookup, not a copy; the paths are put in order
-            // once, at the end
-            let seen = if registry {
-                keys.entry(short_hive(&p)).or_default()
-            } else {
-                match files.get_mut(p.as_ref()) {
-                    Some(seen) => seen,
-                    None => files.entry(p.clone().into_owned()).or_default(),
-                }
-            };
-            if write {
-                seen.writes += 1;
-            } else {
-                seen.reads += 1;
-            }
-            seen.sources.insert(id);
-            // a rename writes its target too (`FileName: …\cb.log.1`: a rotated log)
-            if !registry && op == "SetRenameInformationFile" {
-                if let Some(target) = rename_target(&detail) {
-                    let t = files.entry(target).or_default();
-                    t.writes += 1;
-                    t.sources.insert(id);
-                }
-            }
-        }
-        absorb_all(&mut self.files, files);
-        absorb_all(&mut self.keys, keys);
-        self.csv_bytes += records.bytes();
-    }
-}
-
-/// Paths seen in one file, put in order into what was seen before: at once when nothing was
-/// (a sorted list builds the map in one pass), else one by one.
-fn absorb_all(into: &mut BTreeMap<String, Seen>, from: FxHashMap<String, Seen>) {
-    let mut from: Vec<(String, Seen)> = from.into_iter().collect();
-    if into.is_empty() {
-        from.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        *into = from.into_iter().collect();
-        return;
-    }
-    for (path, seen) in from {
-        into.entry(path).or_default().absorb(seen);
-    }
-}
-
-/// The new name of a `SetRenameInformationFile` event, from its Detail
-/// (`ReplaceIfExists: False, FileName: C:\App\Logs\cb.log.1`).
-pub fn rename_target(detail: &str) -> Option<String> {
-    let i = detail.find("FileName: ")?;
-    let rest = &detail[i + "FileName: ".len()..];
-    // the last field: a path may hold ", " itself, so only a known next field ends it
-    let end = rest.find(", ReplaceIfExists:").unwrap_or(rest.len());
-    let t = rest[..end].trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-/// Whether a Process Monitor operation changes what it names. [Process Monitor's operation
-/// names: WriteFile, SetEndOfFileInformationFile, SetAllocationInformationFile,
-/// SetRenameInformationFile, SetDispositionInformationFile, SetBasicInformationFile,
-/// CreateFile (with write access or a creating disposition), RegSetValue, RegCreateKey,
-/// RegDeleteValue, RegDeleteKey, RegSetInfoKey]
-pub fn is_write(op: &str, detail: &str) -> bool {
-    match op {
-        "WriteFile"
-        | "SetEndOfFileInformationFile"
-        | "SetAllocationInformationFile"
-        | "SetRenameInformationFile"
-        | "SetDispositionInformationFile"
-        | "SetBasicInformationFile"
-        | "RegSetValue"
-        | "RegCreateKey"
-        | "RegDeleteValue"
-        | "RegDeleteKey"
-        | "RegSetInfoKey" => true,
-        "CreateFile" => {
-            let d = detail.to_ascii_lowercase();
-            [
-                "generic write",
-                "write data",
-                "append data",
-                "disposition: create",
-                "disposition: overwrite",
-                "disposition: supersede",
-                "openif",
-                "overwriteif",
-            ]
-            .iter()
-            .any(|w| d.contains(w))
-        }
-        _ => false,
-    }
-}
-
-/// CSV records (the `csv` crate, one record buffer reused): `"…"` fields may hold commas,
-/// doubled quotes and line breaks, and rows may have fewer fields than the header. A field is
-/// text when it is UTF-8, else Windows-1252 (Process Monitor saves in the ANSI code page):
-/// never the silent end of the file.
-struct Records<R> {
-    csv: csv::Reader<R>,
-    record: csv::ByteRecord,
-}
-
-impl<R: std::io::Read> Records<R> {
-    fn new(reader: R) -> Self {
-        Records {
-            // records end at `\n` (the `\r` before it is taken off the last field), so that
-            // each record's position names the line it starts on
-            csv: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_reader(reader),
-            record: csv::ByteRecord::new(),
-        }
-    }
-
-    /// The next record, and the line it starts on; `Err` when the file cannot be read.
-    fn next(&mut self) -> Option<Result<usize, String>> {
-        match self.csv.read_byte_record(&mut self.record) {
-            Ok(true) => Some(Ok(self.record.position().map_or(0, |p| p.line() as usize))),
-            Ok(false) => None,
-            Err(e) => Some(Err(format!("cannot be read on: {e}"))),
-        }
-    }
-
-    /// Field `c` of the current record, as text; the first field of the file without its byte
-    /// order mark.
-    fn field(&self, c: usize) -> Option<std::borrow::Cow<'_, str>> {
-        let mut bytes = self.record.get(c)?;
-        if c + 1 == self.record.len() {
-            bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        }
-        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        Some(crate::encoding::utf8_or_1252(bytes))
-    }
-
-    fn len(&self) -> usize {
-        self.record.len()
-    }
-
-    /// The line the reader is at.
-    fn line(&self) -> usize {
-        self.csv.position().line() as usize
-    }
-
-    /// Bytes read.
-    fn bytes(&self) -> u64 {
-        self.csv.position().byte()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_may_hold_commas_quotes_and_line_breaks() {
-        let text = b"\xef\xbb\xbf\"A\",\"B\"\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"two\r\nlines\",z\r\n\"Caf\xe9\",last";
-        let mut r = Records::new(&text[..]);
-        let mut next = || {
-            let line = r.next()?.ok()?;
-            let fields: Vec<String> = (0..r.len())
-                .filter_map(|c| r.field(c).map(|f| f.into_owned()))
-                .collect();
-            Some((fields, line))
-        };
-        let v = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        // the byte order mark is not the first header's
-        assert_eq!(next(), Some((v(&["A", "B"]), 1)));
-        assert_eq!(next(), Some((v(&["x, y", "say \"hi\""]), 2)));
-        // a line break inside quotes is the field's, as written
-        assert_eq!(next(), Some((v(&["two\r\nlines", "z"]), 3)));
-        // a field that is not UTF-8 is Windows-1252; the last line needs no line break
-        assert_eq!(next(), Some((v(&["Caf\u{e9}", "last"]), 5)));
-        assert_eq!(next(), None);
     }
 }

@@ -4,6 +4,7 @@
 //! of its rules the evidence never touched.
 
 pub mod evidence;
+mod procmon;
 pub mod propose;
 pub mod resolve;
 pub mod volumes;
