@@ -406,6 +406,7 @@ fn built_in_folders_and_vetoes_are_found_on_the_evidence_system_drive() {
         "D:\\ProgramData\\Contoso\\state.xml",
         "D:\\Windows\\Temp\\contoso.tmp",
         "D:\\Windows\\contoso.ini",
+        "D:\\Users\\backup\\AppData\\Local\\Contoso\\ui.ini",
     ] {
         let op = if p.ends_with(".dll") {
             "ReadFile"
@@ -440,6 +441,14 @@ fn built_in_folders_and_vetoes_are_found_on_the_evidence_system_drive() {
             .any(|l| l.starts_with("//") && l.contains("D:\\Windows") && l.contains("vetoes")),
         "D:\\Windows is not left out as vetoed:\n{policy}"
     );
+    // user profiles are on the system drive too
+    assert!(
+        policy
+            .lines()
+            .any(|l| l.starts_with("//") && l.contains("D:\\Users") && l.contains("user profile")),
+        "D:\\Users is not left out as user profiles:\n{policy}"
+    );
+    assert!(!text.contains("ui.ini"), "{policy}");
 }
 
 /// `sc qc > file` in cmd writes the console's OEM code page: on a Western European server

@@ -173,7 +173,11 @@ fn count(n: u64, what: &str) -> String {
 /// left out with this reason, never widened or turned into a variable (a key `%SystemRoot%`
 /// once became `…\Contoso\C:\Windows\**`).
 fn not_literal(location: &str) -> Option<String> {
-    if let Some(c) = location.chars().find(|c| matches!(c, '*' | '?' | '%')) {
+    if let Some(c) = location
+        .bytes()
+        .find(|c| matches!(c, b'*' | b'?' | b'%'))
+        .map(char::from)
+    {
         return Some(format!(
             "its name holds `{c}`, which a pattern would read as a {}: add a rule by hand if it belongs to the application",
             if c == '%' { "variable" } else { "wildcard" }
@@ -196,6 +200,8 @@ fn not_literal(location: &str) -> Option<String> {
 struct Unfit {
     roots: Trie,
     why: Vec<String>,
+    /// The user profile folders on the system drive (`C:\\Users`, `C:\\Documents and Settings`).
+    profiles: [String; 2],
 }
 
 impl Unfit {
@@ -212,6 +218,10 @@ impl Unfit {
         let mut unfit = Unfit {
             roots: Trie::new(),
             why: Vec::new(),
+            profiles: [
+                format!("{system_drive}\\Users"),
+                format!("{system_drive}\\Documents and Settings"),
+            ],
         };
         for (root, why) in vetoed.chain(dangerous) {
             unfit.roots.insert(&root.segs, unfit.why.len());
@@ -223,14 +233,28 @@ impl Unfit {
     /// Why a literal path lies in a vetoed or dangerous location, the first such location the
     /// engine lists.
     fn why(&self, path: &str) -> Option<String> {
-        let lower = path.to_lowercase();
-        let segs: Vec<&str> = lower.trim_end_matches('\\').split('\\').collect();
-        let mut first: Option<usize> = None;
-        self.roots.matching(&segs, |id| {
-            first = Some(first.map_or(id, |f| f.min(id)));
-            false
-        });
-        first.map(|i| self.why[i].clone())
+        thread_local! {
+            // the lower-case path, reused: a million paths ask without allocating
+            static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        LOWER.with_borrow_mut(|lower| {
+            lower.clear();
+            if path.is_ascii() {
+                lower.push_str(path);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&path.to_lowercase());
+            }
+            let segs: smallvec::SmallVec<[&str; 16]> =
+                lower.trim_end_matches('\\').split('\\').collect();
+            let mut first: Option<usize> = None;
+            self.roots
+                .matching_in(&segs, &mut Vec::with_capacity(8), |id| {
+                    first = Some(first.map_or(id, |f| f.min(id)));
+                    false
+                });
+            first.map(|i| self.why[i].clone())
+        })
     }
 }
 
@@ -273,20 +297,12 @@ fn excluded_file(path: &str, unfit: &Unfit) -> Option<String> {
     {
         return Some("not a file on a drive (a device, pipe or network path)".into());
     }
-    let lower = path.to_ascii_lowercase();
-    for (prefix, why) in [
-        (
-            "c:\\users",
-            "a user profile, which belongs to each user and server",
-        ),
-        (
-            "c:\\documents and settings",
-            "a user profile, which belongs to each user and server",
-        ),
-    ] {
-        if starts_with_ci(&lower, prefix) && !lower.contains("\\all users\\application data") {
-            return Some(why.into());
-        }
+    if unfit.profiles.iter().any(|p| starts_with_ci(path, p))
+        && !path
+            .to_ascii_lowercase()
+            .contains("\\all users\\application data")
+    {
+        return Some("a user profile, which belongs to each user and server".into());
     }
     unfit.why(path)
 }
@@ -339,6 +355,64 @@ fn key_subtree(key: &str) -> Option<(String, bool)> {
     Some((format!("HKLM\\SOFTWARE\\{}", rest[..take].join("\\")), wow))
 }
 
+/// The rules for the written files of one folder: the folder whole when it holds
+/// [`FOLD_FILES`] or more, else by extension, else each file (pattern, class, writes, files,
+/// evidence files).
+fn folder_rules(
+    ev: &Evidence,
+    files: &[(&str, &String, &Seen)],
+) -> Vec<(String, &'static str, u64, usize, String)> {
+    let dir = files[0].0;
+    let mut rules = Vec::new();
+    let writes: u64 = files.iter().map(|(_, _, s)| s.writes).sum();
+    let mut all = Sources::default();
+    for (_, _, s) in files {
+        all.extend(&s.sources);
+    }
+    let srcs = ev.names(&all);
+    if files.len() >= FOLD_FILES {
+        rules.push((
+            format!("{dir}\\**"),
+            class_of(&format!("{dir}\\x")),
+            writes,
+            files.len(),
+            srcs,
+        ));
+        return rules;
+    }
+    // by extension, a rotated copy (`cb.log.1`) with the file it was rotated from
+    let mut by_ext: BTreeMap<Option<String>, Vec<(&String, &Seen)>> = BTreeMap::new();
+    for &(_, f, s) in files {
+        let ext = rotated(leaf(f)).map_or_else(|| extension(f), |(_, e)| Some(e));
+        by_ext.entry(ext).or_default().push((f, s));
+    }
+    for (ext, fs) in by_ext {
+        let w: u64 = fs.iter().map(|(_, s)| s.writes).sum();
+        let rotation = fs.iter().any(|(f, _)| rotated(leaf(f)).is_some());
+        let star = if rotation { "*" } else { "" };
+        match ext {
+            Some(e) if fs.len() >= 2 => rules.push((
+                format!("{dir}\\*.{e}{star}"),
+                class_of(&format!("{dir}\\x.{e}")),
+                w,
+                fs.len(),
+                srcs.clone(),
+            )),
+            _ => {
+                for (f, s) in fs {
+                    // a rotated copy alone: the file it was rotated from and its copies
+                    let pattern = match rotated(leaf(f)) {
+                        Some((base, _)) => format!("{}\\{base}*", parent(f)),
+                        None => f.clone(),
+                    };
+                    rules.push((pattern, class_of(f), s.writes, 1, srcs.clone()));
+                }
+            }
+        }
+    }
+    rules
+}
+
 /// Build the proposal.
 pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -> Proposal {
     let mut p = Proposal {
@@ -381,67 +455,22 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             Place::Own => {}
         }
     }
-    p.bits32 = written
-        .iter()
-        .any(|(f, _)| starts_with_ci(f, &format!("{system_drive}\\Program Files (x86)")))
+    let x86 = format!("{system_drive}\\Program Files (x86)");
+    p.bits32 = written.iter().any(|(f, _)| starts_with_ci(f, &x86))
         || ev.keys.keys().any(|k| {
             k.to_ascii_lowercase()
                 .starts_with("hklm\\software\\wow6432node\\")
         });
-    // per folder
-    let mut by_dir: BTreeMap<&str, Vec<(&String, &Seen)>> = BTreeMap::new();
-    for (f, s) in &written {
-        by_dir.entry(parent(f)).or_default().push((f, s));
-    }
-    let mut rules: Vec<(String, &'static str, u64, usize, String)> = Vec::new(); // pattern, class, writes, files, sources
-    for (dir, files) in &by_dir {
-        let writes: u64 = files.iter().map(|(_, s)| s.writes).sum();
-        let mut all = Sources::default();
-        for (_, s) in files {
-            all.extend(&s.sources);
-        }
-        let srcs = ev.names(&all);
-        if files.len() >= FOLD_FILES {
-            rules.push((
-                format!("{dir}\\**"),
-                class_of(&format!("{dir}\\x")),
-                writes,
-                files.len(),
-                srcs,
-            ));
-            continue;
-        }
-        // by extension, a rotated copy (`cb.log.1`) with the file it was rotated from
-        let mut by_ext: BTreeMap<Option<String>, Vec<&(&String, &Seen)>> = BTreeMap::new();
-        for f in files {
-            let ext = rotated(leaf(f.0)).map_or_else(|| extension(f.0), |(_, e)| Some(e));
-            by_ext.entry(ext).or_default().push(f);
-        }
-        for (ext, fs) in by_ext {
-            let w: u64 = fs.iter().map(|(_, s)| s.writes).sum();
-            let rotation = fs.iter().any(|(f, _)| rotated(leaf(f)).is_some());
-            let star = if rotation { "*" } else { "" };
-            match ext {
-                Some(e) if fs.len() >= 2 => rules.push((
-                    format!("{dir}\\*.{e}{star}"),
-                    class_of(&format!("{dir}\\x.{e}")),
-                    w,
-                    fs.len(),
-                    srcs.clone(),
-                )),
-                _ => {
-                    for (f, s) in fs {
-                        // a rotated copy alone: the file it was rotated from and its copies
-                        let pattern = match rotated(leaf(f)) {
-                            Some((base, _)) => format!("{}\\{base}*", parent(f)),
-                            None => (*f).clone(),
-                        };
-                        rules.push((pattern, class_of(f), s.writes, 1, srcs.clone()));
-                    }
-                }
-            }
-        }
-    }
+    // per folder (the files in path order, so a folder's files are in order), each folder on
+    // its own and on every core, the rules in folder order
+    let mut in_dirs: Vec<(&str, &String, &Seen)> =
+        written.iter().map(|(f, s)| (parent(f), *f, *s)).collect();
+    in_dirs.par_sort_by(|a, b| a.0.cmp(b.0));
+    let by_dir: Vec<&[(&str, &String, &Seen)]> = in_dirs.chunk_by(|a, b| a.0 == b.0).collect();
+    let rules: Vec<(String, &'static str, u64, usize, String)> = by_dir // pattern, class, writes, files, sources
+        .par_iter()
+        .flat_map_iter(|files| folder_rules(ev, files))
+        .collect();
     // nothing wider than the evidence, and nothing covered twice
     let pats: Vec<Option<crate::filters::Pattern>> = rules
         .par_iter()
@@ -504,20 +533,21 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             _ => v,
         }
     };
-    for (pattern, class, writes, files, srcs) in &rules {
-        p.rules.push(Rule {
+    p.rules = rules
+        .into_par_iter()
+        .map(|(pattern, class, writes, files, srcs)| Rule {
             statement: "files include".into(),
-            pattern: var(pattern),
+            pattern: var(&pattern),
             class: Some(class.to_string()),
             because: None,
             evidence: format!(
                 "procmon: {} in {} ({srcs})",
-                count(*writes, "write"),
-                count(*files as u64, "file")
+                count(writes, "write"),
+                count(files as u64, "file")
             ),
-            concrete: pattern.clone(),
-        });
-    }
+            concrete: pattern,
+        })
+        .collect();
     for (t, writes) in &temps {
         if excluded_file(t, &unfit).is_some() {
             continue;
@@ -675,43 +705,81 @@ fn writable(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(breaks)
 }
 
-/// The proposal as a policy, in `amxc fmt`'s layout.
+/// Lines of a policy in `amxc fmt`'s layout: four spaces a level.
+#[derive(Default)]
+struct Lines {
+    out: String,
+    depth: usize,
+}
+
+impl Lines {
+    /// A line at the current depth; one ending in `{` opens a level.
+    fn line(&mut self, text: std::fmt::Arguments<'_>) {
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+        let start = self.out.len();
+        let _ = self.out.write_fmt(text);
+        let opens = self.out[start..].ends_with('{');
+        self.out.push('\n');
+        if opens {
+            self.depth += 1;
+        }
+    }
+
+    /// The `}` that closes a level.
+    fn close(&mut self) {
+        self.depth -= 1;
+        self.line(format_args!("}}"));
+    }
+}
+
+/// The proposal as a policy, in `amxc fmt`'s layout (written so: formatting a large proposal
+/// again would take as long as proposing it).
 pub fn policy_text(p: &Proposal) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
+    let mut s = Lines::default();
+    s.line(format_args!(
         "// Proposed by amxc discover from {}.",
         comment(&p.sources.join(", "))
-    );
-    s.push_str("// Review every rule: each says what it was proposed from.\n");
+    ));
+    s.line(format_args!(
+        "// Review every rule: each says what it was proposed from."
+    ));
     for l in &p.left_out {
-        let _ = writeln!(
-            s,
+        s.line(format_args!(
             "// Seen and left out: {} ({}): {}.",
             comment(&l.location),
             count(l.events, "event"),
             l.why
-        );
+        ));
     }
-    let _ = writeln!(s, "amx {} {{", dq(&p.name));
+    s.line(format_args!("amx {} {{", dq(&p.name)));
     if p.bits32 {
-        let _ = writeln!(s, "application {} {{\n// Program Files (x86) or Wow6432Node: a 32-bit application\nbits 32\n}}", dq(&p.name));
+        s.line(format_args!("application {} {{", dq(&p.name)));
+        s.line(format_args!(
+            "// Program Files (x86) or Wow6432Node: a 32-bit application"
+        ));
+        s.line(format_args!("bits 32"));
+        s.close();
     }
-    let _ = writeln!(s, "versions {}", p.release);
+    s.line(format_args!("versions {}", p.release));
     if let Some(i) = &p.install {
-        let _ = writeln!(s, "paths {{\nInstall = {}\n}}", quote(i));
+        s.line(format_args!("paths {{"));
+        s.line(format_args!("Install = {}", quote(i)));
+        s.close();
     }
     if !p.services.is_empty() {
-        s.push_str("services {\nstartup manual\n");
+        s.line(format_args!("services {{"));
+        s.line(format_args!("startup manual"));
         for sv in p.services.iter().filter(|sv| writable(&sv.name)) {
-            let _ = writeln!(s, "// {}", comment(&sv.evidence));
+            s.line(format_args!("// {}", comment(&sv.evidence)));
             let display = sv
                 .display
                 .as_deref()
                 .map(|d| format!(" {}", dq(d)))
                 .unwrap_or_default();
             if sv.after.is_empty() {
-                let _ = writeln!(s, "service {}{display}", quote(&sv.name));
+                s.line(format_args!("service {}{display}", quote(&sv.name)));
             } else {
                 let after: Vec<String> = sv
                     .after
@@ -719,42 +787,132 @@ pub fn policy_text(p: &Proposal) -> String {
                     .filter(|a| writable(a))
                     .map(|a| quote(a))
                     .collect();
-                let _ = writeln!(
-                    s,
-                    "service {}{display} {{\nafter {}\n}}",
-                    quote(&sv.name),
-                    after.join(", ")
-                );
+                s.line(format_args!("service {}{display} {{", quote(&sv.name)));
+                s.line(format_args!("after {}", after.join(", ")));
+                s.close();
             }
         }
-        s.push_str("}\n");
+        s.close();
     }
     if !p.rules.is_empty() {
-        s.push_str("data {\n");
-        for r in p.rules.iter().filter(|r| writable(&r.pattern)) {
-            let _ = writeln!(s, "// {}", comment(&r.evidence));
-            let _ = write!(s, "{} {}", r.statement, quote(&r.pattern));
-            if let Some(c) = &r.class {
-                let _ = write!(s, " as {c}");
-            }
-            if let Some(b) = &r.because {
-                let _ = write!(s, " because {}", dq(b));
-            }
-            s.push('\n');
+        s.line(format_args!("data {{"));
+        // each rule's lines on every core, then in order
+        let depth = s.depth;
+        let lines: Vec<String> = p
+            .rules
+            .par_iter()
+            .filter(|r| writable(&r.pattern))
+            .map(|r| {
+                let mut l = Lines {
+                    out: String::new(),
+                    depth,
+                };
+                l.line(format_args!("// {}", comment(&r.evidence)));
+                let class = r
+                    .class
+                    .as_ref()
+                    .map(|c| format!(" as {c}"))
+                    .unwrap_or_default();
+                let because = r
+                    .because
+                    .as_ref()
+                    .map(|b| format!(" because {}", dq(b)))
+                    .unwrap_or_default();
+                l.line(format_args!(
+                    "{} {}{class}{because}",
+                    r.statement,
+                    quote(&r.pattern)
+                ));
+                l.out
+            })
+            .collect();
+        s.out.reserve(lines.iter().map(String::len).sum());
+        for l in lines {
+            s.out.push_str(&l);
         }
-        s.push_str("}\n");
+        s.close();
     }
-    s.push_str("}\n");
-    let mut out = crate::format::format(&s);
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
+    s.close();
+    s.out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::rotated;
+    use super::*;
+
+    /// The text is written in `amxc fmt`'s layout rather than formatted: every statement it
+    /// writes comes out as `fmt` would write it.
+    #[test]
+    fn the_policy_text_is_in_fmt_layout() {
+        let rule =
+            |statement: &str, pattern: &str, class: Option<&str>, because: Option<&str>| Rule {
+                statement: statement.into(),
+                pattern: pattern.into(),
+                class: class.map(Into::into),
+                because: because.map(Into::into),
+                evidence: "procmon: 2 writes in 2 files (trace.csv)".into(),
+                concrete: pattern.into(),
+            };
+        let p = Proposal {
+            name: "contoso-backup".into(),
+            release: "2021-06-15".into(),
+            bits32: true,
+            install: Some("%ProgramFiles%\\Contoso's".into()),
+            system_drive: "C:".into(),
+            services: vec![
+                ProposedService {
+                    name: "CBSvc".into(),
+                    display: Some("Contoso \"Backup\"".into()),
+                    after: vec!["CBIndex".into(), "CB'Q".into()],
+                    evidence: "sc (sc.txt): AUTO_START".into(),
+                },
+                ProposedService {
+                    name: "CBIndex".into(),
+                    display: None,
+                    after: vec![],
+                    evidence: "sc (sc.txt)\nsecond line".into(),
+                },
+            ],
+            rules: vec![
+                rule("files include", "%Install%\\Data\\**", Some("data"), None),
+                rule(
+                    "unprotected",
+                    "%Install%\\Temp\\**",
+                    None,
+                    Some("temporary \"files\""),
+                ),
+                rule(
+                    "registry include",
+                    "HKLM\\SOFTWARE\\Contoso\\**",
+                    Some("config"),
+                    None,
+                ),
+            ],
+            left_out: vec![LeftOut {
+                location: "C:\\Windows".into(),
+                events: 3,
+                why: "the Windows folder".into(),
+            }],
+            sources: vec!["trace.csv (Process Monitor)".into()],
+        };
+        let text = policy_text(&p);
+        assert_eq!(crate::format::format_file(&text), text);
+        let parsed = crate::parse::parse(0, &text);
+        assert!(
+            !parsed
+                .diagnostics
+                .iter()
+                .any(crate::diagnostic::Diagnostic::is_error),
+            "{text}"
+        );
+        let empty = Proposal {
+            name: "empty".into(),
+            release: "2021-06-15".into(),
+            ..Proposal::default()
+        };
+        let text = policy_text(&empty);
+        assert_eq!(crate::format::format_file(&text), text);
+    }
 
     #[test]
     fn rotated_copies_are_known_by_a_number_or_old_bak_after_their_extension() {

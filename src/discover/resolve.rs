@@ -39,6 +39,9 @@ impl Listing {
 
 /// Whether a name is an 8.3 short name (`PROGRA~2`, `CBSVC~1.INI`).
 pub fn is_short(name: &str) -> bool {
+    if !name.contains('~') {
+        return false;
+    }
     let (base, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     let Some((stem, n)) = base.rsplit_once('~') else {
         return false;
