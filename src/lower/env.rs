@@ -5,7 +5,6 @@ use crate::engine::{self, windows, Engine};
 use crate::filters::Sym;
 use crate::matrix::{Config, DimKind, Matrix};
 use indexmap::IndexMap;
-use std::collections::BTreeSet;
 
 /// The dimensions of an environment, by interned name (looked up by name too: a [`Sym`]
 /// borrows as its text), in the matrix's order.
@@ -51,7 +50,8 @@ pub struct Env {
     pub release: Date,
     pub dims: Dims,
     /// The components present, by interned name.
-    pub components: BTreeSet<Sym>,
+    /// (In no order: a few, looked up by address.)
+    pub components: Vec<Sym>,
     pub management_ip: bool,
     /// The system drive, `C:` unless a target says otherwise.
     pub system_drive: String,
@@ -90,7 +90,10 @@ impl Env {
 
     /// The names of the components present, in name order (a [`Sym`] orders as its text).
     pub fn component_names(&self) -> Vec<&'static str> {
-        self.components.iter().map(|c| c.as_str()).collect()
+        let mut names: Vec<&'static str> = self.components.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     /// x64 when the architecture dimension says so.
@@ -142,7 +145,7 @@ impl Env {
         Env {
             release,
             dims: Dims::default(),
-            components: BTreeSet::new(),
+            components: Vec::new(),
             management_ip: false,
             system_drive: "C:".to_string(),
             overrides: IndexMap::new(),

@@ -158,6 +158,8 @@ pub fn evaluate(policy: &Policy, env: &Env) -> Evaluated {
     };
     cx.out.exceptions = exceptions.iter().map(|e| (e.release, e.span)).collect();
     cx.out.budget = winner(&policy.switchover, env).map(|b| (b.value.seconds, b.span));
+    // each active service once (a service an exception overrides replaces the base's)
+    cx.out.services.reserve(policy.base.services.len());
     cx.body(&policy.base, None);
     for e in &exceptions {
         cx.body(&e.body, Some(e.release));

@@ -85,6 +85,9 @@ impl<'a> Vars<'a> {
 
     /// Expand every `%Name%` in `text`.
     pub fn resolve(&self, text: &str) -> Result<String, VarError> {
+        if !text.contains('%') {
+            return Ok(text.to_string());
+        }
         let mut stack = Vec::new();
         self.expand(text, &mut stack)
     }

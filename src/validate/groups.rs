@@ -81,33 +81,66 @@ impl Compiled {
     }
 }
 
+/// A grouping key: a few words, inline (no allocation) up to four.
+pub type Key = smallvec::SmallVec<[u64; 4]>;
+
 /// Configurations in groups that the policy cannot tell apart.
 pub struct Alike {
-    /// Each group's members in increasing order; groups in the order of their first member.
-    pub members: Vec<Vec<usize>>,
-    /// Each group's values of the dimensions read outside conditions (`read`).
-    pub dims: Vec<Vec<usize>>,
-    /// Each group's truth of every distinct condition, as bits.
-    bits: Vec<Vec<u64>>,
+    /// Each group's members in increasing order (compressed rows: group `g`'s are
+    /// `members[offsets[g]..offsets[g + 1]]`); groups in the order of their first member.
+    offsets: Vec<u32>,
+    members: Vec<u32>,
+    /// Each group's key end to end, `stride` words each: its release, its values of the
+    /// dimensions read outside conditions (`read`), its truth of every distinct condition as
+    /// bits (from word `at`).
+    keys: Vec<u64>,
+    stride: usize,
+    at: usize,
     /// The bit of each distinct condition, by its text.
     ids: FxHashMap<String, usize>,
 }
 
 impl Alike {
+    /// The number of groups.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The configurations of group `g`, in increasing order.
+    pub fn members(&self, g: usize) -> &[u32] {
+        &self.members[self.offsets[g] as usize..self.offsets[g + 1] as usize]
+    }
+
+    /// The first configuration of group `g`, which stands for it.
+    pub fn first(&self, g: usize) -> usize {
+        self.members[self.offsets[g] as usize] as usize
+    }
+
+    fn key(&self, g: usize) -> &[u64] {
+        &self.keys[g * self.stride..(g + 1) * self.stride]
+    }
+
+    /// Group `g`'s values of the dimensions read outside conditions, as words.
+    pub fn dims(&self, g: usize) -> &[u64] {
+        &self.key(g)[1..self.at]
+    }
+
+    fn bit(&self, g: usize, k: usize) -> bool {
+        k != usize::MAX && self.key(g)[self.at + k / 64] & (1 << (k % 64)) != 0
+    }
+
     /// The truth of each of `conds` in group `g`.
     pub fn truth(&self, g: usize, ids: &[usize]) -> Vec<bool> {
-        ids.iter()
-            .map(|&k| k != usize::MAX && self.bits[g][k / 64] & (1 << (k % 64)) != 0)
-            .collect()
+        ids.iter().map(|&k| self.bit(g, k)).collect()
     }
 
     /// The truth of each of `ids` in group `g`, packed as bits onto the end of `key`: a
     /// compact key for a coarser grouping.
-    pub fn pack(&self, g: usize, ids: &[usize], key: &mut Vec<u64>) {
+    pub fn pack(&self, g: usize, ids: &[usize], key: &mut Key) {
         let at = key.len();
         key.resize(at + ids.len().div_ceil(64), 0);
         for (i, &k) in ids.iter().enumerate() {
-            if k != usize::MAX && self.bits[g][k / 64] & (1 << (k % 64)) != 0 {
+            if self.bit(g, k) {
                 key[at + i / 64] |= 1 << (i % 64);
             }
         }
@@ -136,7 +169,7 @@ pub struct Parts {
 }
 
 /// `bits` packed onto the end of `key`, 64 to a word.
-pub fn pack_bools(bits: &[bool], key: &mut Vec<u64>) {
+pub fn pack_bools(bits: &[bool], key: &mut Key) {
     key.extend(bits.chunks(64).map(|c| {
         c.iter()
             .enumerate()
@@ -145,14 +178,23 @@ pub fn pack_bools(bits: &[bool], key: &mut Vec<u64>) {
 }
 
 impl Parts {
-    /// The `groups` groups of an [`Alike`] gathered by their key (`key_of(g)`): groups with
-    /// equal keys form one part, parts numbered in the order of their first group.
-    pub fn by_key(groups: usize, key_of: impl Fn(usize) -> Vec<u64>) -> Parts {
-        let mut index: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
-        let part_of: Vec<u32> = (0..groups)
-            .map(|g| {
+    /// The `groups` groups of an [`Alike`] gathered by their key (`key_of(g, key)` writes
+    /// it; keys made on every core): groups with equal keys form one part, parts numbered in
+    /// the order of their first group.
+    pub fn by_key(groups: usize, key_of: impl Fn(usize, &mut Key) + Sync) -> Parts {
+        let all: Vec<usize> = (0..groups).collect();
+        let keys: Vec<Key> = crate::par::map(&all, BLOCK, |&g| {
+            let mut key = Key::new();
+            key_of(g, &mut key);
+            key
+        });
+        let mut index: FxHashMap<Key, u32> =
+            FxHashMap::with_capacity_and_hasher(groups.min(1 << 16), Default::default());
+        let part_of: Vec<u32> = keys
+            .into_iter()
+            .map(|key| {
                 let next = index.len() as u32;
-                *index.entry(key_of(g)).or_insert(next)
+                *index.entry(key).or_insert(next)
             })
             .collect();
         Parts::new(&part_of, index.len())
@@ -190,7 +232,7 @@ impl Parts {
         let mut out: Vec<usize> = self
             .groups(p)
             .iter()
-            .flat_map(|&g| alike.members[g as usize].iter().copied())
+            .flat_map(|&g| alike.members(g as usize).iter().map(|&m| m as usize))
             .collect();
         out.sort_unstable();
         out
@@ -218,66 +260,93 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
     read.sort_unstable();
     read.dedup();
     let words = compiled.len().div_ceil(64).max(1);
+    let at = 1 + read.len();
     // a configuration's key: release, the dimensions read, the bits of the conditions
-    let key_of = |c: &Config, key: &mut Vec<u64>| {
-        key.clear();
+    let key_of = |c: &Config| {
+        let mut key = Key::with_capacity(at + words);
         key.push(c.release as u64);
         key.extend(read.iter().map(|&d| c.values[d] as u64));
-        let at = key.len();
         key.resize(at + words, 0);
         for (k, x) in compiled.iter().enumerate() {
             if x.holds(c) {
                 key[at + k / 64] |= 1 << (k % 64);
             }
         }
+        key
     };
-    // blocks of configurations grouped on every core, each block's groups in the order of
-    // their first member; then merged in block order, which keeps that order overall
-    let blocks: Vec<(usize, &[Config])> = configs
-        .chunks(BLOCK)
-        .enumerate()
-        .map(|(b, cs)| (b * BLOCK, cs))
-        .collect();
-    let grouped: Vec<Vec<(Vec<u64>, Vec<usize>)>> = crate::par::map(&blocks, 2, |&(start, cs)| {
-        let mut index: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
-        let mut local: Vec<(Vec<u64>, Vec<usize>)> = Vec::new();
-        let mut key: Vec<u64> = Vec::with_capacity(1 + read.len() + words);
-        for (k, c) in cs.iter().enumerate() {
-            key_of(c, &mut key);
-            // a configuration of a group already seen allocates nothing
-            let g = match index.get(key.as_slice()) {
-                Some(&g) => g,
-                None => {
-                    index.insert(key.clone(), local.len());
-                    local.push((key.clone(), Vec::new()));
-                    local.len() - 1
-                }
-            };
-            local[g].1.push(start + k);
-        }
-        local
+    // blocks of configurations grouped on every core: each block's keys in the order of their
+    // first member, and the block's group of each configuration
+    let blocks: Vec<&[Config]> = configs.chunks(BLOCK).collect();
+    let grouped: Vec<(Vec<Key>, Vec<u32>)> = crate::par::map(&blocks, 2, |cs| {
+        let mut index: FxHashMap<Key, u32> = FxHashMap::default();
+        let mut local: Vec<Key> = Vec::new();
+        index.reserve(cs.len().min(1 << 12));
+        let group_of = cs
+            .iter()
+            .map(|c| {
+                let key = key_of(c);
+                let next = local.len() as u32;
+                *index.entry(key).or_insert_with_key(|k| {
+                    local.push(k.clone());
+                    next
+                })
+            })
+            .collect();
+        (local, group_of)
     });
-    let mut index: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
-    let mut out = Alike {
-        members: Vec::new(),
-        dims: Vec::new(),
-        bits: Vec::new(),
-        ids,
-    };
-    let at = 1 + read.len();
-    for (key, members) in grouped.into_iter().flatten() {
-        match index.get(key.as_slice()) {
-            Some(&g) => out.members[g].extend(members),
-            None => {
-                index.insert(key.clone(), out.members.len());
-                out.members.push(members);
-                out.dims
-                    .push(key[1..at].iter().map(|&v| v as usize).collect());
-                out.bits.push(key[at..].to_vec());
-            }
+    // then merged in block order, which keeps the order of first members overall
+    let stride = at + words;
+    let most: usize = grouped.iter().map(|(local, _)| local.len()).sum();
+    let mut index: FxHashMap<&[u64], u32> =
+        FxHashMap::with_capacity_and_hasher(most, Default::default());
+    let mut keys: Vec<u64> = Vec::with_capacity(most * stride);
+    let mut globals: Vec<Vec<u32>> = Vec::with_capacity(grouped.len());
+    for (local, _) in &grouped {
+        globals.push(
+            local
+                .iter()
+                .map(|key| {
+                    let next = index.len() as u32;
+                    let g = *index.entry(key.as_slice()).or_insert(next);
+                    if g == next {
+                        keys.extend_from_slice(key);
+                    }
+                    g
+                })
+                .collect(),
+        );
+    }
+    let count = index.len();
+    // each group's members, in increasing order
+    let mut offsets = vec![0u32; count + 1];
+    for ((_, group_of), global) in grouped.iter().zip(&globals) {
+        for &l in group_of {
+            offsets[global[l as usize] as usize + 1] += 1;
         }
     }
-    out
+    for i in 0..count {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut members = vec![0u32; configs.len()];
+    let mut c = 0u32;
+    for ((_, group_of), global) in grouped.iter().zip(&globals) {
+        for &l in group_of {
+            let g = global[l as usize] as usize;
+            members[next[g] as usize] = c;
+            next[g] += 1;
+            c += 1;
+        }
+    }
+    drop(index);
+    Alike {
+        offsets,
+        members,
+        keys,
+        stride,
+        at,
+        ids,
+    }
 }
 
 /// Configurations grouped at a time on one core.

@@ -92,7 +92,7 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     // environment of its first configuration (built only where it is needed)
     let alike = groups::of(&policy.conditions(), m, &space.configs, &path_dims);
     let env_of = |i: usize| Env::of_config(m, &space.configs[i]);
-    let release_of = |g: usize| space.configs[alike.members[g][0]].release;
+    let release_of = |g: usize| space.configs[alike.first(g)].release;
     // the data rules and what is written on the passive, with their conditions
     let items = crate::relate::data_items(policy);
     let exceptions: Vec<&Exception> = policy.exceptions.iter().collect();
@@ -115,21 +115,20 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let path_conds = alike.ids(&policy.path_conditions());
     let data_ids = alike.ids(&data_conds.conds);
     // each distinct combination, with its first configuration
-    let mut places: FxIndexMap<(usize, Vec<usize>, Vec<bool>), usize> = FxIndexMap::default();
-    let place_of: Vec<usize> = (0..alike.members.len())
-        .map(|g| {
-            let key = (
-                release_of(g),
-                alike.dims[g].clone(),
-                alike.truth(g, &path_conds),
-            );
-            let entry = places.entry(key);
-            let index = entry.index();
-            entry.or_insert(alike.members[g][0]);
-            index
-        })
+    let places = groups::Parts::by_key(alike.len(), |g, key| {
+        key.push(release_of(g) as u64);
+        key.extend_from_slice(alike.dims(g));
+        alike.pack(g, &path_conds, key);
+    });
+    let mut place_of = vec![0; alike.len()];
+    for p in 0..places.len() {
+        for &g in places.groups(p) {
+            place_of[g as usize] = p;
+        }
+    }
+    let firsts: Vec<usize> = (0..places.len())
+        .map(|p| alike.first(places.groups(p)[0] as usize))
         .collect();
-    let firsts: Vec<usize> = places.values().copied().collect();
     let computed: Vec<(Place, Env)> = par::map(&firsts, min_parallel(policy), |&i| {
         let env = env_of(i);
         let r = Resolver::new(policy, &env);
@@ -155,10 +154,10 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
         .map(|a| {
             a.exception.map(|k| {
                 let mut scope = vec![false; total];
-                for (g, members) in alike.members.iter().enumerate() {
+                for g in 0..alike.len() {
                     if computed[place_of[g]].0 .1[k] {
-                        for &i in members {
-                            scope[i] = true;
+                        for &i in alike.members(g) {
+                            scope[i as usize] = true;
                         }
                     }
                 }
@@ -235,12 +234,11 @@ impl DataPass<'_> {
             .collect();
         // data groups: configurations alike in their path key, the truth of each data condition,
         // which exceptions apply and whether the product generation lacks exclusions
-        let data_groups = groups::Parts::by_key(self.alike.members.len(), |g| {
+        let data_groups = groups::Parts::by_key(self.alike.len(), |g, key| {
             let ((_, exc, hb_old), _) = &self.computed[self.place_of[g]];
-            let mut key = vec![path_id[self.place_of[g]] as u64, u64::from(*hb_old)];
-            self.alike.pack(g, self.data_ids, &mut key);
-            groups::pack_bools(exc, &mut key);
-            key
+            key.extend([path_id[self.place_of[g]] as u64, u64::from(*hb_old)]);
+            self.alike.pack(g, self.data_ids, key);
+            groups::pack_bools(exc, key);
         });
         // one path environment at a time, so that only one set of relations is held in memory
         let mut by_path: FxIndexMap<usize, Vec<usize>> = FxIndexMap::default();
@@ -376,18 +374,17 @@ fn services_pass(
     let declared = declared_services(policy);
     // services, tasks, advisories: grouped by the truth of every condition outside `data`
     let other = alike.ids(&policy.conditions_of(false));
-    let groups = groups::Parts::by_key(alike.members.len(), |g| {
-        let mut key = vec![release_of(g) as u64];
-        key.extend(alike.dims[g].iter().map(|&v| v as u64));
-        alike.pack(g, &other, &mut key);
-        key
+    let groups = groups::Parts::by_key(alike.len(), |g, key| {
+        key.push(release_of(g) as u64);
+        key.extend_from_slice(alike.dims(g));
+        alike.pack(g, &other, key);
     });
     // groups are evaluated independently (in parallel when the policy is large enough to
     // pay for the threads), their findings recorded in order
     let parts: Vec<usize> = (0..groups.len()).collect();
     let found = par::map(&parts, min_parallel(policy), |&p| {
         let in_part = groups.groups(p);
-        let env = &env_of(alike.members[in_part[0] as usize][0]);
+        let env = &env_of(alike.first(in_part[0] as usize));
         let ev = evaluate(policy, env);
         let mut found = ev.problems.clone();
         // a delayed start is checked against every configuration of the group: the grouping
@@ -399,8 +396,8 @@ fn services_pass(
         let legacy_os = delayed
             && in_part
                 .iter()
-                .flat_map(|&g| &alike.members[g as usize])
-                .any(|&m| env_of(m).is_legacy_os());
+                .flat_map(|&g| alike.members(g as usize))
+                .any(|&m| env_of(m as usize).is_legacy_os());
         services::check(
             policy.file,
             &ev,

@@ -8,6 +8,9 @@ use crate::source::FileId;
 /// `declared`: whether the policy declares a service of that name in some configuration (an
 /// `after` naming one it never declares is reported once, by the type checks).
 /// `legacy_os`: some configuration of the group runs Windows Server 2003 (no delayed start).
+/// Services looked up by name without a map.
+const FEW: usize = 32;
+
 pub fn check(
     file: FileId,
     ev: &Evaluated,
@@ -17,11 +20,20 @@ pub fn check(
 ) {
     let svcs = &ev.services;
     // first declaration of each name, case-insensitively as Windows compares them
+    // (a few services are compared in place: this runs once for each group of configurations)
     let mut by_name: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-    for (i, s) in svcs.iter().enumerate() {
-        by_name.entry(s.name.to_ascii_lowercase()).or_insert(i);
+    if svcs.len() > FEW {
+        for (i, s) in svcs.iter().enumerate() {
+            by_name.entry(s.name.to_ascii_lowercase()).or_insert(i);
+        }
     }
-    let find = |name: &str| by_name.get(&name.to_ascii_lowercase()).copied();
+    let find = |name: &str| {
+        if svcs.len() > FEW {
+            by_name.get(&name.to_ascii_lowercase()).copied()
+        } else {
+            svcs.iter().position(|s| s.name.eq_ignore_ascii_case(name))
+        }
+    };
     for (i, s) in svcs.iter().enumerate() {
         if let Some(first) = find(&s.name).filter(|&f| f < i).map(|f| &svcs[f]) {
             out.push(
