@@ -188,16 +188,8 @@ impl Parts {
             key_of(g, &mut key);
             key
         });
-        let mut index: FxHashMap<Key, u32> =
-            FxHashMap::with_capacity_and_hasher(groups.min(1 << 16), Default::default());
-        let part_of: Vec<u32> = keys
-            .into_iter()
-            .map(|key| {
-                let next = index.len() as u32;
-                *index.entry(key).or_insert(next)
-            })
-            .collect();
-        Parts::new(&part_of, index.len())
+        let (part_of, count) = numbered(&keys);
+        Parts::new(&part_of, count)
     }
 
     /// Parts from the part of each group (`part_of[g]`), `count` of them.
@@ -296,27 +288,22 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
     });
     // then merged in block order, which keeps the order of first members overall
     let stride = at + words;
-    let most: usize = grouped.iter().map(|(local, _)| local.len()).sum();
-    let mut index: FxHashMap<&[u64], u32> =
-        FxHashMap::with_capacity_and_hasher(most, Default::default());
-    let mut keys: Vec<u64> = Vec::with_capacity(most * stride);
-    let mut globals: Vec<Vec<u32>> = Vec::with_capacity(grouped.len());
-    for (local, _) in &grouped {
-        globals.push(
-            local
-                .iter()
-                .map(|key| {
-                    let next = index.len() as u32;
-                    let g = *index.entry(key.as_slice()).or_insert(next);
-                    if g == next {
-                        keys.extend_from_slice(key);
-                    }
-                    g
-                })
-                .collect(),
-        );
+    let locals: Vec<Key> = grouped
+        .iter()
+        .flat_map(|(local, _)| local.iter().cloned())
+        .collect();
+    let (number, count) = numbered(&locals);
+    let mut keys: Vec<u64> = vec![0; count * stride];
+    for (key, &g) in locals.iter().zip(&number) {
+        keys[g as usize * stride..(g as usize + 1) * stride].copy_from_slice(key);
     }
-    let count = index.len();
+    let mut globals: Vec<&[u32]> = Vec::with_capacity(grouped.len());
+    let mut rest = &number[..];
+    for (local, _) in &grouped {
+        let (these, after) = rest.split_at(local.len());
+        globals.push(these);
+        rest = after;
+    }
     // each group's members, in increasing order
     let mut offsets = vec![0u32; count + 1];
     for ((_, group_of), global) in grouped.iter().zip(&globals) {
@@ -338,7 +325,6 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
             c += 1;
         }
     }
-    drop(index);
     Alike {
         offsets,
         members,
@@ -349,12 +335,90 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
     }
 }
 
+/// Each key's number, keys numbered in the order of their first occurrence (equal keys, equal
+/// numbers), and how many distinct keys there are. Found on every core: keys are dealt to
+/// shards by hash, each shard finds the first occurrence of its keys, and the first
+/// occurrences are numbered in order.
+fn numbered(keys: &[Key]) -> (Vec<u32>, usize) {
+    use rayon::prelude::*;
+    use std::hash::BuildHasher;
+    const SHARDS: usize = 16;
+    if keys.len() < BLOCK {
+        let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
+        let number: Vec<u32> = keys
+            .iter()
+            .map(|k| {
+                let next = index.len() as u32;
+                *index.entry(k).or_insert(next)
+            })
+            .collect();
+        return (number, index.len());
+    }
+    let hasher = rustc_hash::FxBuildHasher;
+    let shard: Vec<u8> = keys
+        .par_iter()
+        .map(|k| (hasher.hash_one(k) % SHARDS as u64) as u8)
+        .collect();
+    // the first occurrence of each key, by occurrence
+    let firsts: Vec<Vec<(u32, u32)>> = (0..SHARDS)
+        .into_par_iter()
+        .map(|s| {
+            let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
+            let mut out = Vec::new();
+            for (i, k) in keys.iter().enumerate() {
+                if usize::from(shard[i]) == s {
+                    out.push((i as u32, *index.entry(k).or_insert(i as u32)));
+                }
+            }
+            out
+        })
+        .collect();
+    let mut first = vec![0u32; keys.len()];
+    for (i, f) in firsts.into_iter().flatten() {
+        first[i as usize] = f;
+    }
+    let mut number = vec![0u32; keys.len()];
+    let mut count = 0u32;
+    for i in 0..keys.len() {
+        number[i] = if first[i] as usize == i {
+            count += 1;
+            count - 1
+        } else {
+            number[first[i] as usize]
+        };
+    }
+    (number, count as usize)
+}
+
 /// Configurations grouped at a time on one core.
 const BLOCK: usize = 1 << 16;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys numbered on every core are numbered as one pass in order would number them.
+    #[test]
+    fn keys_are_numbered_by_first_occurrence() {
+        for (n, distinct) in [(10, 3), (BLOCK * 3 + 7, 1000), (BLOCK * 2, BLOCK * 2)] {
+            // a fixed scramble: repeats spread over the whole list
+            let keys: Vec<Key> = (0..n)
+                .map(|i| {
+                    let k = (i as u64).wrapping_mul(2_654_435_761) % distinct as u64;
+                    Key::from_slice(&[k, k % 7])
+                })
+                .collect();
+            let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
+            let want: Vec<u32> = keys
+                .iter()
+                .map(|k| {
+                    let next = index.len() as u32;
+                    *index.entry(k).or_insert(next)
+                })
+                .collect();
+            assert_eq!(numbered(&keys), (want, index.len()), "{n} keys");
+        }
+    }
 
     #[test]
     fn compiled_conditions_agree_with_eval_in_every_configuration() {
