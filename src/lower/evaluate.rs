@@ -33,7 +33,7 @@ pub fn applying_exceptions<'p>(policy: &'p Policy, env: &Env) -> Vec<&'p Excepti
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(policy: &Policy, env: &'a Env) -> Resolver<'a> {
+    pub fn new(policy: &'a Policy, env: &'a Env) -> Resolver<'a> {
         let bits32 = policy
             .application
             .as_ref()
@@ -45,13 +45,13 @@ impl<'a> Resolver<'a> {
                     .find(|b| holds(b.when.as_deref(), env))
             })
             .is_some_and(|b| b.value == 32);
-        let mut defs: Vec<(String, String)> = active(&policy.base.paths, env)
-            .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone()))
+        let mut defs: Vec<(&str, &str)> = active(&policy.base.paths, env)
+            .map(|p| (p.value.name.text.as_str(), p.value.pattern.value.as_str()))
             .collect();
         for e in applying_exceptions(policy, env) {
             defs.extend(
                 active(&e.body.paths, env)
-                    .map(|p| (p.value.name.text.clone(), p.value.pattern.value.clone())),
+                    .map(|p| (p.value.name.text.as_str(), p.value.pattern.value.as_str())),
             );
         }
         Resolver {

@@ -36,7 +36,7 @@ pub struct Vars<'a> {
     env: &'a Env,
     bits32: bool,
     /// The policy's definitions that hold in this environment, by lower-cased name.
-    defs: IndexMap<String, (String, String)>,
+    defs: IndexMap<String, (&'a str, &'a str)>,
     /// Values already expanded, by name. A value that expanded once expands the same way
     /// wherever it is used (a cycle through it would have failed the first time too).
     known: RefCell<Vec<(String, String)>>,
@@ -47,7 +47,7 @@ impl<'a> Vars<'a> {
     pub fn new(
         env: &'a Env,
         bits32: bool,
-        defs: impl IntoIterator<Item = (String, String)>,
+        defs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Self {
         let mut map = IndexMap::new();
         for (n, v) in defs {
@@ -141,17 +141,17 @@ impl<'a> Vars<'a> {
         if let Some((decl, value)) = self.defs.get(&key) {
             if let Some(pos) = stack.iter().position(|s| s.to_lowercase() == key) {
                 let mut cycle: Vec<String> = stack[pos..].to_vec();
-                cycle.push(decl.clone());
+                cycle.push(decl.to_string());
                 return Err(VarError::Cycle { cycle, at: (0, 0) });
             }
             if stack.len() >= MAX_DEPTH {
                 return Err(VarError::TooFar {
-                    name: decl.clone(),
+                    name: decl.to_string(),
                     at: (0, 0),
                     why: format!("it nests variables more than {MAX_DEPTH} deep"),
                 });
             }
-            stack.push(decl.clone());
+            stack.push(decl.to_string());
             let r = self.expand(value, stack);
             stack.pop();
             return r;

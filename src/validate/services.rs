@@ -169,11 +169,13 @@ pub fn check(
         })
         .collect();
     let mut colour = vec![0u8; n];
+    let mut stack: Vec<(usize, usize)> = Vec::new();
     for root in 0..n {
         if colour[root] != 0 {
             continue;
         }
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        stack.clear();
+        stack.push((root, 0));
         colour[root] = 1;
         while let Some(&mut (v, ref mut k)) = stack.last_mut() {
             if *k < edges[v].len() {
