@@ -12,7 +12,7 @@ use std::path::Path;
 /// Bytes a block holds before it is cut (at its last record boundary), and blocks read while
 /// the previous ones are read on the other cores.
 const BLOCK: usize = 1 << 20;
-const BATCH: usize = 8;
+const BATCH: usize = 4;
 
 impl Evidence {
     /// A Process Monitor CSV export, streamed: columns found by header name, UTF-8 with or
@@ -65,55 +65,65 @@ impl Evidence {
             line: first.line + memchr::memchr_iter(b'\n', &first.bytes[..end]).count(),
             bytes: first.bytes[end..].to_vec(),
         };
-        let mut parts: Vec<Part> = Vec::new();
+        // one reader for each block of a batch, each keeping what it saw across batches
+        let mut accs: Vec<Acc> = (0..BATCH).map(|_| Acc::default()).collect();
+        let (mut files, mut keys) = (Paths::default(), Paths::default());
         let mut batch = vec![rest];
         let mut failure = None;
         loop {
-            // this batch on every core while the next is read
+            // this batch on every core while the next is read (none after a failure)
+            let stop = failure.is_some();
             let (done, next) = rayon::join(
                 || {
-                    batch
-                        .par_iter()
-                        .map(|b| columns.read(b))
+                    accs.par_iter_mut()
+                        .zip(batch.par_iter())
+                        .map(|(acc, b)| columns.read(b, acc))
                         .collect::<Vec<_>>()
                 },
-                || blocks.next_batch(),
+                || {
+                    if stop {
+                        Ok(Vec::new())
+                    } else {
+                        blocks.next_batch()
+                    }
+                },
             );
-            parts.extend(done);
+            for part in done {
+                self.csv_rows += part.rows;
+                self.failed_events += part.failed;
+                for (line, why) in part.malformed {
+                    bad(&mut self.malformed, &name, line, why);
+                }
+                for (process, n) in part.other {
+                    *self.other_processes.entry(process).or_default() += n;
+                }
+                files.add(part.files);
+                keys.add(part.keys);
+            }
             match next {
                 Ok(next) if next.is_empty() => break,
                 Ok(next) => batch = next,
+                // the blocks before the failure are read in the next round, then no more
                 Err((next, e)) => {
-                    parts.extend(next.par_iter().map(|b| columns.read(b)).collect::<Vec<_>>());
                     failure = Some(e);
-                    break;
+                    if next.is_empty() {
+                        break;
+                    }
+                    batch = next;
                 }
             }
         }
-        let mut files = Vec::with_capacity(parts.iter().map(|p| p.files.len()).sum());
-        let mut keys = Vec::with_capacity(parts.iter().map(|p| p.keys.len()).sum());
-        for part in parts {
-            self.csv_rows += part.rows;
-            self.failed_events += part.failed;
-            for (line, why) in part.malformed {
-                bad(&mut self.malformed, &name, line, why);
-            }
-            for (process, n) in part.other {
-                *self.other_processes.entry(process).or_default() += n;
-            }
-            files.extend(part.files);
-            keys.extend(part.keys);
-        }
-        if let Some(e) = failure {
-            bad(&mut self.malformed, &name, blocks.line, e);
-        }
+        let (held_files, held_keys): (Vec<_>, Vec<_>) =
+            accs.into_iter().map(|a| (a.files, a.keys)).unzip();
+        let (files, keys) = (finish(held_files, files), finish(held_keys, keys));
         absorb_all(&mut self.files, files);
         absorb_all(&mut self.keys, keys);
         self.csv_bytes += blocks.read;
     }
 }
 
-/// What a block's rows saw, its paths in no order.
+/// What a block's rows saw besides the paths its reader keeps: the paths its reader gave up
+/// (in order), when it held more than [`Acc::MOST`].
 #[derive(Default)]
 struct Part {
     files: Vec<(String, Seen)>,
@@ -148,12 +158,9 @@ impl Columns<'_> {
     }
 
     /// A block's rows.
-    fn read(&self, block: &Block) -> Part {
+    fn read(&self, block: &Block, acc: &mut Acc) -> Part {
         let mut part = Part::default();
-        // about a path a row (a Process Monitor row is 150-250 bytes): sized once, not grown
-        let mut files: FxHashMap<String, Seen> =
-            FxHashMap::with_capacity_and_hasher(block.bytes.len() / 256, Default::default());
-        let mut keys: FxHashMap<String, Seen> = FxHashMap::default();
+        let Acc { files, keys } = acc;
         let mut records = Records::new(&block.bytes[..]);
         while let Some(local) = records.next() {
             // bytes in memory always read; a failure would be the file's, reported by Blocks
@@ -216,12 +223,66 @@ impl Columns<'_> {
                 }
             }
         }
-        // in order here, on every core: the file's paths are then merged, not sorted
-        part.files = files.into_iter().collect();
-        part.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        part.keys = keys.into_iter().collect();
-        part.keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        part.files = Acc::spill(files);
+        part.keys = Acc::spill(keys);
         part
+    }
+}
+
+/// Paths seen by the blocks one reader was given, and what was seen of each: a path seen
+/// again costs a lookup, not a copy. A reader that holds more than [`Acc::MOST`] paths gives
+/// them up, in order, and starts again (a table that stays in the cache).
+#[derive(Default)]
+struct Acc {
+    files: FxHashMap<String, Seen>,
+    keys: FxHashMap<String, Seen>,
+}
+
+impl Acc {
+    const MOST: usize = 1 << 12;
+
+    fn spill(paths: &mut FxHashMap<String, Seen>) -> Vec<(String, Seen)> {
+        if paths.len() <= Self::MOST {
+            return Vec::new();
+        }
+        let mut run: Vec<(String, Seen)> = paths.drain().collect();
+        run.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        run
+    }
+}
+
+/// The paths readers gave up, as they give them up: put together (in order, the same path's
+/// sightings added up) when they have grown enough since the last time — twice over when
+/// that time found paths seen again, eight times over when it found them nearly all distinct
+/// — so that a long trace holds a few times its distinct paths, and a trace of distinct paths
+/// is not sorted over and over.
+#[derive(Default)]
+struct Paths {
+    /// Runs in order, as given up (one, after they were put together).
+    runs: Vec<Vec<(String, Seen)>>,
+    len: usize,
+    /// When they are put together next.
+    next: usize,
+}
+
+/// Paths given up before they are first put together (about 80 MB of them).
+const FIRST_COMPACTION: usize = 1 << 20;
+
+impl Paths {
+    fn add(&mut self, run: Vec<(String, Seen)>) {
+        if run.is_empty() {
+            return;
+        }
+        self.len += run.len();
+        self.runs.push(run);
+        if self.len >= self.next.max(FIRST_COMPACTION) {
+            let before = self.len;
+            let all = merged(std::mem::take(&mut self.runs));
+            self.len = all.len();
+            let growth = if self.len * 10 > before * 9 { 8 } else { 2 };
+            self.next = growth * self.len;
+            self.runs.push(all);
+        }
     }
 }
 
@@ -232,26 +293,49 @@ fn lines_before(bytes: &[u8], at: usize) -> usize {
     memchr::memchr_iter(b'\n', &bytes[..start]).count()
 }
 
-/// Paths seen in one file, put in order into what was seen before: at once when nothing was
-/// (one sort of all the blocks' paths, the same path's sightings added up, builds the map in
-/// one pass), else one by one.
-fn absorb_all(into: &mut BTreeMap<String, Seen>, mut from: Vec<(String, Seen)>) {
-    if !into.is_empty() {
-        for (path, seen) in from {
-            into.entry(path).or_default().absorb(seen);
+/// Runs of paths in order, merged: in order, each path once (its sightings added up).
+fn merged(runs: Vec<Vec<(String, Seen)>>) -> Vec<(String, Seen)> {
+    let mut all: Vec<(String, Seen)> = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+    for run in runs {
+        all.extend(run);
+    }
+    // a merge sort merges runs
+    all.par_sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(String, Seen)> = Vec::with_capacity(all.len());
+    for (path, seen) in all {
+        match out.last_mut() {
+            Some(last) if last.0 == path => last.1.absorb(seen),
+            _ => out.push((path, seen)),
         }
+    }
+    out
+}
+
+/// What the readers hold at the end, in order (each reader's on its own core), with what they
+/// gave up.
+fn finish(held: Vec<FxHashMap<String, Seen>>, given: Paths) -> Vec<(String, Seen)> {
+    let mut runs: Vec<Vec<(String, Seen)>> = held
+        .into_par_iter()
+        .map(|acc| {
+            let mut run: Vec<(String, Seen)> = acc.into_iter().collect();
+            run.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            run
+        })
+        .collect();
+    runs.extend(given.runs);
+    merged(runs)
+}
+
+/// Paths seen in one file (in order, each once), put into what was seen before: at once when
+/// nothing was, else one by one.
+fn absorb_all(into: &mut BTreeMap<String, Seen>, from: Vec<(String, Seen)>) {
+    if into.is_empty() {
+        *into = from.into_iter().collect();
         return;
     }
-    // runs in order, one a block: a merge sort merges them
-    from.par_sort_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: Vec<(String, Seen)> = Vec::with_capacity(from.len());
     for (path, seen) in from {
-        match merged.last_mut() {
-            Some(last) if last.0 == path => last.1.absorb(seen),
-            _ => merged.push((path, seen)),
-        }
+        into.entry(path).or_default().absorb(seen);
     }
-    *into = merged.into_iter().collect();
 }
 
 /// A run of whole records, and the line of the file it starts on.
@@ -528,6 +612,30 @@ mod tests {
             out.push((fields, line));
         }
         out
+    }
+
+    /// Paths seen again in later blocks, by readers that gave up what they held, add up to
+    /// what one pass over the file counts.
+    #[test]
+    fn paths_add_up_across_blocks_and_readers() {
+        let mut csv = String::from("\"Process Name\",\"Operation\",\"Path\",\"Result\"\r\n");
+        let distinct = 3 * Acc::MOST;
+        for pass in 0..4 {
+            for i in 0..distinct {
+                let op = if pass == 0 { "ReadFile" } else { "WriteFile" };
+                csv.push_str(&format!(
+                    "\"app.exe\",\"{op}\",\"C:\\Data\\d{}\\f{i}.dat\",\"SUCCESS\"\r\n",
+                    i % 97
+                ));
+            }
+        }
+        assert!(csv.len() > 2 * BLOCK, "several blocks");
+        let mut ev = Evidence::default();
+        ev.read_procmon(Path::new("t.csv"), csv.as_bytes(), &[]);
+        assert_eq!(ev.csv_rows, 4 * distinct as u64);
+        assert_eq!(ev.files.len(), distinct);
+        assert!(ev.files.values().all(|s| s.writes == 3 && s.reads == 1));
+        assert!(ev.malformed.is_empty(), "{:?}", ev.malformed);
     }
 
     proptest! {
