@@ -51,7 +51,8 @@ def policy(n, out):
         "        startup manual",
     ]
     for s in range(services):
-        after = f" {{ after S{s - 1} }}" if s % 5 and s > 0 else ""
+        # after the one before, unless that one is conditional (it may not exist where this does)
+        after = f" {{ after S{s - 1} }}" if s % 5 and s > 0 and (s - 1) % 7 != 3 else ""
         cond = " when app >= 2.0" if s % 7 == 3 else ""
         lines.append(f'        service S{s} "Bench service {s}"{cond}{after}')
     lines.append("    }")
