@@ -137,10 +137,11 @@ impl Alike {
     /// The truth of each of `ids` in group `g`, packed as bits onto the end of `key`: a
     /// compact key for a coarser grouping.
     pub fn pack(&self, g: usize, ids: &[usize], key: &mut Key) {
+        let bits = &self.key(g)[self.at..];
         let at = key.len();
         key.resize(at + ids.len().div_ceil(64), 0);
         for (i, &k) in ids.iter().enumerate() {
-            if self.bit(g, k) {
+            if k != usize::MAX && bits[k / 64] & (1 << (k % 64)) != 0 {
                 key[at + i / 64] |= 1 << (i % 64);
             }
         }
@@ -272,7 +273,7 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
     let grouped: Vec<(Vec<Key>, Vec<u32>)> = crate::par::map(&blocks, 2, |cs| {
         let mut index: FxHashMap<Key, u32> = FxHashMap::default();
         let mut local: Vec<Key> = Vec::new();
-        index.reserve(cs.len().min(1 << 12));
+        index.reserve(cs.len());
         let group_of = cs
             .iter()
             .map(|c| {
@@ -363,8 +364,10 @@ fn numbered(keys: &[Key]) -> (Vec<u32>, usize) {
     let firsts: Vec<Vec<(u32, u32)>> = (0..SHARDS)
         .into_par_iter()
         .map(|s| {
-            let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
-            let mut out = Vec::new();
+            let mine = shard.iter().filter(|&&h| usize::from(h) == s).count();
+            let mut index: FxHashMap<&Key, u32> =
+                FxHashMap::with_capacity_and_hasher(mine, Default::default());
+            let mut out = Vec::with_capacity(mine);
             for (i, k) in keys.iter().enumerate() {
                 if usize::from(shard[i]) == s {
                     out.push((i as u32, *index.entry(k).or_insert(i as u32)));
