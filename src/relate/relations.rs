@@ -164,6 +164,11 @@ impl<'a> Relations<'a> {
         let mut patterns = Flat::new(n);
         let mut problems = HashMap::default();
         for (b, block) in items.chunks(BLOCK).enumerate() {
+            // a check that a newer edit supersedes stops here (its result is discarded: the
+            // rules not yet resolved are left out of every relation)
+            if crate::cancel::requested() {
+                break;
+            }
             let resolved = par::map_init(
                 block,
                 par::MIN_PARALLEL,
@@ -226,6 +231,9 @@ impl<'a> Relations<'a> {
             overrides: vec![false; n],
             hashes,
         };
+        if crate::cancel::requested() {
+            return (rel, kept);
+        }
         for kind in [FilterKind::Files, FilterKind::Registry] {
             rel.relate(items, kind, env, false);
         }
@@ -460,6 +468,9 @@ impl<'a> Relations<'a> {
         let exc_trie = self.trie_of(&exc);
         // the queries only read the tries: spread over the cores, a block of classes at a time
         for block in inc.chunks(BLOCK) {
+            if crate::cancel::requested() {
+                return;
+            }
             let this = &*self;
             let found: Vec<(Ids, Ids)> = par::map(block, par::MIN_PARALLEL, |&i| {
                 // the classes covering it, its own aside
@@ -616,5 +627,31 @@ impl<'a> Relations<'a> {
             self.protected_by.entry(u).or_default().push(x as u32);
             self.overrides[x] = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    /// Relations that a newer edit supersedes stop before resolving a rule: their check is
+    /// given up, and nothing reads them.
+    #[test]
+    fn a_superseded_check_builds_no_relations() {
+        let text = "amx \"x\" {\n versions 2021-06-15\n data {\n  files include 'C:\\App\\**'\n  files exclude 'C:\\App\\tmp\\**'\n  registry include 'HKLM\\SOFTWARE\\App\\**'\n }\n}\n";
+        let policy = crate::parse::parse(0, text).value.expect("policy");
+        let env =
+            Env::bare(crate::ast::Date::parse("2021-06-15", Default::default()).expect("date"));
+        let items = data_items(&policy);
+        let (_, kept) = Relations::build_keeping(&policy, &env, &items, true);
+        assert_eq!(kept.len(), 3);
+        let given_up = Arc::new(AtomicBool::new(true));
+        let (rel, kept) = crate::cancel::scope(&given_up, || {
+            Relations::build_keeping(&policy, &env, &items, true)
+        });
+        assert!(kept.is_empty(), "no rule resolved");
+        assert!(rel.vetoes().is_empty());
     }
 }

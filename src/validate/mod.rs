@@ -286,6 +286,10 @@ impl DataPass<'_> {
                     v
                 }
             };
+            // relations a superseded check gave up building are not read
+            if crate::cancel::requested() {
+                return;
+            }
             let Some((rel, _, danger)) = built.as_ref() else {
                 continue;
             };
