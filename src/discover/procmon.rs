@@ -1,6 +1,7 @@
 //! Process Monitor CSV exports, read on every core: the file is streamed in blocks cut at
-//! record boundaries (a line break outside quotes, found as the CSV reader would find it),
-//! each block's rows are read on its own, and the blocks' paths are put in order once.
+//! record boundaries (a line break outside quotes, found as the CSV reader would find it), a
+//! batch of blocks is read at once, each block by a reader that keeps its table of paths
+//! across batches, and the paths are put in order once, at the end.
 
 use super::evidence::{bad, file_name, short_hive, Evidence, Seen};
 use rayon::prelude::*;
