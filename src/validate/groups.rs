@@ -336,6 +336,19 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
     }
 }
 
+/// [`numbered`] in one pass on one core.
+fn in_one_pass(keys: &[Key]) -> (Vec<u32>, usize) {
+    let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
+    let number: Vec<u32> = keys
+        .iter()
+        .map(|k| {
+            let next = index.len() as u32;
+            *index.entry(k).or_insert(next)
+        })
+        .collect();
+    (number, index.len())
+}
+
 /// Each key's number, keys numbered in the order of their first occurrence (equal keys, equal
 /// numbers), and how many distinct keys there are. Found on every core: keys are dealt to
 /// shards by hash, each shard finds the first occurrence of its keys, and the first
@@ -345,15 +358,7 @@ fn numbered(keys: &[Key]) -> (Vec<u32>, usize) {
     use std::hash::BuildHasher;
     const SHARDS: usize = 16;
     if keys.len() < BLOCK {
-        let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
-        let number: Vec<u32> = keys
-            .iter()
-            .map(|k| {
-                let next = index.len() as u32;
-                *index.entry(k).or_insert(next)
-            })
-            .collect();
-        return (number, index.len());
+        return in_one_pass(keys);
     }
     let hasher = rustc_hash::FxBuildHasher;
     let shard: Vec<u8> = keys
@@ -411,15 +416,9 @@ mod tests {
                     Key::from_slice(&[k, k % 7])
                 })
                 .collect();
-            let mut index: FxHashMap<&Key, u32> = FxHashMap::default();
-            let want: Vec<u32> = keys
-                .iter()
-                .map(|k| {
-                    let next = index.len() as u32;
-                    *index.entry(k).or_insert(next)
-                })
-                .collect();
-            assert_eq!(numbered(&keys), (want, index.len()), "{n} keys");
+            let (want, count) = in_one_pass(&keys);
+            assert!(count <= distinct);
+            assert_eq!(numbered(&keys), (want, count), "{n} keys");
         }
     }
 
