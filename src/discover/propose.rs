@@ -234,10 +234,12 @@ impl Unfit {
     /// engine lists.
     fn why(&self, path: &str) -> Option<String> {
         thread_local! {
-            // the lower-case path, reused: a million paths ask without allocating
-            static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+            // the lower-case path and the trie's work list, reused: a million paths ask without
+            // allocating
+            static LOWER: std::cell::RefCell<(String, Vec<(usize, usize)>)> =
+                const { std::cell::RefCell::new((String::new(), Vec::new())) };
         }
-        LOWER.with_borrow_mut(|lower| {
+        LOWER.with_borrow_mut(|(lower, stack)| {
             lower.clear();
             if path.is_ascii() {
                 lower.push_str(path);
@@ -248,11 +250,10 @@ impl Unfit {
             let segs: smallvec::SmallVec<[&str; 16]> =
                 lower.trim_end_matches('\\').split('\\').collect();
             let mut first: Option<usize> = None;
-            self.roots
-                .matching_in(&segs, &mut Vec::with_capacity(8), |id| {
-                    first = Some(first.map_or(id, |f| f.min(id)));
-                    false
-                });
+            self.roots.matching_in(&segs, stack, |id| {
+                first = Some(first.map_or(id, |f| f.min(id)));
+                false
+            });
             first.map(|i| self.why[i].clone())
         })
     }

@@ -183,13 +183,7 @@ impl Parts {
     /// it; keys made on every core): groups with equal keys form one part, parts numbered in
     /// the order of their first group.
     pub fn by_key(groups: usize, key_of: impl Fn(usize, &mut Key) + Sync) -> Parts {
-        let all: Vec<usize> = (0..groups).collect();
-        let keys: Vec<Key> = crate::par::map(&all, BLOCK, |&g| {
-            let mut key = Key::new();
-            key_of(g, &mut key);
-            key
-        });
-        let (part_of, count) = numbered(&keys);
+        let (part_of, count) = part_by_key(groups, key_of);
         Parts::new(&part_of, count)
     }
 
@@ -334,6 +328,18 @@ pub fn of(conditions: &[&Condition], m: &Matrix, configs: &[Config], path_dims: 
         at,
         ids,
     }
+}
+
+/// The part of each of `groups` groups by their key (`key_of(g, key)` writes it; keys made on
+/// every core), parts numbered in the order of their first group, and how many parts there are.
+pub fn part_by_key(groups: usize, key_of: impl Fn(usize, &mut Key) + Sync) -> (Vec<u32>, usize) {
+    let all: Vec<usize> = (0..groups).collect();
+    let keys: Vec<Key> = crate::par::map(&all, BLOCK, |&g| {
+        let mut key = Key::new();
+        key_of(g, &mut key);
+        key
+    });
+    numbered(&keys)
 }
 
 /// [`numbered`] in one pass on one core.

@@ -115,20 +115,20 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let path_conds = alike.ids(&policy.path_conditions());
     let data_ids = alike.ids(&data_conds.conds);
     // each distinct combination, with its first configuration
-    let places = groups::Parts::by_key(alike.len(), |g, key| {
+    let (place_of, places) = groups::part_by_key(alike.len(), |g, key| {
         key.push(release_of(g) as u64);
         key.extend_from_slice(alike.dims(g));
         alike.pack(g, &path_conds, key);
     });
-    let mut place_of = vec![0; alike.len()];
-    for p in 0..places.len() {
-        for &g in places.groups(p) {
-            place_of[g as usize] = p;
+    // each place's first configuration: that of its first group (places are numbered in the
+    // order of their first group)
+    let mut firsts: Vec<usize> = Vec::with_capacity(places);
+    for (g, &p) in place_of.iter().enumerate() {
+        if p as usize == firsts.len() {
+            firsts.push(alike.first(g));
         }
     }
-    let firsts: Vec<usize> = (0..places.len())
-        .map(|p| alike.first(places.groups(p)[0] as usize))
-        .collect();
+    let place_of: Vec<usize> = place_of.into_iter().map(|p| p as usize).collect();
     let computed: Vec<(Place, Env)> = par::map(&firsts, min_parallel(policy), |&i| {
         let env = env_of(i);
         let r = Resolver::new(policy, &env);
