@@ -182,5 +182,8 @@ pub fn run(i: DiscoverArgs) -> Outcome {
         proposal.services.len(),
         proposal.left_out.len()
     );
+    // the process ends here: what a million paths built is given back with it, not freed one
+    // allocation at a time (0.05 s of a million-path trace)
+    std::mem::forget((ev, proposal, out));
     Ok(0)
 }

@@ -170,8 +170,9 @@ impl Columns<'_> {
             // the line a record starts on, counted only for a row that is reported
             let line = || block.line + lines_before(&block.bytes, at);
             let get = |c: usize| records.field(c);
-            let (Some(process), Some(op), Some(p)) =
-                (get(self.process), get(self.op), get(self.path))
+            // a field is decoded only when it is looked at
+            let has = |c: usize| c < records.len();
+            let (true, Some(op), Some(p)) = (has(self.process), get(self.op), get(self.path))
             else {
                 if part.malformed.len() < 20 {
                     part.malformed.push((
@@ -185,15 +186,24 @@ impl Columns<'_> {
                 }
                 continue;
             };
-            if !self.wanted(&process) {
-                *part.other.entry(process.into_owned()).or_default() += 1;
-                continue;
+            if !self.processes.is_empty() {
+                let process = get(self.process).unwrap_or_default();
+                if !self.wanted(&process) {
+                    *part.other.entry(process.into_owned()).or_default() += 1;
+                    continue;
+                }
             }
             if self.result.and_then(get).is_some_and(|r| r != "SUCCESS") {
                 part.failed += 1;
                 continue;
             }
-            let detail = self.detail.and_then(get).unwrap_or_default();
+            // only a file's creation and renaming read their Detail
+            let detail = match &*op {
+                "CreateFile" | "SetRenameInformationFile" => {
+                    self.detail.and_then(get).unwrap_or_default()
+                }
+                _ => Default::default(),
+            };
             let write = is_write(&op, &detail);
             let registry = op.starts_with("Reg");
             if p.is_empty() {
@@ -411,7 +421,10 @@ impl<R: BufRead> Blocks<R> {
             if end == 0 {
                 return Ok(None);
             }
-            let rest = self.pending.split_off(end);
+            // the rest starts the next block, in room for a block
+            let mut rest = Vec::with_capacity(self.size + (self.pending.len() - end));
+            rest.extend_from_slice(&self.pending[end..]);
+            self.pending.truncate(end);
             let bytes = std::mem::replace(&mut self.pending, rest);
             self.scanned -= end;
             self.boundary = None;
@@ -421,31 +434,39 @@ impl<R: BufRead> Blocks<R> {
         }
     }
 
-    /// Reads a block more, or to the end of the file.
+    /// Reads a block more, or to the end of the file: straight into the pending bytes (a
+    /// reader whose buffer is empty gives large reads without copying through it).
     fn fill(&mut self) -> Result<(), String> {
-        let want = self.pending.len() + self.size;
-        while self.pending.len() < want {
-            let buf = match self.reader.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(format!("cannot be read on: {e}")),
-            };
-            if buf.is_empty() {
-                self.done = true;
-                break;
+        let start = self.pending.len();
+        self.pending.resize(start + self.size, 0);
+        let mut filled = start;
+        let result = loop {
+            if filled == self.pending.len() {
+                break Ok(());
             }
-            let n = buf.len();
-            let mut take = buf;
-            // the file's byte order mark is not the first header's
-            if !self.started {
-                self.started = true;
-                take = take.strip_prefix(b"\xef\xbb\xbf").unwrap_or(take);
+            match self.reader.read(&mut self.pending[filled..]) {
+                Ok(0) => {
+                    self.done = true;
+                    break Ok(());
+                }
+                Ok(mut n) => {
+                    self.read += n as u64;
+                    // the file's byte order mark is not the first header's
+                    if !self.started {
+                        self.started = true;
+                        if self.pending[filled..filled + n].starts_with(b"\xef\xbb\xbf") {
+                            self.pending.drain(filled..filled + 3);
+                            n -= 3;
+                        }
+                    }
+                    filled += n;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(format!("cannot be read on: {e}")),
             }
-            self.pending.extend_from_slice(take);
-            self.reader.consume(n);
-            self.read += n as u64;
-        }
-        Ok(())
+        };
+        self.pending.truncate(filled);
+        result
     }
 }
 

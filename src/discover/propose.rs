@@ -12,7 +12,7 @@
 
 use super::evidence::{Evidence, Seen, Sources};
 use crate::engine::Engine;
-use crate::filters::{normalize_file, subset, Trie};
+use crate::filters::{check_file, normalize_file, subset, Trie};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ const CONFIG_EXTENSIONS: [&str; 9] = [
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Rule {
     /// `files include`, `registry include` or `unprotected`.
-    pub statement: String,
+    pub statement: &'static str,
     pub pattern: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
@@ -139,15 +139,20 @@ fn rotated(name: &str) -> Option<(&str, String)> {
 }
 
 fn class_of(path: &str) -> &'static str {
-    let lower = path.to_ascii_lowercase();
     let ext = rotated(leaf(path)).map_or_else(|| extension(path), |(_, e)| Some(e));
-    if lower.split('\\').any(|s| s == "log" || s == "logs") || ext.as_deref() == Some("log") {
+    if in_logs(path) || ext.as_deref() == Some("log") {
         "log"
     } else if ext.is_some_and(|e| CONFIG_EXTENSIONS.contains(&e.as_str())) {
         "config"
     } else {
         "data"
     }
+}
+
+/// Whether a path has a folder named `log` or `logs`.
+fn in_logs(path: &str) -> bool {
+    path.split('\\')
+        .any(|s| s.eq_ignore_ascii_case("log") || s.eq_ignore_ascii_case("logs"))
 }
 
 /// The temporary folder a path is in, if any: the path up to the first name that is one.
@@ -163,8 +168,16 @@ fn temp_folder(path: &str) -> Option<String> {
     None
 }
 
-fn count(n: u64, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+/// `n` things, `what` in the plural unless one.
+fn count(n: u64, what: &str) -> impl std::fmt::Display + '_ {
+    struct Count<'a>(u64, &'a str);
+    impl std::fmt::Display for Count<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let s = if self.0 == 1 { "" } else { "s" };
+            write!(f, "{} {}{s}", self.0, self.1)
+        }
+    }
+    Count(n, what)
 }
 
 /// Why a location the evidence names cannot be written as a pattern that means it alone: a
@@ -173,26 +186,38 @@ fn count(n: u64, what: &str) -> String {
 /// left out with this reason, never widened or turned into a variable (a key `%SystemRoot%`
 /// once became `…\Contoso\C:\Windows\**`).
 fn not_literal(location: &str) -> Option<String> {
-    if let Some(c) = location
+    // `C:` or the hive
+    wildcard_or_variable(location).or_else(|| {
+        location
+            .split('\\')
+            .skip(1)
+            .any(resolves_elsewhere)
+            .then(|| RESOLVES_ELSEWHERE.into())
+    })
+}
+
+/// [`not_literal`] of a name in a folder that is itself literal.
+fn not_literal_name(name: &str) -> Option<String> {
+    wildcard_or_variable(name)
+        .or_else(|| resolves_elsewhere(name).then(|| RESOLVES_ELSEWHERE.into()))
+}
+
+fn wildcard_or_variable(location: &str) -> Option<String> {
+    let c = location
         .bytes()
         .find(|c| matches!(c, b'*' | b'?' | b'%'))
-        .map(char::from)
-    {
-        return Some(format!(
-            "its name holds `{c}`, which a pattern would read as a {}: add a rule by hand if it belongs to the application",
-            if c == '%' { "variable" } else { "wildcard" }
-        ));
-    }
-    let mut segs = location.split('\\');
-    // `C:` or the hive
-    segs.next();
-    if segs.any(|seg| seg.is_empty() || seg == "." || seg == ".." || seg.ends_with(['.', ' '])) {
-        return Some(
-            "a name in it is empty, `.`, `..` or ends with a dot or space, which Windows resolves to another location".into(),
-        );
-    }
-    None
+        .map(char::from)?;
+    Some(format!(
+        "its name holds `{c}`, which a pattern would read as a {}: add a rule by hand if it belongs to the application",
+        if c == '%' { "variable" } else { "wildcard" }
+    ))
 }
+
+fn resolves_elsewhere(name: &str) -> bool {
+    name.is_empty() || name == "." || name == ".." || name.ends_with(['.', ' '])
+}
+
+const RESOLVES_ELSEWHERE: &str = "a name in it is empty, `.`, `..` or ends with a dot or space, which Windows resolves to another location";
 
 /// The engine's vetoed and dangerous file locations on the evidence's system drive, built
 /// once for a proposal into a trie that a path walks segment by segment (no pattern is built
@@ -230,6 +255,21 @@ impl Unfit {
         unfit
     }
 
+    /// Whether a path lies in a user profile (the all-users application data excepted).
+    fn in_profile(&self, path: &str) -> bool {
+        self.profiles.iter().any(|p| starts_with_ci(path, p))
+            && !path
+                .to_ascii_lowercase()
+                .contains("\\all users\\application data")
+    }
+
+    /// Whether some vetoed or dangerous location lies in or below a literal folder.
+    fn below(&self, folder: &str) -> bool {
+        let lower = folder.to_lowercase();
+        let segs: Vec<&str> = lower.trim_end_matches('\\').split('\\').collect();
+        self.roots.below(&segs)
+    }
+
     /// Why a literal path lies in a vetoed or dangerous location, the first such location the
     /// engine lists.
     fn why(&self, path: &str) -> Option<String> {
@@ -260,6 +300,7 @@ impl Unfit {
 }
 
 /// Where a file the evidence names lies, for a proposal.
+#[derive(Debug, PartialEq, Eq)]
 enum Place {
     /// No pattern means this path alone, and why.
     NotLiteral(String),
@@ -284,28 +325,78 @@ fn place_of(path: &str, unfit: &Unfit) -> Place {
     }
 }
 
+/// [`place_of`], looking at the folder once for a run of paths in it: `folder` is the last
+/// folder looked at and whether it is clean ([`clean_folder`]).
+fn place_by_folder(path: &str, folder: &mut (String, bool), unfit: &Unfit) -> Place {
+    let (dir, name) = path.rsplit_once('\\').unwrap_or(("", path));
+    if dir != folder.0 {
+        folder.0.clear();
+        folder.0.push_str(dir);
+        folder.1 = clean_folder(dir, unfit);
+    }
+    if folder.1 {
+        place_in(path, name, unfit)
+    } else {
+        place_of(path, unfit)
+    }
+}
+
 /// Why a file location is not proposed, if it is not.
 fn excluded_file(path: &str, unfit: &Unfit) -> Option<String> {
     if path.starts_with("\\Device\\HarddiskVolume") {
         return Some("a volume without a drive letter in Process Monitor's view, which neither the volumes nor the listing map to one folder: give --volumes (mountvol, or the device map) or --listing of the server's drives".into());
     }
     if path.split('\\').any(super::resolve::is_short) {
-        return Some("an 8.3 short name that no listing resolves to one long path: give --listing of the folders".into());
+        return Some(SHORT_NAME.into());
     }
-    if path.len() < 3
-        || !path.as_bytes()[0].is_ascii_alphabetic()
-        || &path.as_bytes()[1..3] != b":\\"
-    {
+    if !on_a_drive(path) {
         return Some("not a file on a drive (a device, pipe or network path)".into());
     }
-    if unfit.profiles.iter().any(|p| starts_with_ci(path, p))
-        && !path
-            .to_ascii_lowercase()
-            .contains("\\all users\\application data")
-    {
-        return Some("a user profile, which belongs to each user and server".into());
+    if unfit.in_profile(path) {
+        return Some(IN_PROFILE.into());
     }
     unfit.why(path)
+}
+
+const SHORT_NAME: &str =
+    "an 8.3 short name that no listing resolves to one long path: give --listing of the folders";
+const IN_PROFILE: &str = "a user profile, which belongs to each user and server";
+
+/// Whether a path starts with a drive (`C:\`).
+fn on_a_drive(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.len() >= 3 && b[0].is_ascii_alphabetic() && &b[1..3] == b":\\"
+}
+
+/// Whether nothing in a folder's own names makes a file in it other than the application's
+/// own (the files of such a folder need only their names looked at, [`place_in`]): a literal
+/// folder on a drive, without short or temporary names, outside the user profiles, and with
+/// no vetoed or dangerous location in or below it.
+fn clean_folder(folder: &str, unfit: &Unfit) -> bool {
+    on_a_drive(&format!("{folder}\\"))
+        && not_literal(folder).is_none()
+        && !folder.split('\\').any(super::resolve::is_short)
+        && !unfit.profiles.iter().any(|p| starts_with_ci(folder, p))
+        && temp_folder(folder).is_none()
+        && !unfit.below(folder)
+}
+
+/// [`place_of`] a file whose folder is clean ([`clean_folder`]): by its name alone (and a
+/// folder named as a user profile, for a file that names a profile itself).
+fn place_in(path: &str, name: &str, unfit: &Unfit) -> Place {
+    if let Some(why) = not_literal_name(name) {
+        return Place::NotLiteral(why);
+    }
+    if super::resolve::is_short(name) {
+        return Place::Unfit(SHORT_NAME.into());
+    }
+    if unfit.in_profile(path) {
+        return Place::Unfit(IN_PROFILE.into());
+    }
+    if TEMP_NAMES.iter().any(|t| name.eq_ignore_ascii_case(t)) {
+        return Place::Temp(path.to_string());
+    }
+    Place::Own
 }
 
 fn excluded_key(key: &str) -> Option<String> {
@@ -374,7 +465,8 @@ fn folder_rules(
     if files.len() >= FOLD_FILES {
         rules.push((
             format!("{dir}\\**"),
-            class_of(&format!("{dir}\\x")),
+            // a file of no extension in it
+            if in_logs(dir) { "log" } else { "data" },
             writes,
             files.len(),
             srcs,
@@ -414,6 +506,141 @@ fn folder_rules(
     rules
 }
 
+/// Which of the proposed file patterns to keep: each that is a pattern ([`check_file`]) and
+/// that no other covers (of equal ones, the first). A proposed pattern has its wildcards in
+/// its last name only (`dir\**`, `dir\*.ext`, `dir\name*` or a file's path), so another can
+/// cover it only from the same folder, or as a `dir\**` at or above it (`dir\**` holds `dir`
+/// too): those few are compared as patterns, and the others — nearly all, on a server — are
+/// only checked, with no pattern built for them.
+fn uncovered(patterns: &[&str]) -> Vec<bool> {
+    /// A pattern's names as they compare (lower case, `Windows\Sysnative` as
+    /// `Windows\System32`), and where its folder ends.
+    struct Key {
+        names: String,
+        dir: usize,
+        any: bool,
+    }
+    let key = |p: &str| {
+        let p = p.trim();
+        let names = if p.is_ascii()
+            && !p.contains('/')
+            && !p.contains("\\\\")
+            && !p.ends_with('\\')
+            && !p.to_ascii_lowercase().contains("\\windows\\sysnative")
+        {
+            p.to_ascii_lowercase()
+        } else {
+            let parts: Vec<&str> = p.split(['\\', '/']).filter(|s| !s.is_empty()).collect();
+            let mut names = String::with_capacity(p.len());
+            for (k, part) in parts.iter().enumerate() {
+                if k > 0 {
+                    names.push('\\');
+                }
+                let lower = part.to_lowercase();
+                let sysnative =
+                    lower == "sysnative" && k > 0 && parts[k - 1].eq_ignore_ascii_case("windows");
+                names.push_str(if sysnative { "system32" } else { &lower });
+            }
+            names
+        };
+        Key {
+            dir: names.rfind('\\').unwrap_or(0),
+            any: names.ends_with("\\**"),
+            names,
+        }
+    };
+    let keys: Vec<Option<Key>> = patterns
+        .par_iter()
+        .map(|p| check_file(p).ok().map(|()| key(p)))
+        .collect();
+    // (folder, names in order — a `dir\**` as `dir\`, before all it holds —, whether `dir\**`, number)
+    let valid: Vec<(&str, &str, bool, u32)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| {
+            let k = k.as_ref()?;
+            let order = if k.any {
+                &k.names[..k.names.len() - 2]
+            } else {
+                &k.names[..]
+            };
+            Some((&k.names[..k.dir], order, k.any, i as u32))
+        })
+        .collect();
+    let mut candidate = vec![false; keys.len()];
+    if valid.iter().any(|v| v.0.contains(['*', '?'])) {
+        // a folder with a wildcard: every pattern compared with every other
+        candidate.iter_mut().for_each(|c| *c = true);
+    } else {
+        // in the same folder
+        let mut by_folder = valid.clone();
+        by_folder.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for run in by_folder.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                run.iter().for_each(|v| candidate[v.3 as usize] = true);
+            }
+        }
+        // a file whose path is a `dir\**`'s folder
+        let anys: Vec<(&str, u32)> = by_folder
+            .iter()
+            .filter(|v| v.2)
+            .map(|v| (v.0, v.3))
+            .collect();
+        for v in valid.iter().filter(|v| !v.2) {
+            if let Ok(at) = anys.binary_search_by(|a| a.0.cmp(v.1)) {
+                candidate[v.3 as usize] = true;
+                candidate[anys[at].1 as usize] = true;
+            }
+        }
+        // under a `dir\**`
+        let mut by_name = valid;
+        by_name.par_sort_unstable_by(|a, b| a.1.cmp(b.1));
+        let mut above: Vec<(&str, u32)> = Vec::new();
+        for &(_, order, any, i) in &by_name {
+            while above.last().is_some_and(|a| !order.starts_with(a.0)) {
+                above.pop();
+            }
+            if !above.is_empty() {
+                candidate[i as usize] = true;
+                above.iter().for_each(|a| candidate[a.1 as usize] = true);
+            }
+            if any {
+                above.push((order, i));
+            }
+        }
+    }
+    // the candidates compared as patterns
+    let pats: Vec<Option<crate::filters::Pattern>> = patterns
+        .par_iter()
+        .zip(candidate.par_iter())
+        .map(|(p, &c)| if c { normalize_file(p).ok() } else { None })
+        .collect();
+    let mut trie = Trie::new();
+    for (i, p) in pats.iter().enumerate() {
+        if let Some(p) = p {
+            trie.insert(&p.segs, i);
+        }
+    }
+    (0..patterns.len())
+        .into_par_iter()
+        .map(|i| {
+            if keys[i].is_none() {
+                return false;
+            }
+            let Some(a) = &pats[i] else { return true };
+            let mut covered = false;
+            trie.covering(&a.segs, |j, exact| {
+                let Some(b) = &pats[j] else { return false };
+                covered = j != i
+                    && (exact || subset(&a.segs, &b.segs))
+                    && (!subset(&b.segs, &a.segs) || j < i);
+                covered
+            });
+            !covered
+        })
+        .collect()
+}
+
 /// Build the proposal.
 pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -> Proposal {
     let mut p = Proposal {
@@ -439,10 +666,14 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     let unfit = Unfit::new(&system_drive);
     let mut temps: BTreeMap<String, u64> = BTreeMap::new();
     // each path on its own (on every core), then taken in order
+    // (a folder's files follow each other: a folder is looked at once for a run of them)
     let places: Vec<Place> = ev
         .files
         .par_iter()
-        .map(|(path, _)| place_of(path, &unfit))
+        .map_init(
+            || (String::new(), false),
+            |folder, (path, _)| place_by_folder(path, folder, &unfit),
+        )
         .collect();
     for ((path, seen), place) in ev.files.iter().zip(places) {
         match place {
@@ -473,31 +704,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
         .flat_map_iter(|files| folder_rules(ev, files))
         .collect();
     // nothing wider than the evidence, and nothing covered twice
-    let pats: Vec<Option<crate::filters::Pattern>> = rules
-        .par_iter()
-        .map(|r| normalize_file(&r.0).ok())
-        .collect();
-    let mut trie = Trie::new();
-    for (i, p) in pats.iter().enumerate() {
-        if let Some(p) = p {
-            trie.insert(&p.segs, i);
-        }
-    }
-    let keep: Vec<bool> = (0..rules.len())
-        .into_par_iter()
-        .map(|i| {
-            let Some(a) = &pats[i] else { return false };
-            let mut covered = false;
-            trie.covering(&a.segs, |j, exact| {
-                let Some(b) = &pats[j] else { return false };
-                covered = j != i
-                    && (exact || subset(&a.segs, &b.segs))
-                    && (!subset(&b.segs, &a.segs) || j < i);
-                covered
-            });
-            !covered
-        })
-        .collect();
+    let keep = uncovered(&rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>());
     let rules: Vec<_> = rules
         .into_iter()
         .zip(keep)
@@ -537,7 +744,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     p.rules = rules
         .into_par_iter()
         .map(|(pattern, class, writes, files, srcs)| Rule {
-            statement: "files include".into(),
+            statement: "files include",
             pattern: var(&pattern),
             class: Some(class.to_string()),
             because: None,
@@ -554,7 +761,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
             continue;
         }
         p.rules.push(Rule {
-            statement: "unprotected".into(),
+            statement: "unprotected",
             pattern: var(&format!("{t}\\**")),
             class: None,
             because: Some(format!(
@@ -608,7 +815,7 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
     }
     for (sub, (writes, keys, srcs)) in subtrees {
         p.rules.push(Rule {
-            statement: "registry include".into(),
+            statement: "registry include",
             concrete: format!("{sub}\\**"),
             pattern: format!("{sub}\\**"),
             class: Some("config".into()),
@@ -669,7 +876,16 @@ pub fn propose(ev: &Evidence, name: &str, release: &str, sources: Vec<String>) -
 }
 
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    format!("'{}'", doubled(s))
+}
+
+/// A `'…'` literal's text: its quotes doubled.
+fn doubled(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\'') {
+        s.replace('\'', "''").into()
+    } else {
+        s.into()
+    }
 }
 
 /// A double-quoted string: `\\`, `\"` and control characters escaped.
@@ -696,8 +912,15 @@ fn breaks(c: char) -> bool {
 }
 
 /// Text for a `//` comment: one line.
-fn comment(s: &str) -> String {
-    s.chars().map(|c| if breaks(c) { ' ' } else { c }).collect()
+fn comment(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(breaks) {
+        s.chars()
+            .map(|c| if breaks(c) { ' ' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
 }
 
 /// A name or path evidence gave that a policy can hold as a `'…'` literal: no control
@@ -797,39 +1020,31 @@ pub fn policy_text(p: &Proposal) -> String {
     }
     if !p.rules.is_empty() {
         s.line(format_args!("data {{"));
-        // each rule's lines on every core, then in order
+        // the rules' lines on every core, a run of rules to a text, then in order
         let depth = s.depth;
-        let lines: Vec<String> = p
+        let parts: Vec<String> = p
             .rules
             .par_iter()
             .filter(|r| writable(&r.pattern))
-            .map(|r| {
-                let mut l = Lines {
-                    out: String::new(),
-                    depth,
-                };
+            .fold(String::new, |out, r| {
+                let mut l = Lines { out, depth };
                 l.line(format_args!("// {}", comment(&r.evidence)));
-                let class = r
-                    .class
-                    .as_ref()
-                    .map(|c| format!(" as {c}"))
-                    .unwrap_or_default();
-                let because = r
-                    .because
-                    .as_ref()
-                    .map(|b| format!(" because {}", dq(b)))
-                    .unwrap_or_default();
+                let (class, c) = r.class.as_ref().map_or(("", ""), |c| (" as ", c.as_str()));
+                let (because, b) = match &r.because {
+                    Some(b) => (" because ", dq(b)),
+                    None => ("", String::new()),
+                };
                 l.line(format_args!(
-                    "{} {}{class}{because}",
+                    "{} '{}'{class}{c}{because}{b}",
                     r.statement,
-                    quote(&r.pattern)
+                    doubled(&r.pattern)
                 ));
                 l.out
             })
             .collect();
-        s.out.reserve(lines.iter().map(String::len).sum());
-        for l in lines {
-            s.out.push_str(&l);
+        s.out.reserve(parts.iter().map(String::len).sum());
+        for part in parts {
+            s.out.push_str(&part);
         }
         s.close();
     }
@@ -841,19 +1056,133 @@ pub fn policy_text(p: &Proposal) -> String {
 mod tests {
     use super::*;
 
+    /// Names that make a path other than the application's own, or a pattern other than
+    /// plain — or look as if they could — in any folder of a generated path.
+    fn names() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "Data",
+            "data",
+            "Windows",
+            "windows",
+            "System32",
+            "Sysnative",
+            "Users",
+            "All Users",
+            "Application Data",
+            "Documents and Settings",
+            "temp",
+            "Cache",
+            "Logs",
+            "log",
+            "PROGRA~1",
+            "cb.log",
+            "cb.log.1",
+            "x.txt",
+            "a.",
+            "b ",
+            "%x%",
+            "a*b",
+            "pagefile.sys",
+            "System Volume Information",
+            "$Recycle.Bin",
+            "(x)",
+            "d!",
+            "con",
+            "f:s",
+            "",
+        ])
+    }
+
+    fn paths() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
+        use proptest::prelude::*;
+        let drive =
+            proptest::sample::select(vec!["C:", "D:", "c:", "\\Device\\HarddiskVolume2", "x"]);
+        proptest::collection::vec((drive, proptest::collection::vec(names(), 0..5)), 1..24)
+            .prop_map(|ps| {
+                let mut v: Vec<String> = ps
+                    .into_iter()
+                    .map(|(d, n)| std::iter::once(d).chain(n).collect::<Vec<_>>().join("\\"))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            })
+    }
+
+    proptest::proptest! {
+        /// A folder looked at once for the paths in it places every path as looking at the
+        /// whole path does, on either system drive.
+        #[test]
+        fn a_folder_looked_at_once_places_as_each_path(paths in paths(), d in proptest::bool::ANY) {
+            let unfit = Unfit::new(if d { "D:" } else { "C:" });
+            let mut folder = (String::new(), false);
+            for p in &paths {
+                proptest::prop_assert_eq!(place_by_folder(p, &mut folder, &unfit), place_of(p, &unfit), "{}", p);
+            }
+        }
+
+        /// The rules kept are those that are patterns and that no other covers (of equal ones
+        /// the first), as comparing every rule with every other finds.
+        #[test]
+        fn kept_rules_are_those_no_other_covers(
+            rules in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["C:", "c:", "D:"]),
+                    proptest::collection::vec(names(), 0..4),
+                    proptest::sample::select(vec!["**", "*.log", "*.log*", "cb.log*", "x.txt", "Data", "a.", "f:s"]),
+                ),
+                1..20,
+            )
+        ) {
+            let patterns: Vec<String> = rules
+                .iter()
+                .map(|(d, n, l)| std::iter::once(*d).chain(n.iter().copied()).chain([*l]).collect::<Vec<_>>().join("\\"))
+                .collect();
+            let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let pats: Vec<_> = refs.iter().map(|p| normalize_file(p).ok()).collect();
+            let expected: Vec<bool> = (0..pats.len())
+                .map(|i| {
+                    let Some(a) = &pats[i] else { return false };
+                    !(0..pats.len()).any(|j| {
+                        pats[j].as_ref().is_some_and(|b| {
+                            j != i && subset(&a.segs, &b.segs) && (!subset(&b.segs, &a.segs) || j < i)
+                        })
+                    })
+                })
+                .collect();
+            proptest::prop_assert_eq!(uncovered(&refs), expected, "{:?}", patterns);
+        }
+    }
+
+    #[test]
+    fn a_file_named_as_a_folder_below_is_covered_by_it() {
+        let kept = uncovered(&[
+            "C:\\Data\\x",
+            "C:\\DATA\\x\\**",
+            "C:\\Data\\(y)\\f.dat",
+            "C:\\Data\\**",
+            "C:\\Windows\\Sysnative\\a\\**",
+            "C:\\Windows\\System32\\a\\b.log",
+            "C:\\Data\\f.txt:stream",
+        ]);
+        assert_eq!(kept, [false, false, false, true, true, false, false]);
+    }
+
     /// The text is written in `amxc fmt`'s layout rather than formatted: every statement it
     /// writes comes out as `fmt` would write it.
     #[test]
     fn the_policy_text_is_in_fmt_layout() {
-        let rule =
-            |statement: &str, pattern: &str, class: Option<&str>, because: Option<&str>| Rule {
-                statement: statement.into(),
-                pattern: pattern.into(),
-                class: class.map(Into::into),
-                because: because.map(Into::into),
-                evidence: "procmon: 2 writes in 2 files (trace.csv)".into(),
-                concrete: pattern.into(),
-            };
+        let rule = |statement: &'static str,
+                    pattern: &str,
+                    class: Option<&str>,
+                    because: Option<&str>| Rule {
+            statement,
+            pattern: pattern.into(),
+            class: class.map(Into::into),
+            because: because.map(Into::into),
+            evidence: "procmon: 2 writes in 2 files (trace.csv)".into(),
+            concrete: pattern.into(),
+        };
         let p = Proposal {
             name: "contoso-backup".into(),
             release: "2021-06-15".into(),

@@ -9,7 +9,8 @@ mod trie;
 
 pub use glob::{overlaps, subset};
 pub use pattern::{
-    lower_hive, normalize_file, normalize_registry, short_hive, Pattern, PatternError, Seg, SegKind,
+    check_file, lower_hive, normalize_file, normalize_registry, short_hive, Pattern, PatternError,
+    Seg, SegKind,
 };
 pub use sym::Sym;
 pub use trie::Trie;

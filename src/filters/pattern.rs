@@ -201,9 +201,19 @@ fn lower_sym(raw: &str) -> Sym {
     Sym::new(&raw.to_lowercase())
 }
 
-fn segment(raw: &str) -> Result<Seg, PatternError> {
+/// The segment of a name [`check_segment`] accepts.
+fn checked_segment(raw: &str) -> Seg {
     if raw == "**" {
-        return Ok(Seg::any());
+        Seg::any()
+    } else {
+        Seg(lower_sym(&canonical_wildcards(raw)))
+    }
+}
+
+/// Why a name cannot be a segment of a pattern, if it cannot (`**` can).
+fn check_segment(raw: &str) -> Result<(), PatternError> {
+    if raw == "**" {
+        return Ok(());
     }
     if raw.contains("**") {
         return Err(err(
@@ -231,15 +241,16 @@ fn segment(raw: &str) -> Result<Seg, PatternError> {
             "write the long name: short names are made per volume and differ between servers, so they cannot be compared with other filters or vetoed folders",
         ));
     }
-    let lower = lower_sym(&canonical_wildcards(raw));
-    let stem = lower.split('.').next().unwrap_or("");
-    if matches!(stem.len(), 3 | 4) && RESERVED.contains(&stem) {
+    // the names are ASCII, and no other character lower-cases into one of their letters but
+    // the Kelvin sign (`k`)
+    let stem = raw.split('.').next().unwrap_or("");
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
         return Err(err(
             format!("`{raw}` is a reserved device name on Windows"),
             "no file or folder can have this name",
         ));
     }
-    Ok(Seg(lower))
+    Ok(())
 }
 
 /// A run of `*` and `?` written one way: its `?`s (each one character), then one `*` if the run
@@ -296,9 +307,8 @@ fn sysnative(segs: &mut [Seg]) {
     }
 }
 
-/// Normalise an absolute file pattern such as `C:\Program Files\App\**`.
-pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
-    let t = text.trim();
+/// The names of an absolute file pattern, each checked as [`normalize_file`] checks them.
+fn file_parts(t: &str) -> Result<Vec<&str>, PatternError> {
     if t.starts_with("\\\\") || t.starts_with("//") {
         return Err(err(
             "UNC and device paths (`\\\\server\\share`, `\\\\?\\`) cannot be protected",
@@ -319,10 +329,6 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
             "start the pattern with a drive letter or a variable such as %ProgramFiles%",
         ));
     }
-    let mut segs = Vec::with_capacity(parts.len());
-    segs.push(Seg(lower_sym(first)));
-    let mut display = String::with_capacity(t.len());
-    display.push_str(&first.to_ascii_uppercase());
     for raw in &parts[1..] {
         if raw.contains(':') {
             return Err(err(
@@ -330,9 +336,32 @@ pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
                 "remove it; alternate data streams cannot be filtered",
             ));
         }
-        segs.push(segment(raw)?);
-        display.push('\\');
-        display.push_str(raw);
+        check_segment(raw)?;
+    }
+    Ok(parts)
+}
+
+/// Whether [`normalize_file`] accepts `text`, without building the pattern (no name is
+/// interned: a check of many distinct paths keeps no table of them).
+pub fn check_file(text: &str) -> Result<(), PatternError> {
+    file_parts(text.trim()).map(|_| ())
+}
+
+/// Normalise an absolute file pattern such as `C:\Program Files\App\**`.
+pub fn normalize_file(text: &str) -> Result<Pattern, PatternError> {
+    let t = text.trim();
+    let parts = file_parts(t)?;
+    let mut segs = Vec::with_capacity(parts.len());
+    let mut display = String::with_capacity(t.len());
+    for (k, raw) in parts.iter().enumerate() {
+        if k == 0 {
+            segs.push(Seg(lower_sym(raw)));
+            display.push_str(&raw.to_ascii_uppercase());
+        } else {
+            segs.push(checked_segment(raw));
+            display.push('\\');
+            display.push_str(raw);
+        }
     }
     canonical_stars(&mut segs);
     sysnative(&mut segs);
