@@ -4,10 +4,13 @@
 # C:\Data (every path its own, four files a folder: the cost per distinct path), and on a
 # `reg export` of 100,000 keys. Prints a table.
 #   bench/discover.sh       (about a minute)
+#   AMXC=/path/to/amxc bench/discover.sh   (another build, side by side on the same machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin amxc
-amxc=target/release/amxc
+if [ -z "${AMXC:-}" ]; then
+  cargo build --release --quiet --bin amxc
+fi
+amxc=${AMXC:-target/release/amxc}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$work" <<'PY'
