@@ -186,10 +186,10 @@ fn count(n: u64, what: &str) -> impl std::fmt::Display + '_ {
 /// left out with this reason, never widened or turned into a variable (a key `%SystemRoot%`
 /// once became `…\Contoso\C:\Windows\**`).
 fn not_literal(location: &str) -> Option<String> {
-    // `C:` or the hive
     wildcard_or_variable(location).or_else(|| {
         location
             .split('\\')
+            // `C:` or the hive
             .skip(1)
             .any(resolves_elsewhere)
             .then(|| RESOLVES_ELSEWHERE.into())
@@ -522,13 +522,15 @@ fn uncovered(patterns: &[&str]) -> Vec<bool> {
     }
     let key = |p: &str| {
         let p = p.trim();
+        let lower = p.to_ascii_lowercase();
+        // most paths: ASCII, one `\\` between names, no Sysnative
         let names = if p.is_ascii()
             && !p.contains('/')
             && !p.contains("\\\\")
             && !p.ends_with('\\')
-            && !p.to_ascii_lowercase().contains("\\windows\\sysnative")
+            && !lower.contains("\\windows\\sysnative")
         {
-            p.to_ascii_lowercase()
+            lower
         } else {
             let parts: Vec<&str> = p.split(['\\', '/']).filter(|s| !s.is_empty()).collect();
             let mut names = String::with_capacity(p.len());

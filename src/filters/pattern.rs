@@ -467,6 +467,31 @@ mod windows_names {
     use super::*;
     use crate::filters::overlaps;
 
+    /// `check_file` accepts what `normalize_file` accepts and refuses the rest with the same
+    /// words.
+    #[test]
+    fn checking_a_file_pattern_says_what_normalizing_it_says() {
+        for t in [
+            "C:\\App\\**",
+            " D:\\Data\\*.log ",
+            "C:\\a\\**\\b\\*?*",
+            "\\\\server\\share",
+            "",
+            "App\\x",
+            "C:\\a\\f.txt:stream",
+            "C:\\a\\b.",
+            "C:\\a\\x**y",
+            "C:\\a\\..\\b",
+            "C:\\PROGRA~1\\x",
+            "C:\\a\\CON.txt",
+            "C:\\a\\\u{212a}on",
+            "C:\\a\\b|c",
+            "C:\\**\\**\\**\\**\\**\\**\\**\\**\\**",
+        ] {
+            assert_eq!(check_file(t), normalize_file(t).map(|_| ()), "{t}");
+        }
+    }
+
     #[test]
     fn locations_compare_as_windows_resolves_them() {
         for bad in [
