@@ -187,11 +187,16 @@ pub fn wow64_of(rest: &[&str]) -> Wow64 {
     }
     let key = rest.join("\\").to_ascii_lowercase();
     let mut partly = false;
+    // `a` is `b` or lies below it
+    let within = |a: &str, b: &str| {
+        a.strip_prefix(b)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('\\'))
+    };
     for shared in WOW64_SHARED {
-        if key == *shared || key.starts_with(&format!("{shared}\\")) {
+        if within(&key, shared) {
             return Wow64::Shared;
         }
-        if shared.starts_with(&format!("{key}\\")) {
+        if shared.len() > key.len() && within(shared, &key) {
             partly = true;
         }
     }

@@ -33,6 +33,8 @@ pub struct Shapes {
     pub shape: Vec<Shape>,
     /// Leading variable names, lower-cased.
     pub roots: Vec<String>,
+    /// [`wow64_moves_apart`] of the items, once asked (it holds in every environment alike).
+    wow64_apart: std::sync::OnceLock<bool>,
 }
 
 impl Shapes {
@@ -62,7 +64,11 @@ impl Shapes {
                 Shape::Root(k as u32)
             })
             .collect();
-        Shapes { shape, roots }
+        Shapes {
+            shape,
+            roots,
+            wow64_apart: std::sync::OnceLock::new(),
+        }
     }
 }
 
@@ -151,7 +157,11 @@ pub fn vetoes_if_reusable(
     }
     let ra = Resolver::new(policy, env_a);
     let rb = Resolver::new(policy, env_b);
-    if ra.wow64() != rb.wow64() && !wow64_moves_apart(items, shapes) {
+    if ra.wow64() != rb.wow64()
+        && !*shapes
+            .wow64_apart
+            .get_or_init(|| wow64_moves_apart(items, shapes))
+    {
         return None;
     }
     // patterns with variables elsewhere must resolve alike
