@@ -12,6 +12,10 @@
   gen.py distinct K OUT.amx      K optional components, one application version, and a policy
                                  whose conditions name every component and the management IP:
                                  2 x 2^K configurations, each a group of its own
+  gen.py cedar N DIR             the N filters of `gen.py policy N` as N Cedar policies (a permit
+                                 for an inclusion, a forbid for an exclusion, the folder as a
+                                 `like` pattern, conditions on the context) and their schema:
+                                 DIR/policies.cedar, DIR/schema.cedarschema (bench/cedar.sh)
 
 Everything is deterministic: the same arguments give the same bytes.
 """
@@ -95,6 +99,47 @@ def policy(n, out):
         f.write("\n".join(lines) + "\n")
     with open(out[: -len(".amx")] + ".versions.yaml", "w") as f:
         f.write(MATRIX)
+
+
+CEDAR_SCHEMA = """entity Role;
+entity Server in [Role] { name: String, management_ip: String };
+entity Folder in [Folder];
+entity File in [Folder] { path: String, size: Long };
+entity Hive in [Hive];
+entity RegistryKey in [Hive] { path: String };
+action replicate appliesTo {
+  principal: [Server],
+  resource: [File, RegistryKey],
+  context: { app: Long, heartbeat: Long, os: Long, x64: Bool }
+};
+"""
+
+
+def cedar(n, out):
+    # the filters of policy(n), rule for rule: the same folders, kinds and conditions
+    os.makedirs(out, exist_ok=True)
+    install = "C:\\\\Program Files (x86)\\\\Bench\\\\*"
+    lines = []
+    for i in range(n):
+        g, k = divmod(i, 10)
+        root = install if g % 2 == 0 else "D:\\\\BenchData"
+        base = f"{root}\\\\area{g // 100}\\\\group{g}"
+        who = 'principal in Role::"replicators", action == Action::"replicate"'
+        cond = " && context.heartbeat >= 60" if k == 9 else ""
+        if k == 0:
+            lines.append(f'@id("f{i}") permit({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\main\\\\*" }};')
+        elif k == 1:
+            lines.append(f'@id("f{i}") forbid({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\main\\\\cache\\\\*" && context.heartbeat >= 53 }};')
+        elif k == 2:
+            lines.append(f'@id("f{i}") permit({who}, resource is RegistryKey in Hive::"HKLM") when {{ resource.path like "SOFTWARE\\\\Bench\\\\g{g}\\\\*" }};')
+        elif k == 3:
+            lines.append(f'@id("f{i}") permit({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\logs\\\\*.log" }};')
+        else:
+            lines.append(f'@id("f{i}") permit({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\conf{k}\\\\*.xml"{cond} }};')
+    with open(os.path.join(out, "policies.cedar"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(out, "schema.cedarschema"), "w") as f:
+        f.write(CEDAR_SCHEMA)
 
 
 def fleet(k, out):
@@ -183,6 +228,8 @@ if __name__ == "__main__":
         components(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif cmd == "distinct":
         distinct(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "cedar":
+        cedar(int(sys.argv[2]), sys.argv[3])
     elif cmd == "listing":
         listing(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:

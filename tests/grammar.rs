@@ -270,7 +270,7 @@ fn big_data_block(n: usize) -> String {
 
 #[test]
 fn large_data_bodies_parse_in_chunks_into_the_same_items() {
-    // well over one 64 KiB chunk
+    // many 16 KiB chunks
     let src = big_data_block(5000);
     let p = ok(&src);
     assert_eq!(p.base.data.len(), 5000);
