@@ -40,6 +40,29 @@ versions:
 """
 
 
+def bench_filters(n):
+    """The N filters of the benchmark policy, in groups of 10: one recursive inclusion,
+    sibling file inclusions in other folders, one exclusion inside the first inclusion; some
+    conditional. Each as (kind, mode, root variable or None, folder, tail, what follows the
+    pattern, condition or None): what `policy` and `cedar` both write, rule for rule."""
+    for i in range(n):
+        g, k = divmod(i, 10)
+        root = "%Install%" if g % 2 == 0 else "%Data%"
+        folder = f"area{g // 100}\\group{g}"
+        if k == 0:
+            yield "files", "include", root, f"{folder}\\main", "**", " as data", None
+        elif k == 1:
+            yield ("files", "exclude", root, f"{folder}\\main\\cache", "**",
+                   ' because "rebuilt at start"', "heartbeat >= 5.3")
+        elif k == 2:
+            yield "registry", "include", None, f"HKLM\\SOFTWARE\\Bench\\g{g}", "**", " as config", None
+        elif k == 3:
+            yield "files", "include", root, f"{folder}\\logs", "*.log", " as log", None
+        else:
+            cond = "heartbeat >= 6.0" if k == 9 else None
+            yield "files", "include", root, f"{folder}\\conf{k}", "*.xml", " as config", cond
+
+
 def policy(n, out):
     services = max(1, n // 20)
     lines = [
@@ -61,23 +84,11 @@ def policy(n, out):
         lines.append(f'        service S{s} "Bench service {s}"{cond}{after}')
     lines.append("    }")
     lines.append("    data {")
-    # groups of 10 filters: one recursive inclusion, sibling file inclusions in other
-    # folders, one exclusion inside the first inclusion; some conditional
-    for i in range(n):
-        g, k = divmod(i, 10)
-        root = "%Install%" if g % 2 == 0 else "%Data%"
-        base = f"{root}\\area{g // 100}\\group{g}"
-        cond = " when heartbeat >= 6.0" if k == 9 else ""
-        if k == 0:
-            lines.append(f"        files include '{base}\\main\\**' as data")
-        elif k == 1:
-            lines.append(f"        files exclude '{base}\\main\\cache\\**' because \"rebuilt at start\" when heartbeat >= 5.3")
-        elif k == 2:
-            lines.append(f"        registry include 'HKLM\\SOFTWARE\\Bench\\g{g}\\**' as config")
-        elif k == 3:
-            lines.append(f"        files include '{base}\\logs\\*.log' as log")
-        else:
-            lines.append(f"        files include '{base}\\conf{k}\\*.xml' as config{cond}")
+    for kind, mode, root, folder, tail, extra, cond in bench_filters(n):
+        # (registry keys have no root variable; tails are the folder's own pattern)
+        where = f"{root}\\{folder}" if root else folder
+        when = f" when {cond}" if cond else ""
+        lines.append(f"        {kind} {mode} '{where}\\{tail}'{extra}{when}")
     lines.append("        unprotected '%CommonProgramFiles%\\Bench Shared\\**' because \"updated on each server\"")
     lines.append("    }")
     lines += [
@@ -118,24 +129,22 @@ action replicate appliesTo {
 def cedar(n, out):
     # the filters of policy(n), rule for rule: the same folders, kinds and conditions
     os.makedirs(out, exist_ok=True)
-    install = "C:\\\\Program Files (x86)\\\\Bench\\\\*"
+    roots = {"%Install%": "C:\\Program Files (x86)\\Bench\\*", "%Data%": "D:\\BenchData"}
+    who = 'principal in Role::"replicators", action == Action::"replicate"'
     lines = []
-    for i in range(n):
-        g, k = divmod(i, 10)
-        root = install if g % 2 == 0 else "D:\\\\BenchData"
-        base = f"{root}\\\\area{g // 100}\\\\group{g}"
-        who = 'principal in Role::"replicators", action == Action::"replicate"'
-        cond = " && context.heartbeat >= 60" if k == 9 else ""
-        if k == 0:
-            lines.append(f'@id("f{i}") permit({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\main\\\\*" }};')
-        elif k == 1:
-            lines.append(f'@id("f{i}") forbid({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\main\\\\cache\\\\*" && context.heartbeat >= 53 }};')
-        elif k == 2:
-            lines.append(f'@id("f{i}") permit({who}, resource is RegistryKey in Hive::"HKLM") when {{ resource.path like "SOFTWARE\\\\Bench\\\\g{g}\\\\*" }};')
-        elif k == 3:
-            lines.append(f'@id("f{i}") permit({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\logs\\\\*.log" }};')
+    for i, (kind, mode, root, folder, tail, _, cond) in enumerate(bench_filters(n)):
+        effect = "permit" if mode == "include" else "forbid"
+        if kind == "registry":
+            scope = 'RegistryKey in Hive::"HKLM"'
+            path = folder.removeprefix("HKLM\\")
         else:
-            lines.append(f'@id("f{i}") permit({who}, resource is File in Folder::"group{g}") when {{ resource.path like "{base}\\\\conf{k}\\\\*.xml"{cond} }};')
+            group = folder.split("\\")[1]
+            scope = f'File in Folder::"{group}"'
+            path = f"{roots[root]}\\{folder}"
+        like = f"{path}\\{tail.replace('**', '*')}".replace("\\", "\\\\")
+        # a condition on the heartbeat release, as a number (5.3 -> 53)
+        when = f" && context.heartbeat >= {cond.split()[-1].replace('.', '')}" if cond else ""
+        lines.append(f'@id("f{i}") {effect}({who}, resource is {scope}) when {{ resource.path like "{like}"{when} }};')
     with open(os.path.join(out, "policies.cedar"), "w") as f:
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(out, "schema.cedarschema"), "w") as f:
