@@ -230,8 +230,8 @@ fn every_node_keeps_its_span() {
     let src = "amx \"t\" {\n    title \"T\"\n}\n";
     let p = ok(src);
     let t = p.title.expect("title");
-    assert_eq!(&src[t.span.start..t.span.end], "title \"T\"");
-    assert_eq!(&src[t.value.span.start..t.value.span.end], "\"T\"");
+    assert_eq!(&src[t.span.start()..t.span.end()], "title \"T\"");
+    assert_eq!(&src[t.value.span.start()..t.value.span.end()], "\"T\"");
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn large_data_bodies_parse_in_chunks_into_the_same_items() {
         assert_eq!(pattern.value, format!("C:\\App\\f{i}\\**"));
         // spans point into the whole file, and the block's condition reaches every item
         assert_eq!(
-            &src[pattern.span.start..pattern.span.end],
+            &src[pattern.span.start()..pattern.span.end()],
             format!("'C:\\App\\f{i}\\**'")
         );
         assert_eq!(
@@ -304,7 +304,7 @@ fn a_syntax_error_deep_in_a_large_body_is_located_and_worded_as_in_a_small_one()
     let d = &p.diagnostics[0];
     assert_eq!(d.code.0, 1);
     assert_eq!(
-        d.primary.as_ref().map(|l| l.span.start),
+        d.primary.as_ref().map(|l| l.span.start()),
         Some(bad + "'C:\\App\\f4321\\**' ".len())
     );
     assert_eq!(
@@ -321,14 +321,14 @@ fn the_earliest_syntax_error_wins_between_a_body_and_the_rest() {
     let late = src.find("oops").expect("oops");
     let p = parse(0, &src);
     assert_eq!(
-        p.diagnostics[0].primary.as_ref().map(|l| l.span.start),
+        p.diagnostics[0].primary.as_ref().map(|l| l.span.start()),
         Some(late)
     );
     let early = src.find("as data").expect("as data");
     src.replace_range(early..early + 2, "xx");
     let p = parse(0, &src);
     assert_eq!(
-        p.diagnostics[0].primary.as_ref().map(|l| l.span.start),
+        p.diagnostics[0].primary.as_ref().map(|l| l.span.start()),
         Some(early)
     );
 }
@@ -478,7 +478,7 @@ fn a_condition_after_a_block_gets_a_fix_that_moves_it_before() {
         .expect("a syntax error");
     let fix = d.fix.as_ref().expect("a fix");
     let mut fixed = text.to_string();
-    fixed.replace_range(fix.span.start..fix.span.end, &fix.replacement);
+    fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
     assert!(fixed.contains("service A when arch == x64 {"), "{fixed}");
     let again = amxc::parse::parse(0, &fixed);
     assert!(!again.has_errors(), "{fixed}");
@@ -494,7 +494,7 @@ fn every_independent_syntax_error_is_reported_in_one_run() {
     let found: Vec<(u16, usize, String)> = diags
         .iter()
         .map(|d| {
-            let at = d.primary.as_ref().map_or(0, |p| p.span.start);
+            let at = d.primary.as_ref().map_or(0, |p| p.span.start());
             (d.code.0, src[..at].lines().count(), d.message.clone())
         })
         .collect();

@@ -12,7 +12,7 @@ fn first_code(src: &str) -> (u16, usize) {
     let at = d
         .primary
         .as_ref()
-        .map(|l| l.span.start)
+        .map(|l| l.span.start())
         .unwrap_or(usize::MAX);
     (d.code.0, at)
 }
@@ -178,7 +178,7 @@ fn dangerous_paths_are_rejected_with_a_located_diagnostic() {
         assert!(d.message.contains(why), "{pattern}: {}", d.message);
         let at = d.primary.as_ref().expect("located");
         assert_eq!(
-            sources.line_col(at.file, at.span.start).line,
+            sources.line_col(at.file, at.span.start()).line,
             5,
             "{pattern}"
         );
@@ -209,7 +209,7 @@ fn yaml_inputs_are_read_exactly_bom_accepted_nul_and_second_documents_refused() 
     assert!(m.is_none());
     let at = with_nul.find('\0').expect("nul");
     assert_eq!(
-        ds[0].primary.as_ref().map(|p| p.span.start),
+        ds[0].primary.as_ref().map(|p| p.span.start()),
         Some(at),
         "{ds:?}"
     );

@@ -751,7 +751,7 @@ fn the_editor_reports_what_the_command_line_reports() {
     use amxc::diagnostic::Diagnostic;
     let key = |sources: &amxc::source::SourceMap, d: &Diagnostic| {
         let at = d.primary.as_ref().map(|p| {
-            let lc = sources.line_col(p.file, p.span.start);
+            let lc = sources.line_col(p.file, p.span.start());
             (sources.name(p.file).to_string(), lc.line, lc.column)
         });
         format!("{} {:?} {}", d.code, at, d.message)

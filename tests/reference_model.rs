@@ -508,7 +508,7 @@ pub fn disagreement(rules: &[Rule]) -> Option<String> {
     let line_of = |d: &Diagnostic| {
         d.primary
             .as_ref()
-            .map(|p| sources.line_col(p.file, p.span.start).line)
+            .map(|p| sources.line_col(p.file, p.span.start()).line)
     };
     let found: BTreeSet<(u16, usize)> = checking
         .diagnostics
@@ -555,7 +555,7 @@ fn compare_server(
         (None, ds) => return Some(format!("plan refused: {ds:?}")),
     };
     // the effective filter set, with what each exception overrode
-    let line = |span: amxc::source::Span| checked.line_of(span.start);
+    let line = |span: amxc::source::Span| checked.line_of(span.start());
     let got: BTreeSet<(usize, Option<usize>)> = plan
         .filters
         .iter()

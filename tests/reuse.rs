@@ -31,11 +31,11 @@ fn seen(ds: &[Diagnostic]) -> Vec<String> {
             format!(
                 "{} {:?} {} {:?} {:?}",
                 d.code.0,
-                d.primary.as_ref().map(|p| (p.span.start, p.span.end)),
+                d.primary.as_ref().map(|p| (p.span.start(), p.span.end())),
                 d.message,
                 d.secondary
                     .iter()
-                    .map(|l| (l.span.start, &l.message))
+                    .map(|l| (l.span.start(), &l.message))
                     .collect::<Vec<_>>(),
                 d.notes
             )

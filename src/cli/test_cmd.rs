@@ -92,7 +92,7 @@ fn run_file(
                 let name = format!(
                     "{}:{} (configuration)",
                     path.display(),
-                    sources.line_col(file, span.start).line
+                    sources.line_col(file, span.start()).line
                 );
                 let id = sources.add(name, text);
                 crate::profile::load(id, sources.text(id), &checked.policy, &checked.matrix)

@@ -177,7 +177,7 @@ impl Diagnostic {
     /// Sort key: file, position, then code, so output follows the source.
     pub fn sort_key(&self) -> (usize, usize, u16) {
         match &self.primary {
-            Some(l) => (l.file, l.span.start, self.code.0),
+            Some(l) => (l.file, l.span.start(), self.code.0),
             None => (usize::MAX, 0, self.code.0),
         }
     }

@@ -83,7 +83,7 @@ pub fn short(sources: &SourceMap, d: &Diagnostic) -> String {
     let sev = d.severity.as_str();
     match &d.primary {
         Some(p) => {
-            let lc = sources.line_col(p.file, p.span.start);
+            let lc = sources.line_col(p.file, p.span.start());
             format!(
                 "{}:{}:{}: {sev}[{}]: {}",
                 sources.name(p.file),
@@ -107,12 +107,12 @@ fn json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
 /// The `--format json` document of `diags`, as a value (commands add their `result` to it).
 pub fn json_document(sources: &SourceMap, diags: &[Diagnostic]) -> serde_json::Value {
     let label = |l: &super::Label| {
-        let start = sources.line_col(l.file, l.span.start);
-        let end = sources.line_col(l.file, l.span.end);
+        let start = sources.line_col(l.file, l.span.start());
+        let end = sources.line_col(l.file, l.span.end());
         serde_json::json!({
             "file": sources.name(l.file),
-            "start": { "offset": l.span.start, "line": start.line, "column": start.column },
-            "end": { "offset": l.span.end, "line": end.line, "column": end.column },
+            "start": { "offset": l.span.start(), "line": start.line, "column": start.column },
+            "end": { "offset": l.span.end(), "line": end.line, "column": end.column },
             "message": l.message,
         })
     };
@@ -156,8 +156,8 @@ fn sarif(sources: &SourceMap, diags: &[Diagnostic]) -> String {
         .map(|f| relative(sources.name(f), cwd.as_deref()))
         .collect();
     let location = |l: &super::Label| {
-        let start = sources.line_col(l.file, l.span.start);
-        let end = sources.line_col(l.file, l.span.end.max(l.span.start));
+        let start = sources.line_col(l.file, l.span.start());
+        let end = sources.line_col(l.file, l.span.end().max(l.span.start()));
         let mut loc = serde_json::json!({
             "physicalLocation": {
                 "artifactLocation": artifact(&rel[l.file]),
@@ -305,7 +305,10 @@ fn fingerprint(sources: &SourceMap, rel: &[String], d: &Diagnostic) -> String {
     if let Some(p) = &d.primary {
         eat(rel[p.file].as_bytes());
         let text = sources.text(p.file);
-        eat(text.get(p.span.start..p.span.end).unwrap_or("").as_bytes());
+        eat(text
+            .get(p.span.start()..p.span.end())
+            .unwrap_or("")
+            .as_bytes());
     }
     format!("{h:016x}")
 }
@@ -377,8 +380,8 @@ pub fn github(sources: &SourceMap, d: &Diagnostic) -> String {
     let title = format!("{}: {}", d.code, d.code.info().title);
     match &d.primary {
         Some(p) => {
-            let start = sources.line_col(p.file, p.span.start);
-            let end = sources.line_col(p.file, p.span.end);
+            let start = sources.line_col(p.file, p.span.start());
+            let end = sources.line_col(p.file, p.span.end());
             format!(
                 "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 prop(sources.name(p.file)),

@@ -184,7 +184,7 @@ fn repaired(file: FileId, text: &str) -> Option<Policy> {
         let at = parsed
             .diagnostics
             .iter()
-            .find_map(|d| d.primary.as_ref().map(|l| l.span.start))?;
+            .find_map(|d| d.primary.as_ref().map(|l| l.span.start()))?;
         let at = at.min(text.len());
         let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let end = text[at..].find('\n').map_or(text.len(), |i| at + i);

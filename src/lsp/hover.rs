@@ -32,7 +32,7 @@ pub fn hover(a: &Analysis, text: &str, offset: usize) -> Option<String> {
         let Some(l) = d.primary.as_ref().filter(|l| l.file == a.file) else {
             continue;
         };
-        if l.span.start <= offset && offset <= l.span.end {
+        if l.span.start() <= offset && offset <= l.span.end() {
             parts.push(format!(
                 "```text\n{}```",
                 crate::diagnostic::explain(d.code)
@@ -100,7 +100,7 @@ fn describe(m: &Matrix, dims: &[usize], some: &[&Env]) -> String {
 }
 
 fn variable(a: &Analysis, p: &Policy, syms: &[Symbol], s: &Symbol) -> String {
-    let name = &a.sources.text(a.file)[s.span.start..s.span.end];
+    let name = &a.sources.text(a.file)[s.span.start()..s.span.end()];
     let mut out = format!("**%{name}%** (path variable)\n");
     let def = symbols::same(syms, s).find(|x| x.def);
     match def.and_then(|d| p.path_definitions().find(|pd| pd.name.span == d.span)) {
@@ -187,7 +187,7 @@ fn service(a: &Analysis, p: &Policy, s: &Symbol) -> String {
     ]
     .iter()
     .flat_map(|spans| spans.iter())
-    .filter_map(|sp| text.get(sp.start..sp.end))
+    .filter_map(|sp| text.get(sp.start()..sp.end()))
     .map(|t| t[..super::symbols::comment_start(t)].trim_end())
     .collect();
     if !settings.is_empty() {
@@ -302,7 +302,7 @@ fn allow_at(p: &Policy, offset: usize) -> Option<&Item<crate::ast::Allow>> {
     p.bodies().find_map(|(b, _)| {
         b.allows
             .iter()
-            .find(|i| i.span.start <= offset && offset <= i.span.end)
+            .find(|i| i.span.start() <= offset && offset <= i.span.end())
     })
 }
 
@@ -340,14 +340,16 @@ fn data_rule_at(p: &Policy, offset: usize) -> Option<RuleAt<'_>> {
     p.bodies().find_map(|(b, e)| {
         b.data
             .iter()
-            .find(|i| i.span.start <= offset && offset <= i.span.end)
+            .find(|i| i.span.start() <= offset && offset <= i.span.end())
             .map(|item| RuleAt { item, exception: e })
     })
 }
 
 fn data_rule(a: &Analysis, p: &Policy, r: RuleAt) -> String {
     let text = a.sources.text(a.file);
-    let written = text.get(r.item.span.start..r.item.span.end).unwrap_or("");
+    let written = text
+        .get(r.item.span.start()..r.item.span.end())
+        .unwrap_or("");
     let mut out = format!("```amx\n{written}\n```\n");
     if a.envs.is_empty() {
         out.push_str("\nNo configurations to show: the policy has no version matrix.\n");

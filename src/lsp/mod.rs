@@ -452,7 +452,7 @@ impl Server<'_> {
             .map(|f| LineIndex::new(a.sources.text(f)))
             .collect();
         let range_of = |file: usize, span: crate::source::Span| {
-            indexes[file].range(a.sources.text(file), span.start, span.end)
+            indexes[file].range(a.sources.text(file), span.start(), span.end())
         };
         let uri_of = |file| -> Option<String> {
             if file == a.file {
@@ -540,14 +540,14 @@ impl Server<'_> {
                 let loc = navigate::definition(a, &text, offset).and_then(|t| match t {
                     navigate::Target::Policy(s) => Some(Location::new(
                         Uri::from_str(&key).ok()?,
-                        LineIndex::new(&text).range(&text, s.start, s.end),
+                        LineIndex::new(&text).range(&text, s.start(), s.end()),
                     )),
                     navigate::Target::Matrix(s) => {
                         let mf = a.matrix_file?;
                         let mt = a.sources.text(mf);
                         Some(Location::new(
                             path_to_uri(&a.matrix_path)?,
-                            LineIndex::new(mt).range(mt, s.start, s.end),
+                            LineIndex::new(mt).range(mt, s.start(), s.end()),
                         ))
                     }
                 });
@@ -565,7 +565,7 @@ impl Server<'_> {
                 let locs: Vec<Location> =
                     navigate::references(a, &text, offset, p.context.include_declaration)
                         .into_iter()
-                        .map(|s| Location::new(uri.clone(), ix.range(&text, s.start, s.end)))
+                        .map(|s| Location::new(uri.clone(), ix.range(&text, s.start(), s.end())))
                         .collect();
                 json(serde_json::to_value(locs))
             }
@@ -578,7 +578,7 @@ impl Server<'_> {
                 let ix = LineIndex::new(&text);
                 let edits = spans
                     .into_iter()
-                    .map(|s| TextEdit::new(ix.range(&text, s.start, s.end), p.new_name.clone()))
+                    .map(|s| TextEdit::new(ix.range(&text, s.start(), s.end()), p.new_name.clone()))
                     .collect();
                 let uri = Uri::from_str(&key).map_err(|e| e.to_string())?;
                 let mut changes = HashMap::new();
@@ -681,8 +681,8 @@ fn symbol(ix: &LineIndex, text: &str, o: &navigate::Outline) -> DocumentSymbol {
         kind: o.kind,
         tags: None,
         deprecated: None,
-        range: ix.range(text, o.range.start, o.range.end),
-        selection_range: ix.range(text, o.selection.start, o.selection.end),
+        range: ix.range(text, o.range.start(), o.range.end()),
+        selection_range: ix.range(text, o.selection.start(), o.selection.end()),
         children: Some(o.children.iter().map(|c| symbol(ix, text, c)).collect()),
     }
 }
@@ -743,7 +743,7 @@ fn code_actions(a: &Analysis, key: &str, range: Range) -> Vec<CodeActionOrComman
         if l.file != a.file || fix.file != a.file {
             continue;
         }
-        let r = ix.range(text, l.span.start, l.span.end);
+        let r = ix.range(text, l.span.start(), l.span.end());
         if r.end < range.start || r.start > range.end {
             continue;
         }
@@ -754,7 +754,7 @@ fn code_actions(a: &Analysis, key: &str, range: Range) -> Vec<CodeActionOrComman
         changes.insert(
             uri,
             vec![TextEdit::new(
-                ix.range(text, fix.span.start, fix.span.end),
+                ix.range(text, fix.span.start(), fix.span.end()),
                 fix.replacement.clone(),
             )],
         );

@@ -95,14 +95,14 @@ pub fn rename(
     // let through, a name the grammar would not read (`1abc`, `-x`, `$`, `.`) is refused
     let mut edited = text.to_string();
     let mut sorted = spans.clone();
-    sorted.sort_by_key(|sp| std::cmp::Reverse(sp.start));
+    sorted.sort_by_key(|sp| std::cmp::Reverse(sp.start()));
     for sp in &sorted {
-        edited.replace_range(sp.start..sp.end, new_name);
+        edited.replace_range(sp.start()..sp.end(), new_name);
     }
     let reparsed = crate::parse::parse(0, &edited);
     let reads_back = reparsed.value.as_ref().is_some_and(|p2| {
         !reparsed.diagnostics.iter().any(|d| d.is_error()) && {
-            let first = sorted.last().map_or(0, |sp| sp.start);
+            let first = sorted.last().map_or(0, |sp| sp.start());
             symbols::at(&symbols::index(p2, &edited), first)
                 .is_some_and(|x| x.kind == s.kind && x.key == new_name.to_ascii_lowercase())
         }
@@ -153,7 +153,7 @@ fn body_outline(b: &crate::ast::Body, text: &str) -> Vec<Outline> {
             name: format!("data ({} rules)", b.data.len()),
             detail: None,
             kind: SymbolKind::ARRAY,
-            range: Span::new(first.span.start, last.span.end.min(text.len())),
+            range: Span::new(first.span.start(), last.span.end().min(text.len())),
             selection: first.span,
             children: Vec::new(),
         });
@@ -187,12 +187,12 @@ pub fn outline(p: &Policy, text: &str) -> Vec<Outline> {
     // the protocol wants every range inside its parent and the selection inside the range
     fn fix(o: &mut Outline) {
         o.range = Span::new(
-            o.range.start.min(o.selection.start),
-            o.range.end.max(o.selection.end),
+            o.range.start().min(o.selection.start()),
+            o.range.end().max(o.selection.end()),
         );
         o.children.iter_mut().for_each(fix);
     }
     out.iter_mut().for_each(fix);
-    out.sort_by_key(|o| o.range.start);
+    out.sort_by_key(|o| o.range.start());
     out
 }

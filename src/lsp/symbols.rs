@@ -98,15 +98,15 @@ pub fn index(policy: &Policy, text: &str) -> Vec<Symbol> {
             }
         }
     }
-    out.sort_by_key(|s| s.span.start);
+    out.sort_by_key(|s| s.span.start());
     out
 }
 
 /// The name inside a quoted name's span (`'MSSQL$X'` → `MSSQL$X`).
 fn name_span(text: &str, span: Span) -> Span {
-    match text.get(span.start..span.end) {
+    match text.get(span.start()..span.end()) {
         Some(t) if t.len() >= 2 && (t.starts_with('\'') || t.starts_with('"')) => {
-            Span::new(span.start + 1, span.end - 1)
+            Span::new(span.start() + 1, span.end() - 1)
         }
         _ => span,
     }
@@ -146,7 +146,7 @@ pub(crate) fn comment_start(line: &str) -> usize {
 pub fn at(symbols: &[Symbol], offset: usize) -> Option<&Symbol> {
     symbols
         .iter()
-        .find(|s| s.span.start <= offset && offset <= s.span.end)
+        .find(|s| s.span.start() <= offset && offset <= s.span.end())
 }
 
 /// Every occurrence of the name of `s`.

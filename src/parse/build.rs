@@ -380,7 +380,7 @@ impl Builder {
                 let (cond, items) = self.block_parts(p, outer);
                 for c in items {
                     if c.as_rule() == Rule::parsed_body {
-                        let at = self.span(&c).start + 1;
+                        let at = self.span(&c).start() + 1;
                         let Some((data, diags)) = self.prebuilt.remove(&at) else {
                             // a NUL the scanner did not put there: not a statement
                             self.error(
@@ -922,7 +922,7 @@ impl Builder {
         let raw = quoted
             .get(1..quoted.len().saturating_sub(1))
             .unwrap_or_default();
-        let start = sp.start + 1;
+        let start = sp.start() + 1;
         let value = if literal {
             raw.replace("''", "'")
         } else {

@@ -207,7 +207,7 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
         span,
         format!("expected {expected}"),
     );
-    let token = &text[span.start..span.end];
+    let token = &text[span.start()..span.end()];
     let mut candidates: Vec<String> = keywords;
     for (_, members, _) in GROUPS {
         if phrases.iter().any(|p| GROUPS.iter().any(|g| g.2 == p)) {
@@ -284,7 +284,7 @@ const CHOICES: &[(Rule, &[&str])] = &[
 /// `} when …` (a condition after a block): the span from the block's `{` to the end of the
 /// condition, and the text with the condition moved before the `{`.
 fn condition_after_block(text: &str, when: Span) -> Option<(Span, String)> {
-    let before = text[..when.start].trim_end_matches([' ', '\t']);
+    let before = text[..when.start()].trim_end_matches([' ', '\t']);
     if !before.ends_with('}') {
         return None;
     }
@@ -314,13 +314,13 @@ fn condition_after_block(text: &str, when: Span) -> Option<(Span, String)> {
         return None;
     }
     let open = i;
-    let end = text[when.start..]
+    let end = text[when.start()..]
         .find(['\n', '\r', ';'])
-        .map_or(text.len(), |e| when.start + e);
-    let condition = text[when.start..end].trim_end();
+        .map_or(text.len(), |e| when.start() + e);
+    let condition = text[when.start()..end].trim_end();
     let block = &text[open..=close];
     Some((
-        Span::new(open, when.start + condition.len()),
+        Span::new(open, when.start() + condition.len()),
         format!("{condition} {block}"),
     ))
 }

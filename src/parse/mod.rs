@@ -75,7 +75,7 @@ pub fn parse(file: FileId, text: &str) -> Staged<Policy> {
 }
 
 fn start_of(d: &Diagnostic) -> usize {
-    d.primary.as_ref().map_or(0, |p| p.span.start)
+    d.primary.as_ref().map_or(0, |p| p.span.start())
 }
 
 /// One parse: the policy and the builder's findings, or the first syntax error.

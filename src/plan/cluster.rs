@@ -285,7 +285,7 @@ impl Role {
                 &here,
             );
         }
-        losses.sort_by_key(|l| l.span.start);
+        losses.sort_by_key(|l| l.span.start());
         Role {
             group: spec
                 .and_then(|c| c.role_name())

@@ -258,7 +258,7 @@ impl<'a> Plan<'a> {
 
     /// `policy.amx:LINE` for a span of the policy.
     pub fn origin(&self, span: Span) -> String {
-        format!("{}:{}", self.input.name, self.input.line_of(span.start))
+        format!("{}:{}", self.input.name, self.input.line_of(span.start()))
     }
 
     /// The first line of every generated file, without comment markers.

@@ -461,7 +461,7 @@ fn conclude(
             finding: where_(d, count, first, holds),
         });
     }
-    acknowledged.sort_by_key(|a| (a.allow.start, a.finding.sort_key()));
+    acknowledged.sort_by_key(|a| (a.allow.start(), a.finding.sort_key()));
     for a in allow_refs {
         if !acknowledged.iter().any(|x| x.allow == a.span) {
             out.push(allows::unused(policy.file, a, policy));
@@ -560,7 +560,7 @@ impl Findings<'_> {
             let (s, e) = d
                 .primary
                 .as_ref()
-                .map_or((0, 0), |p| (p.span.start, p.span.end));
+                .map_or((0, 0), |p| (p.span.start(), p.span.end()));
             let key: FindingKey = (d.code.0, s, e, d.message.clone());
             // each member configuration goes to the first `allow` of the code that applies
             // there, or is reported
@@ -634,7 +634,7 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             let loc = d
                 .primary
                 .as_ref()
-                .map(|p| (p.file, p.span.start, p.span.end));
+                .map(|p| (p.file, p.span.start(), p.span.end()));
             seen.insert((d.code.0, loc, d.message.clone()))
         })
         .collect();

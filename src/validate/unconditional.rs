@@ -36,7 +36,7 @@ pub fn check(policy: &Policy) -> Vec<Diagnostic> {
     let without = data_findings(&core, &env, |_| true);
     let base_only = |d: &DataRef| d.exception.is_none();
     let with_all = data_findings(policy, &env, base_only);
-    let key = |d: &Diagnostic| (d.code, d.primary.as_ref().map(|p| p.span.start));
+    let key = |d: &Diagnostic| (d.code, d.primary.as_ref().map(|p| p.span.start()));
     let kept: Vec<Diagnostic> = without
         .into_iter()
         .filter(|d| with_all.iter().any(|w| key(w) == key(d)))

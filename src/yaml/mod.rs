@@ -228,7 +228,7 @@ pub fn load(file: FileId, text: &str, code: Code) -> Result<Node, Diagnostic> {
                 let Some((mut n, _, anchor)) = stack.pop() else {
                     continue;
                 };
-                n.span = Span::new(n.span.start, sp.end.max(n.span.start));
+                n.span = Span::new(n.span.start(), sp.end().max(n.span.start()));
                 (n, anchor)
             }
         };
