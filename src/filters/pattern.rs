@@ -6,7 +6,7 @@ use super::sym::{Shape, Sym};
 use std::fmt;
 use std::sync::LazyLock;
 
-/// One path segment of a pattern: a one-word handle to its interned, lower-cased text,
+/// One path segment of a pattern: a 32-bit handle to its interned, lower-cased text,
 /// whose kind the text tells (`**`; a name with `*` or `?`; a literal name).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Seg(Sym);

@@ -439,8 +439,9 @@ mod tests {
     #[test]
     fn nodes_and_segments_stay_small() {
         // the sizes the memory figures of large policies rest on
-        assert_eq!(std::mem::size_of::<Seg>(), 8);
+        assert_eq!(std::mem::size_of::<Seg>(), 4);
         assert_eq!(std::mem::size_of::<Node>(), 20);
+        assert_eq!(std::mem::size_of::<Edge>(), 12);
     }
 
     #[test]
