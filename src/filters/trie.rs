@@ -36,17 +36,16 @@ const NONE: u32 = u32::MAX;
 /// Literal children a node keeps in a list before it also indexes them by name.
 const LIST_MAX: usize = 8;
 
-/// A node, 20 bytes. Its children and the ids of the patterns that end here are lists
+/// A node, 16 bytes. Its children and the ids of the patterns that end here are lists
 /// threaded through the trie's arrays (most nodes have none or one), so that a trie of a
 /// million nodes allocates little beyond its arrays; a node with many literal children also
 /// has them in a map by name.
 struct Node {
-    /// First of the literal-name edges (`Trie::edges`).
-    lit: u32,
+    /// First of the edges to children by name (`Trie::edges`): the wildcard names first (they
+    /// are few, and every query walks them), then the literal names.
+    edges: u32,
     /// The map of literal children by name (`Trie::maps`), once there are many.
     map: u32,
-    /// First of the wildcard-name edges (`Trie::edges`).
-    glob: u32,
     /// The `**` child.
     any: u32,
     /// First of the ids that end here (`Trie::ends`).
@@ -56,9 +55,8 @@ struct Node {
 impl Default for Node {
     fn default() -> Self {
         Node {
-            lit: NONE,
+            edges: NONE,
             map: NONE,
-            glob: NONE,
             any: NONE,
             ends: NONE,
         }
@@ -133,8 +131,8 @@ impl Trie {
                     match s.kind() {
                         SegKind::Lit(_) => self.add_lit(at, *s, c),
                         SegKind::Glob(_) => {
-                            let first = self.nodes[at].glob;
-                            self.nodes[at].glob = self.edge(*s, c, first);
+                            let first = self.nodes[at].edges;
+                            self.nodes[at].edges = self.edge(*s, c, first);
                         }
                         SegKind::Any => self.nodes[at].any = c,
                     }
@@ -155,9 +153,17 @@ impl Trie {
 
     /// Add a literal child to node `at`, indexing its literal children once they are many.
     fn add_lit(&mut self, at: usize, seg: Seg, child: u32) {
-        let first = self.nodes[at].lit;
+        // after the wildcard edges, first of the literal ones
+        let last_glob = self.glob_edge_ids(&self.nodes[at]).last();
+        let first = match last_glob {
+            Some(g) => self.edges[g as usize].next,
+            None => self.nodes[at].edges,
+        };
         let e = self.edge(seg, child, first);
-        self.nodes[at].lit = e;
+        match last_glob {
+            Some(g) => self.edges[g as usize].next = e,
+            None => self.nodes[at].edges = e,
+        }
         let n = &self.nodes[at];
         if n.map != NONE {
             self.maps[n.map as usize].insert(seg, child);
@@ -194,12 +200,19 @@ impl Trie {
 
     /// The literal-name edges of a node.
     fn lit_edges(&self, n: &Node) -> impl Iterator<Item = &Edge> {
-        chain(&self.edges, n.lit, |e| e.next)
+        chain(&self.edges, n.edges, |e| e.next).skip_while(|e| !e.seg.is_lit())
     }
 
     /// The wildcard-segment edges of a node.
     fn glob_edges(&self, n: &Node) -> impl Iterator<Item = &Edge> {
-        chain(&self.edges, n.glob, |e| e.next)
+        chain(&self.edges, n.edges, |e| e.next).take_while(|e| !e.seg.is_lit())
+    }
+
+    /// The indices of a node's wildcard-segment edges, in list order.
+    fn glob_edge_ids(&self, n: &Node) -> impl Iterator<Item = u32> + '_ {
+        let edge = move |e: u32| self.edges.get(e as usize);
+        std::iter::successors(Some(n.edges), move |&e| edge(e).map(|x| x.next))
+            .take_while(move |&e| edge(e).is_some_and(|x| !x.seg.is_lit()))
     }
 
     /// The ids of the patterns that end at a node.
@@ -271,7 +284,7 @@ impl Trie {
             }
             let n = &self.nodes[node];
             if i == path.len() {
-                if n.lit != NONE || n.glob != NONE || n.any != NONE {
+                if n.edges != NONE || n.any != NONE {
                     return true;
                 }
                 continue;
@@ -440,7 +453,7 @@ mod tests {
     fn nodes_and_segments_stay_small() {
         // the sizes the memory figures of large policies rest on
         assert_eq!(std::mem::size_of::<Seg>(), 4);
-        assert_eq!(std::mem::size_of::<Node>(), 20);
+        assert_eq!(std::mem::size_of::<Node>(), 16);
         assert_eq!(std::mem::size_of::<Edge>(), 12);
     }
 

@@ -447,23 +447,21 @@ impl<'a> Relations<'a> {
     /// Relate the rules of one kind: replication filters and unprotected data, or (with
     /// `snapshot`) snapshot filters among themselves.
     fn relate(&mut self, items: &[DataRef], kind: FilterKind, env: &Env, snapshot: bool) {
-        let (inc, exc, unp) = if snapshot {
-            (
-                self.ids(kind, Role::SnapshotInclude),
-                self.ids(kind, Role::SnapshotExclude),
-                Vec::new(),
-            )
+        let (inc_role, exc_role) = if snapshot {
+            (Role::SnapshotInclude, Role::SnapshotExclude)
         } else {
-            (
-                self.ids(kind, Role::Include),
-                self.ids(kind, Role::Exclude),
-                self.ids(kind, Role::Unprotected),
-            )
+            (Role::Include, Role::Exclude)
+        };
+        let unp = if snapshot {
+            Vec::new()
+        } else {
+            self.ids(kind, Role::Unprotected)
         };
         // equal patterns relate alike: only one of each class goes into the tries, and lists
-        // name classes, so that a pattern written many times costs no more than once
-        let inc = self.classes(&inc);
-        let exc = self.classes(&exc);
+        // name classes, so that a pattern written many times costs no more than once (the
+        // lists of rules are dropped as their classes are found, before the tries are built)
+        let inc = self.classes(&self.ids(kind, inc_role));
+        let exc = self.classes(&self.ids(kind, exc_role));
         let inc_trie = self.trie_of(&inc);
         let exc_trie = self.trie_of(&exc);
         // the queries only read the tries: spread over the cores, a block of classes at a time
