@@ -97,15 +97,20 @@ fn validate_with(policy: &Policy, matrix: Option<&Matrix>, reuse: bool) -> Valid
     let items = crate::relate::data_items(policy);
     let exceptions: Vec<&Exception> = policy.exceptions.iter().collect();
     let mut data_conds = Distinct::new(Vec::new());
-    let item_cond: Vec<Option<u32>> = items
+    let item_cond: Vec<u32> = items
         .iter()
-        .map(|d| d.item.when.as_deref().map(|c| data_conds.id(c) as u32))
+        .map(|d| {
+            d.item
+                .when
+                .as_deref()
+                .map_or(NO_COND, |c| data_conds.id(c) as u32)
+        })
         .collect();
     // what is written on the passive, related to the data rules in the same groups
     let writes = crate::relate::write_items(policy);
-    let write_cond: Vec<Option<u32>> = writes
+    let write_cond: Vec<u32> = writes
         .iter()
-        .map(|w| w.when.map(|c| data_conds.id(c) as u32))
+        .map(|w| w.when.map_or(NO_COND, |c| data_conds.id(c) as u32))
         .collect();
     // the variables data patterns use: configurations where they resolve alike share relations
     let vars = data_variables(&items);
@@ -215,9 +220,11 @@ struct DataPass<'a> {
     /// The bits of the data rules' conditions.
     data_ids: &'a [usize],
     items: &'a [crate::relate::DataRef<'a>],
-    item_cond: &'a [Option<u32>],
+    /// Each data rule's condition, numbered among the distinct data conditions (`NO_COND`:
+    /// none): four bytes a rule.
+    item_cond: &'a [u32],
     writes: &'a [crate::relate::WriteRef<'a>],
-    write_cond: &'a [Option<u32>],
+    write_cond: &'a [u32],
     /// Whether relations pass from one path environment to the next (false: the reference).
     reuse: bool,
 }
@@ -300,9 +307,9 @@ impl DataPass<'_> {
                 let ((_, exc, _), env) = &self.computed[self.place_of[g]];
                 let conds = self.alike.truth(g, self.data_ids);
                 // a statement holds where its exception (if any) applies and its condition holds
-                let holds = |exception: Option<u32>, cond: &Option<u32>| {
+                let holds = |exception: Option<u32>, &cond: &u32| {
                     exception.is_none_or(|k| exc[k as usize])
-                        && cond.is_none_or(|c| conds[c as usize])
+                        && (cond == NO_COND || conds[cond as usize])
                 };
                 let active: Vec<bool> = self
                     .items
@@ -508,6 +515,9 @@ fn data_variables(items: &[crate::relate::DataRef]) -> Vec<String> {
     out.sort();
     out
 }
+
+/// A statement without a condition, where conditions are numbered.
+const NO_COND: u32 = u32::MAX;
 
 /// Distinct conditions (by their text), each with an id.
 struct Distinct<'p> {
