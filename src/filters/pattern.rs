@@ -66,6 +66,13 @@ impl Seg {
     pub fn text(self) -> &'static str {
         self.0.as_str()
     }
+
+    /// The handle as a number: equal segments have equal numbers within a process (which
+    /// number a name gets depends on the order names were first seen, so nothing that is
+    /// output may depend on it — hash tables use it to find equal patterns).
+    pub fn number(self) -> u32 {
+        self.0.number()
+    }
 }
 
 impl std::borrow::Borrow<str> for Seg {

@@ -119,6 +119,11 @@ impl Sym {
             .unwrap_or_default()
     }
 
+    /// The handle as a number (see [`crate::filters::Seg::number`]).
+    pub fn number(&self) -> u32 {
+        self.0
+    }
+
     pub fn shape(&self) -> Shape {
         match self.0 >> SHAPE_SHIFT {
             0 => Shape::Lit,

@@ -138,9 +138,6 @@ pub struct Relations<'a> {
     pub(super) snap_unprotected: HashMap<usize, Vec<u32>>,
     /// Exception include that overrides some base statement.
     pub(super) overrides: Vec<bool>,
-    /// A hash of each resolved pattern, to find equal ones (32 bits: a collision costs a
-    /// comparison, never a wrong answer).
-    pub(super) hashes: Vec<u32>,
 }
 
 impl<'a> Relations<'a> {
@@ -200,17 +197,6 @@ impl<'a> Relations<'a> {
         }
         let roles: Vec<Role> = items.iter().map(|d| role(&d.item.value)).collect();
         let kinds: Vec<FilterKind> = items.iter().map(|d| pattern_kind(&d.item.value)).collect();
-        let hashes: Vec<u32> = (0..n)
-            .map(|i| {
-                use std::hash::{Hash, Hasher};
-                let mut h = rustc_hash::FxHasher::default();
-                if patterns.is_set(i) {
-                    patterns.get(i).hash(&mut h);
-                }
-                let h = h.finish();
-                (h ^ (h >> 32)) as u32 // equal hashes are compared segment by segment
-            })
-            .collect();
         let mut rel = Relations {
             policy,
             roles,
@@ -229,7 +215,6 @@ impl<'a> Relations<'a> {
             snap_within: HashMap::default(),
             snap_unprotected: HashMap::default(),
             overrides: vec![false; n],
-            hashes,
         };
         if crate::cancel::requested() {
             return (rel, kept);
@@ -326,11 +311,23 @@ impl<'a> Relations<'a> {
         self.patterns.get(i)
     }
 
+    /// A hash of rule `i`'s resolved pattern, to find equal ones: of its segments' handles,
+    /// computed when asked (a few words; kept for every rule it was 4 bytes a rule). 32 bits:
+    /// a collision costs a comparison, never a wrong answer.
+    fn hash(&self, i: usize) -> u32 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        for s in self.segs(i) {
+            h.write_u32(s.number());
+        }
+        let h = h.finish();
+        (h ^ (h >> 32)) as u32
+    }
+
     /// Classes of equal patterns among `ids`: the first rule of each class (in rule order)
     /// stands for it. Records each rule's class in `rep` and each class's members.
     fn classes(&mut self, ids: &[usize]) -> Vec<usize> {
-        let mut by_hash: Vec<(u32, u32)> =
-            ids.iter().map(|&i| (self.hashes[i], i as u32)).collect();
+        let mut by_hash: Vec<(u32, u32)> = ids.iter().map(|&i| (self.hash(i), i as u32)).collect();
         by_hash.sort_unstable();
         // (class, rule) for every rule
         let mut pairs: Vec<(u32, u32)> = self
@@ -530,12 +527,12 @@ impl<'a> Relations<'a> {
         let mut inc_by_hash: Vec<(u32, u32)> = inc
             .iter()
             .filter(|&&r| self.members.get(r).iter().any(|&i| base_of(i as usize)))
-            .map(|&r| (self.hashes[r], r as u32))
+            .map(|&r| (self.hash(r), r as u32))
             .collect();
         inc_by_hash.sort_unstable();
         let mut same: Vec<(usize, u32)> = Vec::new();
         for &r in &exc {
-            let Some(i) = self.equal_in(&inc_by_hash, self.hashes[r], r) else {
+            let Some(i) = self.equal_in(&inc_by_hash, self.hash(r), r) else {
                 continue;
             };
             for &e in self.members.get(r) {
@@ -562,7 +559,7 @@ impl<'a> Relations<'a> {
             .enumerate()
             .filter_map(
                 |(x, d)| match (d.exception, kind_of(x), self.patterns.is_set(x)) {
-                    (Some(_), Some(k), true) => Some(((k, self.hashes[x]), x as u32)),
+                    (Some(_), Some(k), true) => Some(((k, self.hash(x)), x as u32)),
                     _ => None,
                 },
             )
@@ -581,7 +578,7 @@ impl<'a> Relations<'a> {
             let (None, Some(k), true) = (d.exception, kind_of(b), self.patterns.is_set(b)) else {
                 continue;
             };
-            if let Some(r) = self.equal_in(&reps, (k, self.hashes[b]), b) {
+            if let Some(r) = self.equal_in(&reps, (k, self.hash(b)), b) {
                 replaced.push((b, r));
             }
         }
