@@ -132,7 +132,7 @@ impl<'r, 'a> Holding<'r, 'a> {
             .overlap
             .get(u)
             .iter()
-            .flat_map(|&r| self.rel.members.get(r as usize))
+            .flat_map(|&r| self.rel.members(r as usize))
             .map(|&j| j as usize)
             .filter(|&j| self.on[j] && items[j].exception.is_none())
             .collect();
@@ -163,8 +163,7 @@ impl<'r, 'a> Holding<'r, 'a> {
     /// The first base rule of class `r` that is on.
     fn first_base_on(&self, r: usize, items: &[DataRef]) -> Option<usize> {
         self.rel
-            .members
-            .get(r)
+            .members(r)
             .iter()
             .map(|&j| j as usize)
             .find(|&j| self.on[j] && items[j].exception.is_none())

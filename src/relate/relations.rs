@@ -113,8 +113,11 @@ pub struct Relations<'a> {
     pub(super) problems: HashMap<usize, Diagnostic>,
     /// Each include's and exclude's class of equal patterns: the class's first rule.
     pub(super) rep: Vec<u32>,
-    /// The rules of each class, by its first rule.
-    pub(super) members: Flat<u32>,
+    /// The rules of each class of two or more, by its first rule (most classes are one rule,
+    /// which [`Relations::members`] gives without a list).
+    members: HashMap<usize, Box<[u32]>>,
+    /// Whether each rule is the first of a class.
+    heads: Vec<bool>,
     /// By class — include: the classes of the includes covering it (its own aside).
     /// Exclude: of the includes covering it. By rule — unprotected: of the excludes covering it.
     pub(super) cover: Flat<u32>,
@@ -204,7 +207,8 @@ impl<'a> Relations<'a> {
             patterns,
             problems,
             rep: (0..n as u32).collect(),
-            members: Flat::new(n),
+            members: HashMap::default(),
+            heads: vec![false; n],
             cover: Flat::new(n),
             overlap: Flat::new(n),
             veto: HashMap::default(),
@@ -339,15 +343,26 @@ impl<'a> Relations<'a> {
             self.rep[i as usize] = rep;
         }
         pairs.sort_unstable();
-        self.members.reserve(pairs.len());
         let mut reps = Vec::new();
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
             let rep = run[0].0 as usize;
-            let members: Vec<u32> = run.iter().map(|&(_, i)| i).collect();
-            self.members.set(rep, &members);
+            self.heads[rep] = true;
+            if run.len() > 1 {
+                self.members
+                    .insert(rep, run.iter().map(|&(_, i)| i).collect());
+            }
             reps.push(rep);
         }
         reps
+    }
+
+    /// The rules of class `r` (by its first rule), in rule order; none if `r` heads no class.
+    pub(super) fn members(&self, r: usize) -> &[u32] {
+        match self.members.get(&r) {
+            Some(m) => m,
+            None if self.heads[r] => std::slice::from_ref(&self.rep[r]),
+            None => &[],
+        }
     }
 
     /// The inclusions that reach into a location the engine accepts but that should not be
@@ -517,7 +532,7 @@ impl<'a> Relations<'a> {
             }
             // every rule of a vetoed class is vetoed
             for (r, why) in vetoed {
-                for &i in self.members.get(r) {
+                for i in self.members(r).to_vec() {
                     self.veto.insert(i as usize, why.clone());
                 }
             }
@@ -526,7 +541,7 @@ impl<'a> Relations<'a> {
         let base_of = |i: usize| items[i].exception.is_none();
         let mut inc_by_hash: Vec<(u32, u32)> = inc
             .iter()
-            .filter(|&&r| self.members.get(r).iter().any(|&i| base_of(i as usize)))
+            .filter(|&&r| self.members(r).iter().any(|&i| base_of(i as usize)))
             .map(|&r| (self.hash(r), r as u32))
             .collect();
         inc_by_hash.sort_unstable();
@@ -535,7 +550,7 @@ impl<'a> Relations<'a> {
             let Some(i) = self.equal_in(&inc_by_hash, self.hash(r), r) else {
                 continue;
             };
-            for &e in self.members.get(r) {
+            for &e in self.members(r) {
                 if base_of(e as usize) {
                     same.push((e as usize, i));
                 }
