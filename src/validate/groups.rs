@@ -356,33 +356,44 @@ fn in_one_pass(keys: &[Key]) -> (Vec<u32>, usize) {
 }
 
 /// Each key's number, keys numbered in the order of their first occurrence (equal keys, equal
-/// numbers), and how many distinct keys there are. Found on every core: keys are dealt to
-/// shards by hash, each shard finds the first occurrence of its keys, and the first
-/// occurrences are numbered in order.
+/// numbers), and how many distinct keys there are. Found on every core: keys are hashed once
+/// and dealt to shards by hash, each shard finds the first occurrence of its keys by that hash
+/// (comparing keys only when hashes are equal), and the first occurrences are numbered in
+/// order.
 fn numbered(keys: &[Key]) -> (Vec<u32>, usize) {
-    use rayon::prelude::*;
     use std::hash::BuildHasher;
-    const SHARDS: usize = 16;
+    numbered_by(keys, |k| rustc_hash::FxBuildHasher.hash_one(k))
+}
+
+/// [`numbered`] with the hash of keys given (tests give one under which keys clash).
+fn numbered_by(keys: &[Key], hash: impl Fn(&Key) -> u64 + Sync) -> (Vec<u32>, usize) {
+    use rayon::prelude::*;
+    use std::collections::hash_map::Entry;
+    const SHARDS: u64 = 16;
     if keys.len() < BLOCK {
         return in_one_pass(keys);
     }
-    let hasher = rustc_hash::FxBuildHasher;
-    let shard: Vec<u8> = keys
-        .par_iter()
-        .map(|k| (hasher.hash_one(k) % SHARDS as u64) as u8)
-        .collect();
+    let hashes: Vec<u64> = keys.par_iter().map(&hash).collect();
     // the first occurrence of each key, by occurrence
     let firsts: Vec<Vec<(u32, u32)>> = (0..SHARDS)
         .into_par_iter()
         .map(|s| {
-            let mine = shard.iter().filter(|&&h| usize::from(h) == s).count();
-            let mut index: FxHashMap<&Key, u32> =
+            let mine = hashes.iter().filter(|&&h| h % SHARDS == s).count();
+            // by hash: the first key with it; keys of equal hash but unequal (rare) by key
+            let mut index: FxHashMap<u64, u32> =
                 FxHashMap::with_capacity_and_hasher(mine, Default::default());
+            let mut clashes: FxHashMap<&Key, u32> = FxHashMap::default();
             let mut out = Vec::with_capacity(mine);
-            for (i, k) in keys.iter().enumerate() {
-                if usize::from(shard[i]) == s {
-                    out.push((i as u32, *index.entry(k).or_insert(i as u32)));
+            for (i, &h) in hashes.iter().enumerate() {
+                if h % SHARDS != s {
+                    continue;
                 }
+                let first = match index.entry(h) {
+                    Entry::Vacant(v) => *v.insert(i as u32),
+                    Entry::Occupied(o) if keys[*o.get() as usize] == keys[i] => *o.get(),
+                    Entry::Occupied(_) => *clashes.entry(&keys[i]).or_insert(i as u32),
+                };
+                out.push((i as u32, first));
             }
             out
         })
@@ -424,7 +435,10 @@ mod tests {
                 .collect();
             let (want, count) = in_one_pass(&keys);
             assert!(count <= distinct);
-            assert_eq!(numbered(&keys), (want, count), "{n} keys");
+            assert_eq!(numbered(&keys), (want.clone(), count), "{n} keys");
+            // keys whose hashes are equal though they are not: compared, never merged
+            let clashing = numbered_by(&keys, |k| k[0] % 5);
+            assert_eq!(clashing, (want, count), "{n} keys, 5 hashes");
         }
     }
 
