@@ -230,8 +230,8 @@ fn every_node_keeps_its_span() {
     let src = "amx \"t\" {\n    title \"T\"\n}\n";
     let p = ok(src);
     let t = p.title.expect("title");
-    assert_eq!(&src[t.span.start()..t.span.end()], "title \"T\"");
-    assert_eq!(&src[t.value.span.start()..t.value.span.end()], "\"T\"");
+    assert_eq!(&src[t.span.range()], "title \"T\"");
+    assert_eq!(&src[t.value.span.range()], "\"T\"");
 }
 
 #[test]
@@ -280,10 +280,7 @@ fn large_data_bodies_parse_in_chunks_into_the_same_items() {
         };
         assert_eq!(pattern.value, format!("C:\\App\\f{i}\\**"));
         // spans point into the whole file, and the block's condition reaches every item
-        assert_eq!(
-            &src[pattern.span.start()..pattern.span.end()],
-            format!("'C:\\App\\f{i}\\**'")
-        );
+        assert_eq!(&src[pattern.span.range()], format!("'C:\\App\\f{i}\\**'"));
         assert_eq!(
             item.when.as_ref().map(|c| c.to_string()).as_deref(),
             Some("app >= 2.0")
@@ -478,7 +475,7 @@ fn a_condition_after_a_block_gets_a_fix_that_moves_it_before() {
         .expect("a syntax error");
     let fix = d.fix.as_ref().expect("a fix");
     let mut fixed = text.to_string();
-    fixed.replace_range(fix.span.start()..fix.span.end(), &fix.replacement);
+    fixed.replace_range(fix.span.range(), &fix.replacement);
     assert!(fixed.contains("service A when arch == x64 {"), "{fixed}");
     let again = amxc::parse::parse(0, &fixed);
     assert!(!again.has_errors(), "{fixed}");

@@ -77,7 +77,7 @@ mod tests {
         let parsed = crate::parse::parse(0, &policy);
         let title = parsed.value.and_then(|p| p.title).expect("title");
         let span = title.value.use_span("X");
-        assert_eq!(&policy[span.start()..span.end()], "%X%");
+        assert_eq!(&policy[span.range()], "%X%");
         // a literal string: value and source agree
         let s = Str::synthetic("C:\\%Install%\\x".into(), Span::new(10, 26));
         assert_eq!(s.use_span("Install"), Span::new(14, 23));

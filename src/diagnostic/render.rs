@@ -305,10 +305,7 @@ fn fingerprint(sources: &SourceMap, rel: &[String], d: &Diagnostic) -> String {
     if let Some(p) = &d.primary {
         eat(rel[p.file].as_bytes());
         let text = sources.text(p.file);
-        eat(text
-            .get(p.span.start()..p.span.end())
-            .unwrap_or("")
-            .as_bytes());
+        eat(text.get(p.span.range()).unwrap_or("").as_bytes());
     }
     format!("{h:016x}")
 }

@@ -154,14 +154,13 @@ impl Trie {
     /// Add a literal child to node `at`, indexing its literal children once they are many.
     fn add_lit(&mut self, at: usize, seg: Seg, child: u32) {
         // after the wildcard edges, first of the literal ones
-        let last_glob = self.glob_edge_ids(&self.nodes[at]).last();
-        let first = match last_glob {
-            Some(g) => self.edges[g as usize].next,
-            None => self.nodes[at].edges,
-        };
+        let (mut last_glob, mut first) = (NONE, self.nodes[at].edges);
+        while let Some(g) = self.edges.get(first as usize).filter(|g| !g.seg.is_lit()) {
+            (last_glob, first) = (first, g.next);
+        }
         let e = self.edge(seg, child, first);
-        match last_glob {
-            Some(g) => self.edges[g as usize].next = e,
+        match self.edges.get_mut(last_glob as usize) {
+            Some(g) => g.next = e,
             None => self.nodes[at].edges = e,
         }
         let n = &self.nodes[at];
@@ -206,13 +205,6 @@ impl Trie {
     /// The wildcard-segment edges of a node.
     fn glob_edges(&self, n: &Node) -> impl Iterator<Item = &Edge> {
         chain(&self.edges, n.edges, |e| e.next).take_while(|e| !e.seg.is_lit())
-    }
-
-    /// The indices of a node's wildcard-segment edges, in list order.
-    fn glob_edge_ids(&self, n: &Node) -> impl Iterator<Item = u32> + '_ {
-        let edge = move |e: u32| self.edges.get(e as usize);
-        std::iter::successors(Some(n.edges), move |&e| edge(e).map(|x| x.next))
-            .take_while(move |&e| edge(e).is_some_and(|x| !x.seg.is_lit()))
     }
 
     /// The ids of the patterns that end at a node.

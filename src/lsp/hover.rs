@@ -100,7 +100,7 @@ fn describe(m: &Matrix, dims: &[usize], some: &[&Env]) -> String {
 }
 
 fn variable(a: &Analysis, p: &Policy, syms: &[Symbol], s: &Symbol) -> String {
-    let name = &a.sources.text(a.file)[s.span.start()..s.span.end()];
+    let name = &a.sources.text(a.file)[s.span.range()];
     let mut out = format!("**%{name}%** (path variable)\n");
     let def = symbols::same(syms, s).find(|x| x.def);
     match def.and_then(|d| p.path_definitions().find(|pd| pd.name.span == d.span)) {
@@ -187,7 +187,7 @@ fn service(a: &Analysis, p: &Policy, s: &Symbol) -> String {
     ]
     .iter()
     .flat_map(|spans| spans.iter())
-    .filter_map(|sp| text.get(sp.start()..sp.end()))
+    .filter_map(|sp| text.get(sp.range()))
     .map(|t| t[..super::symbols::comment_start(t)].trim_end())
     .collect();
     if !settings.is_empty() {
@@ -347,9 +347,7 @@ fn data_rule_at(p: &Policy, offset: usize) -> Option<RuleAt<'_>> {
 
 fn data_rule(a: &Analysis, p: &Policy, r: RuleAt) -> String {
     let text = a.sources.text(a.file);
-    let written = text
-        .get(r.item.span.start()..r.item.span.end())
-        .unwrap_or("");
+    let written = text.get(r.item.span.range()).unwrap_or("");
     let mut out = format!("```amx\n{written}\n```\n");
     if a.envs.is_empty() {
         out.push_str("\nNo configurations to show: the policy has no version matrix.\n");

@@ -97,7 +97,7 @@ pub fn rename(
     let mut sorted = spans.clone();
     sorted.sort_by_key(|sp| std::cmp::Reverse(sp.start()));
     for sp in &sorted {
-        edited.replace_range(sp.start()..sp.end(), new_name);
+        edited.replace_range(sp.range(), new_name);
     }
     let reparsed = crate::parse::parse(0, &edited);
     let reads_back = reparsed.value.as_ref().is_some_and(|p2| {

@@ -104,7 +104,7 @@ pub fn index(policy: &Policy, text: &str) -> Vec<Symbol> {
 
 /// The name inside a quoted name's span (`'MSSQL$X'` → `MSSQL$X`).
 fn name_span(text: &str, span: Span) -> Span {
-    match text.get(span.start()..span.end()) {
+    match text.get(span.range()) {
         Some(t) if t.len() >= 2 && (t.starts_with('\'') || t.starts_with('"')) => {
             Span::new(span.start() + 1, span.end() - 1)
         }

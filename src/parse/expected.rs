@@ -207,7 +207,7 @@ pub fn in_body(file: FileId, text: &str, base: usize, err: &Error<Rule>) -> Diag
         span,
         format!("expected {expected}"),
     );
-    let token = &text[span.start()..span.end()];
+    let token = &text[span.range()];
     let mut candidates: Vec<String> = keywords;
     for (_, members, _) in GROUPS {
         if phrases.iter().any(|p| GROUPS.iter().any(|g| g.2 == p)) {

@@ -374,33 +374,33 @@ fn numbered_by(keys: &[Key], hash: impl Fn(&Key) -> u64 + Sync) -> (Vec<u32>, us
         return in_one_pass(keys);
     }
     let hashes: Vec<u64> = keys.par_iter().map(&hash).collect();
-    // the first occurrence of each key, by occurrence
-    let firsts: Vec<Vec<(u32, u32)>> = (0..SHARDS)
-        .into_par_iter()
-        .map(|s| {
-            let mine = hashes.iter().filter(|&&h| h % SHARDS == s).count();
+    // each shard's keys, in occurrence order, dealt in one pass
+    let mut dealt: Vec<Vec<u32>> = vec![Vec::new(); SHARDS as usize];
+    for (i, &h) in hashes.iter().enumerate() {
+        dealt[(h % SHARDS) as usize].push(i as u32);
+    }
+    // the first occurrence of each of a shard's keys, in the shard's order
+    let firsts: Vec<Vec<u32>> = dealt
+        .par_iter()
+        .map(|mine| {
             // by hash: the first key with it; keys of equal hash but unequal (rare) by key
             let mut index: FxHashMap<u64, u32> =
-                FxHashMap::with_capacity_and_hasher(mine, Default::default());
+                FxHashMap::with_capacity_and_hasher(mine.len(), Default::default());
             let mut clashes: FxHashMap<&Key, u32> = FxHashMap::default();
-            let mut out = Vec::with_capacity(mine);
-            for (i, &h) in hashes.iter().enumerate() {
-                if h % SHARDS != s {
-                    continue;
-                }
-                let first = match index.entry(h) {
-                    Entry::Vacant(v) => *v.insert(i as u32),
-                    Entry::Occupied(o) if keys[*o.get() as usize] == keys[i] => *o.get(),
-                    Entry::Occupied(_) => *clashes.entry(&keys[i]).or_insert(i as u32),
-                };
-                out.push((i as u32, first));
-            }
-            out
+            mine.iter()
+                .map(|&i| match index.entry(hashes[i as usize]) {
+                    Entry::Vacant(v) => *v.insert(i),
+                    Entry::Occupied(o) if keys[*o.get() as usize] == keys[i as usize] => *o.get(),
+                    Entry::Occupied(_) => *clashes.entry(&keys[i as usize]).or_insert(i),
+                })
+                .collect()
         })
         .collect();
     let mut first = vec![0u32; keys.len()];
-    for (i, f) in firsts.into_iter().flatten() {
-        first[i as usize] = f;
+    for (mine, firsts) in dealt.iter().zip(&firsts) {
+        for (&i, &f) in mine.iter().zip(firsts) {
+            first[i as usize] = f;
+        }
     }
     let mut number = vec![0u32; keys.len()];
     let mut count = 0u32;
